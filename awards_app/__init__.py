@@ -1,0 +1,101 @@
+"""The awards app: create_app() builds it from settings, extensions and blueprints."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from awards_app.config import load_config
+from awards_app.extensions import csrf, db, limiter, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the app from the environment, with `config` overriding any setting (tests use it)."""
+    instance_path = Path(os.environ.get("AWARDS_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=str(instance_path),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    app.config.update(load_config(instance_path))
+    app.config.update(config or {})
+
+    if app.config["TRUSTED_PROXIES"] > 0:
+        hops = app.config["TRUSTED_PROXIES"]
+        # Believe exactly as many X-Forwarded-* hops as there are proxies of ours; more would let clients pick.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+
+    from awards_app import cli, error_pages, security_headers, template_helpers
+
+    error_pages.register(app)
+    security_headers.register(app)
+    template_helpers.register(app)
+    cli.register(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    """Wire the database, migrations, CSRF, rate limits and sign-in into the app."""
+    from awards_app import models  # noqa: F401  (registers every table before migrations look)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.sign_in"
+    login_manager.login_message = "Sign in to see that page."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = None  # the sign-in session table does this job
+
+    @login_manager.user_loader
+    def load_user(token: str):
+        from awards_app.services.accounts import user_for_session
+
+        return user_for_session(token)
+
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        with app.app_context():
+            _tune_sqlite(db.engine)
+
+
+def _tune_sqlite(engine) -> None:
+    """Make SQLite honour foreign keys, wait for locks, and run real transactions with savepoints."""
+
+    @event.listens_for(engine, "connect")
+    def on_connect(dbapi_connection, connection_record):
+        # Let SQLAlchemy issue BEGIN itself, so that SAVEPOINT and transactional DDL behave (SQLAlchemy docs).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def on_begin(connection):
+        connection.exec_driver_sql("BEGIN")
+
+
+def _register_blueprints(app: Flask) -> None:
+    """Attach one blueprint per audience."""
+    from awards_app.web.admin.routes import bp as admin_bp
+    from awards_app.web.auth.routes import bp as auth_bp
+    from awards_app.web.public.routes import bp as public_bp
+
+    app.register_blueprint(public_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp, url_prefix="/admin")
+    if app.config["DEV_MAILBOX"]:
+        from awards_app.web.devmail.routes import bp as devmail_bp
+
+        app.register_blueprint(devmail_bp, url_prefix="/dev/mail")

@@ -1,0 +1,69 @@
+"""flask commands: create-organiser, send-mail, demo."""
+from __future__ import annotations
+
+import os
+
+import click
+from flask import Flask
+
+from awards_app import uow
+from awards_app.services.errors import DomainError
+
+
+@click.command("create-organiser")
+@click.argument("email")
+@click.option("--name", default="", help="The organiser's name.")
+def create_organiser_command(email: str, name: str) -> None:
+    """Create an organiser account; the password comes from a prompt or AWARDS_ORGANISER_PASSWORD."""
+    from awards_app.services.accounts import create_organiser
+
+    password = os.environ.get("AWARDS_ORGANISER_PASSWORD") or click.prompt(
+        "Password (at least 12 characters)", hide_input=True, confirmation_prompt=True
+    )
+    try:
+        user = create_organiser(email, password, name=name)
+        uow.commit()
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
+    click.echo(f"Organiser {user.email} created. Sign in at /sign-in.")
+
+
+@click.command("send-mail")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
+@click.option("--poll-seconds", default=2.0, show_default=True, help="How often to look for new email.")
+def send_mail_command(once: bool, poll_seconds: float) -> None:
+    """Deliver pending email from the outbox over SMTP, retrying failures with backoff."""
+    from awards_app.services import mail_delivery
+
+    if once:
+        report = mail_delivery.deliver_pending()
+        click.echo(report.summary())
+    else:
+        click.echo(f"Delivering email every {poll_seconds:g}s; press Ctrl+C to stop.")
+        mail_delivery.run_worker(poll_seconds=poll_seconds, echo=click.echo)
+
+
+@click.command("demo")
+@click.option(
+    "--phase",
+    type=click.Choice(["nominations", "judging", "voting", "ceremony", "results"]),
+    default="nominations",
+    show_default=True,
+    help="How far the demo edition has got.",
+)
+def demo_command(phase: str) -> None:
+    """Build a realistic demo edition in the given phase (replacing any earlier demo) and print the sign-ins."""
+    from awards_app.services.demo import build_demo
+
+    sign_ins = build_demo(phase)
+    uow.commit()
+    click.echo(f"Demo edition built in the {phase} phase.")
+    click.echo("Sign in at /sign-in with:")
+    for role, email, password in sign_ins:
+        click.echo(f"  {role:<10} {email:<36} password: {password}")
+
+
+def register(app: Flask) -> None:
+    """Attach the commands to the app."""
+    for command in (create_organiser_command, send_mail_command, demo_command):
+        app.cli.add_command(command)

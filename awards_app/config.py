@@ -1,0 +1,117 @@
+"""Settings read from the environment, with embedded defaults for development only."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+REQUIRED_IN_PRODUCTION = (
+    "SECRET_KEY",
+    "DATABASE_URL",
+    "REDIS_URL",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_DEFAULT_SENDER",
+    "PUBLIC_BASE_URL",
+)
+
+
+class ConfigError(SystemExit):
+    """A setting is missing or wrong; exits with a plain message instead of a traceback."""
+
+    def __init__(self, message: str):
+        super().__init__(f"awards app: {message}")
+
+
+def _flag(value: str | None, default: bool = False) -> bool:
+    """Read a yes/no environment value."""
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(env: dict, name: str, default: int) -> int:
+    """Read a whole number, naming the setting when it is not one."""
+    raw = env.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _sqlalchemy_url(url: str) -> str:
+    """Point PostgreSQL URLs at the psycopg 3 driver."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+def _development_secret(instance_path: Path) -> str:
+    """Keep one random development secret in instance/, so sessions survive restarts."""
+    path = instance_path / "secret_key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def load_config(instance_path: Path, env: dict | None = None) -> dict:
+    """Build the Flask settings for this environment, refusing an incomplete production set-up."""
+    env = dict(os.environ if env is None else env)
+    awards_env = env.get("AWARDS_ENV", "development").strip().lower()
+    if awards_env not in {"development", "production"}:
+        raise ConfigError(f"AWARDS_ENV must be 'development' or 'production', not {awards_env!r}.")
+    production = awards_env == "production"
+
+    if production:
+        missing = [name for name in REQUIRED_IN_PRODUCTION if not env.get(name)]
+        if missing:
+            raise ConfigError(
+                "production mode needs these settings, which are not set: "
+                + ", ".join(missing)
+                + ". See the configuration table in README.md."
+            )
+        if env["REDIS_URL"].startswith("memory://"):
+            raise ConfigError("REDIS_URL must name a Redis server in production; memory storage is refused.")
+        if not env["DATABASE_URL"].startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+            raise ConfigError("DATABASE_URL must be a PostgreSQL URL in production.")
+
+    instance_path.mkdir(parents=True, exist_ok=True)
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'awards.db'}"
+    redis_url = env.get("REDIS_URL", "")
+
+    config = {
+        "AWARDS_ENV": awards_env,
+        "SECRET_KEY": env.get("SECRET_KEY") or _development_secret(instance_path),
+        "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "RATELIMIT_STORAGE_URI": redis_url or "memory://",
+        "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
+        "RATELIMIT_STRATEGY": "moving-window",
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "MAIL_BACKEND": "smtp" if production else env.get("MAIL_BACKEND", "devmail"),
+        "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
+        "MAIL_PORT": _int(env, "MAIL_PORT", 1025),
+        "MAIL_USE_TLS": _flag(env.get("MAIL_USE_TLS")),
+        "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
+        "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Self Management Awards <awards@example.org>"),
+        "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
+        "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
+        "MAX_FORM_MEMORY_SIZE": 500 * 1024,
+        "WTF_CSRF_TIME_LIMIT": 3600,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        # The __Host- prefix pins the cookie to this host over HTTPS; browsers refuse it over plain HTTP.
+        "SESSION_COOKIE_NAME": "__Host-session" if production else "session",
+        "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+        "HSTS_SECONDS": 31536000 if production else 0,
+        "DEV_MAILBOX": not production,
+    }
+    return config

@@ -1,0 +1,88 @@
+"""Nominations made by the public, and their answers to a category's questions."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from awards_app.extensions import db
+from awards_app.models.base import UTCDateTime, utcnow
+from awards_app.models.programme import Category, Edition, Question
+
+
+def _values(enum_class):
+    return [member.value for member in enum_class]
+
+
+class NominationStatus(enum.Enum):
+    """Where a nomination stands in the organisers' review."""
+
+    RECEIVED = "received"
+    ELIGIBLE = "eligible"
+    INELIGIBLE = "ineligible"
+    WITHDRAWN = "withdrawn"
+
+
+class ConsentState(enum.Enum):
+    """Whether the nominee agreed to be considered and, if shortlisted, named in public."""
+
+    NOT_REQUESTED = "not_requested"
+    REQUESTED = "requested"
+    GIVEN = "given"
+    DECLINED = "declined"
+
+
+class Nomination(db.Model):
+    """A submitted nomination of one nominee in one category."""
+
+    __tablename__ = "nomination"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[NominationStatus] = mapped_column(
+        Enum(NominationStatus, name="nomination_status", values_callable=_values), default=NominationStatus.RECEIVED
+    )
+    status_reason: Mapped[str] = mapped_column(Text, default="")
+    nominee_name: Mapped[str] = mapped_column(String(200))
+    nominee_organisation: Mapped[str] = mapped_column(String(200), default="")
+    nominee_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    local_authority: Mapped[str] = mapped_column(String(64))
+    nominator_name: Mapped[str] = mapped_column(String(200))
+    nominator_email: Mapped[str] = mapped_column(String(254))
+    nominator_relationship: Mapped[str] = mapped_column(String(200), default="")
+    nominator_phone: Mapped[str] = mapped_column(String(40), default="")
+    consent: Mapped[ConsentState] = mapped_column(
+        Enum(ConsentState, name="consent_state", values_callable=_values), default=ConsentState.NOT_REQUESTED
+    )
+    consent_note: Mapped[str] = mapped_column(Text, default="")
+    consent_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    public_summary: Mapped[str] = mapped_column(Text, default="")
+    submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    edition: Mapped[Edition] = relationship()
+    category: Mapped[Category] = relationship()
+    answers: Mapped[list[NominationAnswer]] = relationship(
+        back_populates="nomination", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Nomination {self.reference} {self.nominee_name!r}>"
+
+
+class NominationAnswer(db.Model):
+    """A nomination's answer to one question of its category."""
+
+    __tablename__ = "nomination_answer"
+    __table_args__ = (UniqueConstraint("nomination_id", "question_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("question.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="answers")
+    question: Mapped[Question] = relationship()

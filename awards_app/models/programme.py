@@ -1,0 +1,123 @@
+"""The programme: an edition (one year's awards), its categories, their questions, and the judging criteria."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from awards_app.extensions import db
+from awards_app.models.base import UTCDateTime, utcnow
+
+
+class NomineeKind(enum.Enum):
+    """What kind of nominee a category is for."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PROJECT = "project"
+    IDEA = "idea"
+
+    @property
+    def label(self) -> str:
+        """The kind in plain words."""
+        return self.value.capitalize()
+
+
+class Edition(db.Model):
+    """One year's awards, with the dates of each phase (stored in UTC, shown in the edition's timezone)."""
+
+    __tablename__ = "edition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(300), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    nominations_open_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    nominations_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judging_start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judging_end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    shortlist_publish_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    vote_open_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    vote_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ceremony_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="edition", order_by="Category.display_order, Category.id", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="edition", order_by="Criterion.display_order, Criterion.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.year} {self.name!r}>"
+
+
+class Category(db.Model):
+    """An award within an edition."""
+
+    __tablename__ = "category"
+    __table_args__ = (UniqueConstraint("edition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    eligibility_notes: Mapped[str] = mapped_column(Text, default="")
+    nominee_kind: Mapped[NomineeKind] = mapped_column(
+        Enum(NomineeKind, name="nominee_kind", values_callable=lambda kinds: [k.value for k in kinds])
+    )
+    has_public_vote: Mapped[bool] = mapped_column(Boolean, default=False)
+    display_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="categories")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="category", order_by="Question.display_order, Question.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Category {self.name!r}>"
+
+
+class Question(db.Model):
+    """A question a nomination in a category answers, with its word limit."""
+
+    __tablename__ = "question"
+    __table_args__ = (CheckConstraint("word_limit > 0", name="word_limit_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    prompt: Mapped[str] = mapped_column(String(500))
+    hint: Mapped[str] = mapped_column(Text, default="")
+    word_limit: Mapped[int] = mapped_column(Integer, default=300)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    display_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    category: Mapped[Category] = relationship(back_populates="questions")
+
+
+class Criterion(db.Model):
+    """A judging criterion of an edition: its weight and the scale judges score on."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "name"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("scale_max > scale_min", name="scale_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float] = mapped_column(Numeric(6, 2, asdecimal=False), default=1.0)
+    scale_min: Mapped[int] = mapped_column(Integer, default=0)
+    scale_max: Mapped[int] = mapped_column(Integer, default=10)
+    display_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="criteria")

@@ -1,0 +1,49 @@
+"""The public vote: a contest per voting category and the append-only log of votes cast."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from awards_app.extensions import db
+from awards_app.models.base import UTCDateTime, utcnow
+from awards_app.models.judging import Finalist
+from awards_app.models.programme import Category
+
+
+class Contest(db.Model):
+    """The public vote of one category, open between two moments."""
+
+    __tablename__ = "contest"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), unique=True)
+    opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    category: Mapped[Category] = relationship()
+
+
+class Vote(db.Model):
+    """One person's vote. Never deleted: a voided vote keeps who voided it, when and why."""
+
+    __tablename__ = "vote"
+    # One vote per person and contest, held by the database so that no race can double it.
+    __table_args__ = (UniqueConstraint("contest_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    finalist_id: Mapped[int] = mapped_column(ForeignKey("finalist.id", ondelete="CASCADE"), index=True)
+    voter_key: Mapped[str] = mapped_column(String(64))
+    receipt_code: Mapped[str] = mapped_column(String(32), unique=True)
+    cast_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    client_network: Mapped[str] = mapped_column(String(64), default="")
+    email_domain: Mapped[str] = mapped_column(String(254), default="")
+    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    voided_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    voided_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    void_reason: Mapped[str] = mapped_column(Text, default="")
+
+    contest: Mapped[Contest] = relationship()
+    finalist: Mapped[Finalist] = relationship()

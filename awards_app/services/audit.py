@@ -1,0 +1,28 @@
+"""Writing to the append-only audit log."""
+from awards_app.extensions import db
+from awards_app.models import AuditEvent, User
+
+
+def record_event(actor: User | None, action: str, subject=None, **details) -> AuditEvent:
+    """Add an audit event for what the actor did to the subject, in the caller's transaction."""
+    event = AuditEvent(
+        actor_id=actor.id if actor is not None else None,
+        actor_label=actor.email if actor is not None else "system",
+        action=action,
+        subject_type=type(subject).__tablename__ if subject is not None else "",
+        subject_id=getattr(subject, "id", None),
+        details={key: _plain(value) for key, value in details.items()},
+    )
+    db.session.add(event)
+    return event
+
+
+def _plain(value):
+    """Keep details JSON-friendly."""
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)

@@ -1,0 +1,157 @@
+"""Shared fixtures: the app, a database that rolls back after every test, clients, an organiser, the outbox, a clock."""
+from __future__ import annotations
+
+import os
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, select, text
+
+from awards_app import create_app
+from awards_app.extensions import db, limiter
+from awards_app.models import OutboxEmail, User
+from awards_app.services import clock as app_clock
+from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
+
+STRICT = os.environ.get("AWARDS_STRICT_TESTS") == "1"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """In strict mode (CI) a skipped test is a failure: every service and browser test must really run."""
+    outcome = yield
+    report = outcome.get_result()
+    if STRICT and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"strict mode: skipped tests are failures here ({report.longrepr})"
+
+
+def reset_postgres_schema(url: str) -> None:
+    """Start from an empty public schema, so that migrations build everything from nothing."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text("DROP SCHEMA public CASCADE"))
+        connection.execute(text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    """PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if url:
+        reset_postgres_schema(url)
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    """The app under test, its schema built by the migrations."""
+    os.environ.setdefault("AWARDS_INSTANCE_PATH", str(tmp_path_factory.mktemp("instance")))
+    app = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://", "postgresql+psycopg://", 1),
+            "SECRET_KEY": "test-secret-key",
+            "PUBLIC_BASE_URL": "http://awards.test",
+            "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
+            "MAIL_BACKEND": "smtp",
+        }
+    )
+    with app.app_context():
+        upgrade()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def db_session(app):
+    """Run each test inside one transaction that is rolled back afterwards; commits become savepoints."""
+    with app.app_context():
+        engines = db._app_engines[app]
+        engine = engines[None]
+        connection = engine.connect()
+        transaction = connection.begin()
+        db.session.remove()
+        db.session.configure(join_transaction_mode="create_savepoint")
+        engines[None] = connection
+        try:
+            yield db.session
+        finally:
+            db.session.remove()
+            engines[None] = engine
+            transaction.rollback()
+            connection.close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_limits(app):
+    """Rate-limit counters start at zero for every test."""
+    limiter.reset()
+    yield
+
+
+@pytest.fixture
+def clock():
+    """A clock that tests can set: clock.set(moment), clock.advance(delta); it runs again afterwards."""
+
+    class Clock:
+        def set(self, moment: datetime) -> datetime:
+            if moment.tzinfo is None:
+                moment = moment.replace(tzinfo=timezone.utc)
+            app_clock.freeze(moment)
+            return moment
+
+        def advance(self, **kwargs) -> datetime:
+            return self.set(app_clock.now() + timedelta(**kwargs))
+
+        def now(self) -> datetime:
+            return app_clock.now()
+
+    controller = Clock()
+    controller.set(datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc))
+    yield controller
+    app_clock.freeze(None)
+
+
+@pytest.fixture
+def client(app):
+    """A browser-like test client."""
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    """Runs flask commands."""
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def organiser(app, db_session) -> User:
+    """An organiser account."""
+    from awards_app.services.accounts import create_organiser
+
+    user = create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD, name="Olivia Organiser")
+    db_session.commit()
+    return user
+
+
+@pytest.fixture
+def organiser_client(client, organiser):
+    """A test client signed in as the organiser."""
+    response = post_form(client, "/sign-in", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    assert response.status_code == 303, response.get_data(as_text=True)
+    return client
+
+
+@pytest.fixture
+def outbox(db_session):
+    """The emails written to the outbox so far: outbox() returns them oldest first."""
+
+    def emails() -> list[OutboxEmail]:
+        return list(db_session.scalars(select(OutboxEmail).order_by(OutboxEmail.id)))
+
+    return emails

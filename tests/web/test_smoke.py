@@ -1,0 +1,18 @@
+"""The app answers: home page, health check, sign-in."""
+from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
+
+
+def test_home_without_edition(client):
+    response = client.get("/")
+    assert response.status_code == 200
+    assert "have not been announced yet" in response.get_data(as_text=True)
+
+
+def test_healthz(client):
+    assert client.get("/healthz").status_code == 200
+
+
+def test_organiser_signs_in(client, organiser):
+    response = post_form(client, "/sign-in", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    assert response.status_code == 303
+    assert client.get("/admin/").status_code == 200
