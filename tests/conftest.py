@@ -12,6 +12,8 @@ from awards_app import create_app
 from awards_app.extensions import db, limiter
 from awards_app.models import OutboxEmail, User
 from awards_app.services import clock as app_clock
+from tests.fixtures.browser import *  # noqa: F401,F403  (fixtures)
+from tests.fixtures.mail import *  # noqa: F401,F403  (fixtures)
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
 
 STRICT = os.environ.get("AWARDS_STRICT_TESTS") == "1"
