@@ -60,9 +60,16 @@ def _init_extensions(app: Flask) -> None:
 
     @login_manager.user_loader
     def load_user(token: str):
+        from sqlalchemy.exc import SQLAlchemyError
+
         from awards_app.services.accounts import user_for_session
 
-        return user_for_session(token)
+        try:
+            return user_for_session(token)
+        except SQLAlchemyError:
+            # With the database down, treat the visitor as signed out so the 503 page itself can render.
+            db.session.rollback()
+            return None
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():

@@ -5,6 +5,7 @@ import os
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from flask import g, request_started
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
@@ -29,23 +30,37 @@ def pytest_runtest_makereport(item, call):
         report.longrepr = f"strict mode: skipped tests are failures here ({report.longrepr})"
 
 
-def reset_postgres_schema(url: str) -> None:
-    """Start from an empty public schema, so that migrations build everything from nothing."""
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as connection:
-        connection.execute(text("DROP SCHEMA public CASCADE"))
-        connection.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
+def _postgres_engine(url: str):
+    """An engine for a PostgreSQL URL through psycopg 3."""
+    return create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
-    """PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file."""
+def database_url(tmp_path_factory):
+    """PostgreSQL when TEST_DATABASE_URL is set, else a fresh SQLite file.
+
+    On PostgreSQL each test run gets its own empty schema (first on the search path), so that migrations build
+    everything from nothing and two runs at once never meet; the schema is dropped afterwards.
+    """
     url = os.environ.get("TEST_DATABASE_URL")
-    if url:
-        reset_postgres_schema(url)
-        return url
-    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+    if not url:
+        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'test.db'}"
+        return
+    schema = f"test_run_{os.getpid()}"
+    engine = _postgres_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    separator = "&" if "?" in url else "?"
+    yield f"{url}{separator}options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA IF EXISTS {schema} CASCADE"))
+    engine.dispose()
+
+
+def _fresh_g_per_request(sender, **extra):
+    """Empty `g` at the start of each request."""
+    g.__dict__.clear()
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +79,9 @@ def app(database_url, tmp_path_factory):
     )
     with app.app_context():
         upgrade()
+    # Tests hold an app context open (for the rolled-back session), and Flask then reuses it for requests, `g`
+    # included. Production gives every request a fresh `g`; so must the tests (Flask-WTF caches its token there).
+    request_started.connect(_fresh_g_per_request, app)
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -1,0 +1,97 @@
+"""Friendly error pages in the site's layout, and a 503 when the database is down."""
+import pytest
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from awards_app import create_app
+
+STATUSES = [400, 403, 404, 405, 413, 429, 500, 503]
+
+
+@pytest.fixture(scope="module")
+def failing_app(tmp_path_factory):
+    """An app with routes that fail in every way a visitor could meet."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path_factory.mktemp('err') / 'e.db'}",
+            "SECRET_KEY": "x",
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
+    from flask import abort
+
+    @app.get("/fail/<int:status>")
+    def fail(status):
+        if status == 500:
+            raise RuntimeError("secret detail that must never reach a visitor")
+        if status == 413:
+            raise RequestEntityTooLarge()
+        abort(status)
+
+    return app
+
+
+@pytest.mark.parametrize("status", STATUSES)
+def test_each_error_has_a_friendly_page(failing_app, status):
+    client = failing_app.test_client()
+    response = client.get(f"/fail/{status}") if status != 405 else client.post("/healthz")
+    page = response.get_data(as_text=True)
+    assert response.status_code == status
+    assert '<main id="main"' in page  # in the site's layout
+    assert "Self Management Awards" in page
+    assert f"Error code {status}" in page
+    assert "Traceback" not in page and "secret detail" not in page
+    assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_500_is_logged_but_not_shown(failing_app, caplog):
+    response = failing_app.test_client().get("/fail/500")
+    assert "Sorry, there is a problem with the service" in response.get_data(as_text=True)
+    assert "secret detail" in caplog.text
+
+
+def test_405_says_what_is_allowed(client):
+    response = client.post("/healthz")
+    assert response.status_code == 405
+    assert "GET" in response.headers["Allow"]
+
+
+def test_htmx_errors_become_a_visible_message(failing_app):
+    response = failing_app.test_client().get("/fail/429", headers={"HX-Request": "true"})
+    assert response.status_code == 429
+    assert response.headers["HX-Retarget"] == "#messages"
+    page = response.get_data(as_text=True)
+    assert "Too many attempts" in page and "<html" not in page
+
+
+def test_too_large_request_gets_413(client):
+    response = client.post("/sign-in", data={"email": "x" * (3 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "too large" in response.get_data(as_text=True)
+
+
+def test_unknown_page_is_404(client):
+    response = client.get("/no/such/page")
+    assert response.status_code == 404
+    assert "Page not found" in response.get_data(as_text=True)
+
+
+@pytest.fixture(scope="module")
+def app_without_database(tmp_path_factory):
+    """The app pointed at a PostgreSQL port where nothing listens: the database is down."""
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2",
+            "SECRET_KEY": "x",
+        }
+    )
+
+
+def test_database_down_gives_503_pages(app_without_database):
+    client = app_without_database.test_client()
+    health = client.get("/healthz")
+    assert health.status_code == 503
+    home = client.get("/")
+    page = home.get_data(as_text=True)
+    assert home.status_code == 503
+    assert "Sorry, the service is unavailable" in page
+    assert "Traceback" not in page and "psycopg" not in page
