@@ -86,6 +86,8 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
     config = {
         "AWARDS_ENV": awards_env,
         "SECRET_KEY": env.get("SECRET_KEY") or _development_secret(instance_path),
+        # Older keys still accepted while links and sessions signed with them age out (comma-separated).
+        "SECRET_KEY_FALLBACKS": [key for key in env.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()],
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Enum, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards_app.extensions import db
@@ -62,11 +62,20 @@ class Nomination(db.Model):
     consent_recorded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     public_summary: Mapped[str] = mapped_column(Text, default="")
     submitted_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A duplicate merged into another entry keeps its nominator and statements, and points at that entry.
+    merged_into_id: Mapped[int | None] = mapped_column(
+        ForeignKey("nomination.id", ondelete="SET NULL"), nullable=True, index=True
+    )
 
     edition: Mapped[Edition] = relationship()
     category: Mapped[Category] = relationship()
     answers: Mapped[list[NominationAnswer]] = relationship(
         back_populates="nomination", cascade="all, delete-orphan"
+    )
+    merged_into: Mapped[Nomination | None] = relationship(remote_side=[id], back_populates="merged")
+    merged: Mapped[list[Nomination]] = relationship(back_populates="merged_into")
+    notes: Mapped[list[NominationNote]] = relationship(
+        back_populates="nomination", order_by="NominationNote.created_at", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
@@ -86,3 +95,36 @@ class NominationAnswer(db.Model):
 
     nomination: Mapped[Nomination] = relationship(back_populates="answers")
     question: Mapped[Question] = relationship()
+
+
+class NominationNote(db.Model):
+    """An organiser's note on a nomination."""
+
+    __tablename__ = "nomination_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="notes")
+
+
+class NominationDraft(db.Model):
+    """A nomination being written: what the nominator has typed so far, kept server-side until they submit."""
+
+    __tablename__ = "nomination_draft"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    # The browser's session holds this random id; the draft's numeric id is never exposed.
+    public_id: Mapped[str] = mapped_column(String(64), unique=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("category.id", ondelete="SET NULL"), nullable=True)
+    data: Mapped[dict] = mapped_column(JSON, default=dict)
+    resume_email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    edition: Mapped[Edition] = relationship()
+    category: Mapped[Category | None] = relationship()

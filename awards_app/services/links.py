@@ -1,0 +1,122 @@
+"""Emailed links that are signed, expire, and work once (or until a newer link replaces them).
+
+The link carries a random nonce signed with a salt per purpose; the database keeps a digest of the nonce with its
+expiry and whether it was used or superseded. Opening a link only checks it; using it is a separate, atomic step, so
+that mail scanners which open links use nothing up.
+"""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import select, update
+
+from awards_app.extensions import db
+from awards_app.models import SingleUseLink
+from awards_app.services import clock
+
+
+class LinkProblem(Exception):
+    """A link that cannot be used, and why: tampered, expired, used or superseded."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class CheckedLink:
+    """A link that checked out: what it is for and what it points at."""
+
+    link: SingleUseLink
+
+    @property
+    def subject_id(self) -> int:
+        """The id of the thing the link points at."""
+        return self.link.subject_id
+
+
+def _serializer(purpose: str) -> URLSafeTimedSerializer:
+    """One salt per purpose, so that a link for one thing never works for another."""
+    keys = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
+    # itsdangerous signs with the last key and accepts any: put the current key last.
+    return URLSafeTimedSerializer(list(reversed(keys)), salt=f"awards-link/{purpose}")
+
+
+def _digest(nonce: str) -> str:
+    return hashlib.sha256(nonce.encode()).hexdigest()
+
+
+def issue_link(purpose: str, subject, expires_at: datetime, replace_older: bool = True) -> str:
+    """Create a link token for the subject; by default any older unused link for the same thing stops working."""
+    now = clock.now()
+    subject_type = type(subject).__tablename__
+    if replace_older:
+        db.session.execute(
+            update(SingleUseLink)
+            .where(
+                SingleUseLink.purpose == purpose,
+                SingleUseLink.subject_type == subject_type,
+                SingleUseLink.subject_id == subject.id,
+                SingleUseLink.used_at.is_(None),
+                SingleUseLink.superseded_at.is_(None),
+            )
+            .values(superseded_at=now)
+        )
+    nonce = secrets.token_urlsafe(24)
+    db.session.add(
+        SingleUseLink(
+            purpose=purpose,
+            nonce_hash=_digest(nonce),
+            subject_type=subject_type,
+            subject_id=subject.id,
+            created_at=now,
+            expires_at=expires_at,
+        )
+    )
+    return _serializer(purpose).dumps(nonce)
+
+
+def check_link(purpose: str, token: str) -> CheckedLink:
+    """The link behind a token, if it is genuine, for this purpose, unexpired, unused and not replaced."""
+    try:
+        # The signature's own age check is a backstop; the stored expiry is what decides.
+        nonce = _serializer(purpose).loads(token or "", max_age=400 * 24 * 3600)
+    except SignatureExpired:
+        raise LinkProblem("expired") from None
+    except BadSignature:
+        raise LinkProblem("tampered") from None
+    link = db.session.scalar(select(SingleUseLink).where(SingleUseLink.nonce_hash == _digest(str(nonce))))
+    if link is None or link.purpose != purpose:
+        raise LinkProblem("tampered")
+    if link.used_at is not None:
+        raise LinkProblem("used")
+    if link.superseded_at is not None:
+        raise LinkProblem("superseded")
+    if clock.now() >= link.expires_at:
+        raise LinkProblem("expired")
+    return CheckedLink(link)
+
+
+def use_link(purpose: str, token: str) -> CheckedLink:
+    """Check the link and mark it used, atomically: of two requests racing with one link, exactly one wins."""
+    checked = check_link(purpose, token)
+    now = clock.now()
+    result = db.session.execute(
+        update(SingleUseLink)
+        .where(
+            SingleUseLink.id == checked.link.id,
+            SingleUseLink.used_at.is_(None),
+            SingleUseLink.superseded_at.is_(None),
+        )
+        .values(used_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    if result.rowcount != 1:
+        raise LinkProblem("used")
+    db.session.refresh(checked.link)
+    return checked
