@@ -53,10 +53,17 @@ def send_mail_command(once: bool, poll_seconds: float) -> None:
 )
 def demo_command(phase: str) -> None:
     """Build a realistic demo edition in the given phase (replacing any earlier demo) and print the sign-ins."""
+    from flask import current_app
+
     from awards_app.services.demo import build_demo
 
-    sign_ins = build_demo(phase)
-    uow.commit()
+    if current_app.config["AWARDS_ENV"] == "production":
+        raise click.ClickException("The demo is for trying the app; it is not built in production.")
+    try:
+        sign_ins = build_demo(phase)
+        uow.commit()
+    except DomainError as error:
+        raise click.ClickException(error.message) from None
     click.echo(f"Demo edition built in the {phase} phase.")
     click.echo("Sign in at /sign-in with:")
     for role, email, password in sign_ins:

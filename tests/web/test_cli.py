@@ -32,3 +32,21 @@ def test_bad_address_and_duplicates_are_refused(runner, monkeypatch, db_session)
     runner.invoke(args=["create-organiser", "twice@example.org"])
     result = runner.invoke(args=["create-organiser", "twice@example.org"])
     assert result.exit_code == 1 and "already an account" in result.output
+
+
+def test_demo_is_never_built_in_production(runner, app, monkeypatch):
+    monkeypatch.setitem(app.config, "AWARDS_ENV", "production")
+    result = runner.invoke(args=["demo", "--phase", "voting"])
+    assert result.exit_code == 1
+    assert "not built in production" in result.output
+
+
+def test_demo_refusal_is_a_plain_message(runner, db_session):
+    from tests.factories import make_edition
+    from awards_app.services import clock
+
+    make_edition(year=clock.now().astimezone().year)
+    db_session.commit()
+    result = runner.invoke(args=["demo", "--phase", "nominations"])
+    assert result.exit_code == 1
+    assert "Traceback" not in result.output and "Error:" in result.output
