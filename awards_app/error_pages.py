@@ -5,7 +5,7 @@ import logging
 
 from flask import Flask, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import DBAPIError, OperationalError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
 from awards_app.extensions import db
@@ -19,6 +19,7 @@ MESSAGES = {
     403: ("You cannot see this page", "Your account does not give you access to this page. If you think it should, contact the awards team."),
     404: ("Page not found", "If you typed the web address, check it is correct. If you pasted it, check you copied the whole address."),
     405: ("That action is not possible here", "This page cannot be used that way. Go back and use the buttons on the page."),
+    409: ("Someone else changed this at the same time", "Your change was not saved because it clashed with another change made a moment ago. Go back, reload the page, and try again."),
     413: ("What you sent is too large", "The form or file you sent is larger than we accept. Shorten it, or choose a smaller file, and try again."),
     429: ("Too many attempts", "You have tried this too many times in a short while. Wait a few minutes and try again."),
     500: ("Sorry, there is a problem with the service", "Something went wrong on our side. Nothing you typed is your fault. Try again later."),
@@ -62,6 +63,13 @@ def register(app: Flask) -> None:
             "For your security, forms stop working after a while or when the page is out of date. "
             "Go back, reload the page, and send the form again.",
         )
+
+    @app.errorhandler(IntegrityError)
+    def clashing_change(error):
+        # The services check rules first; a constraint only fires here when two people raced for the same thing.
+        log.warning("integrity error: %s", error.orig.__class__.__name__ if error.orig else error)
+        db.session.rollback()
+        return error_response(409)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

@@ -1,11 +1,27 @@
-"""The programme of editions and their categories, questions and criteria."""
+"""The programme of editions: finding them, and organisers creating and changing them.
+
+Categories, questions and criteria live in services/categories.py; the small checks both modules share are here.
+"""
 from __future__ import annotations
+
+from datetime import datetime
+from functools import lru_cache
+from zoneinfo import available_timezones
 
 from sqlalchemy import select
 
 from awards_app.extensions import db
-from awards_app.models import Edition
+from awards_app.models import Edition, User
 from awards_app.services import clock
+from awards_app.services.audit import record_event
+from awards_app.services.errors import DomainError, NotAllowed
+from awards_app.services.phases import PHASE_DATES, dates_out_of_order
+
+DEFAULT_TIMEZONE = "Europe/London"
+EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
+
+# Entries in the system's zone database that are files, not places people mean.
+_NOT_PLACES = {"localtime", "posixrules", "Factory"}
 
 
 def list_editions() -> list[Edition]:
@@ -28,3 +44,116 @@ def current_edition() -> Edition | None:
     if opened is not None and (upcoming is None or phase_of(opened) is not Phase.ARCHIVE):
         return opened
     return upcoming or opened
+
+
+# --- Checks shared with services/categories.py ---------------------------------------------------------------
+
+
+def require_organiser(actor: User | None) -> None:
+    """Only organisers may change the programme (the routes check too; this guards every other caller)."""
+    if actor is None or not actor.is_organiser:
+        raise NotAllowed("Only organisers can change the awards programme")
+
+
+def clean_text(value: str | None, *, field: str, label: str, max_length: int, required: bool = False) -> str:
+    """Trim a text value, refusing it when required and empty, or longer than its column allows."""
+    text = (value or "").strip()
+    if required and not text:
+        raise DomainError(f"Enter {label}", field=field)
+    if len(text) > max_length:
+        raise DomainError(f"{label[0].upper()}{label[1:]} must be {max_length} characters or fewer", field=field)
+    return text
+
+
+def whole_number(value, *, field: str, label: str, lowest: int, highest: int) -> int:
+    """Refuse a value that is not a whole number between lowest and highest (inclusive)."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise DomainError(f"{label} must be a whole number", field=field)
+    if not lowest <= value <= highest:
+        raise DomainError(f"{label} must be between {lowest} and {highest}", field=field)
+    return value
+
+
+# --- Editions ----------------------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _timezones_by_lower_name() -> dict[str, str]:
+    """The IANA zone names, keyed by their lower-case spelling (the list is read from disk once)."""
+    return {name.lower(): name for name in available_timezones() - _NOT_PLACES}
+
+
+def known_timezone(name: str | None) -> str | None:
+    """The correctly spelt IANA zone for a name typed in any case, or None when there is no such zone."""
+    return _timezones_by_lower_name().get((name or "").strip().lower())
+
+
+def create_edition(
+    actor: User,
+    *,
+    year: int,
+    name: str,
+    dates: dict[str, datetime | None],
+    theme: str = "",
+    venue: str = "",
+    timezone: str = DEFAULT_TIMEZONE,
+) -> Edition:
+    """Create an edition (one year's awards) with the dates of its phases."""
+    require_organiser(actor)
+    values = _checked_edition_values(None, year, name, theme, venue, timezone, dates)
+    edition = Edition(**values)
+    db.session.add(edition)
+    db.session.flush()
+    record_event(actor, "edition.created", edition, year=edition.year, name=edition.name)
+    return edition
+
+
+def update_edition(
+    actor: User,
+    edition: Edition,
+    *,
+    year: int,
+    name: str,
+    dates: dict[str, datetime | None],
+    theme: str = "",
+    venue: str = "",
+    timezone: str = DEFAULT_TIMEZONE,
+) -> Edition:
+    """Change an edition's details and dates; the audit event lists what changed, from and to."""
+    require_organiser(actor)
+    values = _checked_edition_values(edition, year, name, theme, venue, timezone, dates)
+    changes = {key: [getattr(edition, key), value] for key, value in values.items() if getattr(edition, key) != value}
+    for key, value in values.items():
+        setattr(edition, key, value)
+    db.session.flush()
+    record_event(actor, "edition.updated", edition, changes=changes)
+    return edition
+
+
+def _checked_edition_values(edition, year, name, theme, venue, timezone, dates) -> dict:
+    """Check an edition's values against the rules (year free, name given, real zone, dates complete and in order)."""
+    year = whole_number(year, field="year", label="Year", lowest=EARLIEST_YEAR, highest=LATEST_YEAR)
+    clash = db.session.scalar(select(Edition).where(Edition.year == year))
+    if clash is not None and clash is not edition:
+        raise DomainError(f"There is already an edition for {year}", field="year")
+    values = {
+        "year": year,
+        "name": clean_text(name, field="name", label="the name of the edition", max_length=200, required=True),
+        "theme": clean_text(theme, field="theme", label="the theme", max_length=300),
+        "venue": clean_text(venue, field="venue", label="the venue", max_length=300),
+        "timezone": known_timezone(timezone),
+    }
+    if values["timezone"] is None:
+        raise DomainError("Enter a timezone from the IANA list, such as Europe/London", field="timezone")
+    for field, label in PHASE_DATES:
+        moment = dates.get(field)
+        if moment is None:
+            raise DomainError(f"Enter the date and time for ‘{label}’", field=field)
+        if moment.tzinfo is None:
+            raise ValueError(f"{field} must be timezone-aware")  # a programming error, not a person's
+        values[field] = moment
+    problems = dates_out_of_order(values)
+    if problems:
+        field, message = problems[0]
+        raise DomainError(message, field=field)
+    return values

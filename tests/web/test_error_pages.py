@@ -95,3 +95,17 @@ def test_database_down_gives_503_pages(app_without_database):
     assert home.status_code == 503
     assert "Sorry, the service is unavailable" in page
     assert "Traceback" not in page and "psycopg" not in page
+
+
+def test_a_clash_at_the_database_is_a_409_page_not_a_500(tmp_path):
+    from sqlalchemy.exc import IntegrityError
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}", "SECRET_KEY": "x"})
+
+    @app.get("/clash")
+    def clash():
+        raise IntegrityError("INSERT ...", {}, Exception("UNIQUE constraint failed"))
+
+    response = app.test_client().get("/clash")
+    assert response.status_code == 409
+    assert "Someone else changed this at the same time" in response.get_data(as_text=True)
