@@ -95,12 +95,17 @@ def _tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience."""
+    from awards_app.web.admin import duplicates, nominations, reach  # noqa: F401  (add routes to the admin blueprint)
     from awards_app.web.admin.routes import bp as admin_bp
     from awards_app.web.auth.routes import bp as auth_bp
+    from awards_app.web.consent.routes import bp as consent_bp
+    from awards_app.web.nominate.routes import bp as nominate_bp
     from awards_app.web.public.routes import bp as public_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(nominate_bp, url_prefix="/nominate")
+    app.register_blueprint(consent_bp, url_prefix="/consent")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     if app.config["DEV_MAILBOX"]:
         from awards_app.web.devmail.routes import bp as devmail_bp

@@ -33,3 +33,26 @@ def make_category(edition: Edition, name: str = "Self Management Project of the 
     db.session.add(category)
     db.session.flush()
     return category
+
+
+def make_nomination(category: Category, nominee_name: str = "Morag Fraser", **overrides):
+    """A submitted nomination in the category, answering each of its questions."""
+    import secrets
+
+    from awards_app.models import Nomination, NominationAnswer
+
+    fields = {
+        "reference": f"SMA-{secrets.token_hex(3).upper()}",
+        "nominee_email": "morag@example.org",
+        "local_authority": "Fife",
+        "nominator_name": "Iain Nominator",
+        "nominator_email": "iain@example.org",
+        "nominator_relationship": "Colleague",
+        **overrides,
+    }
+    nomination = Nomination(edition=category.edition, category=category, nominee_name=nominee_name, **fields)
+    for question in category.questions:
+        nomination.answers.append(NominationAnswer(question=question, text="She made a real difference."))
+    db.session.add(nomination)
+    db.session.flush()
+    return nomination

@@ -1,0 +1,4 @@
+"""The public nomination journey at /nominate."""
+from flask import Blueprint
+
+bp = Blueprint("nominate", __name__)
