@@ -1,6 +1,7 @@
 """The awards app: create_app() builds it from settings, extensions and blueprints."""
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -25,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     )
     app.config.update(load_config(instance_path))
     app.config.update(config or {})
+    _configure_logging(app)
 
     if app.config["TRUSTED_PROXIES"] > 0:
         hops = app.config["TRUSTED_PROXIES"]
@@ -41,6 +43,13 @@ def create_app(config: dict | None = None) -> Flask:
     template_helpers.register(app)
     cli.register(app)
     return app
+
+
+def _configure_logging(app: Flask) -> None:
+    """Show the app's INFO lines (such as mail handed to the development mailbox) when nothing else set logging up."""
+    logging.getLogger("awards_app").setLevel(logging.INFO)
+    if not logging.getLogger().handlers:
+        logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
 def _init_extensions(app: Flask) -> None:

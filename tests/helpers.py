@@ -20,3 +20,12 @@ def post_form(client, url: str, data: dict, *, form_page: str | None = None, **k
     payload = dict(data)
     payload.setdefault("csrf_token", csrf_token_from(client, form_page or url))
     return client.post(url, data=payload, **kwargs)
+
+
+def side_app(config: dict):
+    """Build a second app for a test. The rate limiter is one shared instance, so keep the test app's storage."""
+    import os
+
+    from awards_app import create_app
+
+    return create_app({"SECRET_KEY": "x", "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://", **config})

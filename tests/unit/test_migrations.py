@@ -6,7 +6,7 @@ import pytest
 from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
-from awards_app import create_app
+from tests.helpers import side_app
 from awards_app.extensions import db
 
 
@@ -29,7 +29,7 @@ def empty_database(tmp_path):
 
 @pytest.fixture
 def migration_app(empty_database):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database, "SECRET_KEY": "x"})
+    app = side_app({"SQLALCHEMY_DATABASE_URI": empty_database, "SECRET_KEY": "x"})
     yield app
     with app.app_context():
         db.engine.dispose()

@@ -2,7 +2,7 @@
 import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from awards_app import create_app
+from tests.helpers import side_app
 
 STATUSES = [400, 403, 404, 405, 413, 429, 500, 503]
 
@@ -10,7 +10,7 @@ STATUSES = [400, 403, 404, 405, 413, 429, 500, 503]
 @pytest.fixture(scope="module")
 def failing_app(tmp_path_factory):
     """An app with routes that fail in every way a visitor could meet."""
-    app = create_app(
+    app = side_app(
         {
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path_factory.mktemp('err') / 'e.db'}",
             "SECRET_KEY": "x",
@@ -78,7 +78,7 @@ def test_unknown_page_is_404(client):
 @pytest.fixture(scope="module")
 def app_without_database(tmp_path_factory):
     """The app pointed at a PostgreSQL port where nothing listens: the database is down."""
-    return create_app(
+    return side_app(
         {
             "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://postgres@127.0.0.1:1/none?connect_timeout=2",
             "SECRET_KEY": "x",
@@ -100,7 +100,7 @@ def test_database_down_gives_503_pages(app_without_database):
 def test_a_clash_at_the_database_is_a_409_page_not_a_500(tmp_path):
     from sqlalchemy.exc import IntegrityError
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}", "SECRET_KEY": "x"})
+    app = side_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'c.db'}", "SECRET_KEY": "x"})
 
     @app.get("/clash")
     def clash():
