@@ -1,2 +1,321 @@
-"""The organisers' area: nominations."""
-from awards_app.web.admin.routes import bp  # noqa: F401  (routes below register on the admin blueprint)
+"""The organisers' area: nominations. The filtered list, one nomination with its status, consent and notes, the CSV.
+
+The status form answers htmx with just its panel (and a confirmation in a live region next to it); without
+JavaScript the same form posts normally and comes back to the nomination with a 303.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, make_response, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms.validators import Length
+
+from awards_app import uow
+from awards_app.extensions import db
+from awards_app.htmx import is_fragment_request, render_page
+from awards_app.models import ConsentState, Edition, Nomination, NominationStatus
+from awards_app.scotland import LOCAL_AUTHORITIES
+from awards_app.services import clock, export, review
+from awards_app.services.errors import DomainError
+from awards_app.web.access import organiser_required
+from awards_app.web.admin.forms import ActionForm, Required
+from awards_app.web.admin.routes import EDITION, _actor, _see_other, _trail, bp
+
+NOMINATION = "/nominations/<int:nomination_id>"
+DETAIL_TEMPLATE = "admin/nominations/detail.html"
+
+
+# --- Forms -------------------------------------------------------------------------------------------------------
+
+
+class StatusForm(FlaskForm):
+    """Mark a nomination received, eligible, ineligible (with a reason) or withdrawn."""
+
+    status = RadioField(
+        "Status",
+        choices=[SelectChoice(status.value, review.STATUS_LABELS[status]) for status in NominationStatus],
+        validators=[Required("Select a status")],
+        invalid_choice_message="Select a status",
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[Length(max=review.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")],
+    )
+
+    @classmethod
+    def showing(cls, nomination: Nomination) -> StatusForm:
+        """A fresh form holding the nomination's current status and reason."""
+        return cls(formdata=None, data={"status": nomination.status.value, "reason": nomination.status_reason})
+
+
+class ConsentForm(FlaskForm):
+    """The nominee's answer, given by phone or on paper, and how it came."""
+
+    consent_answer = RadioField(
+        "What did the nominee say?",
+        choices=[
+            SelectChoice("given", "They agree to be considered and, if shortlisted, to be named in public"),
+            SelectChoice("declined", "They do not want to be considered"),
+        ],
+        validators=[Required("Select what the nominee said")],
+        invalid_choice_message="Select what the nominee said",
+    )
+    consent_note = TextAreaField(
+        "How and when did they answer?",
+        validators=[
+            Required("Say how and when the nominee answered, for example 'By phone to Jo, 3 March'"),
+            Length(max=1000, message="The note must be 1,000 characters or fewer"),
+        ],
+    )
+
+
+class NoteForm(FlaskForm):
+    """An organiser's note on a nomination."""
+
+    note_text = TextAreaField(
+        "Add a note",
+        validators=[
+            Required("Enter the note"),
+            Length(max=review.NOTE_MAX_LENGTH, message="The note must be 2,000 characters or fewer"),
+        ],
+    )
+
+
+# The services name the fields they refuse by their own names; these are the same fields on the forms above.
+FIELD_NAMES = {"text": "note_text", "note": "consent_note"}
+
+
+# --- Loading and shared steps ------------------------------------------------------------------------------------
+
+
+def _edition(edition_id: int) -> Edition:
+    """The edition, or 404."""
+    return db.get_or_404(Edition, edition_id)
+
+
+def _nomination(nomination_id: int) -> Nomination:
+    """The nomination, or 404."""
+    return db.get_or_404(Nomination, nomination_id)
+
+
+def _nomination_trail(nomination: Nomination) -> list[tuple[str, str]]:
+    """Breadcrumbs: the dashboard, the edition, its nominations."""
+    return [
+        *_trail(nomination.edition),
+        ("Nominations", url_for(".nominations_list", edition_id=nomination.edition_id)),
+    ]
+
+
+def _refuse(form, refusal: DomainError) -> None:
+    """Put a service's refusal on the field it concerns, or above the form."""
+    name = FIELD_NAMES.get(refusal.field, refusal.field)
+    if name and name in form:
+        form[name].errors.append(refusal.message)
+    else:
+        form.form_errors.append(refusal.message)
+
+
+def _answers(nomination: Nomination) -> dict[int, str]:
+    """A nomination's answers by question id."""
+    return {answer.question_id: answer.text for answer in nomination.answers}
+
+
+def _detail_page(
+    nomination: Nomination,
+    failed: FlaskForm | None = None,
+    block: str | None = None,
+    confirmation: str = "",
+    **forms: FlaskForm,
+):
+    """The nomination page (or its status panel for htmx), with the form that failed kept as typed; 422 then."""
+    return render_page(
+        DETAIL_TEMPLATE,
+        block=block,
+        status=422 if failed is not None else 200,
+        nomination=nomination,
+        edition=nomination.edition,
+        answers_of=_answers,
+        authors=review.note_authors(nomination),
+        can_resend=review.can_resend_consent(nomination),
+        status_form=forms.get("status_form") or StatusForm.showing(nomination),
+        consent_form=forms.get("consent_form") or ConsentForm(formdata=None),
+        note_form=forms.get("note_form") or NoteForm(formdata=None),
+        form=failed,  # base.html puts "Error: " in the title when this form has errors
+        in_fragment=is_fragment_request(),
+        confirmation=confirmation,
+        status_labels=review.STATUS_LABELS,
+        consent_labels=review.CONSENT_LABELS,
+        ConsentState=ConsentState,
+        trail=_nomination_trail(nomination),
+    )
+
+
+# --- The list ----------------------------------------------------------------------------------------------------
+
+
+def _chosen_filters(edition: Edition) -> dict[str, str]:
+    """The filters in the query string that make sense for this edition; anything else is quietly ignored."""
+    args = request.args
+    chosen = {}
+    category = args.get("category", "")
+    if category.isdigit() and any(str(c.id) == category for c in edition.categories):
+        chosen["category"] = category
+    if args.get("status") in {status.value for status in NominationStatus}:
+        chosen["status"] = args["status"]
+    if args.get("local_authority") in LOCAL_AUTHORITIES:
+        chosen["local_authority"] = args["local_authority"]
+    if args.get("consent") in {state.value for state in ConsentState}:
+        chosen["consent"] = args["consent"]
+    search = " ".join(review.search_words(args.get("q")))
+    if search:
+        chosen["q"] = args.get("q", "")[: review.SEARCH_MAX_LENGTH].strip()
+    return chosen
+
+
+def _filters(chosen: dict[str, str]) -> review.ReviewFilters:
+    """The service's filters from the checked query string."""
+    page = request.args.get("page", 1, type=int)
+    return review.ReviewFilters(
+        category_id=int(chosen["category"]) if "category" in chosen else None,
+        status=NominationStatus(chosen["status"]) if "status" in chosen else None,
+        local_authority=chosen.get("local_authority"),
+        consent=ConsentState(chosen["consent"]) if "consent" in chosen else None,
+        search=chosen.get("q", ""),
+        page=page if 0 < page < 1_000_000 else 1,
+    )
+
+
+def _filter_options(edition: Edition) -> dict[str, list[tuple[str, str]]]:
+    """The (value, label) choices of each filter; a status shows how many entries have it."""
+    counts = review.count_by_status(edition)
+    return {
+        "category": [(str(category.id), category.name) for category in edition.categories],
+        "status": [
+            (status.value, f"{label} ({counts[status]})") for status, label in review.STATUS_LABELS.items()
+        ],
+        "local_authority": [(name, name) for name in LOCAL_AUTHORITIES],
+        "consent": [(state.value, label) for state, label in review.CONSENT_LABELS.items()],
+    }
+
+
+@bp.get(EDITION + "/nominations")
+@organiser_required
+def nominations_list(edition_id: int):
+    """List an edition's nominations, filtered and searched through the query string, newest first."""
+    edition = _edition(edition_id)
+    chosen = _chosen_filters(edition)
+    filters = _filters(chosen)
+    return render_page(
+        "admin/nominations/list.html",
+        edition=edition,
+        chosen=chosen,
+        filters=filters,
+        results=review.list_nominations(edition, filters),
+        options=_filter_options(edition),
+        status_labels=review.STATUS_LABELS,
+        consent_labels=review.CONSENT_LABELS,
+        trail=_trail(edition),
+    )
+
+
+@bp.get(EDITION + "/nominations.csv")
+@organiser_required
+def nominations_csv(edition_id: int):
+    """Download every nomination of the edition as a CSV file for Excel."""
+    edition = _edition(edition_id)
+    response = make_response(export.nominations_csv(edition).encode("utf-8"))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{export.csv_filename(edition, clock.now())}"'
+    response.headers["Cache-Control"] = "no-store"  # personal data: no copies in caches
+    return response
+
+
+# --- One nomination ----------------------------------------------------------------------------------------------
+
+
+@bp.get(NOMINATION)
+@organiser_required
+def nomination_detail(nomination_id: int):
+    """Show everything about a nomination, with its status, consent and notes forms."""
+    return _detail_page(_nomination(nomination_id))
+
+
+@bp.post(NOMINATION + "/status")
+@organiser_required
+def change_nomination_status(nomination_id: int):
+    """Change a nomination's status: htmx gets the status panel back, a plain form post a 303 to the nomination."""
+    nomination = _nomination(nomination_id)
+    form = StatusForm()
+    if form.validate_on_submit():
+        try:
+            review.change_status(_actor(), nomination, form.status.data, form.reason.data)
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            message = f"{nomination.reference} is marked {review.STATUS_LABELS[nomination.status].lower()}."
+            if is_fragment_request():
+                return _detail_page(nomination, block="status_panel", confirmation=message)
+            flash(message, "success")
+            return _see_other(".nomination_detail", nomination_id=nomination.id)
+    return _detail_page(nomination, failed=form, block="status_panel", status_form=form)
+
+
+@bp.post(NOMINATION + "/notes")
+@organiser_required
+def add_nomination_note(nomination_id: int):
+    """Add a note to a nomination."""
+    nomination = _nomination(nomination_id)
+    form = NoteForm()
+    if form.validate_on_submit():
+        try:
+            review.add_note(_actor(), nomination, form.note_text.data)
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            flash("Your note has been added.", "success")
+            return _see_other(".nomination_detail", nomination_id=nomination.id)
+    return _detail_page(nomination, failed=form, note_form=form)
+
+
+@bp.post(NOMINATION + "/consent/resend")
+@organiser_required
+def resend_consent(nomination_id: int):
+    """Email the nominee a new consent request; the link in the earlier email stops working."""
+    nomination = _nomination(nomination_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        review.resend_consent_request(_actor(), nomination)
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        uow.commit()
+        flash(
+            f"A new consent request has been emailed to {nomination.nominee_email}. "
+            "The link in any earlier email no longer works.",
+            "success",
+        )
+    return _see_other(".nomination_detail", nomination_id=nomination.id)
+
+
+@bp.post(NOMINATION + "/consent")
+@organiser_required
+def record_nomination_consent(nomination_id: int):
+    """Record the nominee's answer given by phone or on paper."""
+    nomination = _nomination(nomination_id)
+    form = ConsentForm()
+    if form.validate_on_submit():
+        try:
+            review.record_consent(
+                _actor(), nomination, form.consent_answer.data == "given", form.consent_note.data
+            )
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            answer = "agreed" if nomination.consent is ConsentState.GIVEN else "declined"
+            flash(f"Recorded that the nominee {answer}.", "success")
+            return _see_other(".nomination_detail", nomination_id=nomination.id)
+    return _detail_page(nomination, failed=form, consent_form=form)
