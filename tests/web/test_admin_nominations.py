@@ -495,3 +495,13 @@ def test_html_in_a_nominee_name_is_text_in_pages_and_plain_in_the_csv(organiser_
     [row] = [row for row in rows if row["Reference"] == "SMA-XSS001"]
     assert row["Nominee name"] == name
     assert row["Nominee organisation"] == "<i>Org</i>"
+
+
+def test_the_edition_page_links_to_the_nomination_pages(organiser_client, db_session):
+    from tests.factories import make_edition
+
+    edition = make_edition()
+    db_session.commit()
+    page = organiser_client.get(f"/admin/editions/{edition.id}").get_data(as_text=True)
+    for path in ("nominations", "duplicates", "reach", "nominations.csv"):
+        assert f'href="/admin/editions/{edition.id}/{path}"' in page

@@ -109,3 +109,8 @@ def test_a_clash_at_the_database_is_a_409_page_not_a_500(tmp_path):
     response = app.test_client().get("/clash")
     assert response.status_code == 409
     assert "Someone else changed this at the same time" in response.get_data(as_text=True)
+
+
+def test_an_id_too_large_for_the_database_is_a_404(organiser_client):
+    response = organiser_client.get("/admin/editions/99999999999999999")
+    assert response.status_code == 404

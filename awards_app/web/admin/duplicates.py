@@ -1,2 +1,153 @@
-"""The organisers' area: duplicates."""
-from awards_app.web.admin.routes import bp  # noqa: F401  (routes below register on the admin blueprint)
+"""The organisers' area: likely duplicate nominations, merging them into one entry, and undoing a merge.
+
+Choosing what to merge is a GET form (it changes nothing), which leads to a confirmation page; only its POST merges.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectMultipleField
+from wtforms.validators import InputRequired
+
+from awards_app import uow
+from awards_app.extensions import db
+from awards_app.htmx import render_page
+from awards_app.models import ConsentState, Edition, Nomination
+from awards_app.services import duplicates
+from awards_app.services.errors import DomainError
+from awards_app.web.access import organiser_required
+from awards_app.web.admin.forms import ActionForm
+from awards_app.web.admin.routes import EDITION, _actor, _edition, _see_other, _trail, bp
+
+
+class MergeForm(FlaskForm):
+    """The nomination to keep as the entry, and those to merge into it."""
+
+    keep = IntegerField(validators=[InputRequired("Choose the nomination to keep")])
+    merge = SelectMultipleField(coerce=int, validate_choice=False)
+
+
+# Ids are 32-bit integers in the database; a larger number in a URL must be a 404, not a database error.
+LARGEST_ID = 2**31 - 1
+# More nominations than any group could hold.
+MOST_AT_ONCE = 500
+
+
+def _the_edition(edition_id: int) -> Edition:
+    """The edition, or 404 (a number too large for the database included)."""
+    if not 0 < edition_id <= LARGEST_ID:
+        abort(404)
+    return _edition(edition_id)
+
+
+def _nomination(nomination_id: int) -> Nomination:
+    """The nomination, or 404."""
+    if not 0 < nomination_id <= LARGEST_ID:
+        abort(404)
+    return db.get_or_404(Nomination, nomination_id)
+
+
+def _nomination_of(edition: Edition, nomination_id: int) -> Nomination:
+    """The nomination, or 404 when it does not exist or belongs to another edition."""
+    nomination = _nomination(nomination_id)
+    if nomination.edition_id != edition.id:
+        abort(404)
+    return nomination
+
+
+def _chosen(edition: Edition, form: MergeForm) -> tuple[Nomination, list[Nomination]]:
+    """The entry to keep and the nominations to merge into it (the kept one left out, each once)."""
+    primary = _nomination_of(edition, form.keep.data)
+    ids = list(dict.fromkeys(number for number in form.merge.data or [] if number != primary.id))
+    return primary, [_nomination_of(edition, number) for number in ids]
+
+
+@bp.get(EDITION + "/duplicates")
+@organiser_required
+def nomination_duplicates(edition_id: int):
+    """List the likely duplicates of an edition, category by category, and the entries that hold merged ones."""
+    edition = _the_edition(edition_id)
+    return render_page(
+        "admin/duplicates.html",
+        edition=edition,
+        groups=duplicates.find_duplicates(edition),
+        merged=duplicates.list_merged_entries(edition),
+        trail=_trail(edition),
+    )
+
+
+@bp.route(EDITION + "/duplicates/merge", methods=["GET", "POST"])
+@organiser_required
+def merge_duplicates(edition_id: int):
+    """Show what a merge will do (GET), then merge the chosen nominations into the one kept (POST)."""
+    edition = _the_edition(edition_id)
+    posted = request.method == "POST"
+    form = MergeForm() if posted else MergeForm(request.args, meta={"csrf": False})
+    if not form.validate():
+        flash("Choose the nomination to keep and those to merge into it, then select Continue.", "error")
+        return _see_other(".nomination_duplicates", edition_id=edition.id)
+    if len(form.merge.data or []) > MOST_AT_ONCE:
+        abort(400)  # no page offers that many; refuse rather than load them all
+    primary, chosen = _chosen(edition, form)
+    try:
+        duplicates.check_merge(primary, chosen)
+        if posted:
+            duplicates.merge_nominations(_actor(), primary, chosen)
+    except DomainError as refusal:
+        return render_page(
+            "admin/duplicates_confirm.html",
+            edition=edition,
+            primary=primary,
+            chosen=chosen,
+            refusal=refusal.message,
+            trail=_trail(edition) + [("Possible duplicates", url_for(".nomination_duplicates", edition_id=edition.id))],
+            status=409 if posted else 422,
+        )
+    if posted:
+        uow.commit()
+        references = _listed([nomination.reference for nomination in chosen])
+        verb = "has" if len(chosen) == 1 else "have"
+        flash(f"{references} {verb} been merged into {primary.reference} ({primary.nominee_name}).", "success")
+        return _see_other(".nomination_duplicates", anchor="merged", edition_id=edition.id)
+    return render_page(
+        "admin/duplicates_confirm.html",
+        edition=edition,
+        primary=primary,
+        chosen=chosen,
+        refusal=None,
+        consent_elsewhere=_consent_elsewhere(primary, chosen),
+        trail=_trail(edition) + [("Possible duplicates", url_for(".nomination_duplicates", edition_id=edition.id))],
+    )
+
+
+@bp.post("/nominations/<int:nomination_id>/unmerge")
+@organiser_required
+def unmerge_nomination(nomination_id: int):
+    """Make a merged nomination an entry of its own again."""
+    nomination = _nomination(nomination_id)
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    try:
+        primary = duplicates.unmerge_nomination(_actor(), nomination)
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        uow.commit()
+        flash(
+            f"{nomination.reference} ({nomination.nominee_name}) is an entry of its own again; "
+            f"it was merged into {primary.reference}.",
+            "success",
+        )
+    return _see_other(".nomination_duplicates", anchor="merged", edition_id=nomination.edition_id)
+
+
+def _consent_elsewhere(primary: Nomination, chosen: list[Nomination]) -> list[Nomination]:
+    """The nominations to merge that hold the nominee's consent when the entry kept does not."""
+    if primary.consent is ConsentState.GIVEN:
+        return []
+    return [nomination for nomination in chosen if nomination.consent is ConsentState.GIVEN]
+
+
+def _listed(items: list[str]) -> str:
+    """'A', 'A and B', or 'A, B and C'."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
