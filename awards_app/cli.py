@@ -1,4 +1,4 @@
-"""flask commands: create-organiser, send-mail, demo."""
+"""flask commands: create-organiser, send-mail, demo, purge."""
 from __future__ import annotations
 
 import os
@@ -70,7 +70,21 @@ def demo_command(phase: str) -> None:
         click.echo(f"  {role:<10} {email:<36} password: {password}")
 
 
+@click.command("purge")
+def purge_command() -> None:
+    """Delete the unfinished nomination drafts of editions whose nominations have closed."""
+    from awards_app.services.drafts import purge_closed_drafts
+
+    removed = purge_closed_drafts()
+    uow.commit()
+    if not removed:
+        click.echo("No unfinished nomination drafts to remove.")
+    for edition_name, count in removed.items():
+        noun = "draft" if count == 1 else "drafts"
+        click.echo(f"{edition_name}: removed {count} unfinished nomination {noun}.")
+
+
 def register(app: Flask) -> None:
     """Attach the commands to the app."""
-    for command in (create_organiser_command, send_mail_command, demo_command):
+    for command in (create_organiser_command, send_mail_command, demo_command, purge_command):
         app.cli.add_command(command)

@@ -73,6 +73,16 @@ def test_organiser_edits_the_edition_and_its_categories(page, live_server):
     assert "How has this person helped someone live well?" in page.content()
     assert_accessible(page)
 
+    # Delete the question, then the category, each after a confirmation page (the shared demo is left as it was).
+    page.get_by_role("link", name="Delete question 1").click()
+    assert_accessible(page)
+    submit(page, "Yes, delete it")
+    assert "How has this person helped someone live well?" not in page.content()
+    page.get_by_role("link", name="Delete the category").click()
+    submit(page, "Yes, delete it")
+    assert "has been deleted" in page.locator("#messages").inner_text()
+    assert page.get_by_role("link", name=name + " (unpaid)").count() == 0
+
 
 def test_admin_pages_fit_a_phone(phone_page, live_server):
     sign_in(phone_page, live_server)

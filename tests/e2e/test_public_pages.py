@@ -5,7 +5,15 @@ from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 
-DEMO_CATEGORIES = 6
+# The six 2016 categories the demo builds (other browser tests may add categories of their own).
+DEMO_CATEGORIES = (
+    "Self Management Supporting Health and Social Care Partnership of the Year",
+    "Self Management Project of the Year",
+    "Self Management Supporting Community of the Year",
+    "Best Self Management Resource",
+    "Individual Transformational Story of the Year",
+    "Innovative Partnership Idea of the Year",
+)
 
 
 def category_cards(page):
@@ -13,18 +21,23 @@ def category_cards(page):
     return page.locator("h2:text-is('The categories') + .card-list > .card")
 
 
+def listed_categories(page) -> list[str]:
+    """The names of the categories on the home page."""
+    return [name.strip() for name in category_cards(page).locator("h3").all_inner_texts()]
+
+
 def test_home_shows_the_demo_edition_and_is_accessible(page, live_server):
     response = page.goto(live_server.url("/"))
     assert response.status == 200
     assert page.locator("h1").count() == 1
-    assert category_cards(page).count() == DEMO_CATEGORIES
+    assert set(DEMO_CATEGORIES) <= set(listed_categories(page))
     assert page.locator(".phase-banner").inner_text().strip()
     assert_accessible(page)
 
 
 def test_home_fits_a_320px_screen(phone_page, live_server):
     phone_page.goto(live_server.url("/"))
-    assert category_cards(phone_page).count() == DEMO_CATEGORIES
+    assert set(DEMO_CATEGORIES) <= set(listed_categories(phone_page))
     widths = phone_page.evaluate(
         "() => ({page: document.documentElement.scrollWidth, viewport: window.innerWidth})"
     )
@@ -37,7 +50,7 @@ def test_home_works_without_javascript(no_js_page, live_server):
     response = no_js_page.goto(live_server.url("/"))
     assert response.status == 200
     assert no_js_page.evaluate("() => typeof window.htmx") == "undefined", "the page's scripts ran"
-    assert category_cards(no_js_page).count() == DEMO_CATEGORIES
+    assert set(DEMO_CATEGORIES) <= set(listed_categories(no_js_page))
     no_js_page.get_by_role("link", name="Sign in").click()
     assert no_js_page.get_by_role("heading", level=1).inner_text() == "Sign in"
 
