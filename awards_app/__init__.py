@@ -115,10 +115,13 @@ def _tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience."""
-    from awards_app.web.admin import duplicates, nominations, reach  # noqa: F401  (add routes to the admin blueprint)
+    from awards_app.web.admin import duplicates, judges, judging, nominations, reach  # noqa: F401  (admin routes)
+    from awards_app.web.auth import judge_links  # noqa: F401  (routes on the auth blueprint)
+    from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)
     from awards_app.web.admin.routes import bp as admin_bp
     from awards_app.web.auth.routes import bp as auth_bp
     from awards_app.web.consent.routes import bp as consent_bp
+    from awards_app.web.judging.routes import bp as judging_bp
     from awards_app.web.nominate.routes import bp as nominate_bp
     from awards_app.web.public.routes import bp as public_bp
 
@@ -126,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(nominate_bp, url_prefix="/nominate")
     app.register_blueprint(consent_bp, url_prefix="/consent")
+    app.register_blueprint(judging_bp, url_prefix="/judging")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     if app.config["DEV_MAILBOX"]:
         from awards_app.web.devmail.routes import bp as devmail_bp

@@ -25,6 +25,7 @@ class PanelMember(db.Model):
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     conflicts_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    final_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     judge: Mapped[User] = relationship()
     category: Mapped[Category] = relationship()
@@ -40,6 +41,8 @@ class Conflict(db.Model):
     judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
     reason: Mapped[str] = mapped_column(Text)
+    # "declared" by the judge, "recused" by an organiser, or "abstained" (the judge chose not to score it).
+    kind: Mapped[str] = mapped_column(String(20), default="declared", server_default="declared")
     recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 

@@ -44,6 +44,8 @@ class Edition(db.Model):
     vote_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
     ceremony_at: Mapped[datetime] = mapped_column(UTCDateTime())
     venue: Mapped[str] = mapped_column(String(300), default="")
+    # Blind judging of names: judges see a neutral label instead of the nominee's name where a category allows it.
+    hide_nominee_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -74,6 +76,10 @@ class Category(db.Model):
     )
     has_public_vote: Mapped[bool] = mapped_column(Boolean, default=False)
     display_order: Mapped[int] = mapped_column(Integer, default=0)
+    names_can_be_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The shortlist decision: which ranking it followed and when (null until the organiser decides).
+    shortlist_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     edition: Mapped[Edition] = relationship(back_populates="categories")
     questions: Mapped[list[Question]] = relationship(

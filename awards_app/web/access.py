@@ -16,3 +16,16 @@ def organiser_required(view):
         return view(*args, **kwargs)
 
     return wrapped
+
+
+def judge_required(view):
+    """Let only signed-in judges through (organisers and others signed in get 403, visitors the sign-in page)."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if not current_user.is_judge:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapped
