@@ -37,6 +37,12 @@ BENCH_DATABASE = "awards_bench"
 DEFAULT_POSTGRES = "postgresql://postgres@127.0.0.1:5432/test"
 DEFAULT_REDIS = "redis://127.0.0.1:6379/15"  # a database number of its own, away from the tests' 0
 
+# The few server steps below (a free port, the server's settings, waiting for /healthz, stopping gunicorn) are also in
+# tests/fixtures/browser.py. The benchmark keeps its own small copies on purpose: it is a script run as
+# `python bench/run.py` (bench/ on the path, not the project root), and importing from tests/ would tie it to a pytest
+# plugin module and the browser tests' needs (their log files, clean-up of killed runs), while here a failure should
+# end the run with a message (sys.exit) rather than an exception.
+
 
 def answers(port: int) -> bool:
     """Something accepts connections on 127.0.0.1:port."""

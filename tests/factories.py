@@ -1,10 +1,14 @@
 """Small builders of model objects for tests."""
 from datetime import datetime, timedelta, timezone
 
+from werkzeug.security import generate_password_hash
+
 from awards_app.extensions import db
-from awards_app.models import Category, Edition, NomineeKind, Question
+from awards_app.models import Category, Edition, NomineeKind, Question, Role, User
 
 START = datetime(2026, 1, 12, 9, 0, tzinfo=timezone.utc)
+JUDGE_EMAIL = "judge@example.org"
+JUDGE_PASSWORD = "a long judge password"
 
 
 def make_edition(year: int = 2026, start: datetime = START, **overrides) -> Edition:
@@ -56,3 +60,14 @@ def make_nomination(category: Category, nominee_name: str = "Morag Fraser", **ov
     db.session.add(nomination)
     db.session.flush()
     return nomination
+
+
+def make_judge(password: str | None = None, **overrides) -> User:
+    """A judge account (judges may not run the organisers' side); give a password to sign in as them."""
+    fields = {"email": JUDGE_EMAIL, "name": "Jo Judge", **overrides}
+    if password is not None:
+        fields["password_hash"] = generate_password_hash(password)
+    judge = User(role=Role.JUDGE, **fields)
+    db.session.add(judge)
+    db.session.flush()
+    return judge

@@ -11,7 +11,7 @@ from awards_app.models import (
 )
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError
-from awards_app.services.programme import clean_text, require_organiser, whole_number
+from awards_app.services.programme import apply_changes, clean_text, require_organiser, save_new, whole_number
 
 DIRECTIONS = ("up", "down")
 
@@ -35,9 +35,7 @@ def add_category(
         edition, None, name, nominee_kind, has_public_vote, description, eligibility_notes
     )
     category = Category(edition=edition, display_order=_next_position(edition.categories), **values)
-    db.session.add(category)
-    db.session.flush()
-    record_event(actor, "category.added", category, edition_id=edition.id, name=category.name)
+    save_new(actor, "category.added", category, edition_id=edition.id, name=category.name)
     return category
 
 
@@ -56,7 +54,7 @@ def update_category(
     values = _checked_category_values(
         category.edition, category, name, nominee_kind, has_public_vote, description, eligibility_notes
     )
-    _apply(actor, "category.updated", category, values)
+    apply_changes(actor, "category.updated", category, values)
     return category
 
 
@@ -77,17 +75,13 @@ def delete_category(actor: User, category: Category) -> None:
     _refuse_if(category_kept_because(category))
     edition = category.edition
     record_event(actor, "category.deleted", category, edition_id=edition.id, name=category.name)
-    db.session.delete(category)
-    db.session.flush()
-    db.session.expire(edition, ["categories"])
+    _delete(category, edition, "categories")
 
 
 def move_category(actor: User, category: Category, direction: str) -> None:
     """Swap a category with the one above or below it in the edition's list."""
     require_organiser(actor)
-    _move(category, list(category.edition.categories), direction, "category")
-    db.session.flush()
-    db.session.expire(category.edition, ["categories"])
+    _move(category, category.edition, "categories", direction, noun="category")
     record_event(actor, "category.moved", category, direction=direction, position=category.display_order + 1)
 
 
@@ -121,9 +115,7 @@ def add_question(
     require_organiser(actor)
     values = _checked_question_values(prompt, word_limit, hint, required)
     question = Question(category=category, display_order=_next_position(category.questions), **values)
-    db.session.add(question)
-    db.session.flush()
-    record_event(actor, "question.added", question, category_id=category.id, prompt=question.prompt)
+    save_new(actor, "question.added", question, category_id=category.id, prompt=question.prompt)
     return question
 
 
@@ -132,7 +124,7 @@ def update_question(
 ) -> Question:
     """Change a question's wording, hint, word limit, or whether it must be answered."""
     require_organiser(actor)
-    _apply(actor, "question.updated", question, _checked_question_values(prompt, word_limit, hint, required))
+    apply_changes(actor, "question.updated", question, _checked_question_values(prompt, word_limit, hint, required))
     return question
 
 
@@ -153,17 +145,13 @@ def delete_question(actor: User, question: Question) -> None:
     _refuse_if(question_kept_because(question))
     category = question.category
     record_event(actor, "question.deleted", question, category_id=category.id, prompt=question.prompt)
-    db.session.delete(question)
-    db.session.flush()
-    db.session.expire(category, ["questions"])
+    _delete(question, category, "questions")
 
 
 def move_question(actor: User, question: Question, direction: str) -> None:
     """Swap a question with the one above or below it in the category's list."""
     require_organiser(actor)
-    _move(question, list(question.category.questions), direction, "question")
-    db.session.flush()
-    db.session.expire(question.category, ["questions"])
+    _move(question, question.category, "questions", direction, noun="question")
     record_event(actor, "question.moved", question, direction=direction, position=question.display_order + 1)
 
 
@@ -194,9 +182,7 @@ def add_criterion(
     require_organiser(actor)
     values = _checked_criterion_values(edition, None, name, weight, scale_min, scale_max, description)
     criterion = Criterion(edition=edition, display_order=_next_position(edition.criteria), **values)
-    db.session.add(criterion)
-    db.session.flush()
-    record_event(actor, "criterion.added", criterion, edition_id=edition.id, name=criterion.name)
+    save_new(actor, "criterion.added", criterion, edition_id=edition.id, name=criterion.name)
     return criterion
 
 
@@ -213,7 +199,7 @@ def update_criterion(
     """Change a criterion's name, description, weight or scale."""
     require_organiser(actor)
     values = _checked_criterion_values(criterion.edition, criterion, name, weight, scale_min, scale_max, description)
-    _apply(actor, "criterion.updated", criterion, values)
+    apply_changes(actor, "criterion.updated", criterion, values)
     return criterion
 
 
@@ -234,9 +220,7 @@ def delete_criterion(actor: User, criterion: Criterion) -> None:
     _refuse_if(criterion_kept_because(criterion))
     edition = criterion.edition
     record_event(actor, "criterion.deleted", criterion, edition_id=edition.id, name=criterion.name)
-    db.session.delete(criterion)
-    db.session.flush()
-    db.session.expire(edition, ["criteria"])
+    _delete(criterion, edition, "criteria")
 
 
 def _checked_criterion_values(edition, criterion, name, weight, scale_min, scale_max, description) -> dict:
@@ -265,31 +249,32 @@ def _checked_criterion_values(edition, criterion, name, weight, scale_min, scale
 # --- Shared steps ------------------------------------------------------------------------------------------------
 
 
-def _apply(actor: User, action: str, subject, values: dict) -> None:
-    """Set checked values on a subject, flush, and record which changed, from and to."""
-    changes = {key: [getattr(subject, key), value] for key, value in values.items() if getattr(subject, key) != value}
-    for key, value in values.items():
-        setattr(subject, key, value)
-    db.session.flush()
-    record_event(actor, action, subject, changes=changes)
-
-
 def _next_position(siblings) -> int:
     """The display position after the last of the siblings."""
     return max((sibling.display_order for sibling in siblings), default=-1) + 1
 
 
-def _move(item, siblings: list, direction: str, noun: str) -> None:
-    """Swap the item with its neighbour, then number all siblings 0, 1, 2... (older rows may share a number)."""
+def _move(item, parent, collection: str, direction: str, noun: str) -> None:
+    """Swap the item with its neighbour in the parent's list, save the new order, and have the parent read it again."""
     if direction not in DIRECTIONS:
         raise DomainError("Choose whether to move it up or down", field="direction")
+    siblings = list(getattr(parent, collection))
     index = siblings.index(item)
     target = index - 1 if direction == "up" else index + 1
     if not 0 <= target < len(siblings):
         raise DomainError(f"This {noun} is already {'first' if direction == 'up' else 'last'}", field="direction")
     siblings[index], siblings[target] = siblings[target], siblings[index]
-    for position, sibling in enumerate(siblings):
+    for position, sibling in enumerate(siblings):  # all numbered afresh: older rows may share a number
         sibling.display_order = position
+    db.session.flush()
+    db.session.expire(parent, [collection])
+
+
+def _delete(item, parent, collection: str) -> None:
+    """Delete the item and have the parent read its list again without it."""
+    db.session.delete(item)
+    db.session.flush()
+    db.session.expire(parent, [collection])
 
 
 def _refuse_if(reason: str | None) -> None:

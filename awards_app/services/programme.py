@@ -46,7 +46,7 @@ def current_edition() -> Edition | None:
     return upcoming or opened
 
 
-# --- Checks shared with services/categories.py ---------------------------------------------------------------
+# --- Checks and steps shared with services/categories.py -----------------------------------------------------
 
 
 def require_organiser(actor: User | None) -> None:
@@ -72,6 +72,22 @@ def whole_number(value, *, field: str, label: str, lowest: int, highest: int) ->
     if not lowest <= value <= highest:
         raise DomainError(f"{label} must be between {lowest} and {highest}", field=field)
     return value
+
+
+def save_new(actor: User, action: str, subject, **details) -> None:
+    """Add a new row, flush so that it has its id, and record its creation with the details given."""
+    db.session.add(subject)
+    db.session.flush()
+    record_event(actor, action, subject, **details)
+
+
+def apply_changes(actor: User, action: str, subject, values: dict) -> None:
+    """Set checked values on a row, flush, and record which changed, from and to."""
+    changes = {key: [getattr(subject, key), value] for key, value in values.items() if getattr(subject, key) != value}
+    for key, value in values.items():
+        setattr(subject, key, value)
+    db.session.flush()
+    record_event(actor, action, subject, changes=changes)
 
 
 # --- Editions ----------------------------------------------------------------------------------------------------
@@ -102,9 +118,7 @@ def create_edition(
     require_organiser(actor)
     values = _checked_edition_values(None, year, name, theme, venue, timezone, dates)
     edition = Edition(**values)
-    db.session.add(edition)
-    db.session.flush()
-    record_event(actor, "edition.created", edition, year=edition.year, name=edition.name)
+    save_new(actor, "edition.created", edition, year=edition.year, name=edition.name)
     return edition
 
 
@@ -122,11 +136,7 @@ def update_edition(
     """Change an edition's details and dates; the audit event lists what changed, from and to."""
     require_organiser(actor)
     values = _checked_edition_values(edition, year, name, theme, venue, timezone, dates)
-    changes = {key: [getattr(edition, key), value] for key, value in values.items() if getattr(edition, key) != value}
-    for key, value in values.items():
-        setattr(edition, key, value)
-    db.session.flush()
-    record_event(actor, "edition.updated", edition, changes=changes)
+    apply_changes(actor, "edition.updated", edition, values)
     return edition
 
 

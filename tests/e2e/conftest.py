@@ -8,28 +8,12 @@ needs the email a person really receives (the nominator's confirmation, the nomi
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 import pytest
 
-from tests.fixtures.browser import (
-    PROJECT_ROOT,
-    SIGN_IN_LINE,
-    LiveServer,
-    _die_with_parent,
-    _drop_postgres_database,
-    _flask,
-    _free_port,
-    _open_page,
-    _recreate_postgres_database,
-    _server_environment,
-    _wait_until_healthy,
-    _with_database,
-)
+from tests.fixtures.browser import LiveServer, open_page, start_app_server
 from tests.fixtures.mail import ReceivedEmail, SmtpSink, free_port
 
 # Its own database, named so that browser.py's clean-up of databases left by killed runs also covers it.
@@ -45,11 +29,10 @@ class MailServer(LiveServer):
     """A LiveServer whose email goes over SMTP to `sink`; deliver() sends what the outbox holds."""
 
     sink: SmtpSink | None = None
-    env: dict[str, str] = field(default_factory=dict)
 
     def deliver(self) -> str:
         """Run `flask send-mail --once` for this server's app; returns its summary line."""
-        return _flask(self.env, "send-mail", "--once").strip()
+        return self.flask("send-mail", "--once").strip()
 
     def emails_to(self, address: str, timeout: float = 5.0) -> list[ReceivedEmail]:
         """The emails the sink received for an address, oldest first (waiting a little for them to arrive)."""
@@ -72,55 +55,16 @@ def smtp_sink_for_browser_tests():
 @pytest.fixture(scope="session")
 def mail_server(tmp_path_factory, smtp_sink_for_browser_tests):
     """gunicorn (2 workers) with the demo edition in its nominations phase, sending email to the sink."""
+    sink = smtp_sink_for_browser_tests
+    smtp = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port), "MAIL_USE_TLS": ""}
     work = tmp_path_factory.mktemp("mail_server")
-    admin_url = os.environ.get("TEST_DATABASE_URL")
-    if admin_url:
-        _recreate_postgres_database(admin_url, MAIL_DATABASE)
-        database_url = _with_database(admin_url, MAIL_DATABASE)
-    else:
-        database_url = f"sqlite:///{work / 'e2e-mail.db'}"
-
-    port = _free_port()
-    base_url = f"http://127.0.0.1:{port}"
-    env = _server_environment(work / "instance", database_url, base_url)
-    env.update(
-        {
-            "MAIL_BACKEND": "smtp",
-            "MAIL_SERVER": "127.0.0.1",
-            "MAIL_PORT": str(smtp_sink_for_browser_tests.port),
-            "MAIL_USE_TLS": "",
-        }
-    )
-    _flask(env, "db", "upgrade")
-    printed = _flask(env, "demo", "--phase", "nominations")
-    lines = (SIGN_IN_LINE.match(line) for line in printed.splitlines())
-    sign_ins = [line.group("role", "email", "password") for line in lines if line]
-
-    log_path = work / "gunicorn.log"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(gunicorn), APP_FACTORY, "--bind", f"127.0.0.1:{port}", "--workers", "2",
-             "--graceful-timeout", "5", "--error-logfile", "-"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
-        )
-    try:
-        _wait_until_healthy(base_url, process, log_path)
-        yield MailServer(base_url=base_url, sign_ins=sign_ins, sink=smtp_sink_for_browser_tests, env=env)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        if admin_url:
-            _drop_postgres_database(admin_url, MAIL_DATABASE)
+    with start_app_server(work, MAIL_DATABASE, app=APP_FACTORY, settings=smtp) as server:
+        yield MailServer(base_url=server.base_url, sign_ins=server.sign_ins, env=server.env, sink=sink)
 
 
 @pytest.fixture
 def no_js_phone_page(browser):
     """A 320px-wide phone with JavaScript switched off (axe cannot run here; the JavaScript journey checks it)."""
-    yield from _open_page(
+    yield from open_page(
         browser, viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True, java_script_enabled=False
     )

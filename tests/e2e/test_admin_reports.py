@@ -3,19 +3,16 @@ import re
 
 import pytest
 
+from tests.e2e.helpers import EDITION_LINK, sign_in_as_organiser
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 
 
 def open_edition(page, live_server):
-    email, password = live_server.sign_in_for("organiser")
-    page.goto(live_server.url("/sign-in"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name=re.compile(r"^Self Management Awards \d{4}$")).click()
+    """Sign in as the demo organiser and open the demo edition's page."""
+    sign_in_as_organiser(page, live_server)
+    page.get_by_role("link", name=EDITION_LINK).click()
 
 
 @pytest.mark.parametrize("link", ["Possible duplicates", "Reach: nominations by category and local authority"])

@@ -3,18 +3,10 @@ import re
 
 import pytest
 
+from tests.e2e.helpers import sign_in_as_organiser
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, live_server):
-    email, password = live_server.sign_in_for("organiser")
-    page.goto(live_server.url("/sign-in"))
-    page.get_by_label("Email").fill(email)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
 
 
 def open_list(page, live_server):
@@ -25,7 +17,7 @@ def open_list(page, live_server):
 
 
 def test_review_with_htmx(page, live_server):
-    sign_in(page, live_server)
+    sign_in_as_organiser(page, live_server)
     open_list(page, live_server)
     assert_accessible(page)
     page.get_by_label("Status").select_option("received")
@@ -60,7 +52,7 @@ def test_review_with_htmx(page, live_server):
 
 
 def test_review_on_a_phone(phone_page, live_server):
-    sign_in(phone_page, live_server)
+    sign_in_as_organiser(phone_page, live_server)
     open_list(phone_page, live_server)
     assert_accessible(phone_page)
     overflow = phone_page.evaluate("() => document.documentElement.scrollWidth")
@@ -73,7 +65,7 @@ def test_review_on_a_phone(phone_page, live_server):
 
 def test_review_without_javascript(no_js_page, live_server):
     page = no_js_page
-    sign_in(page, live_server)
+    sign_in_as_organiser(page, live_server)
     open_list(page, live_server)
     with page.expect_navigation():
         page.locator("tbody a").nth(1).click()

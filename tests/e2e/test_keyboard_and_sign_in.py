@@ -1,33 +1,10 @@
 """Keyboard use and signing in, in a real browser: skip link, sign in and out by keyboard, the error state."""
 import pytest
 
+from tests.e2e.helpers import focused, tab_to
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-# Describes the focused element in a few words, for assertions and failure messages.
-FOCUSED = """() => {
-  const el = document.activeElement;
-  return {tag: el.tagName.toLowerCase(), id: el.id, name: el.getAttribute('name'),
-          text: (el.innerText || el.value || '').trim(), summary: el.hasAttribute('data-error-summary')};
-}"""
-
-
-def focused(page) -> dict:
-    """What has keyboard focus now."""
-    return page.evaluate(FOCUSED)
-
-
-def tab_to(page, matches, limit: int = 25) -> dict:
-    """Press Tab until the focused element matches, as a keyboard user would; fail if it is never reached."""
-    seen = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        element = focused(page)
-        if matches(element):
-            return element
-        seen.append(element["text"] or element["name"] or element["tag"])
-    raise AssertionError(f"Tab never reached the element; it went through: {seen}")
 
 
 def test_skip_link_comes_first_and_moves_focus_to_main(page, live_server):

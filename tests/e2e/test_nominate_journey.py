@@ -4,35 +4,12 @@ import re
 
 import pytest
 
+from tests.e2e.helpers import tab_to
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 
 REFERENCE = re.compile(r"SMA\d\d-[346789ACDEFGHJKMNPQRTUVWXY]{5}")
-
-# Describes the focused element in a few words, for assertions and failure messages.
-FOCUSED = r"""() => {
-  const el = document.activeElement;
-  return {tag: el.tagName.toLowerCase(), type: el.getAttribute('type'), id: el.id, name: el.getAttribute('name'),
-          text: (el.innerText || el.value || '').replace(/\s+/g, ' ').trim(), summary: el.hasAttribute('data-error-summary')};
-}"""
-
-
-def focused(page) -> dict:
-    """What has keyboard focus now."""
-    return page.evaluate(FOCUSED)
-
-
-def tab_to(page, matches, limit: int = 60) -> dict:
-    """Press Tab until the focused element matches, as a keyboard user would; fail if it is never reached."""
-    seen = []
-    for _ in range(limit):
-        page.keyboard.press("Tab")
-        element = focused(page)
-        if matches(element):
-            return element
-        seen.append(element["text"][:30] or element["name"] or element["tag"])
-    raise AssertionError(f"Tab never reached the element; it went through: {seen}")
 
 
 def field(name: str):

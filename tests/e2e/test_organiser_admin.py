@@ -1,24 +1,12 @@
 """An organiser edits the edition and its categories in a real browser, with axe-core checking every page."""
-import re
 import secrets
 
 import pytest
 
+from tests.e2e.helpers import EDITION_LINK, sign_in_as_organiser
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
-
-EDITION_LINK = re.compile(r"^Self Management Awards \d{4}$")
-
-
-def sign_in(page, live_server):
-    email, password = live_server.sign_in_for("organiser")
-    page.goto(live_server.url("/sign-in"))
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(password)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Sign in").click()
-    assert page.url == live_server.url("/admin/")
 
 
 def submit(page, name):
@@ -28,7 +16,7 @@ def submit(page, name):
 
 
 def test_organiser_edits_the_edition_and_its_categories(page, live_server):
-    sign_in(page, live_server)
+    sign_in_as_organiser(page, live_server)
     assert_accessible(page)
 
     # The edition: change its theme.
@@ -85,7 +73,7 @@ def test_organiser_edits_the_edition_and_its_categories(page, live_server):
 
 
 def test_admin_pages_fit_a_phone(phone_page, live_server):
-    sign_in(phone_page, live_server)
+    sign_in_as_organiser(phone_page, live_server)
     phone_page.get_by_role("link", name=EDITION_LINK).click()
     assert phone_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(phone_page)

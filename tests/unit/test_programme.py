@@ -6,10 +6,11 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import AuditEvent, Nomination, NominationAnswer, NomineeKind, Role, Score, User
+from awards_app.models import AuditEvent, Nomination, NominationAnswer, NomineeKind, Score, User
 from awards_app.services import categories, programme
 from awards_app.services.errors import DomainError, NotAllowed
 from awards_app.services.phases import PHASE_DATES
+from tests.factories import make_judge
 
 START = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
 
@@ -71,10 +72,7 @@ def edition(organiser):
 @pytest.fixture
 def judge(db_session) -> User:
     """A judge (who may not change the programme)."""
-    user = User(email="judge@example.org", name="Jo Judge", role=Role.JUDGE)
-    db_session.add(user)
-    db_session.flush()
-    return user
+    return make_judge()
 
 
 # --- Editions ----------------------------------------------------------------------------------------------------

@@ -7,12 +7,12 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import AuditEvent, ConsentState, NominationStatus, Role, User
+from awards_app.models import AuditEvent, ConsentState, NominationStatus
 from awards_app.services import review
 from awards_app.services.consent import request_consent
 from awards_app.services.errors import DomainError, NotAllowed
 from awards_app.services.review import ReviewFilters, list_nominations
-from tests.factories import make_category, make_edition, make_nomination
+from tests.factories import make_category, make_edition, make_judge, make_nomination
 
 T0 = datetime(2026, 2, 1, 10, 0, tzinfo=timezone.utc)
 
@@ -20,14 +20,6 @@ T0 = datetime(2026, 2, 1, 10, 0, tzinfo=timezone.utc)
 def at(hours: int) -> datetime:
     """A submission time some hours after T0."""
     return T0 + timedelta(hours=hours)
-
-
-def make_judge(db_session) -> User:
-    """A judge account (judges may not review nominations)."""
-    judge = User(email="judge@example.org", role=Role.JUDGE, name="Jude Judge")
-    db_session.add(judge)
-    db_session.flush()
-    return judge
 
 
 def events(db_session, action: str) -> list[AuditEvent]:
@@ -226,8 +218,8 @@ def test_a_merged_duplicate_follows_its_entry(edition, organiser):
         review.change_status(organiser, edition.morag_again, "eligible")
 
 
-def test_only_organisers_change_status(edition, db_session):
-    for actor in (None, make_judge(db_session)):
+def test_only_organisers_change_status(edition):
+    for actor in (None, make_judge()):
         with pytest.raises(NotAllowed):
             review.change_status(actor, edition.morag, "eligible")
     assert edition.morag.status is NominationStatus.RECEIVED
@@ -260,9 +252,9 @@ def test_a_note_of_the_longest_length_is_kept(edition, organiser):
     assert len(review.add_note(organiser, edition.morag, "x" * 2000).text) == 2000
 
 
-def test_only_organisers_add_notes(edition, db_session):
+def test_only_organisers_add_notes(edition):
     with pytest.raises(NotAllowed):
-        review.add_note(make_judge(db_session), edition.morag, "A judge's note")
+        review.add_note(make_judge(), edition.morag, "A judge's note")
 
 
 def test_notes_by_nobody_have_no_authors(edition):
@@ -303,9 +295,9 @@ def test_no_resend_for_a_merged_duplicate(edition, organiser, outbox):
         review.resend_consent_request(organiser, edition.morag_again)
 
 
-def test_only_organisers_resend(edition, db_session, outbox):
+def test_only_organisers_resend(edition, outbox):
     with pytest.raises(NotAllowed):
-        review.resend_consent_request(make_judge(db_session), edition.morag)
+        review.resend_consent_request(make_judge(), edition.morag)
     assert outbox() == []
 
 
@@ -316,9 +308,9 @@ def test_record_consent_given_on_paper(edition, organiser, clock):
     assert edition.morag.consent_recorded_at == clock.now()
 
 
-def test_record_consent_refused_for_a_merged_duplicate_and_for_judges(edition, organiser, db_session):
+def test_record_consent_refused_for_a_merged_duplicate_and_for_judges(edition, organiser):
     with pytest.raises(DomainError, match="merged into"):
         review.record_consent(organiser, edition.morag_again, True, "By phone")
     with pytest.raises(NotAllowed):
-        review.record_consent(make_judge(db_session), edition.morag, True, "By phone")
+        review.record_consent(make_judge(), edition.morag, True, "By phone")
     assert edition.morag.consent is ConsentState.NOT_REQUESTED

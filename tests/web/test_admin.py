@@ -7,15 +7,12 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from awards_app.models import Category, Criterion, Edition, Nomination, NomineeKind, Question, Role, User
+from awards_app.models import Category, Criterion, Edition, Nomination, NomineeKind, Question
 from awards_app.services import categories, programme
 from awards_app.services.phases import PHASE_DATES
+from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
 from tests.helpers import csrf_token_from, post_form
-
-JUDGE_EMAIL = "judge@example.org"
-JUDGE_PASSWORD = "a long judge password"
 
 
 def phase_dates(start: datetime) -> dict[str, datetime]:
@@ -47,16 +44,6 @@ def site(organiser, db_session):
         second_question=second_question.id, criterion=criterion.id, other=other.id,
         other_category=other_category.id, other_question=other_question.id, other_criterion=other_criterion.id,
     )
-
-
-@pytest.fixture
-def judge_client(client, db_session):
-    """A test client signed in as a judge."""
-    db_session.add(User(email=JUDGE_EMAIL, role=Role.JUDGE, password_hash=generate_password_hash(JUDGE_PASSWORD)))
-    db_session.commit()
-    response = post_form(client, "/sign-in", {"email": JUDGE_EMAIL, "password": JUDGE_PASSWORD})
-    assert response.status_code == 303
-    return client
 
 
 def url(template: str, site) -> str:
@@ -144,7 +131,7 @@ def test_posts_from_visitors_and_judges_are_turned_away(client, site, page, db_s
     assert response.status_code == 302
     assert response.headers["Location"].startswith("/sign-in")
 
-    db_session.add(User(email=JUDGE_EMAIL, role=Role.JUDGE, password_hash=generate_password_hash(JUDGE_PASSWORD)))
+    make_judge(password=JUDGE_PASSWORD)
     db_session.commit()
     post_form(client, "/sign-in", {"email": JUDGE_EMAIL, "password": JUDGE_PASSWORD})
     token = csrf_token_from(client, "/")

@@ -8,15 +8,11 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
 from awards_app.extensions import db
-from awards_app.models import AuditEvent, Nomination, Role, User
+from awards_app.models import AuditEvent, Nomination
 from tests.factories import make_category, make_edition, make_nomination
 from tests.helpers import csrf_token_from, post_form
-
-JUDGE_EMAIL = "judge@example.org"
-JUDGE_PASSWORD = "a long judge password"
 
 
 @pytest.fixture
@@ -45,15 +41,6 @@ def site(db_session):
         edition=edition.id, first=first.id, second=second.id, third=third.id, lone=lone.id,
         elsewhere=elsewhere.id, other_edition=other.edition_id, other=other.id,
     )
-
-
-@pytest.fixture
-def judge_client(client, db_session):
-    """A test client signed in as a judge."""
-    db_session.add(User(email=JUDGE_EMAIL, role=Role.JUDGE, password_hash=generate_password_hash(JUDGE_PASSWORD)))
-    db_session.commit()
-    assert post_form(client, "/sign-in", {"email": JUDGE_EMAIL, "password": JUDGE_PASSWORD}).status_code == 303
-    return client
 
 
 def page_url(site) -> str:

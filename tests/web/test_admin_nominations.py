@@ -10,17 +10,12 @@ from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
-from awards_app.models import (
-    AuditEvent, Category, ConsentState, Nomination, NominationNote, NominationStatus, Role, User,
-)
+from awards_app.models import AuditEvent, Category, ConsentState, Nomination, NominationNote, NominationStatus
 from awards_app.services.consent import request_consent
 from tests.factories import make_category, make_edition, make_nomination
 from tests.helpers import csrf_token_from, post_form
 
-JUDGE_EMAIL = "judge@example.org"
-JUDGE_PASSWORD = "a long judge password"
 T0 = datetime(2026, 2, 1, 10, 0, tzinfo=timezone.utc)
 HTMX = {"HX-Request": "true"}
 
@@ -57,16 +52,6 @@ def site(db_session, clock):
         garden=garden.id, duplicate=duplicate.id, other=other.id, other_category=elsewhere.category_id,
         elsewhere=elsewhere.id,
     )
-
-
-@pytest.fixture
-def judge_client(client, db_session):
-    """A test client signed in as a judge."""
-    db_session.add(User(email=JUDGE_EMAIL, role=Role.JUDGE, password_hash=generate_password_hash(JUDGE_PASSWORD)))
-    db_session.commit()
-    response = post_form(client, "/sign-in", {"email": JUDGE_EMAIL, "password": JUDGE_PASSWORD})
-    assert response.status_code == 303
-    return client
 
 
 def list_url(site, **query) -> str:

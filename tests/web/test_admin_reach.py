@@ -6,12 +6,10 @@ import re
 from types import SimpleNamespace
 
 import pytest
-from werkzeug.security import generate_password_hash
 
-from awards_app.models import NominationStatus, Role, User
+from awards_app.models import NominationStatus
 from awards_app.scotland import LOCAL_AUTHORITIES
 from tests.factories import make_category, make_edition, make_nomination
-from tests.helpers import post_form
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 
@@ -43,13 +41,8 @@ def test_visitors_are_sent_to_sign_in(client, site):
     assert response.headers["Location"].startswith("/sign-in")
 
 
-def test_judges_are_refused(client, site, db_session):
-    password = "a long judge password"
-    db_session.add(User(email="judge@example.org", role=Role.JUDGE, password_hash=generate_password_hash(password)))
-    db_session.commit()
-    post_form(client, "/sign-in", {"email": "judge@example.org", "password": password})
-
-    assert client.get(site.url).status_code == 403
+def test_judges_are_refused(judge_client, site):
+    assert judge_client.get(site.url).status_code == 403
 
 
 def test_the_report_shows_how_many_of_the_32_councils_were_reached(organiser_client, site):

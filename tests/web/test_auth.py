@@ -1,8 +1,9 @@
 """Signing in and out: hashed passwords, a new session on sign-in, sign-out that really ends it, limits."""
 from sqlalchemy import select
 
-from awards_app.models import AuditEvent, Role, SignInSession, User
+from awards_app.models import AuditEvent, SignInSession
 from awards_app.services.accounts import create_organiser
+from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
 
 
@@ -114,11 +115,9 @@ def test_next_never_leaves_the_site(client, organiser):
 
 
 def test_judge_cannot_enter_the_organisers_area(client, db_session):
-    from werkzeug.security import generate_password_hash
-
-    db_session.add(User(email="judge@example.org", role=Role.JUDGE, password_hash=generate_password_hash("a judge's long password")))
+    make_judge(password=JUDGE_PASSWORD)
     db_session.commit()
-    response = sign_in(client, email="judge@example.org", password="a judge's long password")
+    response = sign_in(client, email=JUDGE_EMAIL, password=JUDGE_PASSWORD)
     assert response.status_code == 303
     assert response.headers["Location"] == "/"
     assert client.get("/admin/").status_code == 403

@@ -10,14 +10,14 @@ from wtforms import IntegerField, SelectMultipleField
 from wtforms.validators import InputRequired
 
 from awards_app import uow
-from awards_app.extensions import db
 from awards_app.htmx import render_page
 from awards_app.models import ConsentState, Edition, Nomination
 from awards_app.services import duplicates
 from awards_app.services.errors import DomainError
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm
-from awards_app.web.admin.routes import EDITION, _actor, _edition, _see_other, _trail, bp
+from awards_app.web.admin.nominations import _nomination
+from awards_app.web.admin.routes import EDITION, _actor, _button_action, _edition, _see_other, _trail, bp
 
 
 class MergeForm(FlaskForm):
@@ -27,24 +27,8 @@ class MergeForm(FlaskForm):
     merge = SelectMultipleField(coerce=int, validate_choice=False)
 
 
-# Ids are 32-bit integers in the database; a larger number in a URL must be a 404, not a database error.
-LARGEST_ID = 2**31 - 1
 # More nominations than any group could hold.
 MOST_AT_ONCE = 500
-
-
-def _the_edition(edition_id: int) -> Edition:
-    """The edition, or 404 (a number too large for the database included)."""
-    if not 0 < edition_id <= LARGEST_ID:
-        abort(404)
-    return _edition(edition_id)
-
-
-def _nomination(nomination_id: int) -> Nomination:
-    """The nomination, or 404."""
-    if not 0 < nomination_id <= LARGEST_ID:
-        abort(404)
-    return db.get_or_404(Nomination, nomination_id)
 
 
 def _nomination_of(edition: Edition, nomination_id: int) -> Nomination:
@@ -66,7 +50,7 @@ def _chosen(edition: Edition, form: MergeForm) -> tuple[Nomination, list[Nominat
 @organiser_required
 def nomination_duplicates(edition_id: int):
     """List the likely duplicates of an edition, category by category, and the entries that hold merged ones."""
-    edition = _the_edition(edition_id)
+    edition = _edition(edition_id)
     return render_page(
         "admin/duplicates.html",
         edition=edition,
@@ -80,7 +64,7 @@ def nomination_duplicates(edition_id: int):
 @organiser_required
 def merge_duplicates(edition_id: int):
     """Show what a merge will do (GET), then merge the chosen nominations into the one kept (POST)."""
-    edition = _the_edition(edition_id)
+    edition = _edition(edition_id)
     posted = request.method == "POST"
     form = MergeForm() if posted else MergeForm(request.args, meta={"csrf": False})
     if not form.validate():
@@ -125,19 +109,12 @@ def merge_duplicates(edition_id: int):
 def unmerge_nomination(nomination_id: int):
     """Make a merged nomination an entry of its own again."""
     nomination = _nomination(nomination_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        primary = duplicates.unmerge_nomination(_actor(), nomination)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        flash(
-            f"{nomination.reference} ({nomination.nominee_name}) is an entry of its own again; "
-            f"it was merged into {primary.reference}.",
-            "success",
-        )
+    _button_action(
+        ActionForm(),
+        lambda: duplicates.unmerge_nomination(_actor(), nomination),
+        lambda primary: f"{nomination.reference} ({nomination.nominee_name}) is an entry of its own again; "
+        f"it was merged into {primary.reference}.",
+    )
     return _see_other(".nomination_duplicates", anchor="merged", edition_id=nomination.edition_id)
 
 

@@ -19,7 +19,7 @@ from awards_app.services import clock, export, review
 from awards_app.services.errors import DomainError
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm, Required
-from awards_app.web.admin.routes import EDITION, _actor, _see_other, _trail, bp
+from awards_app.web.admin.routes import EDITION, _actor, _button_action, _edition, _see_other, _trail, bp
 
 NOMINATION = "/nominations/<int:nomination_id>"
 DETAIL_TEMPLATE = "admin/nominations/detail.html"
@@ -84,17 +84,18 @@ class NoteForm(FlaskForm):
 # The services name the fields they refuse by their own names; these are the same fields on the forms above.
 FIELD_NAMES = {"text": "note_text", "note": "consent_note"}
 
+# Ids are 32-bit integers in the database. Routing already turns larger numbers in a URL into 404s, but ids typed into
+# a form (the duplicates' merge form) reach _nomination as they are: a larger one must be a 404, not a database error.
+LARGEST_ID = 2**31 - 1
+
 
 # --- Loading and shared steps ------------------------------------------------------------------------------------
 
 
-def _edition(edition_id: int) -> Edition:
-    """The edition, or 404."""
-    return db.get_or_404(Edition, edition_id)
-
-
 def _nomination(nomination_id: int) -> Nomination:
-    """The nomination, or 404."""
+    """The nomination, or 404 (a number too large for the database included)."""
+    if not 0 < nomination_id <= LARGEST_ID:
+        abort(404)
     return db.get_or_404(Nomination, nomination_id)
 
 
@@ -113,6 +114,19 @@ def _refuse(form, refusal: DomainError) -> None:
         form[name].errors.append(refusal.message)
     else:
         form.form_errors.append(refusal.message)
+
+
+def _saved(form, operation) -> bool:
+    """When a valid form was posted, run the operation and commit (True); a refusal goes on the form (False)."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        operation()
+    except DomainError as refusal:
+        _refuse(form, refusal)
+        return False
+    uow.commit()
+    return True
 
 
 def _answers(nomination: Nomination) -> dict[int, str]:
@@ -246,18 +260,12 @@ def change_nomination_status(nomination_id: int):
     """Change a nomination's status: htmx gets the status panel back, a plain form post a 303 to the nomination."""
     nomination = _nomination(nomination_id)
     form = StatusForm()
-    if form.validate_on_submit():
-        try:
-            review.change_status(_actor(), nomination, form.status.data, form.reason.data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            message = f"{nomination.reference} is marked {review.STATUS_LABELS[nomination.status].lower()}."
-            if is_fragment_request():
-                return _detail_page(nomination, block="status_panel", confirmation=message)
-            flash(message, "success")
-            return _see_other(".nomination_detail", nomination_id=nomination.id)
+    if _saved(form, lambda: review.change_status(_actor(), nomination, form.status.data, form.reason.data)):
+        message = f"{nomination.reference} is marked {review.STATUS_LABELS[nomination.status].lower()}."
+        if is_fragment_request():
+            return _detail_page(nomination, block="status_panel", confirmation=message)
+        flash(message, "success")
+        return _see_other(".nomination_detail", nomination_id=nomination.id)
     return _detail_page(nomination, failed=form, block="status_panel", status_form=form)
 
 
@@ -267,15 +275,9 @@ def add_nomination_note(nomination_id: int):
     """Add a note to a nomination."""
     nomination = _nomination(nomination_id)
     form = NoteForm()
-    if form.validate_on_submit():
-        try:
-            review.add_note(_actor(), nomination, form.note_text.data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash("Your note has been added.", "success")
-            return _see_other(".nomination_detail", nomination_id=nomination.id)
+    if _saved(form, lambda: review.add_note(_actor(), nomination, form.note_text.data)):
+        flash("Your note has been added.", "success")
+        return _see_other(".nomination_detail", nomination_id=nomination.id)
     return _detail_page(nomination, failed=form, note_form=form)
 
 
@@ -284,19 +286,12 @@ def add_nomination_note(nomination_id: int):
 def resend_consent(nomination_id: int):
     """Email the nominee a new consent request; the link in the earlier email stops working."""
     nomination = _nomination(nomination_id)
-    if not ActionForm().validate_on_submit():
-        abort(400)
-    try:
-        review.resend_consent_request(_actor(), nomination)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        flash(
-            f"A new consent request has been emailed to {nomination.nominee_email}. "
-            "The link in any earlier email no longer works.",
-            "success",
-        )
+    _button_action(
+        ActionForm(),
+        lambda: review.resend_consent_request(_actor(), nomination),
+        lambda _: f"A new consent request has been emailed to {nomination.nominee_email}. "
+        "The link in any earlier email no longer works.",
+    )
     return _see_other(".nomination_detail", nomination_id=nomination.id)
 
 
@@ -306,16 +301,11 @@ def record_nomination_consent(nomination_id: int):
     """Record the nominee's answer given by phone or on paper."""
     nomination = _nomination(nomination_id)
     form = ConsentForm()
-    if form.validate_on_submit():
-        try:
-            review.record_consent(
-                _actor(), nomination, form.consent_answer.data == "given", form.consent_note.data
-            )
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            answer = "agreed" if nomination.consent is ConsentState.GIVEN else "declined"
-            flash(f"Recorded that the nominee {answer}.", "success")
-            return _see_other(".nomination_detail", nomination_id=nomination.id)
+    if _saved(
+        form,
+        lambda: review.record_consent(_actor(), nomination, form.consent_answer.data == "given", form.consent_note.data),
+    ):
+        answer = "agreed" if nomination.consent is ConsentState.GIVEN else "declined"
+        flash(f"Recorded that the nominee {answer}.", "success")
+        return _see_other(".nomination_detail", nomination_id=nomination.id)
     return _detail_page(nomination, failed=form, consent_form=form)

@@ -34,12 +34,17 @@ def _edition(edition_id: int) -> Edition:
     return db.get_or_404(Edition, edition_id)
 
 
+def _in_edition(model, edition_id: int, item_id: int):
+    """The row of `model` with this id, or 404 when it does not exist or belongs to another edition."""
+    item = db.get_or_404(model, item_id)
+    if item.edition_id != edition_id:
+        abort(404)
+    return item
+
+
 def _category(edition_id: int, category_id: int) -> Category:
     """The category, or 404 when it does not exist or belongs to another edition."""
-    category = db.get_or_404(Category, category_id)
-    if category.edition_id != edition_id:
-        abort(404)
-    return category
+    return _in_edition(Category, edition_id, category_id)
 
 
 def _question(edition_id: int, category_id: int, question_id: int) -> Question:
@@ -53,10 +58,7 @@ def _question(edition_id: int, category_id: int, question_id: int) -> Question:
 
 def _criterion(edition_id: int, criterion_id: int) -> Criterion:
     """The criterion, or 404 when it does not exist or belongs to another edition."""
-    criterion = db.get_or_404(Criterion, criterion_id)
-    if criterion.edition_id != edition_id:
-        abort(404)
-    return criterion
+    return _in_edition(Criterion, edition_id, criterion_id)
 
 
 # --- Shared steps ------------------------------------------------------------------------------------------------
@@ -128,18 +130,27 @@ def _confirm_page(form, outcome, **context):
     return render_page("admin/confirm_delete.html", form=form, kept_because=outcome, status=status, **context)
 
 
-def _move(operation, subject, label: str) -> None:
-    """Move an item up or down (the direction comes from the button pressed), saying what happened."""
-    form = MoveForm()
+def _button_action(form, operation, success_message) -> None:
+    """Run what a posted button asks (400 if its form is invalid), then flash success_message(result) or the refusal."""
     if not form.validate_on_submit():
         abort(400)
     try:
-        operation(_actor(), subject, form.direction.data)
+        result = operation()
     except DomainError as refusal:
         flash(refusal.message, "error")
     else:
         uow.commit()
-        flash(f"{label} has been moved {form.direction.data}.", "success")
+        flash(success_message(result), "success")
+
+
+def _move(operation, subject, label: str) -> None:
+    """Move an item up or down (the direction comes from the button pressed), saying what happened."""
+    form = MoveForm()
+    _button_action(
+        form,
+        lambda: operation(_actor(), subject, form.direction.data),
+        lambda _: f"{label} has been moved {form.direction.data}.",
+    )
 
 
 # --- Dashboard and editions --------------------------------------------------------------------------------------

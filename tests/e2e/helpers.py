@@ -1,0 +1,42 @@
+"""What several browser tests do: sign in as the demo organiser, and follow keyboard focus as a keyboard user would."""
+from __future__ import annotations
+
+import re
+
+# The demo edition's link on the organisers' dashboard.
+EDITION_LINK = re.compile(r"^Self Management Awards \d{4}$")
+
+# Describes the focused element in a few words, for assertions and failure messages.
+FOCUSED = r"""() => {
+  const el = document.activeElement;
+  return {tag: el.tagName.toLowerCase(), type: el.getAttribute('type'), id: el.id, name: el.getAttribute('name'),
+          text: (el.innerText || el.value || '').replace(/\s+/g, ' ').trim(), summary: el.hasAttribute('data-error-summary')};
+}"""
+
+
+def sign_in_as_organiser(page, live_server) -> None:
+    """Sign in with the demo organiser's email and password through the sign-in form; land in the organisers' area."""
+    email, password = live_server.sign_in_for("organiser")
+    page.goto(live_server.url("/sign-in"))
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    assert page.url == live_server.url("/admin/")
+
+
+def focused(page) -> dict:
+    """What has keyboard focus now."""
+    return page.evaluate(FOCUSED)
+
+
+def tab_to(page, matches, limit: int = 60) -> dict:
+    """Press Tab until the focused element matches, as a keyboard user would; fail if it is never reached."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = focused(page)
+        if matches(element):
+            return element
+        seen.append(element["text"][:30] or element["name"] or element["tag"])
+    raise AssertionError(f"Tab never reached the element; it went through: {seen}")
