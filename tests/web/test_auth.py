@@ -119,7 +119,7 @@ def test_judge_cannot_enter_the_organisers_area(client, db_session):
     db_session.commit()
     response = sign_in(client, email=JUDGE_EMAIL, password=JUDGE_PASSWORD)
     assert response.status_code == 303
-    assert response.headers["Location"] == "/"
+    assert response.headers["Location"] == "/judging/"
     assert client.get("/admin/").status_code == 403
 
 

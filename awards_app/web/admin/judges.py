@@ -1,2 +1,315 @@
-"""The organisers' area: judges."""
-from awards_app.web.admin.routes import bp  # noqa: F401  (routes below register on the admin blueprint)
+"""The organisers' area: judges. Who sits on which panel, invitations, judges' details, recusals and blind judging.
+
+Panel places are chosen with one checkbox per category; the categories and ids posted must belong to the edition in
+the URL (404 otherwise). Every change is one service call, one commit, then a 303 back to the judges page.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from awards_app import uow
+from awards_app.extensions import db
+from awards_app.htmx import render_page
+from awards_app.models import Edition, Nomination, User
+from awards_app.services import panels
+from awards_app.services.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
+from awards_app.services.errors import DomainError
+from awards_app.services.judge_access import shown_name
+from awards_app.web.access import organiser_required
+from awards_app.web.admin.forms import Required
+from awards_app.web.admin.routes import EDITION, _actor, _edition, _see_other, _trail, bp
+
+JUDGE = EDITION + "/judges/<int:judge_id>"
+LARGEST_ID = 2**31 - 1
+AFFILIATIONS_HINT = (
+    "Organisations they work or volunteer for, groups they belong to, boards they sit on: one per line. Used to "
+    "suggest possible conflicts of interest; the judge can change them too."
+)
+
+
+# --- Forms --------------------------------------------------------------------------------------------------------
+
+
+class JudgeDetailsForm(FlaskForm):
+    """A judge's name and affiliations."""
+
+    name = StringField(
+        "Full name",
+        validators=[
+            Required("Enter the judge's name"),
+            Length(max=200, message="Name must be 200 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+    affiliations = TextAreaField(
+        "Organisations and affiliations",
+        validators=[Length(max=AFFILIATIONS_MAX_LENGTH, message="Affiliations must be 2,000 characters or fewer")],
+    )
+
+
+class AddJudgeForm(JudgeDetailsForm):
+    """A new judge: name, email address, affiliations (panels are ticked alongside)."""
+
+    email = EmailField(
+        "Email address",
+        validators=[
+            Required("Enter the judge's email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
+
+
+class RecusalForm(FlaskForm):
+    """Which judge of the entry's panel to recuse, and why."""
+
+    judge = RadioField(
+        "Which judge?",
+        validators=[Required("Select the judge to recuse")],
+        invalid_choice_message="Select the judge to recuse",
+    )
+    reason = TextAreaField(
+        "Why are they recused?",
+        validators=[
+            Required("Say why the judge is recused from this entry"),
+            Length(max=REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer"),
+        ],
+    )
+
+
+class ActionOnlyForm(FlaskForm):
+    """Only a CSRF token: for buttons and for the forms whose checkboxes are read one by one."""
+
+
+# --- Loading and shared steps -------------------------------------------------------------------------------------
+
+
+def _judge(judge_id: int) -> User:
+    """A judge's account, or 404 (an organiser's account is not a judge)."""
+    judge = db.get_or_404(User, judge_id)
+    if not judge.is_judge:
+        abort(404)
+    return judge
+
+
+def _posted_ids(name: str, allowed: set[int]) -> set[int]:
+    """The ids ticked in checkboxes called `name`; 404 for an id that is not one of the choices (a tampered form)."""
+    chosen = set()
+    for value in request.form.getlist(name):
+        if not value.isdigit() or len(value) > 10 or int(value) not in allowed:
+            abort(404)
+        chosen.add(int(value))
+    return chosen
+
+
+def _refuse(form, refusal: DomainError) -> None:
+    """Put a service's refusal on the field it names, or above the form."""
+    if refusal.field and refusal.field in form:
+        form[refusal.field].errors.append(refusal.message)
+    else:
+        form.form_errors.append(refusal.message)
+
+
+def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_panels: set[int] | None = None):
+    """The judges page; 422 when the add-a-judge form comes back with errors."""
+    add_form = add_form or AddJudgeForm(formdata=None)
+    on_panels, others = panels.judges_of_edition(edition)
+    return render_page(
+        "admin/judges/list.html",
+        edition=edition,
+        on_panels=on_panels,
+        others=others,
+        add_form=add_form,
+        added_panels=added_panels or set(),
+        form=add_form,  # base.html puts "Error: " in the title when this form has errors
+        shown_name=shown_name,
+        trail=_trail(edition),
+        status=422 if add_form.errors else 200,
+    )
+
+
+def _back_to_judges(edition_id: int, judge: User | None = None):
+    """303 to the judges page, at the judge's card when there is one."""
+    return _see_other(".judges", anchor=f"judge-{judge.id}" if judge else None, edition_id=edition_id)
+
+
+# --- The judges page ----------------------------------------------------------------------------------------------
+
+
+@bp.get(EDITION + "/judges")
+@organiser_required
+def judges(edition_id: int):
+    """List the judges of the edition's panels with their invitation state, and the other judge accounts."""
+    return _judges_page(_edition(edition_id))
+
+
+@bp.post(EDITION + "/judges/new")
+@organiser_required
+def add_judge(edition_id: int):
+    """Add a judge (or find the judge who has this address) and put them on the panels ticked."""
+    edition = _edition(edition_id)
+    form = AddJudgeForm()
+    chosen = _posted_ids("category", {category.id for category in edition.categories})
+    if form.validate_on_submit():
+        try:
+            judge, created = panels.add_judge(_actor(), form.email.data, form.name.data, form.affiliations.data)
+            for category in edition.categories:
+                if category.id in chosen:
+                    panels.add_to_panel(_actor(), judge, category)
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            if created:
+                flash(f"{judge.name} has been added. Invite them when their panels are ready.", "success")
+            else:
+                flash(f"{judge.email} already has a judge account ({judge.name}); it has been used.", "success")
+            return _back_to_judges(edition.id, judge)
+    return _judges_page(edition, add_form=form, added_panels=chosen)
+
+
+@bp.post(JUDGE + "/panels")
+@organiser_required
+def judge_panels(edition_id: int, judge_id: int):
+    """Put a judge on exactly the panels ticked (refused, with the reason, for a panel where they have scored)."""
+    edition, judge = _edition(edition_id), _judge(judge_id)
+    form = ActionOnlyForm()
+    if not form.validate_on_submit():
+        abort(400)
+    chosen = _posted_ids("category", {category.id for category in edition.categories})
+    try:
+        added, removed = panels.set_panels(_actor(), judge, edition, chosen)
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        uow.commit()
+        if added or removed:
+            flash(f"{judge.name or judge.email}'s panels have been saved.", "success")
+        else:
+            flash(f"{judge.name or judge.email}'s panels are unchanged.", "success")
+    return _back_to_judges(edition.id, judge)
+
+
+@bp.post(JUDGE + "/invite")
+@organiser_required
+def invite_judge(edition_id: int, judge_id: int):
+    """Email the judge their invitation; any earlier invitation link stops working."""
+    edition, judge = _edition(edition_id), _judge(judge_id)
+    if not ActionOnlyForm().validate_on_submit():
+        abort(400)
+    try:
+        panels.invite_judge(_actor(), judge)
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        uow.commit()
+        flash(
+            f"An invitation has been emailed to {judge.email}. The link in any earlier invitation no longer works.",
+            "success",
+        )
+    return _back_to_judges(edition.id, judge)
+
+
+@bp.route(JUDGE + "/edit", methods=["GET", "POST"])
+@organiser_required
+def edit_judge(edition_id: int, judge_id: int):
+    """Change a judge's name and affiliations."""
+    edition, judge = _edition(edition_id), _judge(judge_id)
+    form = JudgeDetailsForm(obj=judge)
+    if form.validate_on_submit():
+        try:
+            panels.update_judge(_actor(), judge, form.name.data, form.affiliations.data)
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            flash(f"{judge.name}'s details have been saved.", "success")
+            return _back_to_judges(edition.id, judge)
+    return render_page(
+        "admin/judges/edit.html",
+        form=form,
+        edition=edition,
+        judge=judge,
+        affiliations_hint=AFFILIATIONS_HINT,
+        trail=[*_trail(edition), ("Judges", url_for(".judges", edition_id=edition.id))],
+        status=422 if form.errors else 200,
+    )
+
+
+@bp.post(EDITION + "/blind-judging")
+@organiser_required
+def blind_judging(edition_id: int):
+    """Switch blind judging of names for the edition, and say which categories allow it."""
+    edition = _edition(edition_id)
+    if not ActionOnlyForm().validate_on_submit():
+        abort(400)
+    hideable = _posted_ids("hideable", {category.id for category in edition.categories})
+    try:
+        panels.set_blind_judging(_actor(), edition, request.form.get("hide_nominee_names") == "y", hideable)
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        uow.commit()
+        if edition.hide_nominee_names:
+            flash("Judges now see a reference instead of the nominee's name in the categories ticked.", "success")
+        else:
+            flash("Judges see nominees' names.", "success")
+    return _see_other(".judges", anchor="blind-judging", edition_id=edition.id)
+
+
+# --- Recusal ------------------------------------------------------------------------------------------------------
+
+
+def _nomination(nomination_id: int) -> Nomination:
+    """The nomination, or 404."""
+    if not 0 < nomination_id <= LARGEST_ID:
+        abort(404)
+    return db.get_or_404(Nomination, nomination_id)
+
+
+@bp.route("/nominations/<int:nomination_id>/recuse", methods=["GET", "POST"])
+@organiser_required
+def recuse_judge(nomination_id: int):
+    """Recuse a judge of the entry's panel from it: the entry disappears from their lists and their scores for it go."""
+    nomination = _nomination(nomination_id)
+    category = nomination.category
+    conflicts = panels.conflicts_on(nomination)
+    conflicted = {conflict.judge_id for conflict in conflicts}
+    panel = panels.panel_judges(category)
+    choices = [judge for judge in panel if judge.id not in conflicted]
+    form = RecusalForm()
+    form.judge.choices = [(str(judge.id), f"{judge.name} ({judge.email})") for judge in choices]
+    if request.method == "POST":
+        posted = request.form.get("judge", "")
+        if posted and posted not in {str(judge.id) for judge in choices}:
+            abort(404)
+    if form.validate_on_submit():
+        judge = next(judge for judge in choices if str(judge.id) == form.judge.data)
+        try:
+            panels.recuse_judge(_actor(), judge, nomination, form.reason.data)
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            flash(f"{judge.name or judge.email} has been recused from {nomination.reference}.", "success")
+            return _see_other(".recuse_judge", nomination_id=nomination.id)
+    return render_page(
+        "admin/judges/recuse.html",
+        form=form,
+        nomination=nomination,
+        edition=nomination.edition,
+        category=category,
+        conflicts=conflicts,
+        panel=panel,
+        choices=choices,
+        trail=[
+            *_trail(nomination.edition),
+            ("Nominations", url_for(".nominations_list", edition_id=nomination.edition_id)),
+            (nomination.reference, url_for(".nomination_detail", nomination_id=nomination.id)),
+        ],
+        status=422 if form.errors else 200,
+    )
+

@@ -1,2 +1,163 @@
-"""Judges' emailed links: accepting an invitation, and one-time sign-in links."""
-from awards_app.web.auth.routes import bp  # noqa: F401  (routes below register on the auth blueprint)
+"""Judges' emailed links: accepting an invitation (setting a password), and one-time sign-in links.
+
+Opening a link never uses it (mail scanners open links): the page shows a form, and only the POST uses the link and
+signs the judge in, with a brand-new session.
+"""
+from flask import abort, redirect, request, session, url_for
+from flask_login import current_user, login_user
+from flask_wtf import FlaskForm
+from wtforms import EmailField, PasswordField
+from wtforms.validators import InputRequired, Length
+
+from awards_app import uow
+from awards_app.extensions import limiter
+from awards_app.htmx import render_page
+from awards_app.services import accounts
+from awards_app.services.errors import DomainError
+from awards_app.services import judge_accounts
+from awards_app.services.links import LinkProblem
+from awards_app.web.auth.routes import bp
+from awards_app.web.link_problems import link_problem_page
+
+LONGEST_TOKEN = 500
+SENT_TO_KEY = "sign_in_link_sent_to"
+INVITATION_WHAT_NEXT = {
+    "used": "You have already set your password with this invitation. Sign in with your email address and password, "
+    "or ask for a one-time sign-in link by email.",
+    "default": "Ask the awards team to send you a new invitation. If you have set your password already, sign in "
+    "with your email address and password, or ask for a one-time sign-in link by email.",
+}
+SIGN_IN_LINK_WHAT_NEXT = "Ask for a new sign-in link, or sign in with your email address and password."
+
+
+class SetPasswordForm(FlaskForm):
+    """The password a judge chooses when accepting their invitation."""
+
+    password = PasswordField(
+        "Create a password",
+        validators=[
+            InputRequired("Enter a password"),
+            Length(max=accounts.MAX_PASSWORD_LENGTH, message="Password must be 256 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+
+class SignInLinkForm(FlaskForm):
+    """The address to email a one-time sign-in link to."""
+
+    email = EmailField(
+        "Email address",
+        validators=[
+            InputRequired("Enter your email address"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false"},
+    )
+
+
+class SignInButtonForm(FlaskForm):
+    """Only a CSRF token: the button that uses a sign-in link."""
+
+
+def _check_token(token: str) -> None:
+    """A token far longer than any we issue is not one of ours."""
+    if len(token) > LONGEST_TOKEN:
+        abort(404)
+
+
+def _sign_in_fresh(user) -> None:
+    """Start a brand-new session for the judge: whatever the browser held before (another account too) ends."""
+    if current_user.is_authenticated:
+        accounts.end_session(current_user)
+    session.clear()
+    accounts.start_session(user)
+    login_user(user)
+
+
+def _link_email_key() -> str:
+    """Rate-limit key for sign-in links to one address, whoever asks for them."""
+    return "sign-in-link:" + (request.form.get("email") or "").strip().lower()[:254]
+
+
+# --- Invitations --------------------------------------------------------------------------------------------------
+
+
+@bp.route("/sign-in/invitation/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def accept_invitation(token: str):
+    """Show the set-password form (opening the link changes nothing); posting it sets the password and signs in."""
+    _check_token(token)
+    form = SetPasswordForm()
+    try:
+        judge = judge_accounts.judge_for_invitation(token)
+        if form.validate_on_submit():
+            try:
+                judge = judge_accounts.accept_invitation(token, form.password.data)
+            except DomainError as refusal:
+                form.password.errors.append(refusal.message)
+            else:
+                _sign_in_fresh(judge)
+                uow.commit()
+                return redirect(url_for("judging.home"), code=303)
+    except LinkProblem as problem:
+        what_next = INVITATION_WHAT_NEXT.get(problem.reason, INVITATION_WHAT_NEXT["default"])
+        return link_problem_page(problem.reason, what_next)
+    return render_page(
+        "auth/accept_invitation.html",
+        form=form,
+        judge=judge,
+        min_length=accounts.MIN_PASSWORD_LENGTH,
+        status=422 if form.errors else 200,
+    )
+
+
+# --- One-time sign-in links ---------------------------------------------------------------------------------------
+
+
+@bp.route("/sign-in/link", methods=["GET", "POST"])
+@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
+@limiter.limit("3 per 15 minutes; 10 per day", methods=["POST"], key_func=_link_email_key)
+def request_sign_in_link():
+    """Ask for a one-time sign-in link; the answer is the same whether or not the address has an account."""
+    form = SignInLinkForm()
+    if form.validate_on_submit():
+        try:
+            judge_accounts.request_sign_in_link(form.email.data)
+        except DomainError as refusal:  # only an address that is not an address at all
+            form.email.errors.append(refusal.message)
+        else:
+            uow.commit()
+            session[SENT_TO_KEY] = form.email.data.strip()[:254]
+            return redirect(url_for("auth.sign_in_link_sent"), code=303)
+    return render_page("auth/sign_in_link.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.get("/sign-in/link/sent")
+def sign_in_link_sent():
+    """Say that a link is on its way if the address has an account (and nothing more)."""
+    return render_page(
+        "auth/sign_in_link_sent.html",
+        address=session.get(SENT_TO_KEY),
+        minutes=int(judge_accounts.SIGN_IN_LINK_LIFETIME.total_seconds() // 60),
+    )
+
+
+@bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
+@limiter.limit("30 per minute", methods=["POST"])
+def sign_in_with_link(token: str):
+    """Show a Sign in button (opening the link changes nothing); pressing it uses the link and signs the judge in."""
+    _check_token(token)
+    form = SignInButtonForm()
+    try:
+        if request.method == "POST":
+            if not form.validate_on_submit():
+                abort(400)
+            judge = judge_accounts.use_sign_in_link(token)
+            _sign_in_fresh(judge)
+            uow.commit()
+            return redirect(url_for("judging.home"), code=303)
+        judge = judge_accounts.judge_for_sign_in_link(token)
+    except LinkProblem as problem:
+        return link_problem_page(problem.reason, SIGN_IN_LINK_WHAT_NEXT)
+    return render_page("auth/sign_in_with_link.html", form=form, judge=judge)

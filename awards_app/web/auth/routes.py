@@ -30,7 +30,7 @@ def _safe_next(target: str | None) -> str | None:
 
 def _home_for(user) -> str:
     """Where a person lands after signing in."""
-    return url_for("admin.dashboard") if user.is_organiser else url_for("public.home")
+    return url_for("admin.dashboard") if user.is_organiser else url_for("judging.home")
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

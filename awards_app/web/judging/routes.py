@@ -1,4 +1,262 @@
-"""The judges' area at /judging."""
-from flask import Blueprint
+"""The judges' area at /judging: the judge's home, their affiliations, and the conflicts of interest they declare.
+
+Every view goes through services.judge_access, so that a judge reaches only the categories of their panels (404 for
+any other, never saying whether it exists) and never an entry they are conflicted on.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import TextAreaField
+from wtforms.validators import Length
+
+from awards_app import uow
+from awards_app.htmx import render_page
+from awards_app.services import conflicts, panels
+from awards_app.services.errors import DomainError, NotFound
+from awards_app.services.judge_access import entries_for_judge, panel_place, panels_of
+from awards_app.web.access import judge_required
 
 bp = Blueprint("judging", __name__)
+
+SCORING_ENDPOINT = "judging.category_entries"
+LARGEST_ID = 2**31 - 1
+
+
+def _judge():
+    """The signed-in judge, as a plain object for the services."""
+    return current_user._get_current_object()
+
+
+def _place(category_id: int):
+    """The judge's place on this category's panel; 404 for any category they do not judge."""
+    try:
+        return panel_place(_judge(), category_id)
+    except NotFound:
+        abort(404)
+
+
+def scoring_url(category_id: int) -> str | None:
+    """Where the judge scores a category's entries, once the scoring pages exist in this app."""
+    if SCORING_ENDPOINT not in current_app.view_functions:
+        return None
+    return url_for(SCORING_ENDPOINT, category_id=category_id)
+
+
+# --- Home ---------------------------------------------------------------------------------------------------------
+
+
+def _panel_state(judge, place) -> dict:
+    """What the judge has to do next in one category: declare conflicts, score (n of m), or nothing (submitted)."""
+    state = {"place": place, "category": place.category, "scoring_url": None, "scored": 0, "total": 0}
+    if place.conflicts_declared_at is None:
+        state["status"] = "declare"
+        return state
+    entries = entries_for_judge(judge, place)
+    state.update(
+        status="submitted" if place.submitted_at else "scoring",
+        scored=panels.judge_progress(judge, place, entries),
+        total=len(entries),
+        scoring_url=scoring_url(place.category_id),
+    )
+    return state
+
+
+@bp.get("/")
+@judge_required
+def home():
+    """Show the judge's panels, grouped by edition, each with what to do next."""
+    judge = _judge()
+    editions: list[tuple] = []
+    for place in panels_of(judge):
+        edition = place.category.edition
+        if not editions or editions[-1][0] is not edition:
+            editions.append((edition, []))
+        editions[-1][1].append(_panel_state(judge, place))
+    return render_page("judging/home.html", judge=judge, editions=editions)
+
+
+# --- Affiliations -------------------------------------------------------------------------------------------------
+
+
+class AffiliationsForm(FlaskForm):
+    """The organisations and groups a judge belongs to or works with."""
+
+    affiliations = TextAreaField(
+        "Your organisations and affiliations",
+        validators=[
+            Length(
+                max=conflicts.AFFILIATIONS_MAX_LENGTH,
+                message="Your affiliations must be 2,000 characters or fewer",
+            )
+        ],
+    )
+
+
+def _return_category(judge) -> int | None:
+    """The category whose conflicts page sent the judge here, if it is one of theirs."""
+    value = request.args.get("category", "")
+    if not value.isdigit() or not 0 < int(value) <= LARGEST_ID:
+        return None
+    try:
+        return panel_place(judge, int(value)).category_id
+    except NotFound:
+        return None
+
+
+@bp.route("/affiliations", methods=["GET", "POST"])
+@judge_required
+def affiliations():
+    """Record the judge's organisations and affiliations, from which possible conflicts are suggested."""
+    judge = _judge()
+    back_to = _return_category(judge)
+    form = AffiliationsForm(data={"affiliations": judge.affiliations})
+    if form.validate_on_submit():
+        try:
+            conflicts.record_affiliations(judge, form.affiliations.data)
+        except DomainError as refusal:
+            form.affiliations.errors.append(refusal.message)
+        else:
+            uow.commit()
+            flash("Your affiliations have been saved.", "success")
+            if back_to is not None:
+                return redirect(url_for(".declare_conflicts", category_id=back_to), code=303)
+            return redirect(url_for(".home"), code=303)
+    return render_page(
+        "judging/conflicts_affiliations.html", form=form, back_to=back_to, status=422 if form.errors else 200
+    )
+
+
+# --- Conflicts of interest ----------------------------------------------------------------------------------------
+
+
+class ConflictsForm(FlaskForm):
+    """The conflicts page's form: a CSRF token here; the ticked entries and their reasons are read per entry.
+
+    Its errors are (anchor, message) pairs, so that the error summary links to the very checkbox or reason box.
+    """
+
+    def __init__(self, *args, **kwargs):
+        """A form with no problems found yet."""
+        super().__init__(*args, **kwargs)
+        self.problems: list[tuple[str, str]] = []
+        self.entry_errors: dict[int, str] = {}
+
+    @property
+    def errors(self):
+        """Field errors plus the problems found with the ticked entries (base.html puts "Error: " in the title)."""
+        errors = dict(super().errors)
+        if self.problems:
+            errors["entries"] = [message for _, message in self.problems]
+        return errors
+
+
+def _ticked(open_ids: set[int]) -> list[int]:
+    """The entries ticked on the form, in the order posted; 404 for an id that is not among the judge's choices."""
+    ticked = []
+    for value in request.form.getlist("conflict"):
+        if not value.isdigit() or len(value) > 10 or int(value) not in open_ids:
+            abort(404)
+        if int(value) not in ticked:
+            ticked.append(int(value))
+    return ticked
+
+
+def _check_choices(form: ConflictsForm, action: str, ticked: list[int], rows, first_time: bool) -> dict[int, str]:
+    """The reasons for the ticked entries; anything wrong goes on the form's problems."""
+    names = {row.nomination_id: row.name for row in rows}
+    choosable = [row for row in rows if row.conflict is None]
+    first_box = f"#conflict-{choosable[0].nomination_id}" if choosable else "#conflicts"
+    if action == "none" and ticked:
+        form.problems.append(
+            (f"#conflict-{ticked[0]}", "You ticked entries but chose ‘I have no conflicts’. Untick them, or choose "
+             "‘Declare these conflicts’.")
+        )
+    if action == "declare" and not ticked:
+        message = "Tick each entry you have a conflict with, or choose ‘I have no conflicts’"
+        form.problems.append((first_box, message if first_time else "Tick the entry you have a conflict with"))
+    reasons = {}
+    for nomination_id in ticked:
+        reason = request.form.get(f"reason-{nomination_id}", "")
+        try:
+            reasons[nomination_id] = conflicts.clean_reason(reason)
+        except DomainError as refusal:
+            message = refusal.message
+            if not reason.strip():
+                message = f"Say why you have a conflict with {names[nomination_id]}"
+            form.entry_errors[nomination_id] = message
+            form.problems.append((f"#reason-{nomination_id}", message))
+    return reasons
+
+
+@bp.route("/categories/<int:category_id>/conflicts", methods=["GET", "POST"])
+@judge_required
+def declare_conflicts(category_id: int):
+    """Show the nominees (names only) with suggested conflicts; declare conflicts, or that there are none."""
+    judge = _judge()
+    place = _place(category_id)
+    rows = conflicts.nominee_list(judge, place)
+    open_ids = {row.nomination_id for row in rows if row.conflict is None}
+    first_time = place.conflicts_declared_at is None
+    form = ConflictsForm()
+    if form.validate_on_submit():
+        action = request.form.get("action")
+        if action not in ("declare", "none") or (action == "none" and not first_time):
+            abort(400)
+        ticked = _ticked(open_ids)
+        reasons = _check_choices(form, action, ticked, rows, first_time)
+        if not form.problems:
+            try:
+                declared = conflicts.declare_conflicts(judge, place, reasons)
+            except NotFound:
+                abort(404)
+            except DomainError as refusal:
+                form.problems.append(("#conflicts", refusal.message))
+            else:
+                uow.commit()
+                return _after_declaring(place, declared, first_time)
+    return render_page(
+        "judging/conflicts.html",
+        form=form,
+        place=place,
+        category=place.category,
+        rows=rows,
+        open_rows=[row for row in rows if row.conflict is None],
+        conflicted_rows=[row for row in rows if row.conflict is not None],
+        ticked=set(_posted_ids(open_ids)),
+        reasons={key: value for key, value in request.form.items() if key.startswith("reason-")},
+        judge=judge,
+        scoring_url=scoring_url(place.category_id),
+        status=422 if form.problems else 200,
+    )
+
+
+def _posted_ids(open_ids: set[int]) -> list[int]:
+    """The ticked ids to show again on a form with errors (only ones the judge may choose)."""
+    values = request.form.getlist("conflict") if request.method == "POST" else []
+    return [int(value) for value in values if value.isdigit() and len(value) <= 10 and int(value) in open_ids]
+
+
+def _after_declaring(place, declared, first_time: bool):
+    """Say what was recorded, then go on to scoring (after the first declaration) or back to the conflicts page."""
+    if first_time:
+        if declared:
+            count = len(declared)
+            flash(
+                f"Thank you. Your {count} conflict{'' if count == 1 else 's'} {'has' if count == 1 else 'have'} been "
+                "recorded, and you will not see those entries.",
+                "success",
+            )
+        else:
+            flash("Thank you. You have declared that you have no conflicts in this category.", "success")
+        url = scoring_url(place.category_id)
+        if url:
+            return redirect(url, code=303)
+    else:
+        if len(declared) > 1:
+            message = "Your conflicts have been recorded. Those entries have been removed from your lists"
+        else:
+            message = "Your conflict has been recorded. That entry has been removed from your lists"
+        flash(message + ", with any scores you gave.", "success")
+    return redirect(url_for(".declare_conflicts", category_id=place.category_id), code=303)
