@@ -287,6 +287,7 @@ class _Demo:
     # Per nomination reference: how good it is, which the judges' scores vary around.
     strength: dict[str, float] = field(default_factory=dict)
     borda_points: dict[int, int] = field(default_factory=dict)  # finalist id -> final-round points
+    panel_places: dict[tuple[int, int], PanelMember] = field(default_factory=dict)  # (judge id, category) -> place
     valid_votes: dict[int, int] = field(default_factory=dict)  # finalist id -> valid votes
     nomination_count: int = 0
     vote_count: int = 0
@@ -429,6 +430,7 @@ class _Demo:
                     judge=judge, category=category, added_at=edition.judging_start_at - timedelta(days=7),
                     conflicts_declared_at=declared_at,
                 )
+                self.panel_places[(judge.id, category_position)] = member
                 rows.append(member)
                 last_scored = declared_at
                 for nomination in self.judged(category_position):
@@ -500,6 +502,8 @@ class _Demo:
                 ))
             db.session.add_all(chosen)
             self.finalists.append(chosen)
+            category.shortlist_method = "normalised"
+            category.shortlisted_at = edition.judging_end_at + timedelta(days=2)
 
     @staticmethod
     def _public_name(nomination: Nomination) -> str:
@@ -526,6 +530,7 @@ class _Demo:
                     finalists,
                     key=lambda finalist: -self._judge_view(judge, finalist) - rng.uniform(0, 1.5),
                 )
+                self.panel_places[(judge.id, category_position)].final_submitted_at = ranked_at
                 for rank, finalist in enumerate(order, start=1):
                     rows.append(FinalRank(judge_id=judge.id, finalist_id=finalist.id, rank=rank, updated_at=ranked_at))
                     # Borda count: first of n earns n points, last earns 1.

@@ -374,3 +374,14 @@ def test_the_demo_command_prints_sign_ins_that_work(runner, clock, db_session):
     for words in lines:
         assert authenticate(words[1], words[3]) is not None
     assert phase_of(the_edition(db_session)) is Phase.JUDGING
+
+
+def test_the_final_round_is_decided_in_the_demo(clock, db_session):
+    """From voting on, the shortlist decision and the judges' submitted final ranks are in place."""
+    from awards_app.models import Category, PanelMember
+
+    build_demo("ceremony")
+    db_session.flush()
+    categories = db_session.query(Category).all()
+    assert categories and all(category.shortlisted_at and category.shortlist_method for category in categories)
+    assert db_session.query(PanelMember).filter(PanelMember.final_submitted_at.isnot(None)).count() > 0

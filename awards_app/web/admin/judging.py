@@ -1,2 +1,322 @@
-"""The organisers' area: judging."""
-from awards_app.web.admin.routes import bp  # noqa: F401  (routes below register on the admin blueprint)
+"""The organisers' area: judging. Progress and reminders, the rankings side by side, the shortlist, the final round.
+
+The category page holds two forms. The shortlist form works without JavaScript: choosing a method and pressing
+"Show the top three under this method" posts the form back, which shows it again with that method's top three ticked
+(nothing is saved); "Save the shortlist" saves it. The final round's form records the sealed result.
+"""
+from __future__ import annotations
+
+from flask import abort, flash, request, url_for
+from flask_wtf import FlaskForm
+from wtforms import Field, HiddenField, RadioField, SelectChoice, TextAreaField
+from wtforms.validators import Length, StopValidation
+
+from awards_app import uow
+from awards_app.extensions import db
+from awards_app.htmx import render_page
+from awards_app.models import Category, ConsentState, Edition, Place
+from awards_app.services import final_result, judging_progress, shortlist
+from awards_app.services.errors import DomainError
+from awards_app.services.final_result import PLACE_LABELS
+from awards_app.services.ranking import METHOD_LABELS, METHODS
+from awards_app.web.access import organiser_required
+from awards_app.web.admin.forms import Required
+from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+
+CATEGORY_TEMPLATE = "admin/judging/category.html"
+REASON_LIMIT = Length(max=shortlist.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
+
+
+# --- Forms -------------------------------------------------------------------------------------------------------
+
+
+class TickedField(Field):
+    """Checkboxes sharing one name: the values ticked, each one of `choices`; anything else gets one plain message."""
+
+    def __init__(self, label=None, validators=None, message="Choose from the list", **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.choices: list[tuple[str, str]] = []
+        self.message = message
+
+    def process_data(self, value):
+        """Hold the values as strings, as the browser sends them."""
+        self.data = [str(item) for item in (value or [])]
+
+    def process_formdata(self, valuelist):
+        """Every box ticked (none ticked is an empty list)."""
+        self.data = [str(item) for item in valuelist]
+
+    def pre_validate(self, form):
+        """Refuse values that are not among the choices (a tampered form)."""
+        allowed = {value for value, _ in self.choices}
+        if any(value not in allowed for value in self.data):
+            raise StopValidation(self.message)
+
+    @property
+    def ids(self) -> list[int]:
+        """The ticked values as ids (call after validation)."""
+        return [int(value) for value in self.data]
+
+
+class ReminderForm(FlaskForm):
+    """Send reminders to the judges with work left; category_id narrows it to one category's panel."""
+
+    category_id = HiddenField()
+
+
+class ShortlistForm(FlaskForm):
+    """The method the shortlist follows, the finalists ticked, and a reason box per entry (added per category)."""
+
+    method = RadioField(
+        "Which ranking should the shortlist follow?",
+        choices=[SelectChoice(method, METHOD_LABELS[method].capitalize()) for method in METHODS],
+        validators=[Required("Choose which ranking the shortlist follows")],
+        invalid_choice_message="Choose which ranking the shortlist follows",
+    )
+    chosen = TickedField("Finalists", message="Choose finalists from the entries of this category")
+
+
+class WinnersForm(FlaskForm):
+    """The final round's result: one winner, any highly commended finalists, and a reason where one is needed."""
+
+    winner = RadioField(
+        "Winner",
+        validators=[Required("Select the winner")],
+        invalid_choice_message="Select the winner from the finalists",
+    )
+    highly_commended = TickedField(
+        "Highly commended (optional)", message="Choose highly commended entries from the finalists"
+    )
+    reason = TextAreaField("Reason (if needed)", validators=[REASON_LIMIT])
+
+
+def _shortlist_form(view: shortlist.CategoryRankings, data: dict | None = None, formdata: bool = True) -> ShortlistForm:
+    """A shortlist form with a reason box for each of the category's entries."""
+    fields = {
+        shortlist.reason_field(entry_id): TextAreaField("Reason", validators=[REASON_LIMIT])
+        for entry_id in view.entries
+    }
+    # Built through the form's metaclass, so that WTForms sees the added fields.
+    form_class = type(ShortlistForm)("CategoryShortlistForm", (ShortlistForm,), fields)
+    form = form_class(data=data) if formdata else form_class(formdata=None, data=data)
+    form.chosen.choices = [(str(entry_id), entry.nominee_name) for entry_id, entry in view.entries.items()]
+    return form
+
+
+def _saved_shortlist(category: Category, view: shortlist.CategoryRankings) -> dict:
+    """The form's starting values: the stored decision (with its reasons), or the top three by the weighted mean."""
+    finalists = shortlist.finalists_of(category)
+    method = category.shortlist_method if category.shortlist_method in METHODS else METHODS[0]
+    if not finalists:
+        return {"method": method, "chosen": view.default_shortlist(method)}
+    data = {"method": method, "chosen": [finalist.nomination_id for finalist in finalists]}
+    data.update({shortlist.reason_field(f.nomination_id): f.change_reason for f in finalists if f.change_reason})
+    decision = shortlist.latest_decision(category)
+    for entry_id, reason in ((decision.details or {}).get("left_out", {}) if decision else {}).items():
+        data[shortlist.reason_field(int(entry_id))] = reason
+    return data
+
+
+def _winners_form(round_: final_result.FinalRound, formdata: bool = True) -> WinnersForm:
+    """The final round's form, holding the recorded result or, before one, the Borda count's winner."""
+    data = {"winner": None, "highly_commended": []}
+    if round_.awards:
+        data["winner"] = next((str(a.finalist_id) for a in round_.awards if a.place is Place.WINNER), None)
+        data["highly_commended"] = [a.finalist_id for a in round_.awards if a.place is Place.HIGHLY_COMMENDED]
+    elif round_.result.lines and round_.result.lines[0].average is not None:
+        data["winner"] = str(round_.result.lines[0].finalist_id)
+    form = WinnersForm(data=data) if formdata else WinnersForm(formdata=None, data=data)
+    choices = [
+        (str(finalist.id), finalist.public_name or finalist.nomination.nominee_name) for finalist in round_.finalists
+    ]
+    form.winner.choices = [SelectChoice(value, label) for value, label in choices]
+    form.highly_commended.choices = choices
+    return form
+
+
+# --- Loading and shared steps ------------------------------------------------------------------------------------
+
+
+def _edition(edition_id: int) -> Edition:
+    """The edition, or 404."""
+    return db.get_or_404(Edition, edition_id)
+
+
+def _category(category_id: int) -> Category:
+    """The category, or 404."""
+    return db.get_or_404(Category, category_id)
+
+
+def _category_trail(category: Category) -> list[tuple[str, str]]:
+    """Breadcrumbs: the dashboard, the edition, its judging overview."""
+    return [*_trail(category.edition), ("Judging", url_for(".judging_overview", edition_id=category.edition_id))]
+
+
+def _refuse(form, refusal: DomainError) -> None:
+    """Put a service's refusal on the field(s) it names, or above the form."""
+    fields = getattr(refusal, "fields", None) or {refusal.field: refusal.message}
+    for name, message in fields.items():
+        if name and name in form:
+            form[name].errors = [*form[name].errors, message]
+        else:
+            form.form_errors.append(message)
+
+
+def _category_page(category: Category, status=200, shortlist_form=None, winners_form=None, method=None, view=None):
+    """The category's judging page: progress, rankings, flagged judges, the shortlist form and the final round."""
+    view = view or shortlist.category_rankings(category)
+    round_ = final_result.final_round(category)
+    shortlist_form = shortlist_form or _shortlist_form(view, _saved_shortlist(category, view), formdata=False)
+    winners_form = winners_form or _winners_form(round_, formdata=False)
+    method = method or (shortlist_form.method.data if shortlist_form.method.data in METHODS else METHODS[0])
+    failed = next((form for form in (shortlist_form, winners_form) if form.errors), None)
+    return render_page(
+        CATEGORY_TEMPLATE,
+        status=status,
+        category=category,
+        edition=category.edition,
+        matrix=judging_progress.progress_matrix(category),
+        states=judging_progress.CellState,
+        view=view,
+        method=method,
+        method_labels=METHOD_LABELS,
+        default_shortlist=view.default_shortlist(method),
+        top_words=shortlist.top_words(shortlist.FINALISTS_BY_DEFAULT),
+        reason_field=shortlist.reason_field,
+        declined=ConsentState.DECLINED,
+        shortlist_form=shortlist_form,
+        finalists=shortlist.finalists_of(category),
+        has_awards=bool(round_.awards),
+        final_ranks_given=shortlist.final_ranks_given(category),
+        round=round_,
+        winners_form=winners_form,
+        place_labels=PLACE_LABELS,
+        form=failed,
+        trail=_category_trail(category),
+    )
+
+
+# --- Views -------------------------------------------------------------------------------------------------------
+
+
+@bp.get("/editions/<int:edition_id>/judging")
+@organiser_required
+def judging_overview(edition_id: int):
+    """Show every category's judging progress, shortlist and result, with a button to remind judges."""
+    edition = _edition(edition_id)
+    return render_page(
+        "admin/judging/overview.html",
+        edition=edition,
+        lines=judging_progress.edition_progress(edition),
+        trail=_trail(edition),
+    )
+
+
+@bp.post("/editions/<int:edition_id>/judging/reminders")
+@organiser_required
+def send_reminders(edition_id: int):
+    """Email every judge with work left in the edition (or in one category) a reminder of what is left."""
+    edition = _edition(edition_id)
+    form = ReminderForm()
+    if not form.validate_on_submit():
+        abort(400)
+    scope = _reminder_scope(edition, form.category_id.data)
+    try:
+        outcome = judging_progress.send_reminders(_actor(), scope)
+    except DomainError as refusal:
+        flash(refusal.message, "info")
+    else:
+        uow.commit()
+        flash(_reminder_message(outcome), "success" if outcome.sent else "info")
+    if isinstance(scope, Category):
+        return _see_other(".category_judging", anchor="progress", category_id=scope.id)
+    return _see_other(".judging_overview", edition_id=edition.id)
+
+
+def _reminder_scope(edition: Edition, category_id: str | None) -> Edition | Category:
+    """The edition, or the category of it the form names (404 for anything else)."""
+    if not category_id:
+        return edition
+    if not category_id.isdigit() or int(category_id) >= 2**31:
+        abort(404)
+    category = db.session.get(Category, int(category_id))
+    if category is None or category.edition_id != edition.id:
+        abort(404)
+    return category
+
+
+def _reminder_message(outcome: judging_progress.ReminderOutcome) -> str:
+    """Who got a reminder and who did not (reminded less than an hour ago), in one sentence or two."""
+    parts = []
+    if outcome.sent:
+        names = ", ".join(judge.name or judge.email for judge in outcome.sent)
+        parts.append(f"Reminder sent to {len(outcome.sent)} judge{'' if len(outcome.sent) == 1 else 's'}: {names}.")
+    if outcome.too_soon:
+        names = ", ".join(judge.name or judge.email for judge, _ in outcome.too_soon)
+        parts.append(f"Not sent to {names}: reminded less than an hour ago. You can remind them again after an hour.")
+    return " ".join(parts)
+
+
+@bp.get("/categories/<int:category_id>/judging")
+@organiser_required
+def category_judging(category_id: int):
+    """Show a category's progress matrix, its rankings side by side, flagged judges, the shortlist and final round."""
+    return _category_page(_category(category_id))
+
+
+@bp.post("/categories/<int:category_id>/judging/shortlist")
+@organiser_required
+def choose_shortlist(category_id: int):
+    """Save the shortlist, or ("Show the top three") show the form again with a method's top three ticked."""
+    category = _category(category_id)
+    view = shortlist.category_rankings(category)
+    form = _shortlist_form(view)
+    if request.form.get("action") == "show":
+        return _show_top(category, view, form)
+    if form.validate_on_submit():
+        reasons = {entry_id: form[shortlist.reason_field(entry_id)].data or "" for entry_id in view.entries}
+        try:
+            finalists = shortlist.choose_shortlist(_actor(), category, form.method.data, form.chosen.ids, reasons)
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            count = len(finalists)
+            flash(f"The shortlist of {category.name} is saved: {count} finalist{'' if count == 1 else 's'}. "
+                  "It is not published yet.", "success")
+            return _see_other(".category_judging", anchor="shortlist", category_id=category.id)
+    return _category_page(category, status=422, shortlist_form=form, view=view)
+
+
+def _show_top(category: Category, view: shortlist.CategoryRankings, posted: ShortlistForm):
+    """The page again with the chosen method's top three ticked and the reasons typed so far kept; nothing saved."""
+    method = posted.method.data if posted.method.data in METHODS else None
+    if method is None:
+        posted.method.errors = ["Choose which ranking the shortlist follows"]
+        return _category_page(category, status=422, shortlist_form=posted, view=view)
+    data = {name: posted[name].data for name in posted.data if name.startswith("reason_")}
+    data.update(method=method, chosen=view.default_shortlist(method))
+    form = _shortlist_form(view, data, formdata=False)
+    return _category_page(category, shortlist_form=form, method=method, view=view)
+
+
+@bp.post("/categories/<int:category_id>/judging/winners")
+@organiser_required
+def record_winners(category_id: int):
+    """Record the final round's winner and highly commended finalists, sealed until the ceremony."""
+    category = _category(category_id)
+    round_ = final_result.final_round(category)
+    form = _winners_form(round_)
+    if form.validate_on_submit():
+        try:
+            final_result.record_winners(
+                _actor(), category, int(form.winner.data), form.highly_commended.ids, form.reason.data or ""
+            )
+        except DomainError as refusal:
+            _refuse(form, refusal)
+        else:
+            uow.commit()
+            flash(f"The result of {category.name} is recorded. It stays sealed: only the organisers' area shows it "
+                  "until the ceremony.", "success")
+            return _see_other(".category_judging", anchor="final-round", category_id=category.id)
+    return _category_page(category, status=422, winners_form=form)
