@@ -1,2 +1,396 @@
-"""The judges' area: scoring."""
-from awards_app.web.judging.routes import bp  # noqa: F401  (routes below register on the judging blueprint)
+"""The judges' area: scoring. A category's entries with the judge's progress, one entry's scoring form (autosaved
+by htmx, or saved with a button without JavaScript), "Submit my scores", and the organisers' unlock.
+
+Every route reaches entries through services.judge_access, so any id a judge may not see answers 404, whatever the
+reason. Autosave posts one control at a time and gets back a small status ("Saved") that htmx puts in a live region
+next to that control, so screen readers announce it.
+"""
+from __future__ import annotations
+
+import re
+import sqlite3
+import time
+from urllib.parse import urlsplit
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy.exc import OperationalError
+from werkzeug.routing import BuildError
+from wtforms import HiddenField, TextAreaField
+
+from awards_app import uow
+from awards_app.extensions import db
+from awards_app.htmx import is_fragment_request, render_page
+from awards_app.models import Nomination, PanelMember, User
+from awards_app.services import final_round, judge_access, scoring
+from awards_app.services.errors import DomainError, NotFound
+from awards_app.web.access import judge_required, organiser_required
+from awards_app.web.judging.routes import bp
+
+SCORE_FIELD = re.compile(r"score-([0-9]+)")
+ENTRY_TEMPLATE = "judging/entry.html"
+SQLITE_ATTEMPTS = 4
+
+
+# --- Forms -------------------------------------------------------------------------------------------------------
+
+
+class EntryForm(FlaskForm):
+    """The CSRF token and comment of an entry's scoring form (the criteria's fields vary, so the route reads them)."""
+
+    comment = TextAreaField("Comment (optional)")
+
+
+class AbstainForm(FlaskForm):
+    """Say why you will not score an entry."""
+
+    reason = TextAreaField("Why will you not score this entry?")
+
+
+class ConfirmForm(FlaskForm):
+    """A confirmation button with only a CSRF token (and where to go afterwards, for organisers' buttons)."""
+
+    next = HiddenField()
+
+
+# --- Shared steps (the final round's routes use these too) -------------------------------------------------------
+
+
+def current_judge() -> User:
+    """The signed-in judge, as a plain object for the services."""
+    return current_user._get_current_object()
+
+
+def place_or_404(category_id: int) -> PanelMember:
+    """The judge's place on this category's panel, or 404 for a category they do not judge."""
+    try:
+        return judge_access.panel_place(current_judge(), category_id)
+    except NotFound:
+        abort(404)
+
+
+def url_or_path(endpoint: str, path: str, **values) -> str:
+    """The URL of an endpoint another part of the judges' area provides, or its known path if it is not there yet."""
+    try:
+        return url_for(endpoint, **values)
+    except BuildError:
+        return path
+
+
+def conflicts_url(category_id: int) -> str:
+    """Where a judge declares their conflicts of interest in a category, before seeing its entries."""
+    path = f"/judging/categories/{category_id}/conflicts"
+    return url_or_path("judging.declare_conflicts", path, category_id=category_id)
+
+
+def panels_url() -> str:
+    """The judge's home page: their panels."""
+    return url_or_path("judging.home", "/judging/")
+
+
+def category_trail(place: PanelMember) -> list[tuple[str, str]]:
+    """Breadcrumbs: the judge's panels, then this category's entries."""
+    return [
+        ("Your panels", panels_url()),
+        (place.category.name, url_for("judging.category_entries", category_id=place.category_id)),
+    ]
+
+
+def form_id(digits: str) -> int:
+    """An id named in a form field; one too long to be a database id becomes 0, which names nothing (so 404)."""
+    return int(digits) if len(digits) <= 10 else 0
+
+
+def safe_next(target: str | None) -> str | None:
+    """Only follow `next` to a path on this site."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+# --- The category's entries --------------------------------------------------------------------------------------
+
+
+@bp.get("/categories/<int:category_id>/entries")
+@judge_required
+def category_entries(category_id: int):
+    """List the entries of a category the judge scores, with their progress."""
+    place = place_or_404(category_id)
+    if place.conflicts_declared_at is None:
+        return redirect(conflicts_url(category_id), code=303)
+    judge = current_judge()
+    entries = [scoring.entry_view(entry, with_answers=False) for entry in judge_access.entries_for_judge(judge, place)]
+    return render_page(
+        "judging/entries.html",
+        place=place,
+        category=place.category,
+        entries=entries,
+        progress=scoring.progress(judge, place),
+        criteria=scoring.criteria_of(place),
+        locked=scoring.is_locked(place),
+        trail=category_trail(place)[:1],
+        conflicts_url=conflicts_url(category_id),
+        final_round_open=final_round.has_final_round(place),
+    )
+
+
+# --- One entry: read it and score it -----------------------------------------------------------------------------
+
+
+@bp.route("/entries/<int:nomination_id>", methods=["GET", "POST"])
+@judge_required
+def score_entry(nomination_id: int):
+    """Show an entry with its scoring form; save one control (htmx autosave) or the whole form (a button)."""
+    judge = current_judge()
+    try:
+        place, nomination = judge_access.entry_for_judge(judge, nomination_id)
+    except NotFound:
+        abort(404)
+    except DomainError as refusal:
+        # On the panel, but conflicts are not declared yet: that comes first.
+        if is_fragment_request():
+            return _status_fragment(refusal.message, status=409)
+        category_id = db.session.get(Nomination, nomination_id).category_id
+        return redirect(conflicts_url(category_id), code=303)
+    if request.method == "POST":
+        if is_fragment_request():
+            return _autosave(judge, nomination)
+        return _save_form(judge, place, nomination)
+    return _entry_page(judge, place, nomination)
+
+
+def _autosave(judge: User, nomination: Nomination):
+    """Save the one control htmx sent and answer with its status: "Saved", or what is wrong (422), or locked (409)."""
+    names = [name for name in request.form if SCORE_FIELD.fullmatch(name) or name == "comment"]
+    if len(names) != 1:
+        return _status_fragment("Not saved: send one score or the comment at a time.", status=422)
+    name = names[0]
+    try:
+        if name == "comment":
+            text = committed(lambda: scoring.record_comment(judge, nomination.id, request.form["comment"]))
+            message = "Comment saved" if text else "Comment removed"
+        else:
+            criterion_id = form_id(SCORE_FIELD.fullmatch(name).group(1))
+            value = committed(lambda: scoring.record_score(judge, nomination.id, criterion_id, request.form[name]))
+            message = f"Saved: {value}" if value is not None else "Score cleared"
+    except NotFound:
+        abort(404)
+    except scoring.ScoresLocked as refusal:
+        return _status_fragment(f"Not saved. {refusal.message}", status=409)
+    except DomainError as refusal:
+        return _status_fragment(f"Not saved. {refusal.message}", status=422)
+    return _status_fragment(message, saved=True)
+
+
+def committed(operation):
+    """Run a save and commit it. On SQLite (development and the demo) retry a save that met another one at the same
+    moment: SQLite cannot wait for the write lock inside a transaction that has already read, and autosaves of two
+    controls often arrive together. PostgreSQL waits by itself, so there the first error is final.
+    """
+    for attempt in range(SQLITE_ATTEMPTS):
+        try:
+            result = operation()
+            uow.commit()
+            return result
+        except OperationalError as error:
+            if not _sqlite_busy(error) or attempt + 1 == SQLITE_ATTEMPTS:
+                raise
+            db.session.rollback()
+            time.sleep(0.05 * (attempt + 1))
+
+
+def _sqlite_busy(error: OperationalError) -> bool:
+    """Whether the error is SQLite saying another connection holds the write lock."""
+    return isinstance(error.orig, sqlite3.OperationalError) and "locked" in str(error.orig)
+
+
+def _status_fragment(message: str, status: int = 200, saved: bool = False):
+    """The small status htmx puts next to a control (an error status is swapped in too: see base.html's config)."""
+    response = make_response(render_template("judging/_save_status.html", message=message, saved=saved), status)
+    response.vary.add("HX-Request")
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _save_form(judge: User, place: PanelMember, nomination: Nomination):
+    """Save the whole form (no JavaScript), then 303 to the same entry or on to the next; errors re-show it (422)."""
+    values = {
+        form_id(match.group(1)): raw for name, raw in request.form.items() if (match := SCORE_FIELD.fullmatch(name))
+    }
+    comment = request.form.get("comment")
+    try:
+        committed(lambda: scoring.record_entry(judge, nomination.id, values, comment))
+    except NotFound:
+        abort(404)
+    except scoring.ScoresLocked as refusal:
+        return _entry_page(judge, place, nomination, status=409, problem=refusal.message)
+    except scoring.InvalidScores as refusal:
+        return _entry_page(judge, place, nomination, status=422, errors=refusal.errors, kept=request.form)
+    except DomainError as refusal:
+        return _entry_page(judge, place, nomination, status=422, problem=refusal.message, kept=request.form)
+    flash(f"Your scores for {judge_access.shown_name(nomination)} are saved.", "success")
+    if request.form.get("go") == "next":
+        following = _neighbours(judge, place, nomination)[1]
+        if following is None:
+            return redirect(url_for("judging.category_entries", category_id=place.category_id), code=303)
+        return redirect(url_for("judging.score_entry", nomination_id=following), code=303)
+    return redirect(url_for("judging.score_entry", nomination_id=nomination.id), code=303)
+
+
+@bp.post("/entries/<int:nomination_id>/abstain")
+@judge_required
+def abstain_entry(nomination_id: int):
+    """Say you will not score an entry (and why): it is left out of your scores and of the ranking."""
+    judge = current_judge()
+    try:
+        place, nomination = judge_access.entry_for_judge(judge, nomination_id)
+    except NotFound:
+        abort(404)
+    except DomainError:
+        category_id = db.session.get(Nomination, nomination_id).category_id
+        return redirect(conflicts_url(category_id), code=303)
+    form = AbstainForm()
+    if not form.validate_on_submit():
+        abort(400)
+    following = _neighbours(judge, place, nomination)[1]
+    name = judge_access.shown_name(nomination)
+    try:
+        scoring.abstain_entry(judge, nomination.id, form.reason.data)
+    except scoring.ScoresLocked as refusal:
+        return _entry_page(judge, place, nomination, status=409, problem=refusal.message)
+    except DomainError as refusal:
+        form.reason.errors.append(refusal.message)
+        return _entry_page(judge, place, nomination, status=422, abstain_form=form)
+    uow.commit()
+    flash(f"You will not score {name}. It is left out of your scores and of the ranking.", "success")
+    if following is None:
+        return redirect(url_for("judging.category_entries", category_id=place.category_id), code=303)
+    return redirect(url_for("judging.score_entry", nomination_id=following), code=303)
+
+
+def _neighbours(judge: User, place: PanelMember, nomination: Nomination) -> tuple[int | None, int | None]:
+    """The ids of the entries before and after this one in the judge's list."""
+    ids = [entry.id for entry in judge_access.entries_for_judge(judge, place)]
+    position = ids.index(nomination.id)
+    before = ids[position - 1] if position > 0 else None
+    after = ids[position + 1] if position + 1 < len(ids) else None
+    return before, after
+
+
+def _entry_page(
+    judge: User,
+    place: PanelMember,
+    nomination: Nomination,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    kept=None,
+    problem: str = "",
+    abstain_form: AbstainForm | None = None,
+):
+    """The entry page: the nomination as judges see it and the scoring form, with any input kept on error."""
+    criteria = scoring.criteria_of(nomination)
+    scores = scoring.scores_of(judge, nomination)
+    if kept is not None:
+        # Show back what was typed, not what is stored: nothing was saved.
+        shown = {c.id: kept.get(f"score-{c.id}", _stored(scores, c.id)) for c in criteria}
+        comment = kept.get("comment", scoring.comment_of(judge, nomination))
+    else:
+        shown = {criterion.id: _stored(scores, criterion.id) for criterion in criteria}
+        comment = scoring.comment_of(judge, nomination)
+    before, after = _neighbours(judge, place, nomination)
+    abstain_form = abstain_form or AbstainForm(formdata=None)
+    return render_page(
+        ENTRY_TEMPLATE,
+        status=status,
+        place=place,
+        category=place.category,
+        entry=scoring.entry_view(nomination),
+        criteria=criteria,
+        shown=shown,
+        comment=comment,
+        comment_max=scoring.COMMENT_MAX_LENGTH,
+        errors=errors or {},
+        problem=problem,
+        locked=scoring.is_locked(place),
+        progress=scoring.progress(judge, place),
+        previous_id=before,
+        next_id=after,
+        entry_form=EntryForm(formdata=None),
+        abstain_form=abstain_form,
+        reason_max=scoring.REASON_MAX_LENGTH,
+        trail=category_trail(place),
+    )
+
+
+def _stored(scores: dict[int, int], criterion_id: int) -> str:
+    """A stored score as the form shows it ('' when there is none)."""
+    value = scores.get(criterion_id)
+    return "" if value is None else str(value)
+
+
+# --- Submitting, and the organisers' unlock ----------------------------------------------------------------------
+
+
+@bp.route("/categories/<int:category_id>/submit", methods=["GET", "POST"])
+@judge_required
+def submit_scores(category_id: int):
+    """Check what is left and, when everything is scored, lock the judge's scores in the category."""
+    place = place_or_404(category_id)
+    if place.conflicts_declared_at is None:
+        return redirect(conflicts_url(category_id), code=303)
+    judge = current_judge()
+    form = ConfirmForm()
+    problem, status = "", 200
+    if form.validate_on_submit():
+        try:
+            scoring.submit_scores(judge, place)
+        except scoring.ScoresLocked as refusal:
+            problem, status = refusal.message, 409
+        except DomainError as refusal:
+            problem, status = refusal.message, 422
+        else:
+            uow.commit()
+            flash(f"Your scores for {place.category.name} are submitted. Thank you.", "success")
+            return redirect(url_for("judging.category_entries", category_id=category_id), code=303)
+    state = scoring.progress(judge, place)
+    entries = {entry.id: entry for entry in judge_access.entries_for_judge(judge, place)}
+    unfinished = [
+        (scoring.entry_view(entries[entry_id], with_answers=False), state.states[entry_id])
+        for entry_id in state.unfinished_ids
+    ]
+    return render_page(
+        "judging/submit.html",
+        status=status,
+        place=place,
+        category=place.category,
+        progress=state,
+        unfinished=unfinished,
+        has_criteria=bool(scoring.criteria_of(place)),
+        locked=scoring.is_locked(place),
+        problem=problem,
+        form=form,
+        trail=category_trail(place),
+    )
+
+
+@bp.post("/panel-places/<int:place_id>/unlock")
+@organiser_required
+def unlock_scores(place_id: int):
+    """Reopen a judge's submitted scores in one category (organisers only)."""
+    place = db.get_or_404(PanelMember, place_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        scoring.unlock_scores(current_user._get_current_object(), place)
+    except DomainError as refusal:
+        flash(refusal.message, "error")
+    else:
+        uow.commit()
+        judge = place.judge.name or place.judge.email
+        flash(f"The scores of {judge} in {place.category.name} are unlocked.", "success")
+    return redirect(safe_next(form.next.data) or url_for("admin.dashboard"), code=303)
