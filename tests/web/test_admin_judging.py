@@ -472,3 +472,23 @@ def test_no_module_outside_the_organisers_area_reads_awards():
         and re.search(r"(?<![\"'])\bAward\b(?![\"'])|\bPlace\b|final_result", path.read_text())
     ]
     assert readers == []
+
+
+def test_organisers_can_unlock_submitted_scores_from_the_progress_view(organiser_client, db_session):
+    """The progress view offers an Unlock button for each judge who has submitted, and it works."""
+    from tests.helpers import csrf_token_from
+    from tests.judging_data import add_judge, seat
+    from awards_app.models import NominationStatus
+    from tests.factories import make_category, make_edition, make_nomination
+
+    category = make_category(make_edition())
+    make_nomination(category, status=NominationStatus.ELIGIBLE)
+    place = seat(add_judge("unlock.me@example.org", "Una Lock"), category, submitted=True)
+    db_session.commit()
+    page_url = f"/admin/categories/{category.id}/judging"
+    unlock = f"/judging/panel-places/{place.id}/unlock"
+    assert unlock in organiser_client.get(page_url).get_data(as_text=True)
+    response = organiser_client.post(unlock, data={"csrf_token": csrf_token_from(organiser_client, page_url), "next": page_url})
+    assert response.status_code == 303
+    db_session.refresh(place)
+    assert place.submitted_at is None

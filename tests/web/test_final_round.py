@@ -190,3 +190,22 @@ def test_organisers_unlock_a_final_ranking_and_judges_cannot(app, judge, panel, 
     db_session.expire_all()
     assert db_session.get(PanelMember, panel.place.id).final_submitted_at is None
     assert "is unlocked" in organiser_client.get("/admin/").get_data(as_text=True)
+
+
+def test_the_judges_home_links_to_the_final_round_once_the_shortlist_is_chosen(client, db_session):
+    """After the shortlist decision, a panel judge's home page offers the final round of a category without a vote."""
+    from awards_app.services import clock
+    from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_category, make_edition, make_judge
+    from tests.helpers import post_form
+    from tests.judging_data import seat
+
+    category = make_category(make_edition(), has_public_vote=False)
+    judge = make_judge(password=JUDGE_PASSWORD)
+    seat(judge, category)
+    db_session.commit()
+    post_form(client, "/sign-in", {"email": JUDGE_EMAIL, "password": JUDGE_PASSWORD})
+    link = f"/judging/categories/{category.id}/final-round"
+    assert link not in client.get("/judging/").get_data(as_text=True)
+    category.shortlisted_at = clock.now()
+    db_session.commit()
+    assert link in client.get("/judging/").get_data(as_text=True)

@@ -5,7 +5,7 @@ any other, never saying whether it exists) and never an entry they are conflicte
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, flash, redirect, request, url_for
+from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
@@ -20,7 +20,6 @@ from awards_app.web.access import judge_required
 
 bp = Blueprint("judging", __name__)
 
-SCORING_ENDPOINT = "judging.category_entries"
 LARGEST_ID = 2**31 - 1
 
 
@@ -37,11 +36,9 @@ def _place(category_id: int):
         abort(404)
 
 
-def scoring_url(category_id: int) -> str | None:
-    """Where the judge scores a category's entries, once the scoring pages exist in this app."""
-    if SCORING_ENDPOINT not in current_app.view_functions:
-        return None
-    return url_for(SCORING_ENDPOINT, category_id=category_id)
+def scoring_url(category_id: int) -> str:
+    """Where the judge scores a category's entries."""
+    return url_for("judging.category_entries", category_id=category_id)
 
 
 # --- Home ---------------------------------------------------------------------------------------------------------
@@ -59,6 +56,8 @@ def _panel_state(judge, place) -> dict:
         scored=panels.judge_progress(judge, place, entries),
         total=len(entries),
         scoring_url=scoring_url(place.category_id),
+        # The panel ranks the finalists of a category the public does not vote on, once the shortlist is chosen.
+        final_round=not place.category.has_public_vote and place.category.shortlisted_at is not None,
     )
     return state
 
@@ -250,9 +249,7 @@ def _after_declaring(place, declared, first_time: bool):
             )
         else:
             flash("Thank you. You have declared that you have no conflicts in this category.", "success")
-        url = scoring_url(place.category_id)
-        if url:
-            return redirect(url, code=303)
+        return redirect(scoring_url(place.category_id), code=303)
     else:
         if len(declared) > 1:
             message = "Your conflicts have been recorded. Those entries have been removed from your lists"

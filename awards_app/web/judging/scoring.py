@@ -16,7 +16,6 @@ from flask import abort, flash, make_response, redirect, render_template, reques
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
-from werkzeug.routing import BuildError
 from wtforms import HiddenField, TextAreaField
 
 from awards_app import uow
@@ -70,23 +69,14 @@ def place_or_404(category_id: int) -> PanelMember:
         abort(404)
 
 
-def url_or_path(endpoint: str, path: str, **values) -> str:
-    """The URL of an endpoint another part of the judges' area provides, or its known path if it is not there yet."""
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return path
-
-
 def conflicts_url(category_id: int) -> str:
     """Where a judge declares their conflicts of interest in a category, before seeing its entries."""
-    path = f"/judging/categories/{category_id}/conflicts"
-    return url_or_path("judging.declare_conflicts", path, category_id=category_id)
+    return url_for("judging.declare_conflicts", category_id=category_id)
 
 
 def panels_url() -> str:
     """The judge's home page: their panels."""
-    return url_or_path("judging.home", "/judging/")
+    return url_for("judging.home")
 
 
 def category_trail(place: PanelMember) -> list[tuple[str, str]]:
