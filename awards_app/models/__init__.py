@@ -14,12 +14,12 @@ from awards_app.models.nomination import (
 from awards_app.models.outbox import OutboxEmail, OutboxStatus
 from awards_app.models.people import Role, SignInSession, User
 from awards_app.models.programme import Category, Criterion, Edition, NomineeKind, Question
-from awards_app.models.voting import Contest, Vote
+from awards_app.models.voting import Contest, Vote, VoteRequest
 
 __all__ = [
     "AuditEvent", "AuditLogIsAppendOnly", "Award", "Category", "Conflict", "ConsentState", "Contest", "Criterion",
     "Edition", "FinalRank", "Finalist", "Nomination", "NominationAnswer", "NominationDraft", "NominationNote",
     "NominationStatus", "NomineeKind",
     "OutboxEmail", "OutboxStatus", "PanelMember", "Place", "Question", "Reveal", "Role", "Score", "ScoreComment",
-    "SignInSession", "SingleUseLink", "User", "Vote",
+    "SignInSession", "SingleUseLink", "User", "Vote", "VoteRequest",
 ]

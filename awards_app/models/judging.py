@@ -93,6 +93,8 @@ class Finalist(db.Model):
     chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     chosen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     public_name: Mapped[str] = mapped_column(String(200), default="")
+    # The optional image on the public shortlist, stored under a generated name after its content was checked.
+    image_filename: Mapped[str | None] = mapped_column(String(100), nullable=True)
 
     category: Mapped[Category] = relationship()
     nomination: Mapped[Nomination] = relationship()

@@ -46,6 +46,8 @@ class Edition(db.Model):
     venue: Mapped[str] = mapped_column(String(300), default="")
     # Blind judging of names: judges see a neutral label instead of the nominee's name where a category allows it.
     hide_nominee_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # When the shortlist becomes public (now, or a moment the organiser sets); null until they publish it.
+    shortlist_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards_app.extensions import db
@@ -21,8 +21,32 @@ class Contest(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), unique=True)
     opens_at: Mapped[datetime] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the organisers published the anonymised list of votes for anyone to recount (after the close).
+    tally_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
 
     category: Mapped[Category] = relationship()
+
+
+class VoteRequest(db.Model):
+    """A vote waiting for its emailed link to be confirmed. The plain address is kept only until then."""
+
+    __tablename__ = "vote_request"
+    __table_args__ = (Index("ix_vote_request_contest_voter", "contest_id", "voter_key"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    finalist_id: Mapped[int] = mapped_column(ForeignKey("finalist.id", ondelete="CASCADE"))
+    voter_key: Mapped[str] = mapped_column(String(64))
+    email: Mapped[str | None] = mapped_column(String(254), nullable=True)
+    email_domain: Mapped[str] = mapped_column(String(254), default="")
+    client_network: Mapped[str] = mapped_column(String(64), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    contest: Mapped[Contest] = relationship()
+    finalist: Mapped[Finalist] = relationship()
 
 
 class Vote(db.Model):

@@ -28,3 +28,10 @@ def healthz():
         db.session.rollback()
         return "database unavailable\n", 503, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.get("/floor")
+@limiter.exempt
+def floor():
+    """A fixed answer that touches no database: the floor benchmarks measure every page against."""
+    return "floor\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
