@@ -11,7 +11,9 @@ pytestmark = pytest.mark.browser
 
 def open_list(page, live_server):
     page.goto(live_server.url("/admin/"))
-    page.locator("table a").first.click()
+    # Let the edition page finish loading (its stylesheet too) before going on.
+    with page.expect_navigation(wait_until="load"):
+        page.locator("table a").first.click()
     edition_path = re.search(r"/admin/editions/\d+", page.url).group(0)
     page.goto(live_server.url(edition_path + "/nominations"))
 
