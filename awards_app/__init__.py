@@ -115,7 +115,8 @@ def _tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience."""
-    from awards_app.web.admin import duplicates, judges, judging, nominations, reach  # noqa: F401  (admin routes)
+    from awards_app.web.admin import duplicates, judges, judging, nominations, publication, reach, votes  # noqa: F401
+    from awards_app.web.public import shortlist  # noqa: F401  (routes on the public blueprint)
     from awards_app.web.auth import judge_links  # noqa: F401  (routes on the auth blueprint)
     from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)
     from awards_app.web.admin.routes import bp as admin_bp
@@ -124,11 +125,13 @@ def _register_blueprints(app: Flask) -> None:
     from awards_app.web.judging.routes import bp as judging_bp
     from awards_app.web.nominate.routes import bp as nominate_bp
     from awards_app.web.public.routes import bp as public_bp
+    from awards_app.web.vote.routes import bp as vote_bp
 
     app.register_blueprint(public_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(nominate_bp, url_prefix="/nominate")
     app.register_blueprint(consent_bp, url_prefix="/consent")
+    app.register_blueprint(vote_bp, url_prefix="/vote")
     app.register_blueprint(judging_bp, url_prefix="/judging")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     if app.config["DEV_MAILBOX"]:

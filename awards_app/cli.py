@@ -72,7 +72,7 @@ def demo_command(phase: str) -> None:
 
 @click.command("purge")
 def purge_command() -> None:
-    """Delete the unfinished nomination drafts of editions whose nominations have closed."""
+    """Delete closed editions' unfinished drafts; erase expired voters' addresses and old client networks."""
     from awards_app.services.drafts import purge_closed_drafts
 
     removed = purge_closed_drafts()
@@ -82,6 +82,16 @@ def purge_command() -> None:
     for edition_name, count in removed.items():
         noun = "draft" if count == 1 else "drafts"
         click.echo(f"{edition_name}: removed {count} unfinished nomination {noun}.")
+
+    # The public vote: plain addresses of expired vote requests, and client networks some days after a close.
+    from awards_app.services.voting import purge_vote_requests
+
+    erased = purge_vote_requests()
+    uow.commit()
+    click.echo(
+        f"Public vote: erased {erased['emails']} email address(es) of expired vote requests and "
+        f"{erased['networks']} stored client network(s)."
+    )
 
 
 def register(app: Flask) -> None:

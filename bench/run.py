@@ -11,6 +11,9 @@ it prints requests per second, median and p99 latency, and each figure as a rati
 server in the same run: absolute figures depend on the machine, the ratios say what a page costs over the bare
 minimum. The figures are also written to bench/results/last-run.json. These are measurements, not tests: nothing
 here passes or fails on timing.
+
+The public vote's path (ballot, vote request, confirmation, against /floor) has its own benchmark, bench/vote.py,
+which reuses the server steps below; `make bench` runs both.
 """
 from __future__ import annotations
 

@@ -504,6 +504,8 @@ class _Demo:
             self.finalists.append(chosen)
             category.shortlist_method = "normalised"
             category.shortlisted_at = edition.judging_end_at + timedelta(days=2)
+        # The organisers published the shortlist on its planned day.
+        edition.shortlist_published_at = edition.shortlist_publish_at
 
     @staticmethod
     def _public_name(nomination: Nomination) -> str:

@@ -19,7 +19,7 @@ from awards_app.extensions import db
 from awards_app.models import (
     AuditEvent, Award, Category, Conflict, ConsentState, FinalRank, Finalist, Nomination, Score, User,
 )
-from awards_app.services import clock
+from awards_app.services import clock, contests
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError, NotAllowed
 from awards_app.services.judge_access import judgeable_entries
@@ -168,6 +168,7 @@ def choose_shortlist(
         raise DomainError(
             "The result of this category has been recorded, so its shortlist can no longer change.", field="chosen"
         )
+    contests.ensure_not_locked(category)  # the public vote has opened: its finalists are fixed
     chosen = list(dict.fromkeys(int(entry_id) for entry_id in chosen_ids))
     if not chosen:
         raise DomainError("Choose at least one finalist", field="chosen")

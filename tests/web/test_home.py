@@ -52,3 +52,10 @@ def test_names_are_escaped(client, db_session, clock):
     page = client.get("/").get_data(as_text=True)
     assert "<script>alert(1)</script>" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_home_offers_the_vote_while_it_is_open(client, db_session, clock):
+    make_category(make_edition(), has_public_vote=True)
+    db_session.commit()
+    clock.set(START + timedelta(weeks=12))
+    assert 'href="/vote">Vote now</a>' in client.get("/").get_data(as_text=True)

@@ -1,11 +1,12 @@
 """Public pages: the home page and the health check."""
-from flask import Blueprint
+from flask import Blueprint, current_app
 from sqlalchemy import text
 
 from awards_app.extensions import db, limiter
 from awards_app.htmx import render_page
 from awards_app.services.phases import PHASE_DATES, phase_of
 from awards_app.services.programme import current_edition
+from awards_app.services.voting import DEFAULT_LINK_HOURS, DEFAULT_NETWORK_RETENTION_DAYS
 
 bp = Blueprint("public", __name__)
 
@@ -16,6 +17,16 @@ def home():
     edition = current_edition()
     phase = phase_of(edition) if edition else None
     return render_page("public/home.html", edition=edition, phase=phase, phase_dates=PHASE_DATES)
+
+
+@bp.get("/privacy")
+def privacy():
+    """Say in plain words what is kept about nominators, nominees, judges and voters, and for how long."""
+    return render_page(
+        "public/privacy.html",
+        link_hours=current_app.config.get("VOTE_LINK_HOURS") or DEFAULT_LINK_HOURS,
+        network_days=current_app.config.get("VOTE_NETWORK_RETENTION_DAYS", DEFAULT_NETWORK_RETENTION_DAYS),
+    )
 
 
 @bp.get("/healthz")
@@ -35,3 +46,6 @@ def healthz():
 def floor():
     """A fixed answer that touches no database: the floor benchmarks measure every page against."""
     return "floor\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+from awards_app.web.public import tally  # noqa: E402,F401  (the published list of votes: routes on this blueprint)

@@ -1,0 +1,386 @@
+"""The public vote: which contests are open, asking to vote, confirming through the emailed link, and the purge.
+
+A vote takes two steps. request_vote checks the address, keeps a pending VoteRequest and emails a single-use link;
+confirm_vote, when the person presses "Confirm my vote" on the page that link opens, casts the vote. The database
+holds one vote per contest and voter key (a unique constraint) and the vote goes in with INSERT ... ON CONFLICT DO
+NOTHING, so that no race between two confirmations can ever count a person twice.
+
+Privacy: the plain address lives only on the pending request, until it is confirmed, replaced or expired (the purge
+erases expired ones); votes keep only the voter key. Client networks (/24 or /64) are erased a set number of days
+after the contest closes.
+"""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import exists, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import selectinload
+
+from awards_app.client_address import network_of
+from awards_app.extensions import db
+from awards_app.models import Category, ConsentState, Contest, Edition, Finalist, Nomination, SingleUseLink, Vote
+from awards_app.models import VoteRequest
+from awards_app.services import clock
+from awards_app.services.audit import record_event
+from awards_app.services.errors import DomainError
+from awards_app.services.links import LinkProblem, check_link, issue_link, use_link
+from awards_app.services.outbox import queue_email
+from awards_app.services.public_urls import public_url
+from awards_app.services.voter_keys import address_domain, check_voter_address, voter_key
+from awards_app.template_helpers import format_datetime
+
+VOTE_PURPOSE = "vote"
+DEFAULT_LINK_HOURS = 24
+DEFAULT_NETWORK_RETENTION_DAYS = 30
+ALREADY_VOTED = "You have already voted in this contest"
+# Receipt codes such as K7QM-3XHT-P2WD: no 0/O, 1/I/L or U, which people misread when they read a code out.
+RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+RECEIPT_GROUPS, RECEIPT_GROUP_LENGTH = 3, 4
+
+
+class ContestState(enum.Enum):
+    """Where a contest is in its voting window."""
+
+    UPCOMING = "upcoming"
+    OPEN = "open"
+    CLOSED = "closed"
+
+
+class VotingNotOpen(DomainError):
+    """The contest is not taking votes now (not yet, or no longer); the message gives the time."""
+
+    def __init__(self, contest: Contest, state: ContestState):
+        zone = contest.category.edition.timezone
+        if state is ContestState.UPCOMING:
+            message = f"Voting in this contest opens at {format_datetime(contest.opens_at, zone)}."
+        else:
+            message = (
+                f"Voting in this contest closed at {format_datetime(contest.closes_at, zone)}. "
+                "Votes can no longer be cast or confirmed."
+            )
+        super().__init__(message)
+        self.contest, self.state = contest, state
+
+
+class AlreadyVoted(DomainError):
+    """This person (by voter key) has a vote in the contest already: a polite answer, never a second vote."""
+
+    def __init__(self, contest: Contest):
+        super().__init__(ALREADY_VOTED)
+        self.contest = contest
+
+
+# --- Which contests the public sees ----------------------------------------------------------------------------
+
+
+def shortlist_is_public(edition: Edition | None, at: datetime | None = None) -> bool:
+    """Whether the edition's shortlist has been published (and its moment has come)."""
+    moment = at or clock.now()
+    return edition is not None and edition.shortlist_published_at is not None and edition.shortlist_published_at <= moment
+
+
+def contest_state(contest: Contest, at: datetime | None = None) -> ContestState:
+    """Whether the contest has not opened yet, is open, or has closed."""
+    moment = at or clock.now()
+    if moment < contest.opens_at:
+        return ContestState.UPCOMING
+    if moment < contest.closes_at:
+        return ContestState.OPEN
+    return ContestState.CLOSED
+
+
+def public_contests(edition: Edition | None) -> list[Contest]:
+    """The edition's contests in category order, open or not; none at all until its shortlist is public."""
+    if not shortlist_is_public(edition):
+        return []
+    return list(
+        db.session.scalars(
+            select(Contest)
+            .join(Category, Contest.category_id == Category.id)
+            .where(Category.edition_id == edition.id, Category.has_public_vote.is_(True))
+            .options(selectinload(Contest.category))
+            .order_by(Category.display_order, Category.id)
+        )
+    )
+
+
+def open_contests(edition: Edition | None) -> list[Contest]:
+    """The edition's contests that are taking votes now."""
+    return [contest for contest in public_contests(edition) if contest_state(contest) is ContestState.OPEN]
+
+
+def find_public_contest(edition: Edition | None, contest_id: int) -> Contest | None:
+    """One of the edition's public contests by id, or None (also before the shortlist is public)."""
+    return next((contest for contest in public_contests(edition) if contest.id == contest_id), None)
+
+
+def finalists_of(contest: Contest) -> list[Finalist]:
+    """The contest's finalists who agreed to be named, in alphabetical order (no place on the ballot is favoured)."""
+    finalists = db.session.scalars(
+        select(Finalist)
+        .join(Nomination, Finalist.nomination_id == Nomination.id)
+        .where(Finalist.category_id == contest.category_id, Nomination.consent == ConsentState.GIVEN)
+        .options(selectinload(Finalist.nomination))
+    )
+    return sorted(finalists, key=lambda finalist: (finalist_name(finalist).casefold(), finalist.id))
+
+
+def finalist_name(finalist: Finalist) -> str:
+    """The finalist's name as the public sees it."""
+    return finalist.public_name or finalist.nomination.nominee_name
+
+
+# --- Asking to vote ----------------------------------------------------------------------------------------------
+
+
+def _require_open(contest: Contest) -> None:
+    """Refuse unless the contest is taking votes now."""
+    state = contest_state(contest)
+    if state is not ContestState.OPEN:
+        raise VotingNotOpen(contest, state)
+
+
+def chosen_finalist(contest: Contest, finalist_id) -> Finalist:
+    """The finalist picked on the ballot, who must be one of the contest's (DomainError on the "finalist" field)."""
+    try:
+        wanted = int(finalist_id)
+    except (TypeError, ValueError):
+        wanted = None
+    finalist = next((item for item in finalists_of(contest) if item.id == wanted), None)
+    if finalist is None:
+        raise DomainError("Choose who you want to vote for", field="finalist")
+    return finalist
+
+
+def has_voted(contest: Contest, key: str) -> bool:
+    """Whether a vote with this voter key is in the contest already (voided or not: one vote per person)."""
+    return bool(db.session.scalar(select(exists().where(Vote.contest_id == contest.id, Vote.voter_key == key))))
+
+
+def _link_hours() -> int:
+    """How long an emailed vote link works (VOTE_LINK_HOURS, 24 by default)."""
+    return int(current_app.config.get("VOTE_LINK_HOURS") or DEFAULT_LINK_HOURS)
+
+
+def _supersede_pending(contest: Contest, key: str, now: datetime) -> int:
+    """Retire this voter's earlier pending requests in the contest, their links, and their plain addresses."""
+    pending = list(
+        db.session.scalars(
+            select(VoteRequest).where(
+                VoteRequest.contest_id == contest.id,
+                VoteRequest.voter_key == key,
+                VoteRequest.confirmed_at.is_(None),
+                VoteRequest.superseded_at.is_(None),
+            )
+        )
+    )
+    if not pending:
+        return 0
+    for earlier in pending:
+        earlier.superseded_at, earlier.email = now, None
+    pending_ids = [earlier.id for earlier in pending]
+    # The newest link is the only one that works, whichever way the address was written the last time.
+    db.session.execute(
+        update(SingleUseLink)
+        .where(
+            SingleUseLink.purpose == VOTE_PURPOSE,
+            SingleUseLink.subject_type == VoteRequest.__tablename__,
+            SingleUseLink.subject_id.in_(pending_ids),
+            SingleUseLink.used_at.is_(None),
+            SingleUseLink.superseded_at.is_(None),
+        )
+        .values(superseded_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    return len(pending)
+
+
+def _email_link(vote_request: VoteRequest) -> None:
+    """Issue a new single-use link for the request (older ones stop working) and queue the email that carries it."""
+    token = issue_link(VOTE_PURPOSE, vote_request, vote_request.expires_at, replace_older=True)
+    contest = vote_request.contest
+    queue_email(
+        vote_request.email,
+        "Confirm your vote in the Self Management Awards",
+        "vote_confirm",
+        category=contest.category,
+        edition=contest.category.edition,
+        finalist_name=finalist_name(vote_request.finalist),
+        link=public_url("vote.confirm", token=token),
+        expires_at=vote_request.expires_at,
+        closes_at=contest.closes_at,
+    )
+
+
+def request_vote(contest: Contest, finalist_id, email, client_address: str | None) -> VoteRequest:
+    """Check the vote and the address, keep it pending, and email a link to confirm it (sent by the outbox worker).
+
+    Raises VotingNotOpen, DomainError (fields "finalist" and "email"), or AlreadyVoted when the address, however it
+    is written, has voted in this contest already.
+    """
+    _require_open(contest)
+    finalist = chosen_finalist(contest, finalist_id)
+    address = check_voter_address(email)
+    key = voter_key(address)
+    if has_voted(contest, key):
+        raise AlreadyVoted(contest)
+    now = clock.now()
+    replaced = _supersede_pending(contest, key, now)
+    vote_request = VoteRequest(
+        contest=contest,
+        finalist=finalist,
+        voter_key=key,
+        email=address,
+        email_domain=address_domain(address),
+        client_network=network_of(client_address),
+        created_at=now,
+        expires_at=now + timedelta(hours=_link_hours()),
+    )
+    db.session.add(vote_request)
+    db.session.flush()
+    _email_link(vote_request)
+    record_event(
+        None, "vote.requested", vote_request, contest_id=contest.id, finalist_id=finalist.id, replaced=replaced
+    )
+    return vote_request
+
+
+def find_vote_request(request_id) -> VoteRequest | None:
+    """A vote request by id (the id the browser's session holds), or None."""
+    return db.session.get(VoteRequest, request_id) if isinstance(request_id, int) else None
+
+
+def resend_vote_link(vote_request: VoteRequest) -> None:
+    """Email a new link for a pending request (the older link stops working); it lasts from now."""
+    contest = vote_request.contest
+    _require_open(contest)
+    if vote_request.confirmed_at is not None or has_voted(contest, vote_request.voter_key):
+        raise AlreadyVoted(contest)
+    if vote_request.superseded_at is not None or not vote_request.email:
+        raise DomainError("This request to vote has been replaced or has run out. Start your vote again.")
+    vote_request.expires_at = clock.now() + timedelta(hours=_link_hours())
+    _email_link(vote_request)
+    record_event(None, "vote.link_resent", vote_request, contest_id=contest.id)
+
+
+# --- Confirming ----------------------------------------------------------------------------------------------------
+
+
+def confirmation_for(token: str) -> VoteRequest:
+    """The pending request behind an emailed link, for the confirmation page; opening it uses nothing up.
+
+    Raises LinkProblem when the link is broken, expired, used or replaced.
+    """
+    checked = check_link(VOTE_PURPOSE, token)
+    if checked.link.subject_type != VoteRequest.__tablename__:
+        raise LinkProblem("tampered")
+    vote_request = db.session.get(VoteRequest, checked.subject_id)
+    if vote_request is None:
+        raise LinkProblem("tampered")
+    if vote_request.confirmed_at is not None:
+        raise LinkProblem("used")
+    if vote_request.superseded_at is not None:
+        raise LinkProblem("superseded")
+    return vote_request
+
+
+def _new_receipt_code() -> str:
+    """A random receipt code the voter can keep, in groups of four."""
+    return "-".join(
+        "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_GROUP_LENGTH)) for _ in range(RECEIPT_GROUPS)
+    )
+
+
+def _insert_vote_once(vote_request: VoteRequest, now: datetime) -> int | None:
+    """INSERT the vote unless the person has one in the contest (ON CONFLICT DO NOTHING); its id, or None."""
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    statement = (
+        insert(Vote)
+        .values(
+            contest_id=vote_request.contest_id,
+            finalist_id=vote_request.finalist_id,
+            voter_key=vote_request.voter_key,
+            receipt_code=_new_receipt_code(),
+            cast_at=now,
+            client_network=vote_request.client_network,
+            email_domain=vote_request.email_domain,
+            void_reason="",
+        )
+        # Only the one-vote-per-person constraint is expected to clash; anything else is a real error.
+        .on_conflict_do_nothing(index_elements=["contest_id", "voter_key"])
+        .returning(Vote.id)
+    )
+    return db.session.execute(statement).scalar()
+
+
+def confirm_vote(token: str) -> tuple[Vote | None, bool]:
+    """Cast the vote of an emailed link: (the vote, False); or (None or the earlier vote, True) if already voted.
+
+    The link is used up atomically first, so that of many presses of one button exactly one goes on; then the vote is
+    inserted unless the voter key has one in the contest. Raises VotingNotOpen after the close (nothing is used up)
+    and LinkProblem for an expired, replaced or broken link. A used link means its vote was counted then.
+    """
+    try:
+        vote_request = confirmation_for(token)
+    except LinkProblem as problem:
+        if problem.reason == "used":
+            return None, True
+        raise
+    contest = vote_request.contest
+    _require_open(contest)
+    try:
+        use_link(VOTE_PURPOSE, token)
+    except LinkProblem as problem:
+        if problem.reason == "used":  # another press of the same button won the race, and counted the vote
+            return None, True
+        raise
+    now = clock.now()
+    vote_id = _insert_vote_once(vote_request, now)
+    # Confirmed either way: the address has done its job, and from now on only the voter key is kept.
+    vote_request.confirmed_at = now
+    vote_request.email = None
+    if vote_id is None:
+        earlier = db.session.scalar(
+            select(Vote).where(Vote.contest_id == contest.id, Vote.voter_key == vote_request.voter_key)
+        )
+        record_event(None, "vote.duplicate_refused", vote_request, contest_id=contest.id)
+        return earlier, True
+    vote = db.session.get(Vote, vote_id)
+    record_event(None, "vote.cast", vote, contest_id=contest.id, request_id=vote_request.id)
+    return vote, False
+
+
+# --- Retention -----------------------------------------------------------------------------------------------------
+
+
+def purge_vote_requests(now: datetime | None = None, retention_days: int | None = None) -> dict[str, int]:
+    """Erase the plain addresses of expired requests, and client networks `retention_days` after a contest closed."""
+    now = now or clock.now()
+    if retention_days is None:
+        retention_days = int(
+            current_app.config.get("VOTE_NETWORK_RETENTION_DAYS", DEFAULT_NETWORK_RETENTION_DAYS)
+        )
+    emails = db.session.execute(
+        update(VoteRequest)
+        .where(VoteRequest.email.is_not(None), VoteRequest.expires_at <= now)
+        .values(email=None)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    long_closed = select(Contest.id).where(Contest.closes_at <= now - timedelta(days=retention_days))
+    networks = 0
+    for model in (VoteRequest, Vote):
+        networks += db.session.execute(
+            update(model)
+            .where(model.contest_id.in_(long_closed), model.client_network != "")
+            .values(client_network="")
+            .execution_options(synchronize_session=False)
+        ).rowcount
+    db.session.expire_all()
+    removed = {"emails": emails, "networks": networks}
+    if emails or networks:
+        record_event(None, "votes.purged", None, retention_days=retention_days, **removed)
+    return removed

@@ -1,0 +1,332 @@
+"""The organisers' area: the live view of a public vote, voiding votes, assisted votes, and publishing the tally.
+
+Never public. The view page holds three forms (void one vote, void a block, enter an assisted vote); their fields
+have names of their own so that ids never clash on the page. Voiding takes two steps: the form shows what would be
+voided on a confirmation page, whose "Yes" button posts the same values again with `confirmed=yes`.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from flask import abort, flash, request, url_for
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
+from wtforms.validators import Length
+
+from awards_app import uow
+from awards_app.charts import bar_chart
+from awards_app.extensions import db
+from awards_app.htmx import render_page
+from awards_app.models import Category, Contest, Edition, Finalist
+from awards_app.services import clock, tally, vote_review
+from awards_app.services.errors import DomainError
+from awards_app.services.voting import finalists_of
+from awards_app.web.access import organiser_required
+from awards_app.web.admin.forms import ActionForm, Required
+from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+
+CONTEST = "/contests/<int:contest_id>/votes"
+VIEW_TEMPLATE = "admin/votes/view.html"
+REASON_LIMIT = Length(max=vote_review.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
+NOTE_LIMIT = Length(max=vote_review.NOTE_MAX_LENGTH, message="The note must be 1,000 characters or fewer")
+BLOCK_CHOICES = [
+    SelectChoice("network", "An address block (network)"),
+    SelectChoice("domain", "An email domain"),
+    SelectChoice("hour", "An hour"),
+]
+
+
+# --- Forms -------------------------------------------------------------------------------------------------------
+
+
+class VoidVoteForm(FlaskForm):
+    """Void one vote, found by its receipt code, with a reason."""
+
+    void_receipt_code = StringField(
+        "Receipt code of the vote",
+        validators=[Required("Enter the receipt code of the vote"), Length(max=40, message="Enter a receipt code")],
+        render_kw={"spellcheck": "false", "autocomplete": "off", "autocapitalize": "characters"},
+    )
+    void_reason = TextAreaField("Why are you voiding it?", validators=[Required("Enter the reason for voiding"),
+                                                                        REASON_LIMIT])
+    confirmed = HiddenField()
+
+
+class VoidBlockForm(FlaskForm):
+    """Void every counted vote from one network, at one domain, or cast in one hour, with one reason."""
+
+    block_kind = RadioField(
+        "Which votes do you want to void?",
+        choices=BLOCK_CHOICES,
+        validators=[Required("Choose an address block, an email domain or an hour")],
+        invalid_choice_message="Choose an address block, an email domain or an hour",
+    )
+    block_value = StringField(
+        "The address block, domain or hour",
+        validators=[Required("Enter the address block, email domain or hour"), Length(max=254, message="Too long")],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    block_reason = TextAreaField("Why are you voiding them?", validators=[Required("Enter the reason for voiding"),
+                                                                          REASON_LIMIT])
+    confirmed = HiddenField()
+
+
+class AssistedVoteForm(FlaskForm):
+    """A vote given by phone or on paper, entered by staff."""
+
+    assisted_finalist = RadioField(
+        "Who did they vote for?",
+        validators=[Required("Choose who they voted for")],
+        invalid_choice_message="Choose one of the finalists",
+    )
+    assisted_identifier = StringField(
+        "Their email address or phone number",
+        validators=[Required("Enter the voter's email address, or a phone number"),
+                    Length(max=254, message="Enter an email address or phone number of 254 characters or fewer")],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
+    assisted_note = TextAreaField("How was the vote given?", validators=[
+        Required("Say how the vote was given, such as ‘by phone on 3 March’ or ‘paper ballot, Dundee event’"),
+        NOTE_LIMIT,
+    ])
+
+
+def _assisted_form(contest: Contest, **kwargs) -> AssistedVoteForm:
+    """The assisted-vote form with the contest's finalists as its choices."""
+    form = AssistedVoteForm(**kwargs)
+    form.assisted_finalist.choices = [
+        SelectChoice(str(finalist.id), tally.public_name(finalist)) for finalist in finalists_of(contest)
+    ]
+    return form
+
+
+# --- Loading and shared steps ------------------------------------------------------------------------------------
+
+
+def _contest(contest_id: int) -> Contest:
+    """The contest, or 404."""
+    return db.get_or_404(Contest, contest_id)
+
+
+def _contest_trail(contest: Contest) -> list[tuple[str, str]]:
+    """Breadcrumbs: the dashboard, the edition, the contest's vote view."""
+    return [*_trail(contest.category.edition),
+            (f"Public vote: {contest.category.name}", url_for(".contest_votes", contest_id=contest.id))]
+
+
+def _refuse(form, refusal: DomainError, prefix: str) -> None:
+    """Put a service's refusal on the form field it names (the form's fields carry a prefix), or above the form."""
+    name = f"{prefix}_{refusal.field}" if refusal.field else None
+    if name and name in form:
+        form[name].errors = [*form[name].errors, refusal.message]
+    else:
+        form.form_errors.append(refusal.message)
+
+
+def _no_store(response):
+    """The running count is sealed: no browser or proxy may keep a copy of these pages."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _chosen_day(summary: vote_review.VoteSummary) -> date:
+    """The day of the hourly chart: ?day=YYYY-MM-DD when it is one of the vote's days, else the default."""
+    days = [day for day, _cast, _voided in summary.days()]
+    try:
+        wanted = date.fromisoformat(request.args.get("day", ""))
+    except ValueError:
+        wanted = None
+    if wanted in days:
+        return wanted
+    default = summary.default_day()
+    return default if default in days or not days else days[-1]
+
+
+def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, assisted_form=None):
+    """The live view: counts, spikes, the tally, charts with their tables, the busiest, and the three forms."""
+    summary = vote_review.vote_summary(_actor(), contest)
+    zone = summary.zone
+    days = summary.days()
+    day = _chosen_day(summary)
+    hours = summary.hours_of(day)
+    day_list = [d for d, _cast, _voided in days]
+    position = day_list.index(day) if day in day_list else None
+    per_day_chart = bar_chart(
+        "chart-votes-per-day",
+        f"Votes cast per day, {contest.category.name}",
+        [(f"{d:%a} {d.day} {d:%b}", cast) for d, cast, _voided in days],
+        "Horizontal bar chart of the votes cast on each day of the vote, voided votes included.",
+    )
+    per_hour_chart = bar_chart(
+        "chart-votes-per-hour",
+        f"Votes cast per hour on {day:%A} {day.day} {day:%B %Y}",
+        [(hour.start.astimezone(zone).strftime("%H:00"), hour.cast) for hour in hours],
+        "Horizontal bar chart of the votes cast in each hour of the day, voided votes included.",
+    )
+    if block_form is None:  # a link from the tables or the flags fills the block form in (?kind=...&value=...)
+        block_form = VoidBlockForm(formdata=None, data={
+            "block_kind": request.args.get("kind") if request.args.get("kind") in vote_review.BLOCK_KINDS else None,
+            "block_value": request.args.get("value", "")[:254],
+        })
+    forms = {
+        "void_form": void_form or VoidVoteForm(formdata=None),
+        "block_form": block_form,
+        "assisted_form": assisted_form or _assisted_form(contest, formdata=None),
+    }
+    failed = next((form for form in forms.values() if form.errors), None)
+    now = clock.now()
+    response = render_page(
+        VIEW_TEMPLATE,
+        status=status,
+        contest=contest,
+        edition=contest.category.edition,
+        summary=summary,
+        tally=tally.count_votes(contest),
+        per_day_chart=per_day_chart,
+        per_hour_chart=per_hour_chart,
+        days=days,
+        day=day,
+        hours=hours,
+        previous_day=_day_link(contest, day_list[position - 1] if position else None),
+        next_day=_day_link(contest, day_list[position + 1] if position is not None and position + 1 < len(day_list)
+                           else None),
+        hour_value=lambda start: vote_review.hour_value(start, zone),
+        zone=zone,
+        now=now,
+        is_open=contest.opens_at <= now < contest.closes_at,
+        has_closed=now >= contest.closes_at,
+        can_publish=tally.can_publish(contest),
+        rules={"factor": vote_review.SPIKE_HOUR_FACTOR, "minimum": vote_review.SPIKE_MIN_VOTES,
+               "share": vote_review.SPIKE_SHARE},
+        form=failed,
+        trail=_trail(contest.category.edition),
+        **forms,
+    )
+    return _no_store(response)
+
+
+def _day_link(contest: Contest, day: date | None) -> tuple[date, str] | None:
+    """Another day and the view's address that shows its hours."""
+    if day is None:
+        return None
+    return day, url_for(".contest_votes", contest_id=contest.id, day=day.isoformat(), _anchor="per-hour")
+
+
+# --- Views -------------------------------------------------------------------------------------------------------
+
+
+@bp.app_template_global("public_vote_contests")
+def public_vote_contests(edition: Edition) -> list[Contest]:
+    """The edition's contests, in category order (for the edition page's "Public vote" list)."""
+    return list(db.session.scalars(
+        select(Contest).join(Category).where(Category.edition_id == edition.id)
+        .order_by(Category.display_order, Category.id)
+    ))
+
+
+@bp.get(CONTEST)
+@organiser_required
+def contest_votes(contest_id: int):
+    """Show the live view of a public vote."""
+    return _view(_contest(contest_id))
+
+
+@bp.post(CONTEST + "/void")
+@organiser_required
+def void_vote(contest_id: int):
+    """Void one vote by its receipt code: first show what would be voided, then void it when confirmed."""
+    contest = _contest(contest_id)
+    form = VoidVoteForm()
+    if not form.validate_on_submit():
+        return _view(contest, status=422, void_form=form)
+    try:
+        vote = vote_review.find_vote(_actor(), contest, form.void_receipt_code.data)
+        if form.confirmed.data != "yes":
+            if vote.voided_at is not None:
+                raise DomainError("That vote has already been voided.", field="receipt_code")
+            return _no_store(render_page("admin/votes/confirm_void.html", contest=contest, vote=vote, form=form,
+                                         trail=_contest_trail(contest)))
+        vote_review.void_vote(_actor(), vote, form.void_reason.data)
+    except DomainError as refusal:
+        _refuse(form, refusal, "void")
+        return _view(contest, status=422, void_form=form)
+    uow.commit()
+    flash(f"The vote with receipt code {vote.receipt_code} has been voided. It stays in the log and no longer "
+          "counts.", "success")
+    return _see_other(".contest_votes", anchor="counts", contest_id=contest.id)
+
+
+@bp.post(CONTEST + "/void-block")
+@organiser_required
+def void_block(contest_id: int):
+    """Void a block of votes (a network, a domain or an hour): show how many first, then void them when confirmed."""
+    contest = _contest(contest_id)
+    form = VoidBlockForm()
+    if not form.validate_on_submit():
+        return _view(contest, status=422, block_form=form)
+    kind, value, reason = form.block_kind.data, form.block_value.data.strip(), form.block_reason.data
+    try:
+        if form.confirmed.data != "yes":
+            count = vote_review.count_block(_actor(), contest, kind, value)
+            if count == 0:
+                raise DomainError(f"No counted votes match that {vote_review.BLOCK_KINDS[kind]}.", field="value")
+            return _no_store(render_page("admin/votes/confirm_block.html", contest=contest, form=form, count=count,
+                                         kind_label=vote_review.BLOCK_KINDS[kind], trail=_contest_trail(contest)))
+        count = vote_review.void_votes(_actor(), contest, kind, value, reason)
+    except DomainError as refusal:
+        _refuse(form, refusal, "block")
+        return _view(contest, status=422, block_form=form)
+    uow.commit()
+    flash(f"{count} vote{'' if count == 1 else 's'} from the {vote_review.BLOCK_KINDS[kind]} {value} "
+          f"{'has' if count == 1 else 'have'} been voided. They stay in the log and no longer count.", "success")
+    return _see_other(".contest_votes", anchor="counts", contest_id=contest.id)
+
+
+@bp.post(CONTEST + "/assisted")
+@organiser_required
+def assisted_vote(contest_id: int):
+    """Enter a vote given by phone or on paper, under the one-vote-per-person rule."""
+    contest = _contest(contest_id)
+    form = _assisted_form(contest)
+    if not form.validate_on_submit():
+        return _view(contest, status=422, assisted_form=form)
+    finalist = db.session.get(Finalist, int(form.assisted_finalist.data))
+    try:
+        vote = vote_review.record_assisted_vote(
+            _actor(), contest, finalist, form.assisted_identifier.data, form.assisted_note.data
+        )
+    except DomainError as refusal:
+        _refuse(form, refusal, "assisted")
+        return _view(contest, status=422, assisted_form=form)
+    uow.commit()
+    flash(f"The vote for {tally.public_name(finalist)} has been recorded. Its receipt code is {vote.receipt_code}: "
+          "give it to the voter so that they can check it in the published list.", "success")
+    return _see_other(".contest_votes", anchor="assisted", contest_id=contest.id)
+
+
+@bp.route(CONTEST + "/publish", methods=["GET", "POST"])
+@organiser_required
+def publish_tally(contest_id: int):
+    """Ask for confirmation, then publish the anonymised list of votes (only after the close)."""
+    contest = _contest(contest_id)
+    form = ActionForm()
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        try:
+            tally.publish_tally(_actor(), contest)
+        except DomainError as refusal:
+            flash(refusal.message, "error")
+        else:
+            uow.commit()
+            flash("The list of votes is published. Anyone can now recount it and check their receipt.", "success")
+        return _see_other(".contest_votes", anchor="publish", contest_id=contest.id)
+    if not tally.can_publish(contest):
+        flash("The list of votes can be published once, after the vote has closed.", "info")
+        return _see_other(".contest_votes", anchor="publish", contest_id=contest.id)
+    edition = contest.category.edition
+    return _no_store(render_page(
+        "admin/votes/confirm_publish.html", contest=contest, form=form, tally=tally.count_votes(contest),
+        before_ceremony=clock.now() < edition.ceremony_at, edition=edition, trail=_contest_trail(contest),
+    ))

@@ -1,0 +1,69 @@
+"""The public shortlist: /shortlist and its images, neither showing anything before the moment of publication.
+
+Before the moment, /shortlist says only when the shortlist will be announced, and every image address answers 404
+(the same 404 as an address that names nothing); both carry Cache-Control: no-store, so that no cache can hold on to
+an answer from before the moment. Afterwards the page may be kept for a minute by the visitor's own browser (it holds
+a per-visitor form token, so never by a shared cache), and images for an hour by any cache.
+"""
+from __future__ import annotations
+
+from flask import abort, send_file
+
+from awards_app.htmx import render_page
+from awards_app.services import clock
+from awards_app.services.programme import current_edition
+from awards_app.services.shortlist_publication import (
+    StoredImage, announcement_moment, display_name, public_image, public_shortlist,
+)
+from awards_app.web.public.routes import bp
+
+PAGE_CACHE = "private, max-age=60"
+IMAGE_CACHE_SECONDS = 3600
+# Images are shown, never run: nothing in them may load, run or be framed.
+IMAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
+
+
+@bp.get("/shortlist")
+def shortlist():
+    """Show each category's finalists with their summaries and images, or when the shortlist will be announced."""
+    edition = current_edition()
+    categories = public_shortlist(edition)
+    if categories is None:
+        moment = announcement_moment(edition) if edition else None
+        response = render_page(
+            "public/shortlist_pending.html",
+            edition=edition,
+            moment=moment if moment and moment > clock.now() else None,  # a planned date gone by says "soon"
+        )
+        response.headers["Cache-Control"] = "no-store"
+        return response
+    response = render_page("public/shortlist.html", edition=edition, categories=categories, display_name=display_name)
+    response.headers["Cache-Control"] = PAGE_CACHE
+    return response
+
+
+@bp.get("/shortlist/images/<name>")
+def shortlist_image(name: str):
+    """Serve a finalist's image once the shortlist is public (404 before, as for a name that does not exist)."""
+    stored = public_image(name)
+    if stored is None:
+        abort(404)
+    return send_image(stored, public=True)
+
+
+def send_image(stored: StoredImage, public: bool):
+    """Answer with a stored image: its checked Content-Type, shown inline, never sniffed or run."""
+    response = send_file(
+        stored.path,
+        mimetype=stored.kind.content_type,
+        download_name=stored.name,  # a generated name: only hex digits and the extension
+        as_attachment=False,
+        conditional=True,
+        etag=True,
+        max_age=IMAGE_CACHE_SECONDS if public else None,
+    )
+    response.headers["Content-Security-Policy"] = IMAGE_POLICY
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    if not public:
+        response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,22 @@
+"""Forms of the public vote. They only parse what was sent (and carry the CSRF token); services/voting.py checks it."""
+from flask_wtf import FlaskForm
+from wtforms import EmailField, RadioField
+
+
+class ActionForm(FlaskForm):
+    """A form with only a CSRF token: Confirm my vote, Send the email again."""
+
+
+class BallotForm(FlaskForm):
+    """Who the person votes for (the choices are the contest's finalists)."""
+
+    finalist = RadioField("Who do you want to vote for?", choices=[], validate_choice=False)
+
+
+class VoterEmailForm(FlaskForm):
+    """Where to send the link that confirms the vote."""
+
+    email = EmailField(
+        "What is your email address?",
+        render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
+    )

@@ -1,0 +1,444 @@
+"""The public vote at /vote: choose a finalist, give an email address, confirm through the emailed link, get a receipt.
+
+Each step POSTs and 303-redirects to the next; a page with problems comes back with 422, the error summary and what
+was typed. The choice and the pending request travel in the Flask session (ids only), never in the URL. Opening the
+emailed link shows a "Confirm my vote" button and uses nothing up (mail scanners open links); pressing it casts the
+vote. The rules live in services/voting.py; this module turns requests into calls and answers into pages.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask_wtf.csrf import CSRFError
+from wtforms import SelectChoice
+
+from awards_app import uow
+from awards_app.client_address import rate_limit_key_for_client
+from awards_app.error_pages import error_response
+from awards_app.extensions import db, limiter
+from awards_app.htmx import render_page
+from awards_app.models import Contest, Vote
+from awards_app.services import clock
+from awards_app.services.errors import DomainError
+from awards_app.services.links import LinkProblem
+from awards_app.services.programme import current_edition
+from awards_app.services.voter_keys import EMAIL_MAX, voter_key
+from awards_app.services.voting import (
+    AlreadyVoted,
+    ContestState,
+    VotingNotOpen,
+    chosen_finalist,
+    confirm_vote,
+    confirmation_for,
+    contest_state,
+    find_public_contest,
+    find_vote_request,
+    finalist_name,
+    finalists_of,
+    has_voted,
+    open_contests,
+    public_contests,
+    request_vote,
+    resend_vote_link,
+    shortlist_is_public,
+)
+from awards_app.web.link_problems import link_problem_page
+from awards_app.web.vote.forms import ActionForm, BallotForm, VoterEmailForm
+
+bp = Blueprint("vote", __name__)
+
+# What the session holds: the choice made on the ballot, the pending request's id, and the outcome of a confirmation.
+CHOICE_KEY = "vote_choice"
+REQUEST_KEY = "vote_request"
+DONE_KEY = "vote_done"
+
+# Rate limits (moving window; the app config may override each, e.g. for a benchmark). Per client address (IPv4, or
+# IPv6 /64): roomy enough for a household or a drop-in session sharing one connection, tight enough to make a
+# scripted flood slow. Per voter key: three emails an hour to one inbox, however its address is written.
+LIMIT_DEFAULTS = {
+    "VOTE_REQUEST_LIMITS_PER_CLIENT": "10 per hour",
+    "VOTE_REQUEST_LIMITS_PER_VOTER": "3 per hour",
+    "VOTE_CONFIRM_LIMITS_PER_CLIENT": "20 per hour",
+    "VOTE_RESEND_LIMITS_PER_CLIENT": "10 per hour",
+    "VOTE_RESEND_LIMITS_PER_VOTER": "3 per hour",
+}
+
+FORM_EXPIRED_MESSAGE = (
+    "This page was open for a long time, so for your security nothing has been sent yet. "
+    "Check the page, then press the button again."
+)
+LINK_WHAT_NEXT = (
+    "If voting is still open, you can vote again from the public vote page to get a new link. "
+    "Only the link in the newest email works."
+)
+
+
+def _limit(name: str):
+    """The limit string for one of LIMIT_DEFAULTS, read from the app config when the request comes."""
+    return lambda: current_app.config.get(name) or LIMIT_DEFAULTS[name]
+
+
+def _submitted_voter_key() -> str:
+    """Rate-limit key: the voter key of the address typed into the form (all spellings of one inbox count as one)."""
+    return "vote-voter:" + voter_key((request.form.get("email") or "")[: EMAIL_MAX + 1])
+
+
+def _pending_voter_key() -> str:
+    """Rate-limit key: the voter key of this browser's pending request (or its client address without one)."""
+    vote_request = find_vote_request(session.get(REQUEST_KEY))
+    if vote_request is None:
+        return "vote-client:" + rate_limit_key_for_client()
+    return "vote-voter:" + vote_request.voter_key
+
+
+def _email_was_sent(response) -> bool:
+    """Count only requests that sent an email: a mistyped address costs nothing from the per-voter budget."""
+    return response.status_code == 303
+
+
+# --- Helpers ---------------------------------------------------------------------------------------------------
+
+
+def _go(url: str):
+    """Redirect with 303, so that the browser follows with a GET."""
+    return redirect(url, code=303)
+
+
+def _window_page(edition=None, contests=None, status: int = 200):
+    """Say that voting is not open (yet, or any more) with the times; before the shortlist is out, say only that."""
+    contests = contests if contests is not None else public_contests(edition)
+    states = [contest_state(contest) for contest in contests]
+    if contests and all(state is ContestState.CLOSED for state in states):
+        heading = "The public vote has closed"
+    elif contests and ContestState.OPEN not in states:
+        heading = "The public vote has not opened yet"
+    else:
+        heading = "The public vote is not open"
+    return render_page(
+        "vote/window.html",
+        heading=heading,
+        edition=edition,
+        shortlist_public=shortlist_is_public(edition),
+        # Before the shortlist is out, only the edition's planned opening may be told, never anything of the contest.
+        planned_opening=edition.vote_open_at if edition is not None and edition.vote_open_at > clock.now() else None,
+        rows=list(zip(contests, states)),
+        states=ContestState,
+        status=status,
+    )
+
+
+def _contest_or_404(contest_id: int) -> Contest:
+    """One of the current edition's public contests (before the shortlist is public there are none)."""
+    contest = find_public_contest(current_edition(), contest_id)
+    if contest is None:
+        abort(404)
+    return contest
+
+
+def _is_open(contest: Contest) -> bool:
+    """Whether the contest takes votes now."""
+    return contest_state(contest) is ContestState.OPEN
+
+
+def _already_voted_page(contest: Contest | None):
+    """The polite answer to a second vote: it is not an error, so it is not an error page."""
+    edition = contest.category.edition if contest is not None else current_edition()
+    return render_page("vote/already_voted.html", contest=contest, edition=edition)
+
+
+def _show_problem(form, error: DomainError) -> None:
+    """Put a service's refusal against its field, or at the top of the form."""
+    if error.field and error.field in form:
+        form[error.field].errors = [error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def _ballot_page(contest: Contest, form: BallotForm, back_url: str | None = None):
+    """The contest's ballot: a radio per finalist with their public summary (Back leads to the list of contests)."""
+    finalists = finalists_of(contest)
+    form.finalist.choices = [SelectChoice(str(finalist.id), finalist_name(finalist)) for finalist in finalists]
+    choice = session.get(CHOICE_KEY) or {}
+    if request.method == "GET" and choice.get("contest") == contest.id:
+        form.finalist.data = str(choice.get("finalist"))
+    return render_page(
+        "vote/ballot.html",
+        form=form,
+        contest=contest,
+        edition=contest.category.edition,
+        finalists={str(finalist.id): finalist for finalist in finalists},
+        back_url=back_url,
+        status=422 if form.errors else 200,
+    )
+
+
+# --- Choosing ------------------------------------------------------------------------------------------------------
+
+
+@bp.get("")
+def start():
+    """Show the ballot of the one open contest, a choice of contests when several are open, or when voting opens."""
+    edition = current_edition()
+    contests = public_contests(edition)
+    open_now = [contest for contest in contests if _is_open(contest)]
+    if len(open_now) == 1:
+        return _ballot_page(open_now[0], BallotForm())
+    if open_now:
+        return render_page("vote/contests.html", contests=open_now, edition=edition)
+    return _window_page(edition, contests)
+
+
+@bp.get("/")
+def start_with_slash():
+    """Send /vote/ to the vote's start, for people who type the address with a slash."""
+    return redirect(url_for(".start"), code=308)
+
+
+@bp.route("/<int:contest_id>", methods=["GET", "POST"])
+def ballot(contest_id: int):
+    """Ask who the person wants to vote for; the choice is kept in the session for the next step."""
+    contest = _contest_or_404(contest_id)
+    if not _is_open(contest):
+        return _window_page(contest.category.edition, [contest], status=403 if request.method == "POST" else 200)
+    form = BallotForm()
+    if request.method == "POST":
+        if g.get("form_expired"):
+            form.form_errors.append(FORM_EXPIRED_MESSAGE)
+        else:
+            try:
+                finalist = chosen_finalist(contest, form.finalist.data)
+            except DomainError as error:
+                _show_problem(form, error)
+            else:
+                session[CHOICE_KEY] = {"contest": contest.id, "finalist": finalist.id}
+                return _go(url_for(".email", contest_id=contest.id))
+    several_open = len(open_contests(contest.category.edition)) > 1
+    return _ballot_page(contest, form, back_url=url_for(".start") if several_open else None)
+
+
+# --- The email address ---------------------------------------------------------------------------------------------
+
+
+@bp.route("/<int:contest_id>/email", methods=["GET", "POST"])
+@limiter.limit(_limit("VOTE_REQUEST_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-request-client")
+@limiter.limit(
+    _limit("VOTE_REQUEST_LIMITS_PER_VOTER"), methods=["POST"], scope="vote-request-voter",
+    key_func=_submitted_voter_key, deduct_when=_email_was_sent,
+)
+def email(contest_id: int):
+    """Ask for the voter's email address, then email the link that confirms the vote."""
+    contest = _contest_or_404(contest_id)
+    if not _is_open(contest):
+        return _window_page(contest.category.edition, [contest], status=403 if request.method == "POST" else 200)
+    choice = session.get(CHOICE_KEY) or {}
+    try:
+        if choice.get("contest") != contest.id:
+            raise DomainError("Choose who you want to vote for")
+        finalist = chosen_finalist(contest, choice.get("finalist"))
+    except DomainError:
+        flash("Choose who you want to vote for first.", "info")
+        return _go(url_for(".ballot", contest_id=contest.id))
+    form = VoterEmailForm()
+    if request.method == "POST":
+        if g.get("form_expired"):
+            form.form_errors.append(FORM_EXPIRED_MESSAGE)
+        else:
+            try:
+                vote_request = request_vote(contest, finalist.id, form.email.data, request.remote_addr)
+            except VotingNotOpen:
+                return _window_page(contest.category.edition, [contest], status=403)
+            except AlreadyVoted:
+                return _already_voted_page(contest)
+            except DomainError as error:
+                _show_problem(form, error)
+            else:
+                uow.commit()
+                session[REQUEST_KEY] = vote_request.id
+                return _go(url_for(".check_email"))
+    return render_page(
+        "vote/email.html",
+        form=form,
+        contest=contest,
+        edition=contest.category.edition,
+        finalist_name=finalist_name(finalist),
+        back_url=url_for(".ballot", contest_id=contest.id),
+        status=422 if form.errors else 200,
+    )
+
+
+def _pending_request():
+    """This browser's pending request, if it is still waiting for its link."""
+    vote_request = find_vote_request(session.get(REQUEST_KEY))
+    if vote_request is None or vote_request.confirmed_at is not None or vote_request.superseded_at is not None:
+        return None
+    if not vote_request.email:
+        return None
+    return vote_request
+
+
+@bp.get("/check-email")
+def check_email():
+    """Check your email: the address the link went to, how long it works, and a way to send it again."""
+    vote_request = _pending_request()
+    if vote_request is None:
+        return _go(url_for(".start"))
+    contest = vote_request.contest
+    return render_page(
+        "vote/check_email.html",
+        form=ActionForm(),
+        vote_request=vote_request,
+        contest=contest,
+        edition=contest.category.edition,
+        finalist_name=finalist_name(vote_request.finalist),
+        link_expired=vote_request.expires_at <= clock.now(),
+    )
+
+
+@bp.post("/resend")
+@limiter.limit(_limit("VOTE_RESEND_LIMITS_PER_CLIENT"), scope="vote-resend-client")
+@limiter.limit(_limit("VOTE_RESEND_LIMITS_PER_VOTER"), scope="vote-resend-voter", key_func=_pending_voter_key)
+def resend():
+    """Send the link again to the same address (the older link stops working)."""
+    vote_request = _pending_request()
+    if vote_request is None:
+        return _go(url_for(".start"))
+    contest = vote_request.contest
+    try:
+        resend_vote_link(vote_request)
+    except VotingNotOpen:
+        return _window_page(contest.category.edition, [contest], status=403)
+    except AlreadyVoted:
+        return _already_voted_page(contest)
+    except DomainError as error:
+        flash(error.message, "info")
+        return _go(url_for(".ballot", contest_id=contest.id))
+    uow.commit()
+    flash("We have sent the email again. Only the link in the newest email works.", "success")
+    return _go(url_for(".check_email"))
+
+
+# --- Confirming ------------------------------------------------------------------------------------------------
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@limiter.limit(_limit("VOTE_CONFIRM_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-confirm-client")
+def confirm(token: str):
+    """Show the vote with a "Confirm my vote" button (opening the link uses nothing up); the button casts it."""
+    if len(token) > 500:
+        abort(404)
+    form = ActionForm()
+    if request.method == "POST" and not g.get("form_expired"):
+        try:
+            vote, already = confirm_vote(token)
+        except LinkProblem as problem:
+            return link_problem_page(problem.reason, LINK_WHAT_NEXT)
+        except VotingNotOpen as error:
+            return _window_page(error.contest.category.edition, [error.contest], status=403)
+        uow.commit()
+        for key in (CHOICE_KEY, REQUEST_KEY):
+            session.pop(key, None)
+        session[DONE_KEY] = {
+            "vote": vote.id if vote is not None and not already else None,
+            "contest": vote.contest_id if vote is not None else None,
+        }
+        return _go(url_for(".counted"))
+    try:
+        vote_request = confirmation_for(token)
+    except LinkProblem as problem:
+        if problem.reason == "used":  # its vote was counted when the button was pressed
+            return _already_voted_page(None)
+        return link_problem_page(problem.reason, LINK_WHAT_NEXT)
+    contest = vote_request.contest
+    if not _is_open(contest):
+        return _window_page(contest.category.edition, [contest])
+    if has_voted(contest, vote_request.voter_key):
+        return _already_voted_page(contest)
+    if g.get("form_expired"):
+        form.form_errors.append("This page was open for a long time, so your vote has not been counted yet. "
+                                "Press Confirm my vote again.")
+    return render_page(
+        "vote/confirm.html",
+        form=form,
+        contest=contest,
+        edition=contest.category.edition,
+        finalist_name=finalist_name(vote_request.finalist),
+        status=422 if form.errors else 200,
+    )
+
+
+@bp.get("/counted")
+def counted():
+    """Your vote has been counted, with the receipt code; or, after a second press, that it was counted before."""
+    done = session.get(DONE_KEY)
+    if not isinstance(done, dict):
+        return _go(url_for(".start"))
+    vote = db.session.get(Vote, done["vote"]) if isinstance(done.get("vote"), int) else None
+    if vote is None:
+        contest = db.session.get(Contest, done["contest"]) if isinstance(done.get("contest"), int) else None
+        return _already_voted_page(contest)
+    return render_page(
+        "vote/counted.html",
+        vote=vote,
+        contest=vote.contest,
+        edition=vote.contest.category.edition,
+        finalist_name=finalist_name(vote.finalist),
+    )
+
+
+@bp.after_request
+def keep_out_of_caches(response):
+    """Vote pages hold an email address or a receipt: no browser or proxy may keep a copy (think of shared computers)."""
+    response.headers.setdefault("Cache-Control", "no-store")
+    return response
+
+
+# --- Errors ------------------------------------------------------------------------------------------------------
+
+# The pages whose form is shown again, with what was typed, when its token has expired.
+_FORM_ENDPOINTS = {"vote.ballot", "vote.email", "vote.confirm"}
+
+
+@bp.errorhandler(CSRFError)
+def form_expired(error):
+    """An expired or missing form token: nothing is sent or counted, but nothing typed is thrown away either."""
+    if request.endpoint in _FORM_ENDPOINTS:
+        g.form_expired = True
+        return current_app.view_functions[request.endpoint](**(request.view_args or {}))
+    if request.endpoint == "vote.resend" and _pending_request() is not None:
+        flash("This page was open for a long time, so for your security the email was not sent again. "
+              "Press the button again.", "info")
+        return _go(url_for(".check_email"))
+    return error_response(
+        400,
+        "This form has expired",
+        "For your security, forms stop working after a while. Go back, reload the page, and send the form again.",
+    )
+
+
+@bp.errorhandler(429)
+def too_many_requests(error):
+    """Explain a rate limit in the vote's terms: what was not done, and when to try again."""
+    if request.endpoint == "vote.email":
+        title = "Your vote has not been sent yet"
+        detail = (
+            "We have had many votes from your internet connection, or for this email address, in a short time. "
+            "Wait an hour, then try again. If many people are voting from one place, such as an event, "
+            "contact the awards team."
+        )
+    elif request.endpoint == "vote.resend":
+        title = "We cannot send another email just now"
+        detail = (
+            "We have sent several emails in a short time. Check your spam or junk folder, and wait a few minutes "
+            "for the newest one. You can ask again in an hour."
+        )
+    elif request.endpoint == "vote.confirm":
+        title = "Your vote has not been counted yet"
+        detail = (
+            "Many votes have been confirmed from your internet connection in a short time. Your link still works "
+            "until it runs out: wait an hour, open it again and press Confirm my vote."
+        )
+    else:
+        title = detail = None
+    response = error_response(429, title, detail)
+    if getattr(error, "response", None) is not None and "Retry-After" in error.response.headers:
+        response.headers["Retry-After"] = error.response.headers["Retry-After"]
+    return response
