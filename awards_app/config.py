@@ -97,6 +97,8 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": True,
         # The secret pepper of voter keys (HMAC of the canonical address); derived from SECRET_KEY when unset.
         "VOTER_KEY_PEPPER": env.get("VOTER_KEY_PEPPER") or None,
+        "VOTE_LINK_HOURS": _int(env, "VOTE_LINK_HOURS", 24),
+        "VOTE_NETWORK_RETENTION_DAYS": _int(env, "VOTE_NETWORK_RETENTION_DAYS", 30),
         "MAIL_BACKEND": "smtp" if production else env.get("MAIL_BACKEND", "devmail"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _int(env, "MAIL_PORT", 1025),

@@ -10,6 +10,7 @@ from awards_app.models import (
     Category, Criterion, Edition, Nomination, NominationAnswer, NomineeKind, Question, Score, User,
 )
 from awards_app.services.audit import record_event
+from awards_app.services.contests import ensure_not_locked
 from awards_app.services.errors import DomainError
 from awards_app.services.programme import apply_changes, clean_text, require_organiser, save_new, whole_number
 
@@ -51,6 +52,8 @@ def update_category(
 ) -> Category:
     """Change a category's name, description, eligibility notes, kind of nominee and whether it has a public vote."""
     require_organiser(actor)
+    if bool(has_public_vote) != category.has_public_vote:
+        ensure_not_locked(category, "whether it has a public vote")
     values = _checked_category_values(
         category.edition, category, name, nominee_kind, has_public_vote, description, eligibility_notes
     )

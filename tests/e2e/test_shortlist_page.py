@@ -2,17 +2,19 @@
 public /shortlist then fits a 320px screen with axe-core finding nothing.
 
 The shared live_server runs the demo in its nominations phase, so this module starts its own server with the demo in
-its voting phase (finalists with summaries, an open public vote, its shortlist not yet published).
+its voting phase (finalists with summaries and an open public vote), with its shortlist taken back to unpublished.
 """
 from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 
 import pytest
 
 from tests.e2e.helpers import EDITION_LINK, sign_in_as_organiser
-from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, assert_accessible, start_app_server
+from tests.fixtures.browser import PROJECT_ROOT, SIGN_IN_LINE, LiveServer, assert_accessible, start_app_server
 from tests.shortlist_images import make_png
 
 pytestmark = pytest.mark.browser
@@ -22,11 +24,26 @@ SHORTLIST_DATABASE = f"awards_e2e_shortlist_{os.getpid()}"
 JUDGED_CATEGORY = "Best Self Management Resource"  # no public vote, so its finalists are not locked
 
 
+UNPUBLISH = """
+from awards_app import create_app
+from awards_app.extensions import db
+from awards_app.models import Edition
+app = create_app()
+with app.app_context():
+    for edition in db.session.query(Edition):
+        edition.shortlist_published_at = None
+    db.session.commit()
+"""
+
+
 @pytest.fixture(scope="module")
 def voting_server(tmp_path_factory):
     """gunicorn with the demo edition in its voting phase, and the demo's sign-ins for that phase."""
     with start_app_server(tmp_path_factory.mktemp("shortlist_server"), SHORTLIST_DATABASE) as server:
         printed = server.flask("demo", "--phase", "voting")
+        # The demo publishes its shortlist; take that back so the organiser can publish it here.
+        subprocess.run([sys.executable, "-c", UNPUBLISH], cwd=PROJECT_ROOT, env=server.env, check=True,
+                       capture_output=True, timeout=60)
         lines = (SIGN_IN_LINE.match(line) for line in printed.splitlines())
         sign_ins = [line.group("role", "email", "password") for line in lines if line]
         yield LiveServer(base_url=server.base_url, sign_ins=sign_ins, env=server.env)

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from tests.e2e.conftest import MailServer
 from tests.e2e.helpers import tab_to
-from tests.fixtures.browser import PROJECT_ROOT, assert_accessible, start_app_server
+from tests.fixtures.browser import assert_accessible, start_app_server
 from tests.fixtures.mail import SmtpSink, free_port
 
 pytestmark = pytest.mark.browser
@@ -19,20 +17,6 @@ pytestmark = pytest.mark.browser
 # Its own database, named so that browser.py's clean-up of databases left by killed runs also covers it.
 VOTE_DATABASE = f"awards_e2e_vote_{os.getpid()}"
 RECEIPT = re.compile(r"^[ABCDEFGHJKMNPQRSTVWXYZ23456789]{4}(-[ABCDEFGHJKMNPQRSTVWXYZ23456789]{4}){2}$")
-
-# The demo in its voting phase places its shortlist date in the past; publishing is the organiser's act, so make sure
-# the shortlist counts as published at that date (a no-op once the demo records the publication itself).
-PUBLISH_DEMO_SHORTLIST = """
-from awards_app import create_app
-from awards_app.extensions import db
-from awards_app.models import Edition
-app = create_app()
-with app.app_context():
-    for edition in db.session.query(Edition).filter(Edition.shortlist_published_at.is_(None)):
-        edition.shortlist_published_at = edition.shortlist_publish_at
-    db.session.commit()
-"""
-
 
 @pytest.fixture(scope="module")
 def vote_server(tmp_path_factory):
@@ -42,8 +26,6 @@ def vote_server(tmp_path_factory):
     try:
         with start_app_server(tmp_path_factory.mktemp("vote_server"), VOTE_DATABASE, settings=smtp) as server:
             server.flask("demo", "--phase", "voting")
-            subprocess.run([sys.executable, "-c", PUBLISH_DEMO_SHORTLIST], cwd=PROJECT_ROOT, env=server.env,
-                           check=True, capture_output=True, timeout=60)
             yield MailServer(base_url=server.base_url, sign_ins=server.sign_ins, env=server.env, sink=sink)
     finally:
         sink.stop()

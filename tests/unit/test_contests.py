@@ -144,3 +144,20 @@ def test_the_shortlist_decision_is_locked_once_the_vote_opens(db_session, clock,
     with pytest.raises(DomainError, match="The public vote in Carer of the Year opened at .* its finalists can no"):
         shortlist.choose_shortlist(organiser, judged.category, "weighted", entries)
     assert [f.nomination_id for f in shortlist.finalists_of(judged.category)] == entries[:2]
+
+
+def test_the_public_vote_cannot_be_switched_off_once_voting_has_opened(db_session, clock, organiser):
+    """Whether a category has a public vote is one of the rules locked when its vote opens."""
+    from datetime import timedelta
+
+    from awards_app.models import Contest
+    from awards_app.services.categories import update_category
+    from awards_app.services.errors import DomainError
+    from tests.factories import make_category, make_edition
+
+    category = make_category(make_edition(), has_public_vote=True)
+    db_session.add(Contest(category=category, opens_at=clock.now() - timedelta(hours=1), closes_at=clock.now() + timedelta(days=3)))
+    db_session.flush()
+    with pytest.raises(DomainError, match="whether it has a public vote"):
+        update_category(organiser, category, name=category.name, nominee_kind=category.nominee_kind, has_public_vote=False)
+    update_category(organiser, category, name="Renamed", nominee_kind=category.nominee_kind, has_public_vote=True)
