@@ -41,6 +41,16 @@ def error_response(status: int, title: str | None = None, detail: str | None = N
     return response
 
 
+def expired_form_response():
+    """The page for a form whose CSRF token has expired or is missing, when nothing better can be done."""
+    return error_response(
+        400,
+        "This form has expired",
+        "For your security, forms stop working after a while or when the page is out of date. "
+        "Go back, reload the page, and send the form again.",
+    )
+
+
 def register(app: Flask) -> None:
     """Install the handlers."""
 
@@ -57,12 +67,7 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
-        return error_response(
-            400,
-            "This form has expired",
-            "For your security, forms stop working after a while or when the page is out of date. "
-            "Go back, reload the page, and send the form again.",
-        )
+        return expired_form_response()
 
     @app.errorhandler(IntegrityError)
     def clashing_change(error):

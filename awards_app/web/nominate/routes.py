@@ -14,7 +14,7 @@ from flask_wtf.csrf import CSRFError
 from wtforms import SelectChoice
 
 from awards_app import uow
-from awards_app.error_pages import error_response
+from awards_app.error_pages import error_response, expired_form_response
 from awards_app.extensions import limiter
 from awards_app.htmx import render_page
 from awards_app.services.drafts import (
@@ -500,11 +500,7 @@ def form_expired(error):
         flash("This page was open for a long time, so for your security the nomination was not sent. "
               "Check your answers, then send it again.", "info")
         return _go(url_for(".check"))
-    return error_response(
-        400,
-        "This form has expired",
-        "For your security, forms stop working after a while. Go back, reload the page, and send the form again.",
-    )
+    return expired_form_response()
 
 
 

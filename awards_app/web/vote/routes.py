@@ -13,7 +13,7 @@ from wtforms import SelectChoice
 
 from awards_app import uow
 from awards_app.client_address import rate_limit_key_for_client
-from awards_app.error_pages import error_response
+from awards_app.error_pages import error_response, expired_form_response
 from awards_app.extensions import db, limiter
 from awards_app.htmx import render_page
 from awards_app.models import Contest, Vote
@@ -407,11 +407,7 @@ def form_expired(error):
         flash("This page was open for a long time, so for your security the email was not sent again. "
               "Press the button again.", "info")
         return _go(url_for(".check_email"))
-    return error_response(
-        400,
-        "This form has expired",
-        "For your security, forms stop working after a while. Go back, reload the page, and send the form again.",
-    )
+    return expired_form_response()
 
 
 @bp.errorhandler(429)
