@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Enum, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards_app.extensions import db
@@ -37,7 +37,7 @@ class Award(db.Model):
 
 
 class Reveal(db.Model):
-    """A category's place in the ceremony's running order, and when (if yet) its result was revealed."""
+    """A category's place in the running order, when its result was confirmed (sealed) and when it was revealed."""
 
     __tablename__ = "reveal"
 
@@ -45,5 +45,10 @@ class Reveal(db.Model):
     category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), unique=True)
     running_order: Mapped[int] = mapped_column(Integer, default=0)
     revealed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Confirmed results are sealed: nothing changes them, and only a confirmed category can be revealed.
+    confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Whether the results page shows the public vote's shares once the category is revealed (organisers choose).
+    show_vote_shares: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     category: Mapped[Category] = relationship()

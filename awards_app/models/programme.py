@@ -48,6 +48,13 @@ class Edition(db.Model):
     hide_nominee_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     # When the shortlist becomes public (now, or a moment the organiser sets); null until they publish it.
     shortlist_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # How a tie for a place is settled when the results are confirmed (see services/winners.py TIE_BREAKS).
+    tie_break: Mapped[str] = mapped_column(String(20), default="first_round", server_default="first_round")
+    # Goes up by one with every reveal, hide or change of running order: /results polls compare it (their ETag)
+    # and answer 304 Not Modified without any other work while it stays the same.
+    results_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The category revealed last, which the presenter view follows (a plain id: no foreign key cycle).
+    ceremony_focus_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -12,22 +12,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from awards_app.extensions import db
-from awards_app.models import (
-    AuditEvent, Award, Category, Conflict, FinalRank, Finalist, PanelMember, Place, Reveal, User,
-)
-from awards_app.services import clock
+from awards_app.models import AuditEvent, Award, Category, Conflict, FinalRank, Finalist, PanelMember, User
+from awards_app.services import award_records
 from awards_app.services.audit import record_event
-from awards_app.services.errors import DomainError, NotAllowed
+from awards_app.services.errors import DomainError
 from awards_app.services.judging_progress import panel_of
-from awards_app.services.ranking import BordaResult, borda_count, borda_places
-from awards_app.services.shortlist import finalists_of
+from awards_app.services.ranking import BordaResult, SettledOrder, borda_count, settle_ties
+from awards_app.services.shortlist import category_rankings, finalists_of
 
-REASON_MAX_LENGTH = 1000
 RESULT_ACTION = "final_result.recorded"
-PLACE_LABELS = {Place.WINNER: "Winner", Place.HIGHLY_COMMENDED: "Highly commended"}
 
 
 @dataclass
@@ -41,6 +37,7 @@ class FinalRound:
     submitted: list[PanelMember]  # judges whose final ranks are submitted (only theirs count)
     awards: list[Award]
     decision: AuditEvent | None  # the audit event of the recorded result, with its reason
+    settled: SettledOrder  # the Borda order with ties settled by the edition's rule where it can
 
     @property
     def applies(self) -> bool:
@@ -95,23 +92,22 @@ def final_round(category: Category) -> FinalRound:
         .order_by(AuditEvent.id.desc())
         .limit(1)
     )
-    return FinalRound(category, finalists, result, panel, submitted, awards, decision)
+    averages = {line.finalist_id: line.average for line in result.lines}
+    settled = settle_ties(averages, first_round_results(category, finalists), category.edition.tie_break)
+    return FinalRound(category, finalists, result, panel, submitted, awards, decision, settled)
+
+
+def first_round_results(category: Category, finalists: list[Finalist]) -> dict[int, float | None]:
+    """Each finalist's first-round result under the method the shortlist followed (the tie-break's measure)."""
+    rankings = category_rankings(category).rankings
+    method = category.shortlist_method or "weighted"
+    known = {entry.entry_id: entry.value(method) for entry in rankings.entries}
+    return {finalist.id: known.get(finalist.nomination_id) for finalist in finalists}
 
 
 def reasons_needed(view: FinalRound, winner_id: int, highly_commended_ids: list[int]) -> list[str]:
-    """Why a reason must be recorded for this choice (empty when it follows a complete, untied Borda count)."""
-    expected = borda_places(view.result, len(highly_commended_ids))
-    chosen = {finalist.id: "" for finalist in view.finalists}
-    chosen.update({finalist_id: "highly_commended" for finalist_id in highly_commended_ids})
-    chosen[winner_id] = "winner"
-    why = []
-    if any(chosen[finalist_id] != expected.get(finalist_id, "") for finalist_id in chosen):
-        why.append("your choice differs from the order of the Borda count")
-    elif any(
-        view.result.tied(first, second) and chosen[first] != chosen[second]
-        for first in chosen for second in chosen if first != second
-    ):
-        why.append("the Borda count has a tie that your choice settles")
+    """Why a reason must be recorded for this choice (empty when it follows a complete Borda order, ties settled)."""
+    why = award_records.departures(view.settled, winner_id, highly_commended_ids, "the Borda count")
     if len(view.submitted) < len(view.panel):
         why.append(f"only {len(view.submitted)} of the {len(view.panel)} judges have submitted their final ranks")
     return why
@@ -121,15 +117,10 @@ def record_winners(
     actor: User, category: Category, winner_id: int, highly_commended_ids: list[int], reason: str = ""
 ) -> list[Award]:
     """Record the category's winner and highly commended finalists, sealed until the ceremony; audited."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can record the result.")
+    award_records.require_organiser(actor)
     if category.has_public_vote:
         raise DomainError("The public vote decides this category: its result is recorded with the vote.")
-    revealed = db.session.scalar(
-        select(Reveal.revealed_at).where(Reveal.category_id == category.id, Reveal.revealed_at.is_not(None))
-    )
-    if revealed is not None:
-        raise DomainError("This category's result has been revealed at the ceremony, so it can no longer change.")
+    award_records.require_unsealed(category)
     view = final_round(category)
     if not view.finalists:
         raise DomainError("Choose the shortlist before recording the result.")
@@ -139,35 +130,13 @@ def record_winners(
             "You can record the result once the panel's final ranks are in.",
             field="winner",
         )
-    finalist_ids = {finalist.id for finalist in view.finalists}
-    if winner_id not in finalist_ids:
-        raise DomainError("Select the winner from the finalists", field="winner")
-    highly_commended = list(dict.fromkeys(int(finalist_id) for finalist_id in highly_commended_ids))
-    if any(finalist_id not in finalist_ids for finalist_id in highly_commended):
-        raise DomainError("Choose highly commended entries from the finalists", field="highly_commended")
-    if winner_id in highly_commended:
-        raise DomainError(
-            f"{_name(view.finalist(winner_id))} cannot be both the winner and highly commended",
-            field="highly_commended",
-        )
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX_LENGTH:
-        raise DomainError("The reason must be 1,000 characters or fewer", field="reason")
+    highly_commended = award_records.checked_choice(
+        [finalist.id for finalist in view.finalists], winner_id, highly_commended_ids,
+        lambda finalist_id: _name(view.finalist(finalist_id)),
+    )
     why = reasons_needed(view, winner_id, highly_commended)
-    if why and not reason:
-        raise DomainError(f"Give a reason: {' and '.join(why)}", field="reason")
-
-    previous = [(award.finalist_id, award.place.value) for award in view.awards]
-    db.session.execute(delete(Award).where(Award.category_id == category.id))
-    now = clock.now()
-    awards = [Award(category_id=category.id, finalist_id=winner_id, place=Place.WINNER, confirmed_at=now,
-                    confirmed_by_id=actor.id)]
-    awards += [
-        Award(category_id=category.id, finalist_id=finalist_id, place=Place.HIGHLY_COMMENDED, confirmed_at=now,
-              confirmed_by_id=actor.id)
-        for finalist_id in highly_commended
-    ]
-    db.session.add_all(awards)
+    reason = award_records.checked_reason(reason, why)
+    awards, previous = award_records.replace_awards(actor, category, winner_id, highly_commended)
     record_event(
         actor, RESULT_ACTION, category,
         winner=winner_id,
@@ -177,6 +146,7 @@ def record_winners(
         reason_needed_because=why,
         borda=[{"finalist": line.finalist_id, "average": line.average, "judges": line.judges}
                for line in view.result.lines],
+        tie_break=category.edition.tie_break,
         judges_submitted=len(view.submitted),
         panel=len(view.panel),
         replaced=previous,

@@ -15,7 +15,7 @@ from awards_app.models import Edition, User
 from awards_app.services import clock
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError, NotAllowed
-from awards_app.services.phases import PHASE_DATES, dates_out_of_order
+from awards_app.services.phases import PHASE_DATES, Phase, dates_out_of_order, phase_of
 
 DEFAULT_TIMEZONE = "Europe/London"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -31,19 +31,19 @@ def list_editions() -> list[Edition]:
 
 def current_edition() -> Edition | None:
     """The edition the public sees now: the newest that has opened, or else the next one coming."""
-    now = clock.now()
-    opened = db.session.scalar(
-        select(Edition).where(Edition.nominations_open_at <= now).order_by(Edition.nominations_open_at.desc()).limit(1)
-    )
-    upcoming = db.session.scalar(
-        select(Edition).where(Edition.nominations_open_at > now).order_by(Edition.nominations_open_at).limit(1)
-    )
-    # A finished edition gives way to the next one as soon as that one is announced.
-    from awards_app.services.phases import Phase, phase_of
+    return pick_current(list(db.session.scalars(select(Edition).order_by(Edition.nominations_open_at))), clock.now())
 
-    if opened is not None and (upcoming is None or phase_of(opened) is not Phase.ARCHIVE):
-        return opened
-    return upcoming or opened
+
+def pick_current(editions: list, now: datetime):
+    """Of editions sorted by opening (models or rows with their dates), the one the public sees: the newest opened,
+    unless it is over and the next one has been announced, or else the next one coming."""
+    opened = [edition for edition in editions if edition.nominations_open_at <= now]
+    upcoming = [edition for edition in editions if edition.nominations_open_at > now]
+    latest = opened[-1] if opened else None
+    # A finished edition gives way to the next one as soon as that one is announced.
+    if latest is not None and (not upcoming or phase_of(latest, now) is not Phase.ARCHIVE):
+        return latest
+    return upcoming[0] if upcoming else latest
 
 
 # --- Checks and steps shared with services/categories.py -----------------------------------------------------

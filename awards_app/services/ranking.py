@@ -56,6 +56,14 @@ points are scaled to the same 0..n-1 range so that their ranking weighs as much 
 mean of the points it received over the judges who ranked it, so that a finalist is not marked down because a
 conflicted judge could not rank it. With no conflicts this is the classic Borda total divided by the number of
 judges, so the order is the classic Borda order. Highest wins; equal results (within TIE_TOLERANCE) are ties.
+
+Ties for a place at the ceremony
+--------------------------------
+A category's result (the Borda averages, or the public vote's valid votes) orders its finalists, best first. Equal
+results are settled by the edition's tie-break rule (settle_ties): under "first_round" the finalist with the better
+result in the judges' first round (under the method the shortlist followed) goes first; a tie that rule cannot settle
+(equal or missing first-round results), and every tie under "organisers", is left to the organisers, who must record
+why they placed the tied finalists as they did.
 """
 from __future__ import annotations
 
@@ -515,3 +523,80 @@ def borda_places(result: BordaResult, highly_commended: int) -> dict[int, str]:
         else:
             places[finalist_id] = ""
     return places
+
+
+# --- Ties for a place at the ceremony ------------------------------------------------------------------------------
+
+TIE_BREAKS = ("first_round", "organisers")
+TIE_BREAK_LABELS = {
+    "first_round": "the finalist with the better result in the judges' first round goes first",
+    "organisers": "the organisers decide, and record why",
+}
+
+
+@dataclass(frozen=True)
+class TieGroup:
+    """Finalists with equal results, in the order the tie-break gave them, and whether the rule settled it."""
+
+    finalist_ids: tuple[int, ...]
+    settled: bool
+
+
+@dataclass(frozen=True)
+class SettledOrder:
+    """Finalists best first after the tie-break, with the ties met on the way."""
+
+    order: list[int]
+    ties: list[TieGroup]
+    values: dict[int, float | None]
+
+    def open_tie(self, first: int, second: int) -> bool:
+        """Whether two finalists are tied and the rule did not settle it (the organisers must)."""
+        return any(not group.settled and {first, second} <= set(group.finalist_ids) for group in self.ties)
+
+    def places(self, highly_commended: int) -> dict[int, str]:
+        """The places this order gives: 'winner' first, then `highly_commended` finalists, the rest ''."""
+        ranked = [finalist_id for finalist_id in self.order if self.values.get(finalist_id) is not None]
+        places = {finalist_id: "" for finalist_id in self.order}
+        for index, finalist_id in enumerate(ranked[: highly_commended + 1]):
+            places[finalist_id] = "winner" if index == 0 else "highly_commended"
+        return places
+
+
+def settle_ties(
+    values: Mapping[int, float | None], first_round: Mapping[int, float | None], rule: str
+) -> SettledOrder:
+    """Order finalists by result, best first (no result last); equal results settled by the tie-break `rule`.
+
+    `values` is given in a stable order (the ballot's or the shortlist's), which is kept among finalists the rule
+    leaves tied.
+    """
+    given = list(values)
+    ranked = sorted((f for f in given if values[f] is not None), key=lambda f: -values[f])
+    groups: list[list[int]] = []
+    for finalist_id in ranked:
+        if groups and abs(values[groups[-1][0]] - values[finalist_id]) <= TIE_TOLERANCE:
+            groups[-1].append(finalist_id)
+        else:
+            groups.append([finalist_id])
+    order: list[int] = []
+    ties: list[TieGroup] = []
+    for group in groups:
+        if len(group) > 1:
+            group, settled = _break_tie(group, first_round, rule)
+            ties.append(TieGroup(tuple(group), settled))
+        order.extend(group)
+    order += [finalist_id for finalist_id in given if values[finalist_id] is None]
+    return SettledOrder(order=order, ties=ties, values=dict(values))
+
+
+def _break_tie(group: list[int], first_round: Mapping[int, float | None], rule: str) -> tuple[list[int], bool]:
+    """The tied finalists in the rule's order, and whether the rule settled every place among them."""
+    results = [first_round.get(finalist_id) for finalist_id in group]
+    if rule != "first_round" or any(result is None for result in results):
+        return group, False
+    ordered = sorted(group, key=lambda finalist_id: -first_round[finalist_id])
+    distinct = all(
+        abs(first_round[a] - first_round[b]) > TIE_TOLERANCE for a, b in zip(ordered, ordered[1:])
+    )
+    return (ordered, True) if distinct else (group, False)

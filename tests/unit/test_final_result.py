@@ -7,7 +7,7 @@ from sqlalchemy import select
 from awards_app.models import AuditEvent, Award, FinalRank, Place, Reveal
 from awards_app.services import clock as app_clock
 from awards_app.services.errors import DomainError, NotAllowed
-from awards_app.services.final_result import final_round, record_winners
+from awards_app.services.final_result import final_round, first_round_results, reasons_needed, record_winners
 from awards_app.services.judging_progress import panel_of
 from tests.judging_data import finalists, judging_site, ranks
 
@@ -115,7 +115,32 @@ def test_nothing_can_be_recorded_before_any_judge_has_submitted(site, organiser)
         record_winners(organiser, site.category, site.finalists[0].id, [], "Reason")
 
 
+def _tie_morag_and_hamish(site, db_session):
+    """Only judges A and B count; judge B swaps Morag and Hamish, so that they tie first on the Borda count."""
+    morag, hamish, ailsa = site.finalists
+    submit_final_ranks(site, *site.judges[:2])
+    for rank in db_session.scalars(select(FinalRank).where(FinalRank.judge_id == site.judges[1].id)):
+        rank.rank = {morag.id: 2, hamish.id: 1, ailsa.id: 3}[rank.finalist_id]
+    db_session.flush()
+    assert final_round(site.category).result.tied(morag.id, hamish.id)
+
+
+def test_under_the_first_round_rule_the_first_round_settles_a_tie(site, organiser, db_session):
+    morag, hamish, ailsa = site.finalists
+    _tie_morag_and_hamish(site, db_session)
+    view = final_round(site.category)
+    first_round = first_round_results(site.category, site.finalists)
+    better, worse = sorted((morag, hamish), key=lambda finalist: -first_round[finalist.id])
+    assert first_round[better.id] > first_round[worse.id]
+    assert view.settled.order[:2] == [better.id, worse.id]
+    assert view.settled.ties[0].settled
+    # Following the settled order needs a reason only for the judge who has not submitted.
+    assert reasons_needed(view, better.id, [worse.id]) == ["only 2 of the 3 judges have submitted their final ranks"]
+    assert "differs from the order" in reasons_needed(view, worse.id, [better.id])[0]
+
+
 def test_a_tie_the_choice_settles_needs_a_reason(site, organiser, db_session):
+    site.category.edition.tie_break = "organisers"
     morag, hamish, ailsa = site.finalists
     # Only judges A and B count (C has not submitted). Judge B now ranks Hamish, Morag, Ailsa:
     #   judge A: Morag 2, Hamish 1, Ailsa 0 ; judge B: Hamish 2, Morag 1, Ailsa 0

@@ -17,7 +17,7 @@ from awards_app.htmx import render_page
 from awards_app.models import Category, ConsentState, Edition, Place
 from awards_app.services import final_result, judging_progress, shortlist
 from awards_app.services.errors import DomainError
-from awards_app.services.final_result import PLACE_LABELS
+from awards_app.services.award_records import PLACE_LABELS
 from awards_app.services.ranking import METHOD_LABELS, METHODS
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import Required
