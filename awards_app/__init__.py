@@ -115,7 +115,9 @@ def _tune_sqlite(engine) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience."""
-    from awards_app.web.admin import duplicates, judges, judging, nominations, publication, reach, votes  # noqa: F401
+    from awards_app.web.admin import (  # noqa: F401
+        ceremony, duplicates, judges, judging, nominations, publication, reach, votes,
+    )
     from awards_app.web.public import shortlist  # noqa: F401  (routes on the public blueprint)
     from awards_app.web.auth import judge_links  # noqa: F401  (routes on the auth blueprint)
     from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)

@@ -31,6 +31,12 @@ def reveal_of(category: Category) -> Reveal | None:
     return db.session.scalar(select(Reveal).where(Reveal.category_id == category.id))
 
 
+def is_sealed(category: Category) -> bool:
+    """Whether the result is confirmed (sealed) or revealed: nothing may change it."""
+    reveal = reveal_of(category)
+    return reveal is not None and (reveal.confirmed_at is not None or reveal.revealed_at is not None)
+
+
 def require_unsealed(category: Category) -> None:
     """Refuse once the result is confirmed (sealed) or revealed."""
     reveal = reveal_of(category)

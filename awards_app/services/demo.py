@@ -610,8 +610,14 @@ class _Demo:
     # -- the ceremony -----------------------------------------------------------------------------------------
 
     def add_ceremony(self) -> None:
-        """Confirm a winner and a highly commended finalist per category, and set the running order."""
+        """Record a winner and a highly commended finalist per category and set the running order.
+
+        In the ceremony phase the results wait for the organiser to confirm (seal) them and reveal them one by one;
+        in the results phase all of that has happened.
+        """
         edition = self.edition
+        recorded_at = edition.vote_close_at + timedelta(days=1)
+        done = self.reached("results")
         rows = []
         for position, (category, finalists) in enumerate(zip(self.categories, self.finalists)):
             tally = self.valid_votes if category.has_public_vote else self.borda_points
@@ -619,10 +625,16 @@ class _Demo:
             for finalist, place in zip(ordered, (Place.WINNER, Place.HIGHLY_COMMENDED)):
                 rows.append(Award(
                     category_id=category.id, finalist=finalist, place=place,
-                    confirmed_at=edition.vote_close_at + timedelta(days=1), confirmed_by_id=self.organiser.id,
+                    confirmed_at=recorded_at, confirmed_by_id=self.organiser.id,
                 ))
-            revealed_at = None
-            if self.reached("results"):
-                revealed_at = edition.ceremony_at + timedelta(minutes=20 + 12 * position)
-            rows.append(Reveal(category=category, running_order=position + 1, revealed_at=revealed_at))
+            rows.append(Reveal(
+                category=category, running_order=position + 1,
+                confirmed_at=recorded_at + timedelta(hours=2) if done else None,
+                confirmed_by_id=self.organiser.id if done else None,
+                revealed_at=edition.ceremony_at + timedelta(minutes=20 + 12 * position) if done else None,
+                show_vote_shares=category.has_public_vote,
+            ))
+        if done:
+            edition.ceremony_focus_id = self.categories[-1].id
+            edition.results_version = len(self.categories)
         db.session.add_all(rows)

@@ -91,19 +91,26 @@ def _nominations(edition: Edition) -> list[Nomination]:
     )
 
 
+def csv_text(header: list, rows) -> str:
+    """Rows as Excel-safe CSV text (every cell quoted and safe_cell'd), starting with a byte order mark."""
+    buffer = io.StringIO()
+    # QUOTE_ALL: every cell in double quotes, so that commas, quotes and line breaks inside a cell stay in it.
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
+    for row in [header, *rows]:
+        writer.writerow([safe_cell(cell) for cell in row])
+    return BOM + buffer.getvalue()
+
+
 def nominations_csv(edition: Edition) -> str:
     """The edition's nominations as CSV text, starting with a byte order mark; encode it as UTF-8 to send."""
     questions = question_headers(edition)
     submitted_header = f"Submitted ({edition.timezone})"
-    buffer = io.StringIO()
-    # QUOTE_ALL: every cell in double quotes, so that commas, quotes and line breaks inside a cell stay in it.
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
     header = [*FIXED_COLUMNS, submitted_header, *(label for _question, label in questions)]
-    writer.writerow([safe_cell(cell) for cell in header])
+    rows = []
     for nomination in _nominations(edition):
         answers = {answer.question_id: answer.text for answer in nomination.answers}
         submitted = local_time(nomination.submitted_at, edition.timezone)
-        row = [
+        rows.append([
             nomination.reference,
             nomination.merged_into.reference if nomination.merged_into else "",
             nomination.category.name,
@@ -121,9 +128,8 @@ def nominations_csv(edition: Edition) -> str:
             nomination.nominator_phone,
             f"{submitted:%Y-%m-%d %H:%M}" if submitted else "",
             *(answers.get(question.id, "") for question, _label in questions),
-        ]
-        writer.writerow([safe_cell(cell) for cell in row])
-    return BOM + buffer.getvalue()
+        ])
+    return csv_text(header, rows)
 
 
 def csv_filename(edition: Edition, moment) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 
 from awards_app.extensions import db
-from awards_app.models import AuditEvent, Award, Category, Conflict, FinalRank, Finalist, PanelMember, User
+from awards_app.models import AuditEvent, Award, Category, Conflict, FinalRank, Finalist, PanelMember, Place, User
 from awards_app.services import award_records
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError

@@ -17,6 +17,7 @@ from awards_app.htmx import render_page
 from awards_app.models import Category, ConsentState, Edition, Place
 from awards_app.services import final_result, judging_progress, shortlist
 from awards_app.services.errors import DomainError
+from awards_app.services import award_records
 from awards_app.services.award_records import PLACE_LABELS
 from awards_app.services.ranking import METHOD_LABELS, METHODS
 from awards_app.web.access import organiser_required
@@ -191,6 +192,7 @@ def _category_page(category: Category, status=200, shortlist_form=None, winners_
         round=round_,
         winners_form=winners_form,
         place_labels=PLACE_LABELS,
+        sealed=award_records.is_sealed(category),
         form=failed,
         trail=_category_trail(category),
     )
@@ -316,7 +318,7 @@ def record_winners(category_id: int):
             _refuse(form, refusal)
         else:
             uow.commit()
-            flash(f"The result of {category.name} is recorded. It stays sealed: only the organisers' area shows it "
-                  "until the ceremony.", "success")
+            flash(f"The result of {category.name} is recorded. Only the organisers' area shows it until the ceremony; "
+                  "confirm it on the ceremony page to seal it.", "success")
             return _see_other(".category_judging", anchor="final-round", category_id=category.id)
     return _category_page(category, status=422, winners_form=form)

@@ -5,7 +5,7 @@ JavaScript the same form posts normally and comes back to the nomination with a 
 """
 from __future__ import annotations
 
-from flask import abort, flash, make_response, request, url_for
+from flask import abort, flash, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length
@@ -18,6 +18,7 @@ from awards_app.scotland import LOCAL_AUTHORITIES
 from awards_app.services import clock, export, review
 from awards_app.services.errors import DomainError
 from awards_app.web.access import organiser_required
+from awards_app.web.downloads import csv_download
 from awards_app.web.admin.forms import ActionForm, Required
 from awards_app.web.admin.routes import EDITION, _actor, _button_action, _edition, _see_other, _trail, bp
 
@@ -237,11 +238,8 @@ def nominations_list(edition_id: int):
 def nominations_csv(edition_id: int):
     """Download every nomination of the edition as a CSV file for Excel."""
     edition = _edition(edition_id)
-    response = make_response(export.nominations_csv(edition).encode("utf-8"))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{export.csv_filename(edition, clock.now())}"'
-    response.headers["Cache-Control"] = "no-store"  # personal data: no copies in caches
-    return response
+    # Personal data: private, so that no cache keeps a copy.
+    return csv_download(export.nominations_csv(edition), export.csv_filename(edition, clock.now()))
 
 
 # --- One nomination ----------------------------------------------------------------------------------------------
