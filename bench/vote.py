@@ -238,7 +238,8 @@ def prepare_step(count: int) -> dict:
     from awards_app import create_app, uow
     from awards_app.models import Vote
     from awards_app.services.links import issue_link
-    from awards_app.services.voting import VOTE_PURPOSE, finalists_of, request_vote, shortlist_is_public
+    from awards_app.services.shortlist_publication import shortlist_is_public
+    from awards_app.services.voting import VOTE_PURPOSE, finalists_of, request_vote
 
     app = create_app()
     with app.app_context():

@@ -19,7 +19,7 @@ from awards_app.models import Contest, Finalist, User, Vote
 from awards_app.services import clock
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError, NotAllowed
-from awards_app.services.voting import finalist_name as public_name
+from awards_app.services.shortlist_publication import display_name
 from awards_app.services.voting import finalists_of
 from awards_app.template_helpers import format_datetime
 
@@ -78,7 +78,7 @@ def _lines(contest: Contest, per_finalist: dict[int, int], counted: int) -> list
     return [
         TallyLine(
             finalist=finalist,
-            name=public_name(finalist),
+            name=display_name(finalist),
             votes=per_finalist.get(finalist.id, 0),
             share=per_finalist.get(finalist.id, 0) / counted if counted else 0.0,
         )
@@ -160,7 +160,7 @@ def published_tally(contest: Contest) -> PublishedTally:
         select(Vote.receipt_code, Vote.finalist_id, Vote.voided_at).where(Vote.contest_id == contest.id)
     ).all()
     for finalist_id in {finalist_id for _code, finalist_id, _voided_at in votes} - set(names):
-        names[finalist_id] = public_name(db.session.get(Finalist, finalist_id))  # only voided votes, off the ballot
+        names[finalist_id] = display_name(db.session.get(Finalist, finalist_id))  # only voided votes, off the ballot
     rows = sorted(
         (TallyRow(receipt_hash(code), names[finalist_id], voided_at is not None)
          for code, finalist_id, voided_at in votes),
@@ -185,4 +185,4 @@ def check_receipt(contest: Contest, typed: str) -> TallyRow | None:
     vote = find_vote_by_receipt(contest, typed)
     if vote is None:
         return None
-    return TallyRow(receipt_hash(vote.receipt_code), public_name(vote.finalist), vote.voided_at is not None)
+    return TallyRow(receipt_hash(vote.receipt_code), display_name(vote.finalist), vote.voided_at is not None)

@@ -9,7 +9,6 @@ and the list of votes published after the close, simple.
 from __future__ import annotations
 
 import ipaddress
-import secrets
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
@@ -17,16 +16,16 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import case, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 
 from awards_app.extensions import db
 from awards_app.models import Contest, Finalist, User, Vote, VoteRequest
 from awards_app.services import clock
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError, NotAllowed
-from awards_app.services.tally import find_vote_by_receipt, is_published, public_name
+from awards_app.services.shortlist_publication import display_name
+from awards_app.services.tally import find_vote_by_receipt, is_published
 from awards_app.services.voter_keys import address_domain, check_voter_address, voter_key
-from awards_app.services.voting import RECEIPT_ALPHABET, RECEIPT_GROUP_LENGTH, RECEIPT_GROUPS, finalists_of
+from awards_app.services.voting import finalists_of, insert_vote_once
 from awards_app.template_helpers import format_datetime
 
 # The spike rules, shown on the organisers' page in these words.
@@ -302,7 +301,7 @@ def void_vote(actor: User | None, vote: Vote, reason: str) -> Vote:
     vote.void_reason = text
     db.session.flush()
     record_event(actor, VOID_ACTION, vote, contest_id=vote.contest_id, reason=text,
-                 finalist=public_name(vote.finalist))
+                 finalist=display_name(vote.finalist))
     return vote
 
 
@@ -403,30 +402,6 @@ def _voter_identity(identifier: str) -> tuple[str, str]:
     return voter_key(f"tel{digits}@phone.invalid"), ""
 
 
-def new_receipt_code() -> str:
-    """A receipt code in the same form as online votes get, such as K7QM-3XHT-P2WD."""
-    return "-".join(
-        "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_GROUP_LENGTH)) for _ in range(RECEIPT_GROUPS)
-    )
-
-
-def insert_vote_once(values: dict) -> int | None:
-    """Insert a vote unless the person already voted in the contest: the new id, or None. Cannot race.
-
-    INSERT ... ON CONFLICT (contest_id, voter_key) DO NOTHING RETURNING id: of two racing inserts for one person,
-    the database keeps exactly one, whatever the timing.
-    """
-    dialect = db.session.get_bind().dialect.name
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    statement = (
-        insert(Vote)
-        .values(**values)
-        .on_conflict_do_nothing(index_elements=["contest_id", "voter_key"])
-        .returning(Vote.id)
-    )
-    return db.session.execute(statement).scalar_one_or_none()
-
-
 def record_assisted_vote(
     actor: User | None, contest: Contest, finalist: Finalist | None, identifier: str, note: str
 ) -> Vote:
@@ -446,14 +421,12 @@ def record_assisted_vote(
     if len(text) > NOTE_MAX_LENGTH:
         raise DomainError(f"The note must be {NOTE_MAX_LENGTH:,} characters or fewer", field="note")
     key, domain = _voter_identity(identifier)
-    receipt = new_receipt_code()
-    vote_id = insert_vote_once({
-        "contest_id": contest.id, "finalist_id": finalist.id, "voter_key": key, "receipt_code": receipt,
-        "cast_at": now, "client_network": "", "email_domain": domain, "entered_by_id": actor.id, "void_reason": "",
-    })
-    if vote_id is None:
+    vote = insert_vote_once(
+        contest_id=contest.id, finalist_id=finalist.id, voter_key=key, cast_at=now, client_network="",
+        email_domain=domain, entered_by_id=actor.id,
+    )
+    if vote is None:
         raise AlreadyVoted()
-    vote = db.session.get(Vote, vote_id)
-    record_event(actor, ASSISTED_ACTION, vote, contest_id=contest.id, note=text, finalist=public_name(finalist),
+    record_event(actor, ASSISTED_ACTION, vote, contest_id=contest.id, note=text, finalist=display_name(finalist),
                  given_by="email" if domain else "phone")
     return vote

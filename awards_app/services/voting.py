@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm.attributes import set_committed_value
 
 from awards_app.client_address import network_of
 from awards_app.extensions import db
@@ -30,6 +31,7 @@ from awards_app.services.errors import DomainError
 from awards_app.services.links import LinkProblem, check_link, issue_link, use_link
 from awards_app.services.outbox import queue_email
 from awards_app.services.public_urls import public_url
+from awards_app.services.shortlist_publication import display_name, shortlist_is_public
 from awards_app.services.voter_keys import address_domain, check_voter_address, voter_key
 from awards_app.template_helpers import format_datetime
 
@@ -37,7 +39,8 @@ VOTE_PURPOSE = "vote"
 DEFAULT_LINK_HOURS = 24
 DEFAULT_NETWORK_RETENTION_DAYS = 30
 ALREADY_VOTED = "You have already voted in this contest"
-# Receipt codes such as K7QM-3XHT-P2WD: no 0/O, 1/I/L or U, which people misread when they read a code out.
+# Receipt codes such as K7QM-3XHT-P2WD (new_receipt_code): no 0/O, 1/I/L or U, which people misread when they read a
+# code out.
 RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 RECEIPT_GROUPS, RECEIPT_GROUP_LENGTH = 3, 4
 
@@ -77,12 +80,6 @@ class AlreadyVoted(DomainError):
 # --- Which contests the public sees ----------------------------------------------------------------------------
 
 
-def shortlist_is_public(edition: Edition | None, at: datetime | None = None) -> bool:
-    """Whether the edition's shortlist has been published (and its moment has come)."""
-    moment = at or clock.now()
-    return edition is not None and edition.shortlist_published_at is not None and edition.shortlist_published_at <= moment
-
-
 def contest_state(contest: Contest, at: datetime | None = None) -> ContestState:
     """Whether the contest has not opened yet, is open, or has closed."""
     moment = at or clock.now()
@@ -97,41 +94,46 @@ def public_contests(edition: Edition | None) -> list[Contest]:
     """The edition's contests in category order, open or not; none at all until its shortlist is public."""
     if not shortlist_is_public(edition):
         return []
-    return list(
+    contests = list(
         db.session.scalars(
             select(Contest)
             .join(Category, Contest.category_id == Category.id)
             .where(Category.edition_id == edition.id, Category.has_public_vote.is_(True))
-            .options(selectinload(Contest.category))
+            .options(contains_eager(Contest.category))  # one query: every page shows the category's name
             .order_by(Category.display_order, Category.id)
         )
     )
+    for contest in contests:
+        # The pages reach the edition through each contest: hand them the one loaded, rather than a query each.
+        set_committed_value(contest.category, "edition", edition)
+    return contests
 
 
-def open_contests(edition: Edition | None) -> list[Contest]:
-    """The edition's contests that are taking votes now."""
-    return [contest for contest in public_contests(edition) if contest_state(contest) is ContestState.OPEN]
+def open_contests(edition: Edition | None, contests: list[Contest] | None = None) -> list[Contest]:
+    """The edition's contests that are taking votes now (of `contests`, when the caller has them already)."""
+    contests = public_contests(edition) if contests is None else contests
+    return [contest for contest in contests if contest_state(contest) is ContestState.OPEN]
 
 
-def find_public_contest(edition: Edition | None, contest_id: int) -> Contest | None:
-    """One of the edition's public contests by id, or None (also before the shortlist is public)."""
-    return next((contest for contest in public_contests(edition) if contest.id == contest_id), None)
+def find_public_contest(contests: list[Contest], contest_id: int) -> Contest | None:
+    """One of public_contests' answer by id, or None (there are none before the shortlist is public)."""
+    return next((contest for contest in contests if contest.id == contest_id), None)
+
+
+def _ballot_query(contest: Contest):
+    """The contest's finalists who agreed to be named, each with its nomination (for the name and summary)."""
+    return (
+        select(Finalist)
+        .join(Nomination, Finalist.nomination_id == Nomination.id)
+        .where(Finalist.category_id == contest.category_id, Nomination.consent == ConsentState.GIVEN)
+        .options(contains_eager(Finalist.nomination))
+    )
 
 
 def finalists_of(contest: Contest) -> list[Finalist]:
     """The contest's finalists who agreed to be named, in alphabetical order (no place on the ballot is favoured)."""
-    finalists = db.session.scalars(
-        select(Finalist)
-        .join(Nomination, Finalist.nomination_id == Nomination.id)
-        .where(Finalist.category_id == contest.category_id, Nomination.consent == ConsentState.GIVEN)
-        .options(selectinload(Finalist.nomination))
-    )
-    return sorted(finalists, key=lambda finalist: (finalist_name(finalist).casefold(), finalist.id))
-
-
-def finalist_name(finalist: Finalist) -> str:
-    """The finalist's name as the public sees it."""
-    return finalist.public_name or finalist.nomination.nominee_name
+    finalists = db.session.scalars(_ballot_query(contest))
+    return sorted(finalists, key=lambda finalist: (display_name(finalist).casefold(), finalist.id))
 
 
 # --- Asking to vote ----------------------------------------------------------------------------------------------
@@ -150,7 +152,9 @@ def chosen_finalist(contest: Contest, finalist_id) -> Finalist:
         wanted = int(finalist_id)
     except (TypeError, ValueError):
         wanted = None
-    finalist = next((item for item in finalists_of(contest) if item.id == wanted), None)
+    # Only ids a database integer can hold reach the query; anything else names no finalist.
+    in_range = wanted is not None and 0 < wanted < 2**31
+    finalist = db.session.scalar(_ballot_query(contest).where(Finalist.id == wanted)) if in_range else None
     if finalist is None:
         raise DomainError("Choose who you want to vote for", field="finalist")
     return finalist
@@ -199,9 +203,10 @@ def _supersede_pending(contest: Contest, key: str, now: datetime) -> int:
     return len(pending)
 
 
-def _email_link(vote_request: VoteRequest) -> None:
+def _email_link(vote_request: VoteRequest, *, new: bool = False) -> None:
     """Issue a new single-use link for the request (older ones stop working) and queue the email that carries it."""
-    token = issue_link(VOTE_PURPOSE, vote_request, vote_request.expires_at, replace_older=True)
+    # A request made a moment ago has no links yet, so there are none to retire.
+    token = issue_link(VOTE_PURPOSE, vote_request, vote_request.expires_at, replace_older=not new)
     contest = vote_request.contest
     queue_email(
         vote_request.email,
@@ -209,7 +214,7 @@ def _email_link(vote_request: VoteRequest) -> None:
         "vote_confirm",
         category=contest.category,
         edition=contest.category.edition,
-        finalist_name=finalist_name(vote_request.finalist),
+        finalist_name=display_name(vote_request.finalist),
         link=public_url("vote.confirm", token=token),
         expires_at=vote_request.expires_at,
         closes_at=contest.closes_at,
@@ -241,17 +246,27 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
         expires_at=now + timedelta(hours=_link_hours()),
     )
     db.session.add(vote_request)
-    db.session.flush()
-    _email_link(vote_request)
+    db.session.flush()  # the link and the audit event name the request by its id
+    _email_link(vote_request, new=True)
     record_event(
         None, "vote.requested", vote_request, contest_id=contest.id, finalist_id=finalist.id, replaced=replaced
     )
     return vote_request
 
 
+# What the pages after the email step need of a request, in the one query that loads it: the contest with its
+# category and edition (the open check, the caption, the times), and the finalist with its nomination (the name).
+_REQUEST_LOAD = (
+    joinedload(VoteRequest.contest).joinedload(Contest.category).joinedload(Category.edition),
+    joinedload(VoteRequest.finalist).joinedload(Finalist.nomination),
+)
+
+
 def find_vote_request(request_id) -> VoteRequest | None:
     """A vote request by id (the id the browser's session holds), or None."""
-    return db.session.get(VoteRequest, request_id) if isinstance(request_id, int) else None
+    if not isinstance(request_id, int):
+        return None
+    return db.session.get(VoteRequest, request_id, options=_REQUEST_LOAD)
 
 
 def resend_vote_link(vote_request: VoteRequest) -> None:
@@ -278,7 +293,7 @@ def confirmation_for(token: str) -> VoteRequest:
     checked = check_link(VOTE_PURPOSE, token)
     if checked.link.subject_type != VoteRequest.__tablename__:
         raise LinkProblem("tampered")
-    vote_request = db.session.get(VoteRequest, checked.subject_id)
+    vote_request = db.session.get(VoteRequest, checked.subject_id, options=_REQUEST_LOAD)
     if vote_request is None:
         raise LinkProblem("tampered")
     if vote_request.confirmed_at is not None:
@@ -288,33 +303,32 @@ def confirmation_for(token: str) -> VoteRequest:
     return vote_request
 
 
-def _new_receipt_code() -> str:
-    """A random receipt code the voter can keep, in groups of four."""
+def new_receipt_code(choose=secrets.choice) -> str:
+    """A receipt code the voter can keep, such as K7QM-3XHT-P2WD."""
+    # `choose` picks each character; only a demo, wanting the same codes every time, passes a seeded random's choice.
     return "-".join(
-        "".join(secrets.choice(RECEIPT_ALPHABET) for _ in range(RECEIPT_GROUP_LENGTH)) for _ in range(RECEIPT_GROUPS)
+        "".join(choose(RECEIPT_ALPHABET) for _ in range(RECEIPT_GROUP_LENGTH)) for _ in range(RECEIPT_GROUPS)
     )
 
 
-def _insert_vote_once(vote_request: VoteRequest, now: datetime) -> int | None:
-    """INSERT the vote unless the person has one in the contest (ON CONFLICT DO NOTHING); its id, or None."""
+def insert_vote_once(**values) -> Vote | None:
+    """INSERT a vote unless the person has one in the contest already: the new vote, or None. Cannot race.
+
+    INSERT ... ON CONFLICT (contest_id, voter_key) DO NOTHING RETURNING: of two racing inserts for one person, the
+    database keeps exactly one, whatever the timing. Online and assisted votes both go in through here.
+    """
+    values.setdefault("receipt_code", new_receipt_code())
+    values.setdefault("void_reason", "")
     insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
     statement = (
         insert(Vote)
-        .values(
-            contest_id=vote_request.contest_id,
-            finalist_id=vote_request.finalist_id,
-            voter_key=vote_request.voter_key,
-            receipt_code=_new_receipt_code(),
-            cast_at=now,
-            client_network=vote_request.client_network,
-            email_domain=vote_request.email_domain,
-            void_reason="",
-        )
+        .values(**values)
         # Only the one-vote-per-person constraint is expected to clash; anything else is a real error.
         .on_conflict_do_nothing(index_elements=["contest_id", "voter_key"])
-        .returning(Vote.id)
+        # The whole row comes back as the session's Vote, so nothing has to read it again.
+        .returning(Vote)
     )
-    return db.session.execute(statement).scalar()
+    return db.session.scalars(statement).one_or_none()
 
 
 def confirm_vote(token: str) -> tuple[Vote | None, bool]:
@@ -339,17 +353,23 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
             return None, True
         raise
     now = clock.now()
-    vote_id = _insert_vote_once(vote_request, now)
+    vote = insert_vote_once(
+        contest_id=vote_request.contest_id,
+        finalist_id=vote_request.finalist_id,
+        voter_key=vote_request.voter_key,
+        cast_at=now,
+        client_network=vote_request.client_network,
+        email_domain=vote_request.email_domain,
+    )
     # Confirmed either way: the address has done its job, and from now on only the voter key is kept.
     vote_request.confirmed_at = now
     vote_request.email = None
-    if vote_id is None:
+    if vote is None:
         earlier = db.session.scalar(
             select(Vote).where(Vote.contest_id == contest.id, Vote.voter_key == vote_request.voter_key)
         )
         record_event(None, "vote.duplicate_refused", vote_request, contest_id=contest.id)
         return earlier, True
-    vote = db.session.get(Vote, vote_id)
     record_event(None, "vote.cast", vote, contest_id=contest.id, request_id=vote_request.id)
     return vote, False
 

@@ -11,6 +11,7 @@ from awards_app.models import AuditEvent, Vote
 from awards_app.services import tally, vote_review
 from awards_app.services.errors import DomainError, NotAllowed
 from awards_app.services.voter_keys import voter_key
+from awards_app.services.voting import insert_vote_once
 from tests.factories import make_judge
 from tests.vote_review_setup import add_request, add_vote, add_votes, vote_site
 
@@ -337,11 +338,10 @@ def test_one_vote_per_person_whether_online_or_assisted(site, organiser, db_sess
     with pytest.raises(vote_review.AlreadyVoted):
         vote_review.record_assisted_vote(organiser, site.contest, harbour, "Ailsa+again@Example.org", "By phone")
     # An online vote with the same address after the assisted one is refused by the same constraint.
-    assert vote_review.insert_vote_once({
-        "contest_id": site.contest.id, "finalist_id": harbour.id, "voter_key": voter_key("ailsa@example.org"),
-        "receipt_code": "ONLN-0000-0001", "cast_at": NOON, "client_network": "192.0.2.0/24",
-        "email_domain": "example.org", "void_reason": "",
-    }) is None
+    assert insert_vote_once(
+        contest_id=site.contest.id, finalist_id=harbour.id, voter_key=voter_key("ailsa@example.org"),
+        receipt_code="ONLN-0000-0001", cast_at=NOON, client_network="192.0.2.0/24", email_domain="example.org",
+    ) is None
     assert db_session.scalar(select(func.count()).select_from(Vote)) == 2
 
 

@@ -11,6 +11,7 @@ from awards_app.models import AuditEvent, ConsentState, SingleUseLink, Vote, Vot
 from awards_app.services import voting
 from awards_app.services.errors import DomainError
 from awards_app.services.links import LinkProblem, check_link
+from awards_app.services.shortlist_publication import display_name
 from awards_app.services.voter_keys import voter_key
 from awards_app.services.voting import (
     ALREADY_VOTED,
@@ -18,7 +19,6 @@ from awards_app.services.voting import (
     VotingNotOpen,
     confirm_vote,
     confirmation_for,
-    finalist_name,
     finalists_of,
     open_contests,
     public_contests,
@@ -58,7 +58,7 @@ def votes(db_session) -> int:
 
 def test_the_open_contest_and_its_finalists_in_alphabetical_order(site):
     assert open_contests(site.edition) == [site.contest]
-    assert [finalist_name(f) for f in finalists_of(site.contest)] == ["Breathe Easy Fife", "Harbour Arts", "Walk & Talk"]
+    assert [display_name(f) for f in finalists_of(site.contest)] == ["Breathe Easy Fife", "Harbour Arts", "Walk & Talk"]
 
 
 def test_nothing_is_open_before_the_shortlist_is_public(db_session, clock):
@@ -95,7 +95,7 @@ def test_finalists_without_consent_are_never_on_the_ballot(site, db_session):
 
 def test_the_public_name_falls_back_to_the_nominee_name(site):
     site.finalists[0].public_name = ""
-    assert finalist_name(site.finalists[0]) == site.finalists[0].nomination.nominee_name
+    assert display_name(site.finalists[0]) == site.finalists[0].nomination.nominee_name
 
 
 # --- Asking to vote --------------------------------------------------------------------------------------------

@@ -21,6 +21,7 @@ from awards_app.htmx import render_page
 from awards_app.models import Category, Contest, Edition, Finalist
 from awards_app.services import clock, tally, vote_review
 from awards_app.services.errors import DomainError
+from awards_app.services.shortlist_publication import display_name
 from awards_app.services.voting import finalists_of
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm, Required
@@ -96,7 +97,7 @@ def _assisted_form(contest: Contest, **kwargs) -> AssistedVoteForm:
     """The assisted-vote form with the contest's finalists as its choices."""
     form = AssistedVoteForm(**kwargs)
     form.assisted_finalist.choices = [
-        SelectChoice(str(finalist.id), tally.public_name(finalist)) for finalist in finalists_of(contest)
+        SelectChoice(str(finalist.id), display_name(finalist)) for finalist in finalists_of(contest)
     ]
     return form
 
@@ -246,7 +247,7 @@ def void_vote(contest_id: int):
             if vote.voided_at is not None:
                 raise DomainError("That vote has already been voided.", field="receipt_code")
             return _no_store(render_page("admin/votes/confirm_void.html", contest=contest, vote=vote, form=form,
-                                         trail=_contest_trail(contest)))
+                                         finalist_name=display_name(vote.finalist), trail=_contest_trail(contest)))
         vote_review.void_vote(_actor(), vote, form.void_reason.data)
     except DomainError as refusal:
         _refuse(form, refusal, "void")
@@ -300,7 +301,7 @@ def assisted_vote(contest_id: int):
         _refuse(form, refusal, "assisted")
         return _view(contest, status=422, assisted_form=form)
     uow.commit()
-    flash(f"The vote for {tally.public_name(finalist)} has been recorded. Its receipt code is {vote.receipt_code}: "
+    flash(f"The vote for {display_name(finalist)} has been recorded. Its receipt code is {vote.receipt_code}: "
           "give it to the voter so that they can check it in the published list.", "success")
     return _see_other(".contest_votes", anchor="assisted", contest_id=contest.id)
 

@@ -21,6 +21,7 @@ from awards_app.services import clock
 from awards_app.services.errors import DomainError
 from awards_app.services.links import LinkProblem
 from awards_app.services.programme import current_edition
+from awards_app.services.shortlist_publication import display_name, shortlist_is_public
 from awards_app.services.voter_keys import EMAIL_MAX, voter_key
 from awards_app.services.voting import (
     AlreadyVoted,
@@ -32,14 +33,12 @@ from awards_app.services.voting import (
     contest_state,
     find_public_contest,
     find_vote_request,
-    finalist_name,
     finalists_of,
     has_voted,
     open_contests,
     public_contests,
     request_vote,
     resend_vote_link,
-    shortlist_is_public,
 )
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.vote.forms import ActionForm, BallotForm, VoterEmailForm
@@ -126,12 +125,14 @@ def _window_page(edition=None, contests=None, status: int = 200):
     )
 
 
-def _contest_or_404(contest_id: int) -> Contest:
-    """One of the current edition's public contests (before the shortlist is public there are none)."""
-    contest = find_public_contest(current_edition(), contest_id)
+def _contest_or_404(contest_id: int) -> tuple[Contest, list[Contest]]:
+    """One of the current edition's public contests, and all of them (before the shortlist is public there are none)."""
+    # All of them come back too, so that the ballot can tell whether several are open without looking again.
+    contests = public_contests(current_edition())
+    contest = find_public_contest(contests, contest_id)
     if contest is None:
         abort(404)
-    return contest
+    return contest, contests
 
 
 def _is_open(contest: Contest) -> bool:
@@ -156,7 +157,7 @@ def _show_problem(form, error: DomainError) -> None:
 def _ballot_page(contest: Contest, form: BallotForm, back_url: str | None = None):
     """The contest's ballot: a radio per finalist with their public summary (Back leads to the list of contests)."""
     finalists = finalists_of(contest)
-    form.finalist.choices = [SelectChoice(str(finalist.id), finalist_name(finalist)) for finalist in finalists]
+    form.finalist.choices = [SelectChoice(str(finalist.id), display_name(finalist)) for finalist in finalists]
     choice = session.get(CHOICE_KEY) or {}
     if request.method == "GET" and choice.get("contest") == contest.id:
         form.finalist.data = str(choice.get("finalist"))
@@ -196,7 +197,7 @@ def start_with_slash():
 @bp.route("/<int:contest_id>", methods=["GET", "POST"])
 def ballot(contest_id: int):
     """Ask who the person wants to vote for; the choice is kept in the session for the next step."""
-    contest = _contest_or_404(contest_id)
+    contest, contests = _contest_or_404(contest_id)
     if not _is_open(contest):
         return _window_page(contest.category.edition, [contest], status=403 if request.method == "POST" else 200)
     form = BallotForm()
@@ -211,7 +212,7 @@ def ballot(contest_id: int):
             else:
                 session[CHOICE_KEY] = {"contest": contest.id, "finalist": finalist.id}
                 return _go(url_for(".email", contest_id=contest.id))
-    several_open = len(open_contests(contest.category.edition)) > 1
+    several_open = len(open_contests(contest.category.edition, contests)) > 1
     return _ballot_page(contest, form, back_url=url_for(".start") if several_open else None)
 
 
@@ -226,43 +227,52 @@ def ballot(contest_id: int):
 )
 def email(contest_id: int):
     """Ask for the voter's email address, then email the link that confirms the vote."""
-    contest = _contest_or_404(contest_id)
+    contest, _contests = _contest_or_404(contest_id)
     if not _is_open(contest):
         return _window_page(contest.category.edition, [contest], status=403 if request.method == "POST" else 200)
     choice = session.get(CHOICE_KEY) or {}
-    try:
-        if choice.get("contest") != contest.id:
-            raise DomainError("Choose who you want to vote for")
-        finalist = chosen_finalist(contest, choice.get("finalist"))
-    except DomainError:
-        flash("Choose who you want to vote for first.", "info")
-        return _go(url_for(".ballot", contest_id=contest.id))
+    if choice.get("contest") != contest.id:
+        return _choose_first(contest)
     form = VoterEmailForm()
     if request.method == "POST":
         if g.get("form_expired"):
             form.form_errors.append(FORM_EXPIRED_MESSAGE)
         else:
+            # request_vote checks the choice kept in the session too, so the finalist is looked up once.
             try:
-                vote_request = request_vote(contest, finalist.id, form.email.data, request.remote_addr)
+                vote_request = request_vote(contest, choice.get("finalist"), form.email.data, request.remote_addr)
             except VotingNotOpen:
                 return _window_page(contest.category.edition, [contest], status=403)
             except AlreadyVoted:
                 return _already_voted_page(contest)
             except DomainError as error:
+                if error.field == "finalist":
+                    return _choose_first(contest)
                 _show_problem(form, error)
             else:
+                request_id = vote_request.id  # read before the commit, which expires it
                 uow.commit()
-                session[REQUEST_KEY] = vote_request.id
+                session[REQUEST_KEY] = request_id
                 return _go(url_for(".check_email"))
+    try:
+        finalist = chosen_finalist(contest, choice.get("finalist"))
+    except DomainError:
+        return _choose_first(contest)
     return render_page(
         "vote/email.html",
         form=form,
         contest=contest,
         edition=contest.category.edition,
-        finalist_name=finalist_name(finalist),
+        finalist_name=display_name(finalist),
         back_url=url_for(".ballot", contest_id=contest.id),
         status=422 if form.errors else 200,
     )
+
+
+def _choose_first(contest: Contest):
+    """Send someone who has not chosen a finalist (or whose choice is not on the ballot) back to the ballot."""
+    flash("Choose who you want to vote for first.", "info")
+    return _go(url_for(".ballot", contest_id=contest.id))
 
 
 def _pending_request():
@@ -288,7 +298,7 @@ def check_email():
         vote_request=vote_request,
         contest=contest,
         edition=contest.category.edition,
-        finalist_name=finalist_name(vote_request.finalist),
+        finalist_name=display_name(vote_request.finalist),
         link_expired=vote_request.expires_at <= clock.now(),
     )
 
@@ -333,13 +343,15 @@ def confirm(token: str):
             return link_problem_page(problem.reason, LINK_WHAT_NEXT)
         except VotingNotOpen as error:
             return _window_page(error.contest.category.edition, [error.contest], status=403)
-        uow.commit()
-        for key in (CHOICE_KEY, REQUEST_KEY):
-            session.pop(key, None)
-        session[DONE_KEY] = {
+        # Read before the commit, which expires the vote (reading it after would load it again).
+        done = {
             "vote": vote.id if vote is not None and not already else None,
             "contest": vote.contest_id if vote is not None else None,
         }
+        uow.commit()
+        for key in (CHOICE_KEY, REQUEST_KEY):
+            session.pop(key, None)
+        session[DONE_KEY] = done
         return _go(url_for(".counted"))
     try:
         vote_request = confirmation_for(token)
@@ -360,7 +372,7 @@ def confirm(token: str):
         form=form,
         contest=contest,
         edition=contest.category.edition,
-        finalist_name=finalist_name(vote_request.finalist),
+        finalist_name=display_name(vote_request.finalist),
         status=422 if form.errors else 200,
     )
 
@@ -380,7 +392,7 @@ def counted():
         vote=vote,
         contest=vote.contest,
         edition=vote.contest.category.edition,
-        finalist_name=finalist_name(vote.finalist),
+        finalist_name=display_name(vote.finalist),
     )
 
 
