@@ -237,10 +237,15 @@ def public_results(edition: Edition | None) -> list[PublicResult] | None:
     results = []
     for position, category in enumerate(order, start=1):
         reveal = reveals.get(category.id)
-        finalists = [
-            PublicFinalist(finalist.id, display_name(finalist), finalist.nomination.public_summary or "")
-            for finalist in finalists_by_category.get(category.id, [])
-        ]
+        # Alphabetical, as on the shortlist: a finalist's position is the judges' ranking, and listing finalists in
+        # that order would tell the room who is likely to win before the reveal.
+        finalists = sorted(
+            (
+                PublicFinalist(finalist.id, display_name(finalist), finalist.nomination.public_summary or "")
+                for finalist in finalists_by_category.get(category.id, [])
+            ),
+            key=lambda finalist: finalist.name.casefold(),
+        )
         result = PublicResult(category=category, position=position, finalists=finalists)
         if reveal is not None and reveal.revealed_at is not None:
             result.revealed_at = reveal.revealed_at
@@ -276,3 +281,8 @@ def archived_editions() -> list[Edition]:
     return list(
         db.session.scalars(select(Edition).where(Edition.ceremony_at <= now).order_by(Edition.year.desc()))
     )
+
+
+def archived_edition(year: int) -> Edition | None:
+    """The edition of `year` if its ceremony has happened (the archive shows nothing of one still to come)."""
+    return db.session.scalar(select(Edition).where(Edition.year == year, Edition.ceremony_at <= clock.now()))
