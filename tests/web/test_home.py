@@ -59,3 +59,45 @@ def test_home_offers_the_vote_while_it_is_open(client, db_session, clock):
     db_session.commit()
     clock.set(START + timedelta(weeks=12))
     assert 'href="/vote">Vote now</a>' in client.get("/").get_data(as_text=True)
+
+
+SHORTLIST_PHASE = START + timedelta(weeks=11, hours=3)  # after the planned date, before the vote opens
+
+
+def test_the_shortlist_is_announced_only_once_the_organisers_publish_it(client, db_session, clock):
+    edition = make_edition()
+    make_category(edition)
+    db_session.commit()
+    clock.set(SHORTLIST_PHASE)
+    page = client.get("/").get_data(as_text=True)
+    assert "The shortlist has been announced" not in page
+    assert "The shortlist has not been announced yet: it will be announced soon." in page
+    assert 'href="/shortlist"' not in page and 'href="/results"' not in page
+
+    edition.shortlist_published_at = SHORTLIST_PHASE + timedelta(hours=3)  # set for later today
+    db_session.commit()
+    assert "it will be announced at 4pm on Monday 30 March 2026" in client.get("/").get_data(as_text=True)
+
+    clock.set(SHORTLIST_PHASE + timedelta(hours=4))
+    page = client.get("/").get_data(as_text=True)
+    assert "The shortlist has been announced." in page
+    assert 'href="/shortlist">See the shortlist</a>' in page
+    assert 'href="/results">Follow the results on the night</a>' in page
+
+
+def test_while_judging_the_shortlist_date_is_the_one_the_organisers_set(client, db_session, clock):
+    edition = make_edition()
+    edition.shortlist_published_at = START + timedelta(weeks=11, days=-2)  # earlier than planned
+    db_session.commit()
+    clock.set(START + timedelta(weeks=7))
+    assert "The shortlist will be announced on Saturday 28 March 2026" in client.get("/").get_data(as_text=True)
+
+
+def test_past_awards_are_linked_once_there_is_an_archived_edition(client, db_session, clock):
+    make_edition()
+    db_session.commit()
+    clock.set(START + timedelta(days=1))
+    assert "Past awards" not in client.get("/").get_data(as_text=True)
+    make_edition(year=2025, start=START - timedelta(days=364))
+    db_session.commit()
+    assert 'href="/editions">Past awards' in client.get("/").get_data(as_text=True)

@@ -4,8 +4,11 @@ from sqlalchemy import text
 
 from awards_app.extensions import db, limiter
 from awards_app.htmx import render_page
+from awards_app.services import clock
+from awards_app.services.ceremony import archived_editions
 from awards_app.services.phases import PHASE_DATES, phase_of
 from awards_app.services.programme import current_edition
+from awards_app.services.shortlist_publication import announcement_moment, shortlist_is_public
 from awards_app.services.voting import DEFAULT_LINK_HOURS, DEFAULT_NETWORK_RETENTION_DAYS
 
 bp = Blueprint("public", __name__)
@@ -16,7 +19,17 @@ def home():
     """Show the current edition, its phase, its categories and what a visitor can do now."""
     edition = current_edition()
     phase = phase_of(edition) if edition else None
-    return render_page("public/home.html", edition=edition, phase=phase, phase_dates=PHASE_DATES)
+    return render_page(
+        "public/home.html",
+        edition=edition,
+        phase=phase,
+        phase_dates=PHASE_DATES,
+        # What the organisers have published, not the planned date, says whether the shortlist is out.
+        shortlist_public=shortlist_is_public(edition),
+        announcement=announcement_moment(edition) if edition else None,
+        has_archive=bool(archived_editions()),
+        now=clock.now(),
+    )
 
 
 @bp.get("/privacy")
@@ -49,3 +62,4 @@ def floor():
 
 
 from awards_app.web.public import tally  # noqa: E402,F401  (the published list of votes: routes on this blueprint)
+from awards_app.web.public import archive, results  # noqa: E402,F401  (the results on the night and the archive)

@@ -1,0 +1,148 @@
+"""The live results on the night: /results for guests' phones and /results/present for the projector.
+
+Thousands of phones poll these pages every two seconds during the ceremony. Every answer carries an ETag made from the
+edition's results stamp (one indexed read of one row, which says nothing of any result); a poll whose If-None-Match
+still matches is answered 304 Not Modified before anything else is loaded. Only ceremony.public_results() reads
+results, and it reads the awards of revealed categories only, so nothing of a winner can be in a page, a fragment or a
+header before its reveal.
+"""
+from __future__ import annotations
+
+from flask import abort, make_response, request, session, url_for
+
+from awards_app.extensions import db
+from awards_app.htmx import is_fragment_request, render_page
+from awards_app.models import Edition
+from awards_app.services.ceremony import PublicResult, ResultsStamp, latest_reveal, public_results, results_stamp
+from awards_app.web.public.routes import bp
+
+POLL_SECONDS = 2
+
+
+def _may_answer_not_modified() -> bool:
+    """Whether an ETag may stand for this answer: polls always; whole pages only for visitors who are signed out.
+
+    A signed-in visitor's page header holds their account links and a sign-out form with a time-limited token, which
+    a page kept from an earlier visit would show stale.
+    """
+    return is_fragment_request() or "_user_id" not in session
+
+
+def _not_modified(stamp: ResultsStamp | None, variant: str):
+    """A 304 answer when the request's If-None-Match matches the stamp's ETag for this variant, else None."""
+    if stamp is None or not _may_answer_not_modified():
+        return None
+    etag = stamp.etag(variant)
+    # Weak comparison, as RFC 9110 says for If-None-Match (a proxy that compresses may weaken the tag).
+    if not request.if_none_match.contains_weak(etag.strip('"')):
+        return None
+    return _with_validators(make_response("", 304), stamp, variant)
+
+
+def _with_validators(response, stamp: ResultsStamp | None, variant: str):
+    """Add the ETag and the caching rules: anyone may keep the answer, but must ask again before using it."""
+    if stamp is not None and _may_answer_not_modified():
+        response.headers["ETag"] = stamp.etag(variant)
+    response.headers["Cache-Control"] = "no-cache"
+    response.vary.add("HX-Request")
+    return response
+
+
+def _edition(stamp: ResultsStamp | None) -> Edition | None:
+    """The edition the stamp was read from."""
+    return db.session.get(Edition, stamp.edition_id) if stamp is not None else None
+
+
+def reveal_key(result: PublicResult | None) -> str:
+    """Names one reveal (category and moment), so that a page announces each reveal once."""
+    if result is None or result.revealed_at is None:
+        return ""
+    return f"{result.category.id}-{int(result.revealed_at.timestamp())}"
+
+
+@bp.get("/results")
+def results():
+    """Show each category's finalists, and its result once revealed; polls get just the results, or 304."""
+    stamp = results_stamp()
+    variant = "fragment" if is_fragment_request() else "page"
+    if (unchanged := _not_modified(stamp, variant)) is not None:
+        return unchanged
+    edition = _edition(stamp)
+    categories = public_results(edition)
+    latest = latest_reveal(categories)
+    # A poll says which reveal its page last showed; a newer one is announced to screen readers, once.
+    announce = latest if is_fragment_request() and reveal_key(latest) != request.args.get("shown", "") else None
+    response = render_page(
+        "public/results.html",
+        block="live_results",
+        edition=edition,
+        results=categories,
+        shown=reveal_key(latest),
+        announce=announce,
+        poll_seconds=POLL_SECONDS,
+    )
+    return _with_validators(response, stamp, variant)
+
+
+# --- The presenter view ----------------------------------------------------------------------------------------------
+
+
+def _seen_focus() -> int | None:
+    """The focus (last revealed category) a polling slide was rendered with."""
+    seen = request.args.get("seen", "")
+    return int(seen) if seen.isdigit() and len(seen) < 12 else None
+
+
+def _present(position: int | None):
+    """Answer for the presenter view: a slide, following the organisers' latest reveal when polled."""
+    stamp = results_stamp()
+    polled = is_fragment_request()
+    seen = _seen_focus()
+    if polled:
+        variant = f"slide-{position}-{seen if seen is not None else 'none'}"
+    else:
+        variant = "present" if position is None else f"present-{position}"
+    if (unchanged := _not_modified(stamp, variant)) is not None:
+        return unchanged
+    edition = _edition(stamp)
+    categories = public_results(edition)
+    focus = stamp.focus_id if stamp is not None else None
+    focus_position = next((r.position for r in categories or [] if r.category.id == focus), None)
+    jumped = False
+    if position is None:
+        position = focus_position or 1
+    elif polled and focus_position is not None and focus != seen:
+        # The organisers revealed another category since this slide was drawn: show that one.
+        jumped = position != focus_position
+        position = focus_position
+    if not categories:
+        if request.view_args.get("position") is not None:
+            abort(404)  # no slides before the shortlist is public
+        categories = None  # the waiting slide
+    elif not 1 <= position <= len(categories):
+        abort(404)
+    response = render_page(
+        "public/present.html",
+        block="slide",
+        edition=edition,
+        results=categories,
+        result=categories[position - 1] if categories else None,
+        position=position,
+        focus=focus,
+        poll_seconds=POLL_SECONDS,
+    )
+    if jumped:
+        response.headers["HX-Replace-Url"] = url_for("public.present_slide", position=position)
+    return _with_validators(response, stamp, variant)
+
+
+@bp.get("/results/present")
+def present():
+    """Show the presenter view at the category revealed last (or the first), for the projector."""
+    return _present(None)
+
+
+@bp.get("/results/present/<int:position>")
+def present_slide(position: int):
+    """Show one category of the running order on the projector; polls follow the organisers' reveals."""
+    return _present(position)
