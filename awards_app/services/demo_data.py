@@ -65,10 +65,14 @@ VOTER_DOMAINS = (
     ("gmail.com", 40), ("hotmail.co.uk", 14), ("outlook.com", 12), ("btinternet.com", 8), ("yahoo.co.uk", 7),
     ("icloud.com", 7), ("nhs.scot", 5), ("live.co.uk", 4), ("sky.com", 3),
 )
-# Networks votes came from, as the app stores them (IPv4 /24, IPv6 /64), all in documentation ranges.
-VOTER_NETWORKS = (
-    "192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8:4a1:7c00::/64", "2001:db8:91:2e10::/64",
-    "2001:db8:bb0:1::/64", "192.0.2.0/24", "198.51.100.0/24",
+# Networks votes came from, as the app stores them (IPv4 /24, IPv6 /64). A real public vote arrives from homes,
+# workplaces and phones all over the country: a vote or two per network, scattered. So the demo draws each vote's
+# network from 250 made-up ones (150 /24s in the benchmarking range 198.18.0.0/15, 100 /64s in the documentation
+# range 2001:db8::/32: none is anyone's address), which leaves the organisers' vote view nothing to flag.
+# 203.0.113.0/24 is left out: it belongs to the burst of votes the demo adds on purpose.
+VOTER_NETWORKS = tuple(
+    [f"198.{18 + number % 2}.{number * 97 % 256}.0/24" for number in range(150)]
+    + [f"2001:db8:{number * 613 % 65536:x}:{number * 4099 % 65536:x}::/64" for number in range(1, 101)]
 )
 FIRST_NAMES = (
     "Ailsa", "Callum", "Eilidh", "Fraser", "Isla", "Jamie", "Kirsty", "Lewis", "Mhairi", "Niall", "Rhona", "Ross",
