@@ -285,15 +285,12 @@ def resend_vote_link(vote_request: VoteRequest) -> None:
 # --- Confirming ----------------------------------------------------------------------------------------------------
 
 
-def confirmation_for(token: str) -> VoteRequest:
-    """The pending request behind an emailed link, for the confirmation page; opening it uses nothing up.
-
-    Raises LinkProblem when the link is broken, expired, used or replaced.
-    """
+def _request_behind(token: str, *load) -> VoteRequest:
+    """The pending request behind an emailed link, loaded with `load`; LinkProblem when there is none to confirm."""
     checked = check_link(VOTE_PURPOSE, token)
     if checked.link.subject_type != VoteRequest.__tablename__:
         raise LinkProblem("tampered")
-    vote_request = db.session.get(VoteRequest, checked.subject_id, options=_REQUEST_LOAD)
+    vote_request = db.session.get(VoteRequest, checked.subject_id, options=load)
     if vote_request is None:
         raise LinkProblem("tampered")
     if vote_request.confirmed_at is not None:
@@ -301,6 +298,14 @@ def confirmation_for(token: str) -> VoteRequest:
     if vote_request.superseded_at is not None:
         raise LinkProblem("superseded")
     return vote_request
+
+
+def confirmation_for(token: str) -> VoteRequest:
+    """The pending request behind an emailed link, for the confirmation page; opening it uses nothing up.
+
+    Raises LinkProblem when the link is broken, expired, used or replaced.
+    """
+    return _request_behind(token, *_REQUEST_LOAD)
 
 
 def new_receipt_code(choose=secrets.choice) -> str:
@@ -339,7 +344,8 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
     and LinkProblem for an expired, replaced or broken link. A used link means its vote was counted then.
     """
     try:
-        vote_request = confirmation_for(token)
+        # Casting needs only the contest (its times) of the request, not what the page shows.
+        vote_request = _request_behind(token, joinedload(VoteRequest.contest))
     except LinkProblem as problem:
         if problem.reason == "used":
             return None, True
