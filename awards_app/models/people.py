@@ -6,7 +6,7 @@ import hashlib
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Enum, ForeignKey, String, Text
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards_app.extensions import db
@@ -34,6 +34,12 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # Two-factor sign-in (services/two_factor.py): the authenticator's shared secret (base32), kept while set-up
+    # waits for its first code too; the moment set-up was confirmed (null: not in use); and the time-step of the
+    # last code accepted, so that a code works once even within its 30-second window.
+    totp_secret: Mapped[str | None] = mapped_column(String(64), nullable=True)
+    two_factor_since: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer, nullable=True)
 
     sessions: Mapped[list[SignInSession]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -44,6 +50,11 @@ class User(UserMixin, db.Model):
     def is_active(self) -> bool:
         """Deactivated people cannot sign in."""
         return self.active
+
+    @property
+    def has_two_factor(self) -> bool:
+        """Whether signing in asks for a code from an authenticator app after the password."""
+        return self.two_factor_since is not None and bool(self.totp_secret)
 
     @property
     def is_organiser(self) -> bool:
