@@ -170,18 +170,25 @@ def _link_hours() -> int:
     return int(current_app.config.get("VOTE_LINK_HOURS") or DEFAULT_LINK_HOURS)
 
 
-def _supersede_pending(contest: Contest, key: str, now: datetime) -> int:
-    """Retire this voter's earlier pending requests in the contest, their links, and their plain addresses."""
-    pending = list(
-        db.session.scalars(
-            select(VoteRequest).where(
-                VoteRequest.contest_id == contest.id,
-                VoteRequest.voter_key == key,
-                VoteRequest.confirmed_at.is_(None),
-                VoteRequest.superseded_at.is_(None),
-            )
-        )
+def _voted_and_pending(contest: Contest, key: str) -> tuple[bool, list[VoteRequest]]:
+    """Whether the voter key has a vote in the contest, and its requests there still waiting for their link."""
+    # One query for both (the vote step's busiest path): the EXISTS gives the one row that the waiting requests, if
+    # any, are joined to.
+    voted = select(exists().where(Vote.contest_id == contest.id, Vote.voter_key == key).label("voted")).subquery()
+    waiting = (
+        (VoteRequest.contest_id == contest.id)
+        & (VoteRequest.voter_key == key)
+        & VoteRequest.confirmed_at.is_(None)
+        & VoteRequest.superseded_at.is_(None)
     )
+    rows = db.session.execute(
+        select(voted.c.voted, VoteRequest).select_from(voted).outerjoin(VoteRequest, waiting)
+    ).all()
+    return bool(rows[0].voted), [row.VoteRequest for row in rows if row.VoteRequest is not None]
+
+
+def _supersede(pending: list[VoteRequest], now: datetime) -> int:
+    """Retire a voter's earlier pending requests in a contest, their links, and their plain addresses."""
     if not pending:
         return 0
     for earlier in pending:
@@ -231,10 +238,11 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
     finalist = chosen_finalist(contest, finalist_id)
     address = check_voter_address(email)
     key = voter_key(address)
-    if has_voted(contest, key):
+    voted, pending = _voted_and_pending(contest, key)
+    if voted:
         raise AlreadyVoted(contest)
     now = clock.now()
-    replaced = _supersede_pending(contest, key, now)
+    replaced = _supersede(pending, now)
     vote_request = VoteRequest(
         contest=contest,
         finalist=finalist,
