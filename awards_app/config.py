@@ -49,6 +49,23 @@ def _sqlalchemy_url(url: str) -> str:
     return url
 
 
+def _engine_options(database_url: str) -> dict:
+    """Engine settings that let the app ride out a database restart without being restarted itself."""
+    # pool_pre_ping tests each pooled connection before use, so connections cut by a restart are replaced.
+    options: dict = {"pool_pre_ping": True}
+    if database_url.startswith(("postgres://", "postgresql://", "postgresql+psycopg://")):
+        # A server that does not answer should cost a request a few seconds (then a 503), not the minutes of the
+        # kernel's TCP timeout; keepalives notice a connection that went silent in the middle of a query.
+        options["connect_args"] = {
+            "connect_timeout": 5,
+            "keepalives": 1,
+            "keepalives_idle": 30,
+            "keepalives_interval": 10,
+            "keepalives_count": 3,
+        }
+    return options
+
+
 def _development_secret(instance_path: Path) -> str:
     """Keep one random development secret in instance/, so sessions survive restarts."""
     path = instance_path / "secret_key"
@@ -89,7 +106,7 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         # Older keys still accepted while links and sessions signed with them age out (comma-separated).
         "SECRET_KEY_FALLBACKS": [key for key in env.get("SECRET_KEY_FALLBACKS", "").split(",") if key.strip()],
         "SQLALCHEMY_DATABASE_URI": _sqlalchemy_url(database_url),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_STORAGE_OPTIONS": {"socket_timeout": 0.5, "socket_connect_timeout": 0.5},
         "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
