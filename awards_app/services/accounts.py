@@ -4,7 +4,7 @@ from __future__ import annotations
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from awards_app.extensions import db
@@ -12,6 +12,7 @@ from awards_app.models import Role, SignInSession, User
 from awards_app.services import clock
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError
+from awards_app.services.passwords import guessability_problem
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 256
@@ -29,12 +30,16 @@ def normalise_email(address: str, field: str = "email") -> str:
     return result.normalized.lower()
 
 
-def check_password_rules(password: str, field: str = "password") -> None:
-    """Refuse passwords that are too short or absurdly long."""
+def check_password_rules(password: str, field: str = "password", *, email: str = "", name: str = "") -> None:
+    """Refuse passwords that are too short, absurdly long, or easy to guess (common, or made of the person's name
+    or address, or of the site's name)."""
     if len(password or "") < MIN_PASSWORD_LENGTH:
         raise DomainError(f"Password must be at least {MIN_PASSWORD_LENGTH} characters long", field=field)
     if len(password) > MAX_PASSWORD_LENGTH:
         raise DomainError(f"Password must be at most {MAX_PASSWORD_LENGTH} characters long", field=field)
+    problem = guessability_problem(password, email=email, name=name)
+    if problem:
+        raise DomainError(f"Choose a password that is harder to guess: {problem}", field=field)
 
 
 def find_user_by_email(address: str) -> User | None:
@@ -45,7 +50,7 @@ def find_user_by_email(address: str) -> User | None:
 def create_organiser(email: str, password: str, name: str = "") -> User:
     """Create an organiser account (or refuse a duplicate address)."""
     address = normalise_email(email)
-    check_password_rules(password)
+    check_password_rules(password, email=address, name=name)
     if find_user_by_email(address) is not None:
         raise DomainError(f"There is already an account for {address}", field="email")
     user = User(email=address, name=name.strip(), role=Role.ORGANISER, password_hash=generate_password_hash(password))
@@ -56,24 +61,34 @@ def create_organiser(email: str, password: str, name: str = "") -> User:
 
 
 def authenticate(email: str, password: str) -> User | None:
-    """The active account whose address and password match, or None (taking the same time either way)."""
+    """The active account whose address and password match, or None (taking the same time either way).
+
+    A failure is audited with no actor (nobody has proved who they are) and the address tried, never the password.
+    """
     user = find_user_by_email(email or "")
     if user is None or not user.password_hash:
         check_password_hash(_DUMMY_HASH, password or "")
+        record_event(None, "account.sign_in_failed", user, email=(email or "").strip()[:254])
         return None
     if not check_password_hash(user.password_hash, password or "") or not user.active:
-        record_event(user, "account.sign_in_failed")
+        record_event(None, "account.sign_in_failed", user, email=user.email)
         return None
     return user
 
 
 def start_session(user: User) -> str:
     """Open a sign-in session for the user and return its secret token (kept in the signed cookie)."""
+    token = _open_session(user)
+    user.last_sign_in_at = clock.now()
+    record_event(user, "account.signed_in")
+    return token
+
+
+def _open_session(user: User) -> str:
+    """Add a live sign-in session row for the user and make it this request's; return its token."""
     token = secrets.token_urlsafe(32)
     db.session.add(SignInSession(user=user, token_hash=SignInSession.hash_token(token)))
-    user.last_sign_in_at = clock.now()
     user.session_token = token
-    record_event(user, "account.signed_in")
     return token
 
 
@@ -105,9 +120,35 @@ def end_session(user: User) -> None:
 
 def set_password(user: User, password: str) -> None:
     """Change a password and end every session the old one opened."""
-    check_password_rules(password)
+    check_password_rules(password, email=user.email, name=user.name)
     user.password_hash = generate_password_hash(password)
-    for row in user.sessions:
-        if row.ended_at is None:
-            row.ended_at = clock.now()
-    record_event(user, "account.password_changed")
+    ended = end_every_session(user)
+    record_event(user, "account.password_changed", user, sessions_ended=ended)
+
+
+def end_every_session(user: User) -> int:
+    """End all of the user's live sign-in sessions, in every browser; return how many there were."""
+    result = db.session.execute(
+        update(SignInSession)
+        .where(SignInSession.user_id == user.id, SignInSession.ended_at.is_(None))
+        .values(ended_at=clock.now())
+        .execution_options(synchronize_session="fetch")
+    )
+    return result.rowcount or 0
+
+
+def change_password(user: User, current_password: str, new_password: str) -> str:
+    """A signed-in person changes their password: every one of their sessions ends, this browser's included, and a
+    fresh session replaces it; returns the fresh session's token.
+
+    A wrong current password is audited as a failure (with no actor: whoever holds the browser has not proved who
+    they are), so that guesses from a stolen session show up.
+    """
+    if not user.password_hash or not check_password_hash(user.password_hash, current_password or ""):
+        record_event(None, "account.password_change_failed", user, email=user.email)
+        raise DomainError("Your current password is not right", field="current_password")
+    if new_password == current_password:
+        raise DomainError("Choose a new password that is different from your current one", field="new_password")
+    check_password_rules(new_password, field="new_password", email=user.email, name=user.name)
+    set_password(user, new_password)
+    return _open_session(user)

@@ -42,8 +42,8 @@ def accept_invitation(token: str, password: str) -> User:
 
     The password is checked before the link is used, so that a refused password leaves the link working.
     """
-    judge_for_invitation(token)
-    check_password_rules(password)
+    judge = judge_for_invitation(token)
+    check_password_rules(password, email=judge.email, name=judge.name)
     judge = _judge(use_link(INVITATION_PURPOSE, token).subject_id)
     set_password(judge, password)
     record_event(judge, "judge.invitation_accepted", judge)
