@@ -270,7 +270,7 @@ def test_vote_shares_show_only_where_the_organisers_chose(client, night):
     assert "%" not in section(page, "Another category")
 
 
-# --- The presenter view -------------------------------------------------------------------------------------------------
+# --- The presenter view ----------------------------------------------------------------------------------------------
 
 
 def test_the_presenter_view_shows_one_category_with_previous_and_next(client, night):
@@ -303,7 +303,7 @@ def test_the_presenter_view_follows_the_organisers_reveals(client, night):
     assert "Award 2 of 2" in client.get("/results/present").get_data(as_text=True)
 
 
-# --- The archive and its exports ----------------------------------------------------------------------------------------
+# --- The archive and its exports -------------------------------------------------------------------------------------
 
 
 def test_the_archive_lists_editions_whose_ceremony_has_happened(client, night, db_session, clock):
