@@ -116,10 +116,11 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience."""
     from awards_app.web.admin import (  # noqa: F401
-        ceremony, duplicates, judges, judging, nominations, publication, reach, votes,
+        ceremony, duplicates, judges, judging, nominations, publication, reach, security, votes,
     )
+    from awards_app.web.admin import people  # noqa: F401  (one person's data: export and erasure)
     from awards_app.web.public import shortlist  # noqa: F401  (routes on the public blueprint)
-    from awards_app.web.auth import judge_links  # noqa: F401  (routes on the auth blueprint)
+    from awards_app.web.auth import account, judge_links  # noqa: F401  (routes on the auth blueprint)
     from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)
     from awards_app.web.admin.routes import bp as admin_bp
     from awards_app.web.auth.routes import bp as auth_bp

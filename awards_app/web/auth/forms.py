@@ -1,7 +1,7 @@
-"""Sign-in forms."""
+"""Sign-in and account forms: email and password, the two-factor code, changing the password."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
-from wtforms.validators import InputRequired, Length
+from wtforms import EmailField, PasswordField, StringField
+from wtforms.validators import EqualTo, InputRequired, Length
 
 
 class SignInForm(FlaskForm):
@@ -16,4 +16,54 @@ class SignInForm(FlaskForm):
         "Password",
         validators=[InputRequired("Enter your password"), Length(max=256, message="Password must be 256 characters or fewer")],
         render_kw={"autocomplete": "current-password"},
+    )
+
+
+def _code_field(label: str = "Security code") -> StringField:
+    """A box for a 6-digit code from an authenticator app (phones offer the code from a text or app to fill it)."""
+    return StringField(
+        label,
+        validators=[InputRequired("Enter the 6-digit code from your authenticator app"), Length(max=20, message="Enter the 6-digit code from your authenticator app")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
+class SignInCodeForm(FlaskForm):
+    """The second step of signing in: the code from the authenticator app."""
+
+    code = _code_field()
+
+
+class TwoFactorSetUpForm(FlaskForm):
+    """The first code the newly set-up app shows, which proves it has the secret."""
+
+    code = _code_field()
+
+
+class TwoFactorTurnOffForm(FlaskForm):
+    """A code from the app, to turn two-factor sign-in off."""
+
+    code = _code_field()
+
+
+class ChangePasswordForm(FlaskForm):
+    """The current password, and the new one twice."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[InputRequired("Enter your current password"), Length(max=256, message="Password must be 256 characters or fewer")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password = PasswordField(
+        "New password",
+        validators=[InputRequired("Enter a new password"), Length(max=256, message="Password must be 256 characters or fewer")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm_password = PasswordField(
+        "Confirm new password",
+        validators=[
+            InputRequired("Enter your new password again"),
+            EqualTo("new_password", message="The new passwords do not match: enter the same new password twice"),
+        ],
+        render_kw={"autocomplete": "new-password"},
     )

@@ -4,7 +4,7 @@ Opening a link never uses it (mail scanners open links): the page shows a form, 
 signs the judge in, with a brand-new session.
 """
 from flask import abort, redirect, request, session, url_for
-from flask_login import current_user, login_user
+from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
@@ -16,7 +16,7 @@ from awards_app.services import accounts
 from awards_app.services.errors import DomainError
 from awards_app.services import judge_accounts
 from awards_app.services.links import LinkProblem
-from awards_app.web.auth.routes import bp
+from awards_app.web.auth.routes import begin_sign_in, bp
 from awards_app.web.link_problems import link_problem_page
 
 LONGEST_TOKEN = 500
@@ -66,13 +66,12 @@ def _check_token(token: str) -> None:
         abort(404)
 
 
-def _sign_in_fresh(user) -> None:
-    """Start a brand-new session for the judge: whatever the browser held before (another account too) ends."""
+def _sign_in_fresh(user):
+    """Start a brand-new session for the judge (after their two-factor code, if they use it): whatever the browser
+    held before (another account too) ends."""
     if current_user.is_authenticated:
         accounts.end_session(current_user)
-    session.clear()
-    accounts.start_session(user)
-    login_user(user)
+    return begin_sign_in(user, url_for("judging.home"))
 
 
 def _link_email_key() -> str:
@@ -97,9 +96,7 @@ def accept_invitation(token: str):
             except DomainError as refusal:
                 form.password.errors.append(refusal.message)
             else:
-                _sign_in_fresh(judge)
-                uow.commit()
-                return redirect(url_for("judging.home"), code=303)
+                return _sign_in_fresh(judge)
     except LinkProblem as problem:
         what_next = INVITATION_WHAT_NEXT.get(problem.reason, INVITATION_WHAT_NEXT["default"])
         return link_problem_page(problem.reason, what_next)
@@ -154,9 +151,7 @@ def sign_in_with_link(token: str):
             if not form.validate_on_submit():
                 abort(400)
             judge = judge_accounts.use_sign_in_link(token)
-            _sign_in_fresh(judge)
-            uow.commit()
-            return redirect(url_for("judging.home"), code=303)
+            return _sign_in_fresh(judge)
         judge = judge_accounts.judge_for_sign_in_link(token)
     except LinkProblem as problem:
         return link_problem_page(problem.reason, SIGN_IN_LINK_WHAT_NEXT)

@@ -1,16 +1,28 @@
-"""Signing in and out."""
+"""Signing in (the password, then a two-factor code for those who use it) and out.
+
+Between the two steps the browser holds only a note in its signed cookie of who has given the right password, and
+when: that note opens nothing. Only when the code is right does a sign-in session start.
+"""
+import hashlib
+from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from awards_app import uow
-from awards_app.extensions import limiter
+from awards_app.extensions import db, limiter
 from awards_app.htmx import render_page
-from awards_app.services import accounts
-from awards_app.web.auth.forms import SignInForm
+from awards_app.models import User
+from awards_app.services import accounts, clock, two_factor
+from awards_app.services.errors import DomainError
+from awards_app.web.auth.forms import SignInCodeForm, SignInForm
 
 bp = Blueprint("auth", __name__)
+
+PENDING_KEY = "two_factor_pending"
+# Long enough to find the phone and type a code; after that the password must be given again.
+PENDING_LIFETIME = timedelta(minutes=5)
 
 
 def _email_key() -> str:
@@ -33,6 +45,55 @@ def _home_for(user) -> str:
     return url_for("admin.dashboard") if user.is_organiser else url_for("judging.home")
 
 
+def _credentials_stamp(user: User) -> str:
+    """Changes whenever the password or the two-factor secret does, so that a half-finished sign-in then lapses."""
+    return hashlib.sha256(f"{user.password_hash or ''}:{user.totp_secret or ''}".encode()).hexdigest()[:32]
+
+
+def begin_sign_in(user: User, destination: str):
+    """After the first step (a password or an emailed link): sign the person in, or first ask for their code.
+
+    Either way the browser starts afresh: nothing from before (such as a planted session) carries over.
+    """
+    session.clear()
+    if user.has_two_factor:
+        session[PENDING_KEY] = {
+            "user": user.id,
+            "since": clock.now().timestamp(),
+            "stamp": _credentials_stamp(user),
+            "next": destination,
+        }
+        uow.commit()  # whatever the first step used up (an emailed link) stays used
+        return redirect(url_for("auth.sign_in_code"), code=303)
+    accounts.start_session(user)
+    login_user(user)
+    uow.commit()
+    return redirect(destination, code=303)
+
+
+def _pending_user() -> User | None:
+    """The person half-way through signing in, while their note is recent and their password and secret unchanged."""
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict):
+        return None
+    try:
+        since = float(pending["since"])
+        user = db.session.get(User, int(pending["user"]))
+    except (KeyError, TypeError, ValueError):
+        return None
+    if user is None or not user.active or not user.has_two_factor:
+        return None
+    if clock.now().timestamp() - since > PENDING_LIFETIME.total_seconds() or pending.get("stamp") != _credentials_stamp(user):
+        return None
+    return user
+
+
+def _pending_key() -> str:
+    """Rate-limit key for codes tried against one account, whichever browser or address tries them."""
+    pending = session.get(PENDING_KEY)
+    return f"sign-in-code:{pending.get('user') if isinstance(pending, dict) else 'none'}"
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 @limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_email_key)
@@ -47,13 +108,37 @@ def sign_in():
             uow.commit()  # keep the audit record of the failure
             form.email.errors.append("Enter a correct email address and password")
         else:
-            # A fresh session on sign-in: nothing from before (such as a planted session) carries over.
+            return begin_sign_in(user, _safe_next(request.args.get("next")) or _home_for(user))
+    return render_page("auth/sign_in.html", form=form, status=422 if form.errors else 200)
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
+@limiter.limit("5 per 5 minutes; 30 per day", methods=["POST"], key_func=_pending_key)
+def sign_in_code():
+    """Ask for the code from the authenticator app: the second step of signing in for those who use two-factor."""
+    if current_user.is_authenticated:
+        return redirect(_home_for(current_user))
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_KEY, None)
+        flash("Sign in with your email address and password first.", "info")
+        return redirect(url_for(".sign_in"), code=303)
+    form = SignInCodeForm()
+    if form.validate_on_submit():
+        try:
+            two_factor.check_sign_in_code(user, form.code.data)
+        except DomainError as refusal:
+            uow.commit()  # keep the audit record of the failure
+            form.code.errors.append(refusal.message)
+        else:
+            destination = session[PENDING_KEY].get("next") or _home_for(user)
             session.clear()
             accounts.start_session(user)
             login_user(user)
             uow.commit()
-            return redirect(_safe_next(request.args.get("next")) or _home_for(user), code=303)
-    return render_page("auth/sign_in.html", form=form, status=422 if form.errors else 200)
+            return redirect(_safe_next(destination) or _home_for(user), code=303)
+    return render_page("auth/sign_in_code.html", form=form, status=422 if form.errors else 200)
 
 
 @bp.post("/sign-out")
