@@ -460,10 +460,11 @@ def test_from_the_moment_the_shortlist_and_images_are_public(client, scheduled, 
     assert "Set-Cookie" not in image.headers
 
 
-def test_the_home_page_links_to_the_shortlist_from_the_shortlist_phase(client, scheduled, clock):
-    clock.set(scheduled.edition.judging_end_at)
+def test_the_home_page_links_to_the_shortlist_once_it_is_public(client, scheduled, clock):
+    # From the moment the organisers set, not the planned date: the link comes when the shortlist is really public.
+    clock.set(scheduled.moment - timedelta(seconds=1))
     assert 'href="/shortlist"' not in client.get("/").get_data(as_text=True)
-    clock.set(scheduled.edition.shortlist_publish_at)
+    clock.set(scheduled.moment)
     assert 'href="/shortlist"' in client.get("/").get_data(as_text=True)
 
 
