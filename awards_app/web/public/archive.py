@@ -5,16 +5,14 @@ been revealed, and a category never revealed says "Not announced".
 """
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import abort, make_response
+from flask import abort
 
 from awards_app.htmx import render_page
 from awards_app.models import Place
 from awards_app.services.award_records import PLACE_LABELS
 from awards_app.services.ceremony import archived_edition, archived_editions, public_results
-from awards_app.services.export import BOM, safe_cell
+from awards_app.services.export import csv_text
+from awards_app.web.downloads import csv_download
 from awards_app.web.public.routes import bp
 
 
@@ -39,16 +37,11 @@ def edition_csv(year: int):
     found = archived_edition(year)
     if found is None:
         abort(404)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL, lineterminator="\r\n")
-    writer.writerow(["Category", "Place", "Name"])
-    for result in public_results(found) or []:
-        for place, finalists in ((Place.WINNER, result.winners), (Place.HIGHLY_COMMENDED, result.highly_commended)):
-            for finalist in finalists:
-                writer.writerow([safe_cell(result.category.name), PLACE_LABELS[place], safe_cell(finalist.name)])
-    response = make_response((BOM + buffer.getvalue()).encode("utf-8"))
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="results-{found.year}.csv"'
-    # During the ceremony night the file grows with each reveal: a cache must ask again before using it.
-    response.headers["Cache-Control"] = "no-cache"
-    return response
+    rows = [
+        [result.category.name, PLACE_LABELS[place], finalist.name]
+        for result in public_results(found) or []
+        for place, finalists in ((Place.WINNER, result.winners), (Place.HIGHLY_COMMENDED, result.highly_commended))
+        for finalist in finalists
+    ]
+    # Public, but it grows with each reveal on the night: caches may keep it only if they ask again before using it.
+    return csv_download(csv_text(["Category", "Place", "Name"], rows), f"results-{found.year}.csv", private=False)
