@@ -74,7 +74,7 @@ def demo_command(phase: str) -> None:
 
 @click.command("purge")
 def purge_command() -> None:
-    """Delete closed editions' unfinished drafts; erase expired voters' addresses and old client networks."""
+    """Remove what the privacy page promises to remove once it is due (see services.personal_data for the periods)."""
     from awards_app.services.drafts import purge_closed_drafts
 
     removed = purge_closed_drafts()
@@ -94,6 +94,16 @@ def purge_command() -> None:
         f"Public vote: erased {erased['emails']} email address(es) of expired vote requests and "
         f"{erased['networks']} stored client network(s)."
     )
+
+    # Nominators' contact details some days after the ceremony, and old emails in the outbox.
+    from awards_app.services.personal_data import purge_nomination_contacts, purge_outbox
+
+    contacts = purge_nomination_contacts()
+    uow.commit()
+    click.echo(f"Nominations: removed the contact details of {contacts} nomination(s) after the ceremony.")
+    emails = purge_outbox()
+    uow.commit()
+    click.echo(f"Outbox: deleted {emails} email(s) sent or given up on.")
 
 
 def register(app: Flask) -> None:

@@ -116,6 +116,10 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         "VOTER_KEY_PEPPER": env.get("VOTER_KEY_PEPPER") or None,
         "VOTE_LINK_HOURS": _int(env, "VOTE_LINK_HOURS", 24),
         "VOTE_NETWORK_RETENTION_DAYS": _int(env, "VOTE_NETWORK_RETENTION_DAYS", 30),
+        # Days after the ceremony before `flask purge` removes nominators' names and contact details.
+        "NOMINATION_CONTACT_RETENTION_DAYS": _int(env, "NOMINATION_CONTACT_RETENTION_DAYS", 30),
+        # Days an email stays in the outbox after it was sent or given up on (to check delivery, or retry).
+        "OUTBOX_RETENTION_DAYS": _int(env, "OUTBOX_RETENTION_DAYS", 7),
         "MAIL_BACKEND": "smtp" if production else env.get("MAIL_BACKEND", "devmail"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _int(env, "MAIL_PORT", 1025),
