@@ -118,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from awards_app.web.admin import (  # noqa: F401
         ceremony, duplicates, judges, judging, nominations, publication, reach, security, votes,
     )
+    from awards_app.web.admin import people  # noqa: F401  (one person's data: export and erasure)
     from awards_app.web.public import shortlist  # noqa: F401  (routes on the public blueprint)
     from awards_app.web.auth import account, judge_links  # noqa: F401  (routes on the auth blueprint)
     from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)

@@ -1,0 +1,143 @@
+"""The organisers' area: one person's data on request, found by email address, downloaded or erased.
+
+The address travels in POST bodies only, never in a URL, so that it stays out of logs and browser history. Erasing
+takes two steps: the person's page has an "Erase" button that opens a confirmation page with the rules and a reason
+box, whose "Yes" button posts the address again with `confirmed=yes`. Every page here is no-store.
+"""
+from __future__ import annotations
+
+import json
+
+from flask import flash, make_response
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, StringField, TextAreaField
+from wtforms.validators import Length
+
+from awards_app import uow
+from awards_app.htmx import render_page
+from awards_app.services import clock, personal_data
+from awards_app.services.errors import DomainError
+from awards_app.web.access import organiser_required
+from awards_app.web.admin.forms import Required
+from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+
+SEARCH_TEMPLATE = "admin/people/search.html"
+CONFIRM_TEMPLATE = "admin/people/confirm_erase.html"
+
+
+class PersonSearchForm(FlaskForm):
+    """The address to look for."""
+
+    email = StringField(
+        "Email address",
+        validators=[Required("Enter the person's email address"),
+                    Length(max=personal_data.EMAIL_MAX, message="The email address must be 254 characters or fewer")],
+        render_kw={"spellcheck": "false", "autocomplete": "off", "type": "email"},
+    )
+
+
+class EraseForm(FlaskForm):
+    """Erase everything held about the address, with the reason for the audit log."""
+
+    email = HiddenField()
+    reason = TextAreaField(
+        "Why are you erasing this person's data?",
+        validators=[Required("Enter the reason for erasing (for example, the date and how the person asked)"),
+                    Length(max=personal_data.REASON_MAX, message="The reason must be 1,000 characters or fewer")],
+    )
+    confirmed = HiddenField()
+
+
+def _no_store(response):
+    """Personal data: no browser or proxy may keep a copy."""
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _people_trail() -> list[tuple[str, str]]:
+    """Breadcrumbs: the dashboard."""
+    return _trail()
+
+
+def _search_page(form: PersonSearchForm, found=None, status: int = 200):
+    """The search form, and what was found when there was a search."""
+    return _no_store(render_page(SEARCH_TEMPLATE, status=status, form=form, found=found, now=clock.now(),
+                                 trail=_people_trail()))
+
+
+def _find(form: PersonSearchForm):
+    """What is held about the form's address, or None with the problem put on the form."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        return personal_data.find_personal_data(form.email.data)
+    except DomainError as problem:
+        form.email.errors = [*form.email.errors, problem.message]
+        return None
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@organiser_required
+def people():
+    """Find everything held about one email address."""
+    form = PersonSearchForm()
+    if not form.is_submitted():
+        return _search_page(form)
+    found = _find(form)
+    if found is None:
+        return _search_page(form, status=422)
+    return _search_page(form, found)
+
+
+@bp.post("/people/download")
+@organiser_required
+def download_person():
+    """Send everything held about the address as a JSON file."""
+    form = PersonSearchForm()
+    found = _find(form)
+    if found is None:
+        return _search_page(form, status=422)
+    text = json.dumps(personal_data.export_personal_data(found), indent=2, ensure_ascii=False)
+    response = make_response(text)
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="personal-data-{clock.now():%Y-%m-%d}.json"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return _no_store(response)
+
+
+@bp.post("/people/erase")
+@organiser_required
+def erase_person():
+    """Show what erasing would do and ask for a reason; erase when confirmed."""
+    form = EraseForm()
+    search = PersonSearchForm(data={"email": form.email.data}, meta={"csrf": False})
+    try:
+        found = personal_data.find_personal_data(form.email.data)
+    except DomainError as problem:
+        search.email.errors = [problem.message]
+        return _search_page(search, status=422)
+    if form.confirmed.data != "yes":
+        form.reason.errors = []  # the first step only shows the page; the reason is asked for there
+        return _confirm_page(form, found)
+    if not form.validate_on_submit():
+        return _confirm_page(form, found, status=422)
+    try:
+        counts = personal_data.erase_personal_data(_actor(), found.address, form.reason.data)
+    except DomainError as refusal:
+        if refusal.field == "reason":
+            form.reason.errors = [refusal.message]
+        else:
+            form.form_errors.append(refusal.message)
+        return _confirm_page(form, found, status=422)
+    uow.commit()
+    message = "The person's data has been erased. The erasure is in the audit log, without the data."
+    if counts["emails_being_sent"]:
+        message += " One or more emails to them were being sent at that moment: erase again in a minute to remove them."
+    flash(message, "success")
+    return _see_other(".people")
+
+
+def _confirm_page(form: EraseForm, found, status: int = 200):
+    """The confirmation page: what will change, the rules, and the reason box."""
+    return _no_store(render_page(CONFIRM_TEMPLATE, status=status, form=form, found=found,
+                                 open_votes=found.votes_in_open_contests(), trail=_people_trail()))
