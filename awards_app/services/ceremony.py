@@ -18,6 +18,7 @@ from awards_app.extensions import db
 from awards_app.models import Award, Category, ConsentState, Edition, Finalist, Nomination, Place, Reveal, User
 from awards_app.services import award_records, clock
 from awards_app.services.audit import record_event
+from awards_app.services.award_records import PLACE_LABELS
 from awards_app.services.errors import DomainError
 from awards_app.services.programme import pick_current
 from awards_app.services.shortlist_publication import display_name, shortlist_is_public
@@ -206,6 +207,12 @@ class PublicResult:
     def revealed(self) -> bool:
         """Whether the result is out."""
         return self.revealed_at is not None
+
+    def placed(self) -> list[tuple[str, PublicFinalist]]:
+        """The revealed result as (place in words, finalist), the winner first; empty before the reveal."""
+        return [(PLACE_LABELS[Place.WINNER], finalist) for finalist in self.winners] + [
+            (PLACE_LABELS[Place.HIGHLY_COMMENDED], finalist) for finalist in self.highly_commended
+        ]
 
 
 def public_results(edition: Edition | None) -> list[PublicResult] | None:

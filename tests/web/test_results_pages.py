@@ -344,7 +344,7 @@ def test_the_csv_holds_revealed_results_only_and_is_excel_safe(client, night, db
     assert text.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(text.lstrip("\ufeff"))))
     assert rows == [
-        ["Category", "Place", "Name"],
+        ["Category", "Award", "Name"],
         ["Self Management Project of the Year", "Winner", "'=HYPERLINK(\"http://evil\")"],
         ["Self Management Project of the Year", "Highly commended", "Breathe Easy"],
     ]

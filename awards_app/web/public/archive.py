@@ -8,8 +8,6 @@ from __future__ import annotations
 from flask import abort
 
 from awards_app.htmx import render_page
-from awards_app.models import Place
-from awards_app.services.award_records import PLACE_LABELS
 from awards_app.services.ceremony import archived_edition, archived_editions, public_results
 from awards_app.services.export import csv_text
 from awards_app.web.downloads import csv_download
@@ -38,10 +36,9 @@ def edition_csv(year: int):
     if found is None:
         abort(404)
     rows = [
-        [result.category.name, PLACE_LABELS[place], finalist.name]
+        [result.category.name, place, finalist.name]
         for result in public_results(found) or []
-        for place, finalists in ((Place.WINNER, result.winners), (Place.HIGHLY_COMMENDED, result.highly_commended))
-        for finalist in finalists
+        for place, finalist in result.placed()
     ]
     # Public, but it grows with each reveal on the night: caches may keep it only if they ask again before using it.
-    return csv_download(csv_text(["Category", "Place", "Name"], rows), f"results-{found.year}.csv", private=False)
+    return csv_download(csv_text(["Category", "Award", "Name"], rows), f"results-{found.year}.csv", private=False)
