@@ -14,7 +14,7 @@ from awards_app.services.outbox import queue_email
 
 pytestmark = pytest.mark.usefixtures("mail_templates")
 
-HTML_PART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+HTML_PART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
 
 
 @pytest.fixture

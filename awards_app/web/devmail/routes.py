@@ -9,7 +9,8 @@ from awards_app.models import OutboxEmail
 bp = Blueprint("devmail", __name__)
 
 # Email HTML leans on inline styles, so they are allowed here; scripts, frames, forms and remote loads are not.
-HTML_PART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+# Sandboxed, and framed only by the mailbox's own page.
+HTML_PART_POLICY = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
 
 
 @bp.get("/")
