@@ -10,6 +10,7 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
+from awards_app import uploads
 from awards_app.config import load_config
 from awards_app.extensions import csrf, db, limiter, login_manager, migrate
 
@@ -44,6 +45,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     # Ids in URLs are database integers: a larger number can name nothing, so it is a 404 at routing.
     app.url_map.converters["int"] = DatabaseIdConverter
+    uploads.register(app)  # before the CSRF check, whose error pages draw the form again from what was sent
     _init_extensions(app)
     _register_blueprints(app)
 
