@@ -303,6 +303,15 @@ def test_the_presenter_view_follows_the_organisers_reveals(client, night):
     assert "Award 2 of 2" in client.get("/results/present").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("seen", ["²", "١٢", "１", "1²", "99999999999"])
+def test_a_poll_with_a_seen_that_is_no_id_is_answered_as_if_it_had_none(client, night, seen):
+    night.confirm()
+    night.reveal(1)
+    slide = client.get("/results/present/1", query_string={"seen": seen}, headers=HX)
+    assert slide.status_code == 200
+    assert slide.headers["HX-Replace-Url"] == "/results/present/2"
+
+
 # --- The archive and its exports -------------------------------------------------------------------------------------
 
 

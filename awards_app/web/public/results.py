@@ -90,7 +90,8 @@ def results():
 def _seen_focus() -> int | None:
     """The focus (last revealed category) a polling slide was rendered with."""
     seen = request.args.get("seen", "")
-    return int(seen) if seen.isdigit() and len(seen) < 12 else None
+    # isdigit() also holds for digits int() refuses, such as "²": only ASCII digits are an id.
+    return int(seen) if seen.isascii() and seen.isdigit() and len(seen) < 12 else None
 
 
 def _present(position: int | None):
