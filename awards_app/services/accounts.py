@@ -44,7 +44,10 @@ def check_password_rules(password: str, field: str = "password", *, email: str =
 
 def find_user_by_email(address: str) -> User | None:
     """The account with this address, if any."""
-    return db.session.scalar(select(User).where(User.email == address.strip().lower()))
+    address = address.strip().lower()
+    if "\x00" in address:
+        return None  # no address holds a NUL, and PostgreSQL refuses one in a query's text
+    return db.session.scalar(select(User).where(User.email == address))
 
 
 def create_organiser(email: str, password: str, name: str = "") -> User:

@@ -1,6 +1,8 @@
 """Accounts: password rules, authentication, and sessions that end."""
 import pytest
+from sqlalchemy import select
 
+from awards_app.models import AuditEvent
 from awards_app.services import accounts
 from awards_app.services.errors import DomainError
 
@@ -30,3 +32,13 @@ def test_changing_the_password_ends_every_session(db_session, organiser):
 def test_a_token_that_was_never_issued_opens_nothing(db_session, organiser):
     assert accounts.user_for_session("made-up-token") is None
     assert accounts.user_for_session("") is None
+
+
+@pytest.mark.parametrize("typed", ["a\x00b@example.org", "organiser@example.org\x00", "\x00"])
+def test_an_address_with_a_nul_signs_nobody_in_and_its_failure_is_audited(db_session, organiser, typed):
+    # PostgreSQL refuses NUL in text: this used to fail the sign-in page with a database error there.
+    assert accounts.find_user_by_email(typed) is None
+    assert accounts.authenticate(typed, "correct horse battery staple") is None
+    db_session.flush()
+    failure = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "account.sign_in_failed")).all()[-1]
+    assert failure.details["email"] == typed.strip()
