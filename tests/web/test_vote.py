@@ -465,6 +465,22 @@ def test_confirmations_are_limited_per_client_address(voter, client, site):
     assert response.status_code == 429 and "Your vote has not been counted yet" in text_of(response)
 
 
+def test_an_expired_form_over_the_limit_is_shown_again_and_spends_nothing(voter, site, client, db_session):
+    voter.choose()
+    for number in range(9):
+        assert voter.give_email(f"voter{number}@example.org").status_code == 303
+        voter.choose()
+    # An expired form does not use up the last request of the budget...
+    expired = client.post(voter.email_url, data={"email": "kept@example.org"}, environ_base=voter.environ)
+    assert expired.status_code == 422 and 'value="kept@example.org"' in expired.get_data(as_text=True)
+    assert voter.give_email("last.one@example.org").status_code == 303
+    voter.choose()
+    # ...and once the budget is spent, it is still shown again (it used to fail with a 500 there).
+    expired = client.post(voter.email_url, data={"email": "kept@example.org"}, environ_base=voter.environ)
+    assert expired.status_code == 422 and 'value="kept@example.org"' in expired.get_data(as_text=True)
+    assert voter.give_email("one.more@example.org").status_code == 429
+
+
 def test_a_limit_under_htmx_answers_with_a_visible_message(voter, client, site):
     voter.choose()
     for number in range(10):

@@ -7,6 +7,8 @@ vote. The rules live in services/voting.py; this module turns requests into call
 """
 from __future__ import annotations
 
+import inspect
+
 from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from wtforms import SelectChoice
@@ -414,7 +416,9 @@ def form_expired(error):
     """An expired or missing form token: nothing is sent or counted, but nothing typed is thrown away either."""
     if request.endpoint in _FORM_ENDPOINTS:
         g.form_expired = True
-        return current_app.view_functions[request.endpoint](**(request.view_args or {}))
+        # Drawn again without its rate limits: nothing is sent or counted, so no budget is spent (and a limit met
+        # here, inside an error handler, would be a 500).
+        return inspect.unwrap(current_app.view_functions[request.endpoint])(**(request.view_args or {}))
     if request.endpoint == "vote.resend" and _pending_request() is not None:
         flash("This page was open for a long time, so for your security the email was not sent again. "
               "Press the button again.", "info")
