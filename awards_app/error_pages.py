@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 from flask import Flask, current_app, flash, g, has_app_context, make_response, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
 
@@ -156,6 +156,14 @@ def register(app: Flask) -> None:
         log.warning("integrity error: %s", error.orig.__class__.__name__ if error.orig else error)
         db.session.rollback()
         return error_response(409)
+
+    @app.errorhandler(DataError)
+    def unusable_value(error):
+        # The database refused a value (a NUL byte, a number out of range) that the checks before it let through:
+        # the request's fault, not an outage, so the person is told so rather than to come back later.
+        log.warning("value refused by the database: %s", error.orig.__class__.__name__ if error.orig else error)
+        db.session.rollback()
+        return error_response(400)
 
     @app.errorhandler(OperationalError)
     @app.errorhandler(DBAPIError)

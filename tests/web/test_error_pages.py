@@ -114,3 +114,20 @@ def test_a_clash_at_the_database_is_a_409_page_not_a_500(tmp_path):
 def test_an_id_too_large_for_the_database_is_a_404(organiser_client):
     response = organiser_client.get("/admin/editions/99999999999999999")
     assert response.status_code == 404
+
+
+def test_a_value_the_database_refuses_is_the_request_s_fault_not_an_outage(tmp_path):
+    """A DataError (e.g. a NUL byte PostgreSQL will not store) gets the 400 page, never 'service unavailable'."""
+    from sqlalchemy.exc import DataError
+
+    app = side_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'd.db'}", "SECRET_KEY": "x"})
+
+    @app.get("/refused")
+    def refused():
+        raise DataError("INSERT ...", {}, ValueError("NUL bytes are not allowed"))
+
+    response = app.test_client().get("/refused")
+    assert response.status_code == 400
+    body = response.get_data(as_text=True)
+    assert "Something was wrong with that request" in body
+    assert "unavailable" not in body and "NUL" not in body and "INSERT" not in body
