@@ -75,6 +75,8 @@ def app(database_url, tmp_path_factory):
             "PUBLIC_BASE_URL": "http://awards.test",
             "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
             "MAIL_BACKEND": "smtp",
+            # Tests change data and look again at once; the micro-cache has tests of its own.
+            "PAGE_CACHE_SECONDS": 0,
         }
     )
     with app.app_context():

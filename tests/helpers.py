@@ -28,4 +28,7 @@ def side_app(config: dict):
 
     from awards_app import create_app
 
-    return create_app({"SECRET_KEY": "x", "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://", **config})
+    return create_app({
+        "SECRET_KEY": "x", "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
+        "PAGE_CACHE_SECONDS": 0, **config,
+    })

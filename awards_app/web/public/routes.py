@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from awards_app.extensions import db, limiter
 from awards_app.htmx import render_page
+from awards_app.page_cache import cached_for_visitors
 from awards_app.services import clock
 from awards_app.services.ceremony import archived_editions
 from awards_app.services.phases import PHASE_DATES, phase_of
@@ -15,6 +16,7 @@ bp = Blueprint("public", __name__)
 
 
 @bp.get("/")
+@cached_for_visitors
 def home():
     """Show the current edition, its phase, its categories and what a visitor can do now."""
     edition = current_edition()

@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import abort, send_file
 
 from awards_app.htmx import render_page
+from awards_app.page_cache import cached_for_visitors
 from awards_app.services import clock
 from awards_app.services.programme import current_edition
 from awards_app.services.shortlist_publication import (
@@ -24,6 +25,7 @@ IMAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 @bp.get("/shortlist")
+@cached_for_visitors
 def shortlist():
     """Show each category's finalists with their summaries and images, or when the shortlist will be announced."""
     edition = current_edition()

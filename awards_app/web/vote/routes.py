@@ -19,6 +19,7 @@ from awards_app.error_pages import error_response, expired_form_response
 from awards_app.extensions import db, limiter
 from awards_app.htmx import render_page
 from awards_app.models import Contest, Vote
+from awards_app.page_cache import cached_for_visitors
 from awards_app.services import clock
 from awards_app.services.errors import DomainError
 from awards_app.services.links import LinkProblem
@@ -178,6 +179,7 @@ def _ballot_page(contest: Contest, form: BallotForm, back_url: str | None = None
 
 
 @bp.get("")
+@cached_for_visitors
 def start():
     """Show the ballot of the one open contest, a choice of contests when several are open, or when voting opens."""
     edition = current_edition()
@@ -197,6 +199,7 @@ def start_with_slash():
 
 
 @bp.route("/<int:contest_id>", methods=["GET", "POST"])
+@cached_for_visitors
 def ballot(contest_id: int):
     """Ask who the person wants to vote for; the choice is kept in the session for the next step."""
     contest, contests = _contest_or_404(contest_id)

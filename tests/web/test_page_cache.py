@@ -1,0 +1,133 @@
+"""The micro-cache of public pages for blank visitors: served without the database, each visitor's own CSRF token in
+the page, never a page with anyone's own state in it."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from sqlalchemy import event
+
+from awards_app import page_cache
+from awards_app.extensions import db
+from tests.helpers import CSRF_PATTERN, ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
+from tests.vote_setup import voting_site
+
+
+@pytest.fixture
+def cache_on(app, monkeypatch):
+    """The cache switched on for this test, empty before and after."""
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 2)
+    page_cache.clear()
+    yield
+    page_cache.clear()
+
+
+@pytest.fixture
+def site(db_session, clock, cache_on):
+    """The voting site, committed so that every client sees it."""
+    built = voting_site()
+    db_session.commit()
+    return built
+
+
+@pytest.fixture
+def queries(app):
+    """Count the SQL statements the app runs."""
+    seen = []
+
+    def count(*_args):
+        seen.append(1)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", count)
+    yield seen
+    event.remove(engine, "before_cursor_execute", count)
+
+
+def token_of(response) -> str:
+    """The CSRF token of the page's form."""
+    return CSRF_PATTERN.search(response.get_data(as_text=True)).group(1)
+
+
+def test_a_second_blank_visitor_gets_the_ballot_without_the_database(app, site, queries):
+    first, second = app.test_client(), app.test_client()
+    page = first.get(f"/vote/{site.contest.id}")
+    assert page.status_code == 200 and queries
+    queries.clear()
+    again = second.get(f"/vote/{site.contest.id}")
+    assert again.status_code == 200 and queries == []
+    assert again.get_data(as_text=True).replace(token_of(again), "T") == page.get_data(as_text=True).replace(
+        token_of(page), "T"
+    )
+    assert "\x00" not in again.get_data(as_text=True)
+    assert again.headers["Content-Type"] == page.headers["Content-Type"]
+    assert "HX-Request" in again.headers["Vary"]
+
+
+def test_each_visitor_s_token_is_their_own_and_works(app, site):
+    first, second = app.test_client(), app.test_client()
+    first.get(f"/vote/{site.contest.id}")
+    from_cache = second.get(f"/vote/{site.contest.id}")
+    finalist = site.finalists[0].id
+    # The token in the cached page belongs to the second visitor's session: the choice goes through.
+    chosen = second.post(f"/vote/{site.contest.id}", data={"csrf_token": token_of(from_cache), "finalist": finalist})
+    assert chosen.status_code == 303 and chosen.location.endswith(f"/vote/{site.contest.id}/email")
+    # ... and it is worthless in anyone else's.
+    stranger = app.test_client()
+    stranger.get("/")  # a session of its own
+    refused = stranger.post(f"/vote/{site.contest.id}", data={"csrf_token": token_of(from_cache), "finalist": finalist})
+    assert refused.status_code != 303
+
+
+def test_a_visitor_with_a_choice_gets_their_own_page(app, site):
+    visitor = app.test_client()
+    page = visitor.get(f"/vote/{site.contest.id}")
+    finalist = site.finalists[1].id
+    visitor.post(f"/vote/{site.contest.id}", data={"csrf_token": token_of(page), "finalist": finalist})
+    app.test_client().get(f"/vote/{site.contest.id}")  # a blank visitor fills the cache
+    back = visitor.get(f"/vote/{site.contest.id}").get_data(as_text=True)
+    assert re.search(rf'<input[^>]* checked [^>]*value="{finalist}"', back)
+
+
+def test_a_signed_in_organiser_never_gets_the_visitors_page(app, site, organiser):
+    app.test_client().get("/")
+    signed_in = app.test_client()
+    post_form(signed_in, "/sign-in", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    page = signed_in.get("/").get_data(as_text=True)
+    assert "Organisers' area" in page and "Sign out" in page
+
+
+def test_a_flashed_message_is_not_lost_to_the_cache(app, site):
+    app.test_client().get(f"/vote/{site.contest.id}")
+    visitor = app.test_client()
+    email_step = visitor.get(f"/vote/{site.contest.id}/email")  # no choice yet: sent back with a message
+    assert email_step.status_code == 303
+    assert "Choose who you want to vote for first." in visitor.get(email_step.location).get_data(as_text=True)
+
+
+def test_pages_marked_no_store_are_not_kept(app, db_session, clock, cache_on, queries):
+    site = voting_site(published=False)  # /shortlist says when it comes, with no-store
+    db_session.commit()
+    first = app.test_client().get("/shortlist")
+    assert "no-store" in first.headers["Cache-Control"]
+    queries.clear()
+    app.test_client().get("/shortlist")
+    assert queries, "a no-store page was served from memory"
+
+
+def test_a_page_is_drawn_again_once_its_seconds_are_up(app, site, queries, monkeypatch):
+    app.test_client().get("/vote")
+    now = page_cache.time.monotonic()
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: now + 2.5)
+    queries.clear()
+    app.test_client().get("/vote")
+    assert queries
+
+
+def test_switched_off_with_zero_seconds(app, site, queries, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 0)
+    app.test_client().get("/vote")
+    queries.clear()
+    app.test_client().get("/vote")
+    assert queries
