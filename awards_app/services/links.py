@@ -14,6 +14,7 @@ from datetime import datetime
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from awards_app.extensions import db
 from awards_app.models import SingleUseLink
@@ -105,6 +106,12 @@ def check_link(purpose: str, token: str) -> CheckedLink:
 def use_link(purpose: str, token: str) -> CheckedLink:
     """Check the link and mark it used, atomically: of two requests racing with one link, exactly one wins."""
     checked = check_link(purpose, token)
+    mark_used(checked)
+    return checked
+
+
+def mark_used(checked: CheckedLink) -> None:
+    """Mark a link just checked as used, atomically (LinkProblem "used" when another request got there first)."""
     now = clock.now()
     result = db.session.execute(
         update(SingleUseLink)
@@ -118,5 +125,5 @@ def use_link(purpose: str, token: str) -> CheckedLink:
     )
     if result.rowcount != 1:
         raise LinkProblem("used")
-    db.session.refresh(checked.link)
-    return checked
+    # The row says used now; say the same in memory rather than read it back.
+    set_committed_value(checked.link, "used_at", now)

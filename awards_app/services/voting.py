@@ -28,7 +28,7 @@ from awards_app.models import VoteRequest
 from awards_app.services import clock
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError
-from awards_app.services.links import LinkProblem, check_link, issue_link, use_link
+from awards_app.services.links import CheckedLink, LinkProblem, check_link, issue_link, mark_used
 from awards_app.services.outbox import queue_email
 from awards_app.services.public_urls import public_url
 from awards_app.services.shortlist_publication import display_name, shortlist_is_public
@@ -109,15 +109,28 @@ def public_contests(edition: Edition | None) -> list[Contest]:
     return contests
 
 
+def public_contest(contest_id: int) -> Contest | None:
+    """A contest by id with its category and edition, once its edition's shortlist is public; None otherwise.
+
+    One query: every step of the vote starts here. (A past edition's contest is found too, and its pages say that
+    its voting has closed.)
+    """
+    if not 0 < contest_id < 2**31:
+        return None
+    contest = db.session.scalar(
+        select(Contest)
+        .join(Category, Contest.category_id == Category.id)
+        .join(Edition, Category.edition_id == Edition.id)
+        .where(Contest.id == contest_id, Category.has_public_vote.is_(True))
+        .options(contains_eager(Contest.category).contains_eager(Category.edition))
+    )
+    return contest if contest is not None and shortlist_is_public(contest.category.edition) else None
+
+
 def open_contests(edition: Edition | None, contests: list[Contest] | None = None) -> list[Contest]:
     """The edition's contests that are taking votes now (of `contests`, when the caller has them already)."""
     contests = public_contests(edition) if contests is None else contests
     return [contest for contest in contests if contest_state(contest) is ContestState.OPEN]
-
-
-def find_public_contest(contests: list[Contest], contest_id: int) -> Contest | None:
-    """One of public_contests' answer by id, or None (there are none before the shortlist is public)."""
-    return next((contest for contest in contests if contest.id == contest_id), None)
 
 
 def _ballot_query(contest: Contest):
@@ -293,8 +306,9 @@ def resend_vote_link(vote_request: VoteRequest) -> None:
 # --- Confirming ----------------------------------------------------------------------------------------------------
 
 
-def _request_behind(token: str, *load) -> VoteRequest:
-    """The pending request behind an emailed link, loaded with `load`; LinkProblem when there is none to confirm."""
+def _request_behind(token: str, *load) -> tuple[VoteRequest, CheckedLink]:
+    """The pending request behind an emailed link (loaded with `load`) and the link; LinkProblem when there is none
+    to confirm."""
     checked = check_link(VOTE_PURPOSE, token)
     if checked.link.subject_type != VoteRequest.__tablename__:
         raise LinkProblem("tampered")
@@ -305,7 +319,7 @@ def _request_behind(token: str, *load) -> VoteRequest:
         raise LinkProblem("used")
     if vote_request.superseded_at is not None:
         raise LinkProblem("superseded")
-    return vote_request
+    return vote_request, checked
 
 
 def confirmation_for(token: str) -> VoteRequest:
@@ -313,7 +327,7 @@ def confirmation_for(token: str) -> VoteRequest:
 
     Raises LinkProblem when the link is broken, expired, used or replaced.
     """
-    return _request_behind(token, *_REQUEST_LOAD)
+    return _request_behind(token, *_REQUEST_LOAD)[0]
 
 
 def new_receipt_code(choose=secrets.choice) -> str:
@@ -353,7 +367,7 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
     """
     try:
         # Casting needs only the contest (its times) of the request, not what the page shows.
-        vote_request = _request_behind(token, joinedload(VoteRequest.contest))
+        vote_request, checked = _request_behind(token, joinedload(VoteRequest.contest))
     except LinkProblem as problem:
         if problem.reason == "used":
             return None, True
@@ -361,7 +375,7 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
     contest = vote_request.contest
     _require_open(contest)
     try:
-        use_link(VOTE_PURPOSE, token)
+        mark_used(checked)  # the link was checked a moment ago: only the atomic "used" UPDATE is left to do
     except LinkProblem as problem:
         if problem.reason == "used":  # another press of the same button won the race, and counted the vote
             return None, True

@@ -34,11 +34,11 @@ from awards_app.services.voting import (
     confirm_vote,
     confirmation_for,
     contest_state,
-    find_public_contest,
     find_vote_request,
     finalists_of,
     has_voted,
     open_contests,
+    public_contest,
     public_contests,
     request_vote,
     resend_vote_link,
@@ -128,14 +128,12 @@ def _window_page(edition=None, contests=None, status: int = 200):
     )
 
 
-def _contest_or_404(contest_id: int) -> tuple[Contest, list[Contest]]:
-    """One of the current edition's public contests, and all of them (before the shortlist is public there are none)."""
-    # All of them come back too, so that the ballot can tell whether several are open without looking again.
-    contests = public_contests(current_edition())
-    contest = find_public_contest(contests, contest_id)
+def _contest_or_404(contest_id: int) -> Contest:
+    """A contest the public may see (its edition's shortlist is out), or 404."""
+    contest = public_contest(contest_id)
     if contest is None:
         abort(404)
-    return contest, contests
+    return contest
 
 
 def _is_open(contest: Contest) -> bool:
@@ -202,7 +200,7 @@ def start_with_slash():
 @cached_for_visitors
 def ballot(contest_id: int):
     """Ask who the person wants to vote for; the choice is kept in the session for the next step."""
-    contest, contests = _contest_or_404(contest_id)
+    contest = _contest_or_404(contest_id)
     if not _is_open(contest):
         return _window_page(contest.category.edition, [contest], status=403 if request.method == "POST" else 200)
     form = BallotForm()
@@ -217,7 +215,7 @@ def ballot(contest_id: int):
             else:
                 session[CHOICE_KEY] = {"contest": contest.id, "finalist": finalist.id}
                 return _go(url_for(".email", contest_id=contest.id))
-    several_open = len(open_contests(contest.category.edition, contests)) > 1
+    several_open = len(open_contests(contest.category.edition)) > 1
     return _ballot_page(contest, form, back_url=url_for(".start") if several_open else None)
 
 
@@ -232,7 +230,7 @@ def ballot(contest_id: int):
 )
 def email(contest_id: int):
     """Ask for the voter's email address, then email the link that confirms the vote."""
-    contest, _contests = _contest_or_404(contest_id)
+    contest = _contest_or_404(contest_id)
     if not _is_open(contest):
         return _window_page(contest.category.edition, [contest], status=403 if request.method == "POST" else 200)
     choice = session.get(CHOICE_KEY) or {}
