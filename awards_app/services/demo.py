@@ -29,6 +29,7 @@ from awards_app.services import clock, demo_data
 from awards_app.services.accounts import create_organiser, find_user_by_email, set_password
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError
+from awards_app.services.voting import new_receipt_code
 
 PHASES = ("nominations", "judging", "voting", "ceremony", "results")
 TIMEZONE = "Europe/London"
@@ -36,7 +37,6 @@ TIMEZONE = "Europe/London"
 SEED = 2016
 # The demo's own pepper for voter keys: demo votes must never match a real voter's key.
 DEMO_PEPPER = b"awards-demo-edition-voter-key"
-RECEIPT_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L or U, which people misread
 PASSWORD_WORDS = (
     "thistle", "heather", "curlew", "bothy", "ceilidh", "harbour", "lantern", "machair", "puffin", "rowan",
     "skerry", "bracken", "kelpie", "otter", "osprey", "tablet", "tattie", "brae", "loch", "glen", "selkie",
@@ -248,11 +248,6 @@ def _between(rng: random.Random, start: datetime, end: datetime) -> datetime:
     """A moment picked evenly between two moments, to the second."""
     seconds = max(0, int((end - start).total_seconds()))
     return start + timedelta(seconds=rng.randint(0, seconds))
-
-
-def _receipt_code(rng: random.Random) -> str:
-    """A receipt code such as K7QM-3XHT-P2WD."""
-    return "-".join("".join(rng.choice(RECEIPT_ALPHABET) for _ in range(4)) for _ in range(3))
 
 
 def _weighted_total(values: dict[int, int], criteria: list[Criterion]) -> float:
@@ -597,9 +592,9 @@ class _Demo:
         """One vote by a made-up voter: a distinct voter key, a unique receipt code."""
         rng = self.rng
         address = f"{rng.choice(demo_data.FIRST_NAMES)}.{rng.choice(demo_data.LAST_NAMES)}{number}@{domain}".lower()
-        receipt = _receipt_code(rng)
+        receipt = new_receipt_code(rng.choice)
         while receipt in receipts:
-            receipt = _receipt_code(rng)
+            receipt = new_receipt_code(rng.choice)
         receipts.add(receipt)
         return Vote(
             contest=contest, finalist=finalist,

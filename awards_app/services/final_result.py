@@ -22,6 +22,7 @@ from awards_app.services.errors import DomainError
 from awards_app.services.judging_progress import panel_of
 from awards_app.services.ranking import BordaResult, SettledOrder, borda_count, settle_ties
 from awards_app.services.shortlist import category_rankings, finalists_of
+from awards_app.services.shortlist_publication import display_name
 
 RESULT_ACTION = "final_result.recorded"
 
@@ -53,11 +54,6 @@ class FinalRound:
         return next((award.place for award in self.awards if award.finalist_id == finalist_id), None)
 
 
-def _name(finalist: Finalist) -> str:
-    """How the organisers' pages name a finalist."""
-    return finalist.public_name or finalist.nomination.nominee_name
-
-
 def final_round(category: Category) -> FinalRound:
     """The category's final round: the Borda count of the submitted ranks, conflicts left out."""
     finalists = finalists_of(category)
@@ -80,7 +76,7 @@ def final_round(category: Category) -> FinalRound:
     ):
         if (rank.judge_id, nomination_of[rank.finalist_id]) not in conflicted:
             ballots[rank.judge_id][rank.finalist_id] = rank.rank
-    result = borda_count(ballots, {finalist.id: _name(finalist) for finalist in finalists})
+    result = borda_count(ballots, {finalist.id: display_name(finalist) for finalist in finalists})
     awards = list(db.session.scalars(select(Award).where(Award.category_id == category.id).order_by(Award.id)))
     decision = db.session.scalar(
         select(AuditEvent)
@@ -132,7 +128,7 @@ def record_winners(
         )
     highly_commended = award_records.checked_choice(
         [finalist.id for finalist in view.finalists], winner_id, highly_commended_ids,
-        lambda finalist_id: _name(view.finalist(finalist_id)),
+        lambda finalist_id: display_name(view.finalist(finalist_id)),
     )
     why = reasons_needed(view, winner_id, highly_commended)
     reason = award_records.checked_reason(reason, why)
@@ -140,7 +136,7 @@ def record_winners(
     record_event(
         actor, RESULT_ACTION, category,
         winner=winner_id,
-        winner_name=_name(view.finalist(winner_id)),
+        winner_name=display_name(view.finalist(winner_id)),
         highly_commended=highly_commended,
         reason=reason,
         reason_needed_because=why,

@@ -19,6 +19,7 @@ from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError
 from awards_app.services.final_result import final_round, first_round_results
 from awards_app.services.ranking import TIE_BREAK_LABELS, TIE_BREAKS, SettledOrder, settle_ties
+from awards_app.services.shortlist_publication import display_name
 from awards_app.services.tally import count_votes
 from awards_app.template_helpers import format_datetime
 
@@ -102,11 +103,6 @@ def _and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def public_name(finalist: Finalist) -> str:
-    """The finalist's name as the public sees it."""
-    return finalist.public_name or finalist.nomination.nominee_name
-
-
 def contest_of(category: Category) -> Contest | None:
     """The category's public vote, if it has one."""
     return db.session.scalar(select(Contest).where(Contest.category_id == category.id))
@@ -122,7 +118,7 @@ def standing(category: Category) -> Standing:
     lines = {
         line.finalist_id: StandingLine(
             finalist=round_.finalist(line.finalist_id),
-            name=public_name(round_.finalist(line.finalist_id)),
+            name=display_name(round_.finalist(line.finalist_id)),
             value=line.average,
             result=(f"Borda average {line.average:.2f} from {line.judges} judge{'' if line.judges == 1 else 's'}"
                     if line.average is not None else "Not ranked by any judge who submitted"),
