@@ -116,7 +116,10 @@ def test_nothing_can_be_recorded_before_any_judge_has_submitted(site, organiser)
 
 
 def _tie_morag_and_hamish(site, db_session):
-    """Only judges A and B count; judge B swaps Morag and Hamish, so that they tie first on the Borda count."""
+    """Only judges A and B count (C has not submitted); judge B now ranks Hamish, Morag, Ailsa:
+        judge A: Morag 2, Hamish 1, Ailsa 0 ; judge B: Hamish 2, Morag 1, Ailsa 0
+        Morag 3/2 = 1.5, Hamish 3/2 = 1.5: tied first; Ailsa 0.
+    """
     morag, hamish, ailsa = site.finalists
     submit_final_ranks(site, *site.judges[:2])
     for rank in db_session.scalars(select(FinalRank).where(FinalRank.judge_id == site.judges[1].id)):
@@ -142,14 +145,7 @@ def test_under_the_first_round_rule_the_first_round_settles_a_tie(site, organise
 def test_a_tie_the_choice_settles_needs_a_reason(site, organiser, db_session):
     site.category.edition.tie_break = "organisers"
     morag, hamish, ailsa = site.finalists
-    # Only judges A and B count (C has not submitted). Judge B now ranks Hamish, Morag, Ailsa:
-    #   judge A: Morag 2, Hamish 1, Ailsa 0 ; judge B: Hamish 2, Morag 1, Ailsa 0
-    #   Morag 3/2 = 1.5, Hamish 3/2 = 1.5: tied first; Ailsa 0.
-    submit_final_ranks(site, *site.judges[:2])
-    for rank in db_session.scalars(select(FinalRank).where(FinalRank.judge_id == site.judges[1].id)):
-        rank.rank = {morag.id: 2, hamish.id: 1, ailsa.id: 3}[rank.finalist_id]
-    db_session.flush()
-    assert final_round(site.category).result.tied(morag.id, hamish.id)
+    _tie_morag_and_hamish(site, db_session)
 
     with pytest.raises(DomainError, match="the Borda count has a tie that your choice settles") as refusal:
         record_winners(organiser, site.category, morag.id, [], "")
