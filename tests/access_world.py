@@ -13,6 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 
+import pytest
 from flask import Flask
 from sqlalchemy import select
 from werkzeug.security import generate_password_hash
@@ -254,3 +255,24 @@ def savepoint(app: Flask, connection):
             db.session.remove()
             if nested.is_active:
                 nested.rollback()
+
+
+# --- Fixtures for the modules that walk every route: `from tests.access_world import db_session, world` -------------
+
+
+@pytest.fixture(scope="module")
+def world(app):
+    """The demo's public vote with its callers, built once for the module and rolled back afterwards."""
+    with world_transaction(app) as connection:
+        built, passwords = build_world(app)
+        db.session.commit()
+        open_callers(app, built, passwords)
+        built.connection = connection
+        yield built
+
+
+@pytest.fixture(autouse=True)
+def db_session(app, world):
+    """Each test runs in a savepoint of the module's world (this replaces the conftest's per-test database)."""
+    with savepoint(app, world.connection) as session:
+        yield session

@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from awards_app.extensions import limiter
+from tests.access_world import savepoint
 
 # Repeatable in CI (derandomize), no per-example deadline (the machine is shared and busy), and few enough examples
 # that each fuzz file runs in well under a minute. Function-scoped fixtures are fine here: every example runs in a
@@ -199,3 +200,15 @@ def limits_off(app):
             app.config.pop("RATELIMIT_ENABLED", None)
         else:
             app.config["RATELIMIT_ENABLED"] = was[1]
+
+
+def ask(app, world, caller: str, method: str, path: str, fields=None, headers=None):
+    """One request from a fresh client of the caller's, in a savepoint of its own; the answer is checked."""
+    with savepoint(app, world.connection):
+        client = world.client(app, caller)
+        if method == "GET":
+            response = client.get(path, headers=headers or {})
+        else:
+            pairs, shape = fields
+            response = send_form(client, path, pairs, shape, headers=headers or {})
+        return check_answer(response), response.status_code

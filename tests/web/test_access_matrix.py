@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import pytest
 
-from awards_app.extensions import db, limiter
-from tests.access_world import CALLERS, LINK_HOLDERS, build_world, open_callers, savepoint, world_transaction
+from awards_app.extensions import limiter
+from tests.access_world import CALLERS, LINK_HOLDERS, savepoint
+from tests.access_world import db_session, world  # noqa: F401  (fixtures of this module)
 from tests.route_walk import answer, ask, routes
 
 # Notes on rows a reviewer may stop at:
@@ -235,24 +236,6 @@ REFUSED = {"signin", 403, 404}
 # Rows where the thing asked for does not exist in this world, so even the caller who may see it gets 404.
 NOTHING_THERE = {"admin.finalist_image_preview", "public.shortlist_image", "public.edition", "public.edition_csv",
                  "public.tally_page", "public.tally_csv", "judging.final_round"}
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    """The demo's public vote with its callers, built once for this module and rolled back afterwards."""
-    with world_transaction(app) as connection:
-        built, passwords = build_world(app)
-        db.session.commit()
-        open_callers(app, built, passwords)
-        built.connection = connection
-        yield built
-
-
-@pytest.fixture(autouse=True)
-def db_session(app, world):
-    """Each test runs in a savepoint of the module's world (this replaces the conftest's per-test database)."""
-    with savepoint(app, world.connection) as session:
-        yield session
 
 
 def observed_row(app, world, endpoint: str, method: str) -> tuple:

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 from awards_app.error_pages import FORM_EXPIRED_MESSAGE, ReplayMustNotChange
 from awards_app.extensions import db, limiter
 from awards_app.models import AuditEvent, Category, OutboxEmail, User
-from tests.access_world import build_world, open_callers, savepoint, world_transaction
-from tests.route_walk import STATE_CHANGING, ask, routes, url_for_route
+from tests.access_world import savepoint
+from tests.access_world import db_session, world  # noqa: F401  (fixtures of this module)
+from tests.route_walk import STATE_CHANGING, routes, url_for_route
 
 # Journeys with CSRF handlers of their own that know their steps (a closed window is 403, an expired step is shown
 # again with 422, a step out of order goes back with 303); they too must change nothing.
@@ -20,24 +21,6 @@ OWN_HANDLERS = ("nominate.", "vote.")
 
 # The callers whose requests are refused: one of each kind of session (a visitor's, a judge's, an organiser's).
 ASKERS = ("anon", "panel", "organiser")
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    """The demo's public vote with its callers, built once for this module and rolled back afterwards."""
-    with world_transaction(app) as connection:
-        built, passwords = build_world(app)
-        db.session.commit()
-        open_callers(app, built, passwords)
-        built.connection = connection
-        yield built
-
-
-@pytest.fixture(autouse=True)
-def db_session(app, world):
-    """Each test runs in a savepoint of the module's world (this replaces the conftest's per-test database)."""
-    with savepoint(app, world.connection) as session:
-        yield session
 
 
 def _traces() -> tuple[int, int]:

@@ -20,7 +20,7 @@ from awards_app.services.demo import build_demo
 from awards_app.services.links import issue_link
 from tests.access_world import csrf_token_of, savepoint, world_transaction
 from tests.fuzz_kit import (
-    FUZZ, FUZZ_MORE, check_answer, field_values, form, limits_off, path_part, send_form, tampered, values,
+    ask, FUZZ, FUZZ_MORE, field_values, form, limits_off, path_part, tampered, values,
 )
 
 STEPS = ("category", "nominee", "question/1", "question/2", "you", "privacy", "check", "save")
@@ -92,16 +92,6 @@ def db_session(app, world):
         yield session
 
 
-def ask(app, world, holder: str, method: str, path: str, fields=None, headers=None):
-    """One request from a fresh client of the holder's, in a savepoint of its own; the answer is checked."""
-    with savepoint(app, world.connection):
-        client = world.client(app, holder)
-        if method == "GET":
-            response = client.get(path, headers=headers or {})
-        else:
-            pairs, shape = fields
-            response = send_form(client, path, pairs, shape, headers=headers or {})
-        return check_answer(response), response.status_code
 
 
 holders = st.sampled_from(["partial", "ready", "ready", "none"])

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from awards_app.extensions import db, limiter
 from tests.access_world import build_world, csrf_token_of, open_callers, savepoint, world_transaction
 from tests.fuzz_kit import (
-    FUZZ, check_answer, field_values, form, huge_ids, limits_off, path_part, send_form, tampered, values,
+    ask, FUZZ, check_answer, field_values, form, huge_ids, limits_off, path_part, send_form, tampered, values,
 )
 
 GOOD_EMAIL = st.sampled_from(["voter.fuzz@example.org", "Voter.Fuzz+tag@Example.ORG", "a@b.co"])
@@ -71,16 +71,6 @@ def db_session(app, world):
         yield session
 
 
-def ask(app, world, caller: str, method: str, path: str, fields=None, headers=None):
-    """One request from a fresh client of the caller's, in a savepoint of its own; the answer is checked."""
-    with savepoint(app, world.connection):
-        client = world.client(app, caller)
-        if method == "GET":
-            response = client.get(path, headers=headers or {})
-        else:
-            pairs, shape = fields
-            response = send_form(client, path, pairs, shape, headers=headers or {})
-        return check_answer(response), response.status_code
 
 
 hx = st.sampled_from([{}, {}, {"HX-Request": "true"}, {"HX-Request": "true", "HX-Boosted": "true"}])

@@ -13,7 +13,8 @@ import pytest
 from awards_app import create_app
 from awards_app.config import load_config
 from awards_app.extensions import db
-from tests.access_world import build_world, open_callers, savepoint, world_transaction
+from tests.access_world import savepoint
+from tests.access_world import db_session, world  # noqa: F401  (fixtures of this module)
 from tests.route_walk import STATE_CHANGING, url_for_route
 
 PRODUCTION_ENV = {
@@ -30,24 +31,6 @@ ONE_YEAR = 31536000
 # The development mailbox shows an email's own HTML (inline styles) in a frame of its page, under a sandboxing CSP of
 # its own; it exists only in development.
 WEAKER_CSP = {"devmail.html_part"}
-
-
-@pytest.fixture(scope="module")
-def world(app):
-    """The demo's public vote with its callers, built once for this module and rolled back afterwards."""
-    with world_transaction(app) as connection:
-        built, passwords = build_world(app)
-        db.session.commit()
-        open_callers(app, built, passwords)
-        built.connection = connection
-        yield built
-
-
-@pytest.fixture(autouse=True)
-def db_session(app, world):
-    """Each test runs in a savepoint of the module's world (this replaces the conftest's per-test database)."""
-    with savepoint(app, world.connection) as session:
-        yield session
 
 
 def check_headers(response, where: str, *, production: bool) -> list[str]:
