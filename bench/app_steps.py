@@ -1,0 +1,149 @@
+"""Steps the benchmark runs inside the app, each in a process of its own with the server's settings, answering JSON:
+
+    python bench/app_steps.py prepare-votes COUNT   pending vote requests with a working link each (the confirmations)
+    python bench/app_steps.py check CONTEST_ID      what the vote left: votes, confirmed and made requests, emails
+    python bench/app_steps.py judge-work            each judge's open (entry, criterion) pairs, for the autosave
+    python bench/app_steps.py night                 the results phase's contest, for the organisers' vote view
+
+`in_app` runs one from the orchestrator (bench/run.py). The large vote tables are filled with SQL instead
+(bench/growth.py): a million votes through the services would take hours.
+"""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from server import BIN, PROJECT_ROOT
+
+
+def in_app(env: dict[str, str], step: str, *args: str) -> dict:
+    """Run a step of this file in a process of its own, with the server's settings; answer its JSON."""
+    result = subprocess.run(
+        [str(BIN / "python"), str(Path(__file__).resolve()), step, *args],
+        cwd=PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=900,
+    )
+    if result.returncode != 0:
+        sys.exit(f"the benchmark's `{step}` step failed:\n{result.stdout}{result.stderr}")
+    return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def _contest(open_now: bool):
+    """The demo's contest (the open one when `open_now`), and an organiser to act as."""
+    from sqlalchemy import select
+
+    from awards_app.extensions import db
+    from awards_app.models import Contest, Role, User
+    from awards_app.services import clock
+
+    query = select(Contest).order_by(Contest.id)
+    if open_now:
+        now = clock.now()
+        query = query.where(Contest.opens_at <= now, Contest.closes_at > now)
+    contest = db.session.scalar(query)
+    organiser = db.session.scalar(select(User).where(User.role == Role.ORGANISER))
+    if contest is None or organiser is None:
+        raise SystemExit("the demo has no contest (open, for the vote): was it built in the right phase?")
+    return contest, organiser
+
+
+def prepare_votes(count: int) -> dict:
+    """Publish the shortlist if needed and make `count` pending vote requests with a working link each."""
+    from sqlalchemy import func, select
+
+    from awards_app import uow
+    from awards_app.extensions import db
+    from awards_app.models import Vote
+    from awards_app.services.links import issue_link
+    from awards_app.services.shortlist_publication import publish_shortlist, shortlist_is_public
+    from awards_app.services.voting import VOTE_PURPOSE, finalists_of, request_vote
+
+    contest, organiser = _contest(open_now=True)
+    edition = contest.category.edition
+    published_now = not shortlist_is_public(edition)
+    if published_now:
+        publish_shortlist(organiser, edition)
+    finalists = finalists_of(contest)
+    tokens = []
+    for number in range(count):
+        vote_request = request_vote(
+            contest, finalists[number % len(finalists)].id, f"bench-confirm-{number}@example.org", "127.0.0.1"
+        )
+        # A second link replaces the emailed one, so the benchmark knows the token without reading the email.
+        tokens.append(issue_link(VOTE_PURPOSE, vote_request, vote_request.expires_at))
+        if number % 200 == 199:
+            uow.commit()
+    uow.commit()
+    votes = db.session.scalar(select(func.count()).select_from(Vote).where(Vote.contest_id == contest.id))
+    return {"contest": contest.id, "finalist": finalists[0].id, "tokens": tokens, "votes_before": votes,
+            "published_shortlist": published_now}
+
+
+def check(contest_id: int) -> dict:
+    """Count what the run left: votes, confirmed prepared requests, pending requests made by the email step, emails."""
+    from sqlalchemy import func, select
+
+    from awards_app.extensions import db
+    from awards_app.models import OutboxEmail, OutboxStatus, Vote, VoteRequest
+
+    def count(model, *conditions) -> int:
+        return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
+
+    return {
+        "votes": count(Vote, Vote.contest_id == contest_id),
+        "distinct_voters": db.session.scalar(
+            select(func.count(func.distinct(Vote.voter_key))).where(Vote.contest_id == contest_id)),
+        "prepared_confirmed": count(VoteRequest, VoteRequest.contest_id == contest_id,
+                                    VoteRequest.confirmed_at.is_not(None)),
+        "requests_made": count(VoteRequest, VoteRequest.email.like("bench-request-%")),
+        "outbox_pending": count(OutboxEmail, OutboxEmail.status == OutboxStatus.PENDING),
+        "outbox_sent": count(OutboxEmail, OutboxEmail.status == OutboxStatus.SENT),
+    }
+
+
+def judge_work() -> dict:
+    """Each judge's (entry, criterion) pairs they may still score, by email address: what the autosave sends."""
+    from sqlalchemy import select
+
+    from awards_app.extensions import db
+    from awards_app.models import Role, User
+    from awards_app.services import judge_access, scoring
+
+    work: dict[str, list[list[int]]] = {}
+    for judge in db.session.scalars(select(User).where(User.role == Role.JUDGE).order_by(User.id)):
+        pairs = [
+            [entry.id, criterion.id]
+            for place in judge_access.panels_of(judge)
+            if place.conflicts_declared_at is not None and not scoring.is_locked(place)
+            for entry in judge_access.entries_for_judge(judge, place)
+            for criterion in scoring.criteria_of(place)
+        ]
+        if pairs:
+            work[judge.email] = pairs
+    if not work:
+        raise SystemExit("no judge has an open panel: was the demo built with --phase judging?")
+    return work
+
+
+def night() -> dict:
+    """The contest of the results phase (closed, its shares shown on /results)."""
+    contest, organiser = _contest(open_now=False)
+    return {"contest": contest.id, "organiser": organiser.id}
+
+
+STEPS = {"prepare-votes": lambda count: prepare_votes(int(count)), "check": lambda contest: check(int(contest)),
+         "judge-work": judge_work, "night": night}
+
+
+def main() -> None:
+    """Run the step named on the command line inside the app and print its JSON answer."""
+    from awards_app import create_app
+
+    step, *args = sys.argv[1:]
+    with create_app().app_context():
+        print(json.dumps(STEPS[step](*args)))
+
+
+if __name__ == "__main__":
+    main()
