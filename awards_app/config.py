@@ -122,6 +122,8 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         "OUTBOX_RETENTION_DAYS": _int(env, "OUTBOX_RETENTION_DAYS", 7),
         # Seconds a public page is kept in each worker's memory for visitors with an empty session (page_cache.py).
         "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 2),
+        # Seconds a worker answers /results polls from the results version it last read (web/public/results.py).
+        "RESULTS_STAMP_SECONDS": float(env.get("RESULTS_STAMP_SECONDS") or 0.5),
         "MAIL_BACKEND": "smtp" if production else env.get("MAIL_BACKEND", "devmail"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _int(env, "MAIL_PORT", 1025),

@@ -8,7 +8,8 @@ every PAGE_CACHE_SECONDS (2 by default) and served from memory in between: no da
 The one thing on these pages that differs from visitor to visitor is the CSRF token in their forms. The stored page
 keeps a placeholder where the token stood, and each answer gets the visitor's own fresh token in its place, exactly as
 rendering would have given it. A page is stored only when nothing else about the visitor went into it (the session
-holds nothing else after the view ran) and it may be kept at all (200, HTML, no "no-store" or "private").
+holds nothing else after the view ran) and it may be kept at all (200, HTML, not "no-store"). "private" does not stop
+it: that keeps shared HTTP caches from handing one visitor's token to another, and here every visitor gets their own.
 
 What this trades: a change shows up to PAGE_CACHE_SECONDS late on these pages. The pages it is used on only show
 what is fixed while it matters (a contest's finalists and rules are locked once voting opens) or what changes by the
@@ -78,7 +79,6 @@ def _may_store(response) -> bool:
         and not response.direct_passthrough
         and "Set-Cookie" not in response.headers
         and "no-store" not in cache_control
-        and "private" not in cache_control
         and set(session.keys()) <= VISITOR_SESSION_KEYS
     )
 

@@ -77,6 +77,7 @@ def app(database_url, tmp_path_factory):
             "MAIL_BACKEND": "smtp",
             # Tests change data and look again at once; the micro-cache has tests of its own.
             "PAGE_CACHE_SECONDS": 0,
+            "RESULTS_STAMP_SECONDS": 0,
         }
     )
     with app.app_context():

@@ -30,5 +30,5 @@ def side_app(config: dict):
 
     return create_app({
         "SECRET_KEY": "x", "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
-        "PAGE_CACHE_SECONDS": 0, **config,
+        "PAGE_CACHE_SECONDS": 0, "RESULTS_STAMP_SECONDS": 0, **config,
     })

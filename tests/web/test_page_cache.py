@@ -131,3 +131,12 @@ def test_switched_off_with_zero_seconds(app, site, queries, monkeypatch):
     queries.clear()
     app.test_client().get("/vote")
     assert queries
+
+
+def test_the_public_shortlist_is_served_from_memory_with_its_own_caching_rules(app, site, queries):
+    first = app.test_client().get("/shortlist")
+    assert first.headers["Cache-Control"] == "private, max-age=60"  # a browser may keep its own copy, no one else
+    queries.clear()
+    again = app.test_client().get("/shortlist")
+    assert queries == [] and again.headers["Cache-Control"] == "private, max-age=60"
+    assert "Harbour Arts" in again.get_data(as_text=True)

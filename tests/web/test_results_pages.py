@@ -229,6 +229,24 @@ def test_the_304_answer_runs_one_query(client, night):
     assert len(statements) == 1, statements
 
 
+def test_a_worker_answers_polls_from_the_stamp_it_read_for_half_a_second(app, client, night, monkeypatch):
+    from awards_app.web.public import results as results_routes
+
+    monkeypatch.setitem(app.config, "RESULTS_STAMP_SECONDS", 0.5)
+    monkeypatch.setattr(results_routes, "_recent_stamps", {})
+    night.confirm()
+    etag = client.get("/results", headers=HX).headers["ETag"]
+    with counted_queries() as statements:
+        assert client.get("/results", headers={**HX, "If-None-Match": etag}).status_code == 304
+    assert statements == []  # thousands of polls a second cost this worker no query
+    night.reveal(1)
+    assert client.get("/results", headers={**HX, "If-None-Match": etag}).status_code == 304  # at most 0.5 s late
+    now = results_routes.time.monotonic()
+    monkeypatch.setattr(results_routes.time, "monotonic", lambda: now + 0.6)
+    changed = client.get("/results", headers={**HX, "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
 def test_signed_in_visitors_get_whole_pages_without_an_etag(organiser_client, night):
     # Their page header holds a sign-out form whose token would go stale in a kept copy.
     page = organiser_client.get("/results")
