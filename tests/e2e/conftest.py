@@ -21,7 +21,10 @@ MAIL_DATABASE = f"awards_e2e_mail_{os.getpid()}"
 
 # The app refuses nominations sent within 20 seconds of starting (a bot check). A keyboard journey driven by
 # Playwright takes a few seconds, so this server waits only one: the check itself is tested in tests/web.
-APP_FACTORY = "awards_app:create_app({'NOMINATION_MIN_SECONDS': 1})"
+# Rate limits are off too: this session-wide server takes 14 nominations from 127.0.0.1, more than the 10 an hour one
+# address may send, and each gunicorn worker counts in its own memory, so whether a journey met the limit would depend
+# on which worker took which request. The limits themselves are tested in tests/web (on Redis as well).
+APP_FACTORY = "awards_app:create_app({'NOMINATION_MIN_SECONDS': 1, 'RATELIMIT_ENABLED': False})"
 
 
 @dataclass
