@@ -43,6 +43,11 @@ class LoadResult:
         """Successful requests per second of wall-clock time."""
         return self.requests / self.seconds if self.seconds else 0.0
 
+    def together_with(self, other: "LoadResult") -> "LoadResult":
+        """This run and another of the same kind as one: their requests, their time and their errors added up."""
+        return LoadResult(self.label, self.seconds + other.seconds, self.errors + other.errors,
+                          self.latencies + other.latencies)
+
     @property
     def median_ms(self) -> float:
         """Median latency in milliseconds."""

@@ -18,10 +18,11 @@ exist to stop; email goes to the outbox and, after the run, to an SMTP sink):
                   size the organisers' vote view (signed in) and the results page (a visitor) timed --repeats times;
   judging phase   /floor, a judge's autosave (htmx's POST of one score, from signed-in judges).
 
-Each row's throughput, median and p99 latency are ratios to /floor measured by the same server just before that row,
-so that they mean something on a noisy machine; peak memory is the largest resident memory (VmRSS, sampled every 50 ms)
-of any one gunicorn worker during that row. The issues' aims stand beside their rows. The figures are saved to
-bench/results/last-run.json. These are measurements, not tests: nothing fails on timing.
+Each row's throughput, median and p99 latency are ratios to /floor measured by the same server just before and just
+after that row (the two runs taken together), so that they mean something on a noisy machine; peak memory is the
+largest resident memory (VmRSS, sampled every 50 ms) of any one gunicorn worker during that row. The issues' aims
+stand beside their rows. The figures are saved to bench/results/last-run.json. These are measurements, not tests:
+nothing fails on timing.
 """
 from __future__ import annotations
 
@@ -120,17 +121,22 @@ def measured(server: World, measure) -> tuple[LoadResult, float]:
 
 
 def measure_rows(server: World, measures: list, args) -> list[Row]:
-    """Warm up, measure /floor, then each (label, measure) in turn, each right after a /floor of its own: the ratio
-    is to the machine as it was a moment before (other work on it comes and goes)."""
+    """Warm up, then measure /floor and each (label, measure) in turn with a /floor between every two rows.
+
+    Each row's ratios are to the /floor runs just before and just after it, taken together: the machine as it was
+    around that row (other work on it comes and goes, and a single /floor run can catch a busy or a quiet moment).
+    """
     for _ in range(2):  # warm-up: imports, template compilation, connection pools (not measured)
         run_load(server.base_url + "/floor", requests=100, concurrency=args.concurrency, max_seconds=10)
     floor, floor_mb = measured(server, lambda: get(server, "/floor", args))
     rows = [Row(floor, floor, floor_mb, server.phase)]
+    before = floor
     for label, measure in measures:
         print(f"   measuring {label} ...", flush=True)
-        floor = get(server, "/floor", args)
         result, peak = measured(server, measure)
-        rows.append(Row(result, floor, peak, server.phase))
+        after = get(server, "/floor", args)
+        rows.append(Row(result, before.together_with(after), peak, server.phase))
+        before = after
     return rows
 
 
@@ -387,7 +393,7 @@ def print_report(args, rows: list[Row], times: list[PageTime], steps: list[dict]
     floors = [row.floor.per_second for row in rows]
     print(f"\ngunicorn, {args.workers} sync workers, PostgreSQL + Redis, rate limits off; client: {args.concurrency} "
           f"threads on the same {os_cores()} cores, up to {args.requests} requests or {args.seconds:g}s per row.")
-    print(f"Each row is a ratio to /floor served by the same server just before it (/floor in this run: "
+    print(f"Each row is a ratio to /floor served by the same server just before and after it (/floor in this run: "
           f"{min(floors):.0f} to {max(floors):.0f} req/s).")
     print_table([rows_by_label(rows, label) for label in
                  ("/floor", "/", "/shortlist", "/vote", "vote request", "confirmation", "/results poll", "autosave")])

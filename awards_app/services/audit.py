@@ -1,20 +1,29 @@
 """Writing to the append-only audit log."""
+from sqlalchemy import insert
+
 from awards_app.extensions import db
 from awards_app.models import AuditEvent, User
+from awards_app.services import clock
+
+# A plain INSERT, built once: an event is only ever added, never read back by the request that writes it, so it needs
+# none of the ORM's bookkeeping (which costs about twice as much on the vote's busy path).
+_ADD_EVENT = insert(AuditEvent.__table__)
 
 
-def record_event(actor: User | None, action: str, subject=None, **details) -> AuditEvent:
+def record_event(actor: User | None, action: str, subject=None, **details) -> None:
     """Add an audit event for what the actor did to the subject, in the caller's transaction."""
-    event = AuditEvent(
-        actor_id=actor.id if actor is not None else None,
-        actor_label=actor.email if actor is not None else "system",
-        action=action,
-        subject_type=type(subject).__tablename__ if subject is not None else "",
-        subject_id=getattr(subject, "id", None),
-        details={key: _plain(value) for key, value in details.items()},
+    db.session.execute(
+        _ADD_EVENT,
+        {
+            "at": clock.now(),
+            "actor_id": actor.id if actor is not None else None,
+            "actor_label": actor.email if actor is not None else "system",
+            "action": action,
+            "subject_type": type(subject).__tablename__ if subject is not None else "",
+            "subject_id": getattr(subject, "id", None),
+            "details": {key: _plain(value) for key, value in details.items()},
+        },
     )
-    db.session.add(event)
-    return event
 
 
 def _plain(value):

@@ -6,6 +6,7 @@ that mail scanners which open links use nothing up.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from datetime import datetime
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import select, update
+from sqlalchemy import and_, bindparam, insert, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from awards_app.extensions import db
@@ -31,14 +32,19 @@ class LinkProblem(Exception):
 
 @dataclass(frozen=True)
 class CheckedLink:
-    """A link that checked out: what it is for and what it points at."""
+    """A link that checked out: what it is for and what it points at (loaded with it, when asked for)."""
 
     link: SingleUseLink
+    subject: object | None = None
 
     @property
     def subject_id(self) -> int:
         """The id of the thing the link points at."""
         return self.link.subject_id
+
+
+# A plain INSERT, built once: a new link is not read back by the request that makes it (only its token is used).
+_ADD_LINK = insert(SingleUseLink.__table__)
 
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
@@ -69,21 +75,39 @@ def issue_link(purpose: str, subject, expires_at: datetime, replace_older: bool 
             .values(superseded_at=now)
         )
     nonce = secrets.token_urlsafe(24)
-    db.session.add(
-        SingleUseLink(
-            purpose=purpose,
-            nonce_hash=_digest(nonce),
-            subject_type=subject_type,
-            subject_id=subject.id,
-            created_at=now,
-            expires_at=expires_at,
-        )
+    db.session.execute(
+        _ADD_LINK,
+        {
+            "purpose": purpose,
+            "nonce_hash": _digest(nonce),
+            "subject_type": subject_type,
+            "subject_id": subject.id,
+            "created_at": now,
+            "expires_at": expires_at,
+        },
     )
     return _serializer(purpose).dumps(nonce)
 
 
-def check_link(purpose: str, token: str) -> CheckedLink:
-    """The link behind a token, if it is genuine, for this purpose, unexpired, unused and not replaced."""
+@functools.cache
+def _link_query(subject_model=None, options: tuple = ()):
+    """The link whose nonce has a given digest (bound as :digest) and, given subject_model, the row it points at
+    (loaded with `options`) in the same query. Built once per kind: reusing a statement spares its cache key."""
+    by_digest = SingleUseLink.nonce_hash == bindparam("digest")
+    if subject_model is None:
+        return select(SingleUseLink).where(by_digest)
+    points_at = and_(
+        SingleUseLink.subject_type == subject_model.__tablename__, subject_model.id == SingleUseLink.subject_id
+    )
+    return select(SingleUseLink, subject_model).outerjoin(subject_model, points_at).where(by_digest).options(*options)
+
+
+def check_link(purpose: str, token: str, subject_model=None, options: tuple = ()) -> CheckedLink:
+    """The link behind a token, if it is genuine, for this purpose, unexpired, unused and not replaced.
+
+    Given subject_model (and loader options for it), the thing the link points at comes in the same query, as the
+    CheckedLink's subject (None if the link points at something else, or at nothing any more).
+    """
     try:
         # The signature's own age check is a backstop; the stored expiry is what decides.
         nonce = _serializer(purpose).loads(token or "", max_age=400 * 24 * 3600)
@@ -91,7 +115,8 @@ def check_link(purpose: str, token: str) -> CheckedLink:
         raise LinkProblem("expired") from None
     except BadSignature:
         raise LinkProblem("tampered") from None
-    link = db.session.scalar(select(SingleUseLink).where(SingleUseLink.nonce_hash == _digest(str(nonce))))
+    row = db.session.execute(_link_query(subject_model, options), {"digest": _digest(str(nonce))}).first()
+    link = row[0] if row is not None else None
     if link is None or link.purpose != purpose:
         raise LinkProblem("tampered")
     if link.used_at is not None:
@@ -100,7 +125,7 @@ def check_link(purpose: str, token: str) -> CheckedLink:
         raise LinkProblem("superseded")
     if clock.now() >= link.expires_at:
         raise LinkProblem("expired")
-    return CheckedLink(link)
+    return CheckedLink(link, row[1] if subject_model is not None else None)
 
 
 def use_link(purpose: str, token: str) -> CheckedLink:
@@ -110,19 +135,25 @@ def use_link(purpose: str, token: str) -> CheckedLink:
     return checked
 
 
-def mark_used(checked: CheckedLink) -> None:
-    """Mark a link just checked as used, atomically (LinkProblem "used" when another request got there first)."""
-    now = clock.now()
-    result = db.session.execute(
+@functools.cache
+def _mark_used_statement():
+    """UPDATE one link (bound as :link_id) to used at :moment, unless it is used or replaced already."""
+    return (
         update(SingleUseLink)
         .where(
-            SingleUseLink.id == checked.link.id,
+            SingleUseLink.id == bindparam("link_id"),
             SingleUseLink.used_at.is_(None),
             SingleUseLink.superseded_at.is_(None),
         )
-        .values(used_at=now)
+        .values(used_at=bindparam("moment"))
         .execution_options(synchronize_session=False)
     )
+
+
+def mark_used(checked: CheckedLink) -> None:
+    """Mark a link just checked as used, atomically (LinkProblem "used" when another request got there first)."""
+    now = clock.now()
+    result = db.session.execute(_mark_used_statement(), {"link_id": checked.link.id, "moment": now})
     if result.rowcount != 1:
         raise LinkProblem("used")
     # The row says used now; say the same in memory rather than read it back.

@@ -12,12 +12,12 @@ after the contest closes.
 from __future__ import annotations
 
 import enum
+import functools
 import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import exists, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import and_, bindparam, exists, join, select, text, update
 from sqlalchemy.orm import contains_eager, joinedload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -109,21 +109,28 @@ def public_contests(edition: Edition | None) -> list[Contest]:
     return contests
 
 
+@functools.cache
+def _public_contest_query():
+    """A contest by id (bound as :contest_id) with its category and edition, if its category has a public vote."""
+    # Built once: SQLAlchemy keeps the cache key of a statement object, so reusing it spares that work per request.
+    return (
+        select(Contest)
+        .join(Category, Contest.category_id == Category.id)
+        .join(Edition, Category.edition_id == Edition.id)
+        .where(Contest.id == bindparam("contest_id"), Category.has_public_vote.is_(True))
+        .options(contains_eager(Contest.category).contains_eager(Category.edition))
+    )
+
+
 def public_contest(contest_id: int) -> Contest | None:
     """A contest by id with its category and edition, once its edition's shortlist is public; None otherwise.
 
     One query: every step of the vote starts here. (A past edition's contest is found too, and its pages say that
     its voting has closed.)
     """
-    if not 0 < contest_id < 2**31:
+    if not _fits_id(contest_id):
         return None
-    contest = db.session.scalar(
-        select(Contest)
-        .join(Category, Contest.category_id == Category.id)
-        .join(Edition, Category.edition_id == Edition.id)
-        .where(Contest.id == contest_id, Category.has_public_vote.is_(True))
-        .options(contains_eager(Contest.category).contains_eager(Category.edition))
-    )
+    contest = db.session.scalar(_public_contest_query(), {"contest_id": contest_id})
     return contest if contest is not None and shortlist_is_public(contest.category.edition) else None
 
 
@@ -159,17 +166,31 @@ def _require_open(contest: Contest) -> None:
         raise VotingNotOpen(contest, state)
 
 
+def _fits_id(value) -> bool:
+    """Whether a number can be a row id (a database integer): anything else names nothing, and is not queried."""
+    return isinstance(value, int) and 0 < value < 2**31
+
+
+def _as_id(value) -> int | None:
+    """A submitted id as a number that can name a row, or None."""
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        return None
+    return number if _fits_id(number) else None
+
+
+def _no_such_finalist() -> DomainError:
+    """The refusal of a choice that is not on the contest's ballot."""
+    return DomainError("Choose who you want to vote for", field="finalist")
+
+
 def chosen_finalist(contest: Contest, finalist_id) -> Finalist:
     """The finalist picked on the ballot, who must be one of the contest's (DomainError on the "finalist" field)."""
-    try:
-        wanted = int(finalist_id)
-    except (TypeError, ValueError):
-        wanted = None
-    # Only ids a database integer can hold reach the query; anything else names no finalist.
-    in_range = wanted is not None and 0 < wanted < 2**31
-    finalist = db.session.scalar(_ballot_query(contest).where(Finalist.id == wanted)) if in_range else None
+    wanted = _as_id(finalist_id)
+    finalist = db.session.scalar(_ballot_query(contest).where(Finalist.id == wanted)) if wanted else None
     if finalist is None:
-        raise DomainError("Choose who you want to vote for", field="finalist")
+        raise _no_such_finalist()
     return finalist
 
 
@@ -183,21 +204,50 @@ def _link_hours() -> int:
     return int(current_app.config.get("VOTE_LINK_HOURS") or DEFAULT_LINK_HOURS)
 
 
-def _voted_and_pending(contest: Contest, key: str) -> tuple[bool, list[VoteRequest]]:
-    """Whether the voter key has a vote in the contest, and its requests there still waiting for their link."""
-    # One query for both (the vote step's busiest path): the EXISTS gives the one row that the waiting requests, if
-    # any, are joined to.
-    voted = select(exists().where(Vote.contest_id == contest.id, Vote.voter_key == key).label("voted")).subquery()
-    waiting = (
-        (VoteRequest.contest_id == contest.id)
-        & (VoteRequest.voter_key == key)
-        & VoteRequest.confirmed_at.is_(None)
-        & VoteRequest.superseded_at.is_(None)
+@functools.cache
+def _vote_step_query():
+    """What asking to vote must know, in one query (bound: contest_id, category_id, finalist_id, voter_key).
+
+    Whether the voter key has a vote in the contest (an EXISTS that always gives one row), joined to the chosen
+    finalist with its nomination if it is on the ballot, and to the voter's requests still waiting for their link.
+    """
+    contest_id, voter = bindparam("contest_id"), bindparam("voter_key")
+    voted = select(exists().where(Vote.contest_id == contest_id, Vote.voter_key == voter).label("voted")).subquery()
+    on_ballot = join(
+        Finalist, Nomination, and_(Finalist.nomination_id == Nomination.id, Nomination.consent == ConsentState.GIVEN)
     )
+    waiting = and_(
+        VoteRequest.contest_id == contest_id,
+        VoteRequest.voter_key == voter,
+        VoteRequest.confirmed_at.is_(None),
+        VoteRequest.superseded_at.is_(None),
+    )
+    return (
+        select(voted.c.voted, Finalist, VoteRequest)
+        .select_from(voted)
+        .outerjoin(
+            on_ballot,
+            and_(Finalist.id == bindparam("finalist_id"), Finalist.category_id == bindparam("category_id")),
+        )
+        .outerjoin(VoteRequest, waiting)
+        # Of the (wide) nomination, only what names the finalist in the email; anything else would load on demand.
+        .options(contains_eager(Finalist.nomination).load_only(Nomination.nominee_name, Nomination.consent))
+    )
+
+
+def _vote_step(contest: Contest, finalist_id, key: str) -> tuple[Finalist | None, bool, list[VoteRequest]]:
+    """The chosen finalist if on the ballot, whether the key has voted, and its waiting requests (one round trip)."""
     rows = db.session.execute(
-        select(voted.c.voted, VoteRequest).select_from(voted).outerjoin(VoteRequest, waiting)
+        _vote_step_query(),
+        {
+            "contest_id": contest.id,
+            "category_id": contest.category_id,
+            "finalist_id": _as_id(finalist_id),
+            "voter_key": key,
+        },
     ).all()
-    return bool(rows[0].voted), [row.VoteRequest for row in rows if row.VoteRequest is not None]
+    pending = {row.VoteRequest.id: row.VoteRequest for row in rows if row.VoteRequest is not None}
+    return rows[0].Finalist, bool(rows[0].voted), list(pending.values())
 
 
 def _supersede(pending: list[VoteRequest], now: datetime) -> int:
@@ -248,10 +298,16 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
     is written, has voted in this contest already.
     """
     _require_open(contest)
-    finalist = chosen_finalist(contest, finalist_id)
-    address = check_voter_address(email)
+    # The address is checked first (no database needed) so that one query can answer everything else.
+    try:
+        address = check_voter_address(email)
+    except DomainError:
+        chosen_finalist(contest, finalist_id)  # a choice that is not on the ballot is the first thing to put right
+        raise
     key = voter_key(address)
-    voted, pending = _voted_and_pending(contest, key)
+    finalist, voted, pending = _vote_step(contest, finalist_id, key)
+    if finalist is None:
+        raise _no_such_finalist()
     if voted:
         raise AlreadyVoted(contest)
     now = clock.now()
@@ -283,6 +339,10 @@ _REQUEST_LOAD = (
 )
 
 
+# Casting a vote needs only the request's contest (its times), not what the pages show.
+_CONFIRM_LOAD = (joinedload(VoteRequest.contest),)
+
+
 def find_vote_request(request_id) -> VoteRequest | None:
     """A vote request by id (the id the browser's session holds), or None."""
     if not isinstance(request_id, int):
@@ -306,14 +366,12 @@ def resend_vote_link(vote_request: VoteRequest) -> None:
 # --- Confirming ----------------------------------------------------------------------------------------------------
 
 
-def _request_behind(token: str, *load) -> tuple[VoteRequest, CheckedLink]:
-    """The pending request behind an emailed link (loaded with `load`) and the link; LinkProblem when there is none
-    to confirm."""
-    checked = check_link(VOTE_PURPOSE, token)
-    if checked.link.subject_type != VoteRequest.__tablename__:
-        raise LinkProblem("tampered")
-    vote_request = db.session.get(VoteRequest, checked.subject_id, options=load)
-    if vote_request is None:
+def _request_behind(token: str, load: tuple) -> tuple[VoteRequest, CheckedLink]:
+    """The pending request behind an emailed link (loaded with the options `load`, in the link's query) and the
+    link; LinkProblem when there is none to confirm."""
+    checked = check_link(VOTE_PURPOSE, token, VoteRequest, load)
+    vote_request = checked.subject
+    if vote_request is None:  # a vote link that names no vote request: not one this app sent
         raise LinkProblem("tampered")
     if vote_request.confirmed_at is not None:
         raise LinkProblem("used")
@@ -327,7 +385,7 @@ def confirmation_for(token: str) -> VoteRequest:
 
     Raises LinkProblem when the link is broken, expired, used or replaced.
     """
-    return _request_behind(token, *_REQUEST_LOAD)[0]
+    return _request_behind(token, _REQUEST_LOAD)[0]
 
 
 def new_receipt_code(choose=secrets.choice) -> str:
@@ -338,6 +396,33 @@ def new_receipt_code(choose=secrets.choice) -> str:
     )
 
 
+# The columns a new vote is given, online or assisted: the same every time, so one statement serves all.
+_NEW_VOTE_COLUMNS = (
+    "contest_id", "finalist_id", "voter_key", "receipt_code", "cast_at", "client_network", "email_domain",
+    "entered_by_id", "void_reason",
+)
+
+
+@functools.cache
+def _insert_vote_once_statement():
+    """INSERT ... ON CONFLICT (contest_id, voter_key) DO NOTHING RETURNING the vote, as the session's Vote.
+
+    Written as SQL because PostgreSQL and SQLite spell it the same, and because SQLAlchemy does not cache the
+    compiled form of its own ON CONFLICT constructs: compiling one afresh for every vote cost more than the rest of a
+    confirmation together. Only the one-vote-per-person constraint may clash; any other error is a real one.
+    """
+    columns = Vote.__table__.c
+    insert_once = text(
+        f"INSERT INTO {Vote.__tablename__} ({', '.join(_NEW_VOTE_COLUMNS)}) "
+        f"VALUES ({', '.join(':' + name for name in _NEW_VOTE_COLUMNS)}) "
+        "ON CONFLICT (contest_id, voter_key) DO NOTHING "
+        f"RETURNING {', '.join(column.name for column in columns)}"
+    )
+    # Typed parameters and columns: the times go through the app's UTC type both ways.
+    typed = insert_once.bindparams(*(bindparam(name, type_=columns[name].type) for name in _NEW_VOTE_COLUMNS))
+    return select(Vote).from_statement(typed.columns(*columns))
+
+
 def insert_vote_once(**values) -> Vote | None:
     """INSERT a vote unless the person has one in the contest already: the new vote, or None. Cannot race.
 
@@ -346,16 +431,11 @@ def insert_vote_once(**values) -> Vote | None:
     """
     values.setdefault("receipt_code", new_receipt_code())
     values.setdefault("void_reason", "")
-    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
-    statement = (
-        insert(Vote)
-        .values(**values)
-        # Only the one-vote-per-person constraint is expected to clash; anything else is a real error.
-        .on_conflict_do_nothing(index_elements=["contest_id", "voter_key"])
-        # The whole row comes back as the session's Vote, so nothing has to read it again.
-        .returning(Vote)
-    )
-    return db.session.scalars(statement).one_or_none()
+    values.setdefault("entered_by_id", None)
+    unknown = set(values) - set(_NEW_VOTE_COLUMNS)
+    if unknown:  # the statement would drop them without a word
+        raise TypeError(f"a new vote has no say in {', '.join(sorted(unknown))}")
+    return db.session.scalars(_insert_vote_once_statement(), values).one_or_none()
 
 
 def confirm_vote(token: str) -> tuple[Vote | None, bool]:
@@ -366,8 +446,7 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
     and LinkProblem for an expired, replaced or broken link. A used link means its vote was counted then.
     """
     try:
-        # Casting needs only the contest (its times) of the request, not what the page shows.
-        vote_request, checked = _request_behind(token, joinedload(VoteRequest.contest))
+        vote_request, checked = _request_behind(token, _CONFIRM_LOAD)
     except LinkProblem as problem:
         if problem.reason == "used":
             return None, True

@@ -33,7 +33,7 @@ VOTER = "voter@example.org"
 
 def queue(to: str = VOTER, subject: str = "Your test message", name: str = "Ada") -> OutboxEmail:
     """Queue the test-only email in the current transaction."""
-    return queue_email(to, subject, "test_message", name=name)
+    return db.session.get(OutboxEmail, queue_email(to, subject, "test_message", name=name))
 
 
 def queue_and_commit(db_session, **kwargs) -> OutboxEmail:

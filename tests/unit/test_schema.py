@@ -2,7 +2,7 @@
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import text
+from sqlalchemy import select, text
 from sqlalchemy.exc import DatabaseError
 
 from awards_app.extensions import db
@@ -17,9 +17,15 @@ def test_models_and_migrations_agree(app):
     assert differences == [], f"models and migrations disagree; run flask db migrate: {differences}"
 
 
+def recorded_event(db_session, organiser, **details) -> AuditEvent:
+    """Record an event, and load it as the ORM sees it."""
+    record_event(organiser, "test.something", organiser, **details)
+    return db_session.scalars(select(AuditEvent).order_by(AuditEvent.id.desc())).first()
+
+
 def test_audit_events_cannot_be_changed_through_the_orm(db_session, organiser):
-    event = record_event(organiser, "test.something", organiser, note="first")
-    db_session.flush()
+    event = recorded_event(db_session, organiser, note="first")
+    assert event.details == {"note": "first"} and event.actor_id == organiser.id
     event.action = "rewritten"
     with pytest.raises(AuditLogIsAppendOnly):
         db_session.flush()
@@ -27,8 +33,7 @@ def test_audit_events_cannot_be_changed_through_the_orm(db_session, organiser):
 
 
 def test_audit_events_cannot_be_deleted_through_the_orm(db_session, organiser):
-    event = record_event(organiser, "test.something", organiser)
-    db_session.flush()
+    event = recorded_event(db_session, organiser)
     db_session.delete(event)
     with pytest.raises(AuditLogIsAppendOnly):
         db_session.flush()

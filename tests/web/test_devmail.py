@@ -8,7 +8,8 @@ import pytest
 
 from awards_app import create_app, uow
 from awards_app.config import load_config
-from awards_app.models import OutboxStatus
+from awards_app.extensions import db
+from awards_app.models import OutboxEmail, OutboxStatus
 from awards_app.services.mail_delivery import deliver_pending
 from awards_app.services.outbox import queue_email
 
@@ -25,7 +26,7 @@ def devmail(app, monkeypatch):
 
 def queue(to: str = "voter@example.org", subject: str = "Confirm your vote", name: str = "Ada"):
     """Queue the test-only email in the current transaction."""
-    return queue_email(to, subject, "test_message", name=name)
+    return db.session.get(OutboxEmail, queue_email(to, subject, "test_message", name=name))
 
 
 def test_commit_through_the_unit_of_work_delivers_to_the_mailbox_at_once(
