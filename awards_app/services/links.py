@@ -49,7 +49,13 @@ _ADD_LINK = insert(SingleUseLink.__table__)
 
 def _serializer(purpose: str) -> URLSafeTimedSerializer:
     """One salt per purpose, so that a link for one thing never works for another."""
-    keys = [current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or [])]
+    keys = (current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or []))
+    return _serializer_with(purpose, keys)
+
+
+@functools.lru_cache(maxsize=64)
+def _serializer_with(purpose: str, keys: tuple) -> URLSafeTimedSerializer:
+    """The serializer of a purpose under these keys (current first), made once: every link checked or made uses one."""
     # itsdangerous signs with the last key and accepts any: put the current key last.
     return URLSafeTimedSerializer(list(reversed(keys)), salt=f"awards-link/{purpose}")
 
@@ -135,25 +141,23 @@ def use_link(purpose: str, token: str) -> CheckedLink:
     return checked
 
 
-@functools.cache
-def _mark_used_statement():
-    """UPDATE one link (bound as :link_id) to used at :moment, unless it is used or replaced already."""
-    return (
-        update(SingleUseLink)
-        .where(
-            SingleUseLink.id == bindparam("link_id"),
-            SingleUseLink.used_at.is_(None),
-            SingleUseLink.superseded_at.is_(None),
-        )
-        .values(used_at=bindparam("moment"))
-        .execution_options(synchronize_session=False)
+# UPDATE one link (bound as :link_id) to used at :moment, unless it is used or replaced already. Built once.
+_MARK_USED = (
+    update(SingleUseLink)
+    .where(
+        SingleUseLink.id == bindparam("link_id"),
+        SingleUseLink.used_at.is_(None),
+        SingleUseLink.superseded_at.is_(None),
     )
+    .values(used_at=bindparam("moment"))
+    .execution_options(synchronize_session=False)
+)
 
 
 def mark_used(checked: CheckedLink) -> None:
     """Mark a link just checked as used, atomically (LinkProblem "used" when another request got there first)."""
     now = clock.now()
-    result = db.session.execute(_mark_used_statement(), {"link_id": checked.link.id, "moment": now})
+    result = db.session.execute(_MARK_USED, {"link_id": checked.link.id, "moment": now})
     if result.rowcount != 1:
         raise LinkProblem("used")
     # The row says used now; say the same in memory rather than read it back.
