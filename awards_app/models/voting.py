@@ -44,6 +44,9 @@ class VoteRequest(db.Model):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     superseded_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # The request is its own single-use link: the digest of the newest emailed link's nonce (a resend replaces it;
+    # kept after confirming, so that the used link can say so). Its expiry, use and replacement are the columns above.
+    link_digest: Mapped[str | None] = mapped_column(String(64), unique=True, nullable=True)
 
     contest: Mapped[Contest] = relationship()
     finalist: Mapped[Finalist] = relationship()

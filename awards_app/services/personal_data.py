@@ -46,14 +46,13 @@ from sqlalchemy import String, cast, delete, func, or_, select, update
 from awards_app.extensions import db
 from awards_app.models import (
     AuditEvent, Edition, Finalist, Nomination, NominationDraft, OutboxEmail, OutboxStatus, Role, SignInSession,
-    SingleUseLink, User, Vote, VoteRequest,
+    User, Vote, VoteRequest,
 )
 from awards_app.services import clock
 from awards_app.services.audit import record_event
 from awards_app.services.drafts import delete_draft
 from awards_app.services.errors import DomainError
 from awards_app.services.voter_keys import GMAIL, GMAIL_DOMAINS, canonical_address, voter_key
-from awards_app.services.voting import VOTE_PURPOSE
 
 ERASED = "Erased on request"
 REMOVED_AFTER_CEREMONY = "Removed after the ceremony"
@@ -202,20 +201,6 @@ def _unlinked_key() -> str:
     return "erased-" + secrets.token_hex(28)
 
 
-def _retire_vote_links(request_ids: list[int], now: datetime) -> None:
-    """Stop the unused links of these vote requests working."""
-    if not request_ids:
-        return
-    db.session.execute(
-        update(SingleUseLink)
-        .where(SingleUseLink.purpose == VOTE_PURPOSE, SingleUseLink.subject_type == VoteRequest.__tablename__,
-               SingleUseLink.subject_id.in_(request_ids), SingleUseLink.used_at.is_(None),
-               SingleUseLink.superseded_at.is_(None))
-        .values(superseded_at=now)
-        .execution_options(synchronize_session=False)
-    )
-
-
 def _check_accounts(actor: User, accounts: list[User]) -> None:
     """Refuse to erase the actor's own account or the last active organiser."""
     for account in accounts:
@@ -255,8 +240,8 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
     for draft in found.drafts:
         delete_draft(draft)
 
+    # A pending request's link stops working once the request is marked replaced.
     pending = [row.id for row in found.vote_requests if row.confirmed_at is None and row.superseded_at is None]
-    _retire_vote_links(pending, now)
     keys = {row.voter_key for row in found.vote_requests} | {vote.voter_key for vote in found.votes}
     replacement = {key: _unlinked_key() for key in keys}  # one new key per old one, so request and vote still pair
     for row in found.vote_requests:

@@ -1,9 +1,10 @@
 """The public vote: which contests are open, asking to vote, confirming through the emailed link, and the purge.
 
 A vote takes two steps. request_vote checks the address, keeps a pending VoteRequest and emails a single-use link;
-confirm_vote, when the person presses "Confirm my vote" on the page that link opens, casts the vote. The database
-holds one vote per contest and voter key (a unique constraint) and the vote goes in with INSERT ... ON CONFLICT DO
-NOTHING, so that no race between two confirmations can ever count a person twice.
+confirm_vote, when the person presses "Confirm my vote" on the page that link opens, casts the vote. The request is
+its own link: it keeps the digest of the emailed token, and its expiry, confirmation and replacement are the link's.
+The database holds one vote per contest and voter key (a unique constraint) and the vote goes in with INSERT ... ON
+CONFLICT DO NOTHING, so that no race between two confirmations can ever count a person twice.
 
 Privacy: the plain address lives only on the pending request, until it is confirmed, replaced or expired (the purge
 erases expired ones); votes keep only the voter key. Client networks (/24 or /64) are erased a set number of days
@@ -23,12 +24,12 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from awards_app.client_address import network_of
 from awards_app.extensions import db
-from awards_app.models import Category, ConsentState, Contest, Edition, Finalist, Nomination, SingleUseLink, Vote
+from awards_app.models import Category, ConsentState, Contest, Edition, Finalist, Nomination, Vote
 from awards_app.models import VoteRequest
 from awards_app.services import clock
 from awards_app.services.audit import record_event
 from awards_app.services.errors import DomainError
-from awards_app.services.links import CheckedLink, LinkProblem, check_link, issue_link, mark_used
+from awards_app.services.links import LinkProblem, new_token, token_digest
 from awards_app.services.outbox import queue_email
 from awards_app.services.public_urls import public_url
 from awards_app.services.shortlist_publication import display_name, shortlist_is_public
@@ -246,37 +247,23 @@ def _vote_step(contest: Contest, finalist_id, key: str) -> tuple[Finalist | None
             "voter_key": key,
         },
     ).all()
-    pending = {row.VoteRequest.id: row.VoteRequest for row in rows if row.VoteRequest is not None}
-    return rows[0].Finalist, bool(rows[0].voted), list(pending.values())
+    # One row, or one per waiting request (the finalist, at most one, is the same on each).
+    return rows[0].Finalist, bool(rows[0].voted), [row.VoteRequest for row in rows if row.VoteRequest is not None]
 
 
 def _supersede(pending: list[VoteRequest], now: datetime) -> int:
     """Retire a voter's earlier pending requests in a contest, their links, and their plain addresses."""
     if not pending:
         return 0
+    # Their links stop working with them: the newest request's link is the only one that works, whichever way the
+    # address was written the last time.
     for earlier in pending:
         earlier.superseded_at, earlier.email = now, None
-    pending_ids = [earlier.id for earlier in pending]
-    # The newest link is the only one that works, whichever way the address was written the last time.
-    db.session.execute(
-        update(SingleUseLink)
-        .where(
-            SingleUseLink.purpose == VOTE_PURPOSE,
-            SingleUseLink.subject_type == VoteRequest.__tablename__,
-            SingleUseLink.subject_id.in_(pending_ids),
-            SingleUseLink.used_at.is_(None),
-            SingleUseLink.superseded_at.is_(None),
-        )
-        .values(superseded_at=now)
-        .execution_options(synchronize_session=False)
-    )
     return len(pending)
 
 
-def _email_link(vote_request: VoteRequest, *, new: bool = False) -> None:
-    """Issue a new single-use link for the request (older ones stop working) and queue the email that carries it."""
-    # A request made a moment ago has no links yet, so there are none to retire.
-    token = issue_link(VOTE_PURPOSE, vote_request, vote_request.expires_at, replace_older=not new)
+def _email_link(vote_request: VoteRequest, token: str) -> None:
+    """Queue the email that carries the request's link (its token) to the voter."""
     contest = vote_request.contest
     queue_email(
         vote_request.email,
@@ -289,6 +276,12 @@ def _email_link(vote_request: VoteRequest, *, new: bool = False) -> None:
         expires_at=vote_request.expires_at,
         closes_at=contest.closes_at,
     )
+
+
+def replace_vote_link(vote_request: VoteRequest) -> str:
+    """Give a request a new link, in place of the one it had (which stops working); answers the new token."""
+    token, vote_request.link_digest = new_token(VOTE_PURPOSE)
+    return token
 
 
 _ADD_VOTE_REQUEST = insert(VoteRequest).returning(VoteRequest)
@@ -315,8 +308,10 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
         raise AlreadyVoted(contest)
     now = clock.now()
     replaced = _supersede(pending, now)
-    # One INSERT ... RETURNING gives the request its id at once (the link and the audit event name it by its id),
-    # without a flush of the whole session.
+    # The request is its own link: the token goes in the email, its digest in the row.
+    token, digest = new_token(VOTE_PURPOSE)
+    # One INSERT ... RETURNING gives the request its id at once (the audit event names it by its id), without a
+    # flush of the whole session.
     vote_request = db.session.scalars(
         _ADD_VOTE_REQUEST,
         [{
@@ -330,11 +325,12 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
             "expires_at": now + timedelta(hours=_link_hours()),
             "confirmed_at": None,
             "superseded_at": None,
+            "link_digest": digest,
         }],
     ).one()
     set_committed_value(vote_request, "contest", contest)
     set_committed_value(vote_request, "finalist", finalist)
-    _email_link(vote_request, new=True)
+    _email_link(vote_request, token)
     record_event(
         None, "vote.requested", vote_request, contest_id=contest.id, finalist_id=finalist.id, replaced=replaced
     )
@@ -369,25 +365,33 @@ def resend_vote_link(vote_request: VoteRequest) -> None:
     if vote_request.superseded_at is not None or not vote_request.email:
         raise DomainError("This request to vote has been replaced or has run out. Start your vote again.")
     vote_request.expires_at = clock.now() + timedelta(hours=_link_hours())
-    _email_link(vote_request)
+    _email_link(vote_request, replace_vote_link(vote_request))
     record_event(None, "vote.link_resent", vote_request, contest_id=contest.id)
 
 
 # --- Confirming ----------------------------------------------------------------------------------------------------
 
 
-def _request_behind(token: str, load: tuple) -> tuple[VoteRequest, CheckedLink]:
-    """The pending request behind an emailed link (loaded with the options `load`, in the link's query) and the
-    link; LinkProblem when there is none to confirm."""
-    checked = check_link(VOTE_PURPOSE, token, VoteRequest, load)
-    vote_request = checked.subject
-    if vote_request is None:  # a vote link that names no vote request: not one this app sent
-        raise LinkProblem("tampered")
+@functools.cache
+def _request_by_link(load: tuple):
+    """The vote request whose link has a given digest (bound as :digest), loaded with the options `load`."""
+    return select(VoteRequest).where(VoteRequest.link_digest == bindparam("digest")).options(*load)
+
+
+def _request_behind(token: str, load: tuple) -> tuple[VoteRequest, str]:
+    """The pending request behind an emailed link (loaded with the options `load`) and the link's digest;
+    LinkProblem when there is none to confirm."""
+    digest = token_digest(VOTE_PURPOSE, token)
+    vote_request = db.session.scalar(_request_by_link(load), {"digest": digest})
+    if vote_request is None:  # signed here, but no request holds it any more: a newer email's link replaced it
+        raise LinkProblem("superseded")
     if vote_request.confirmed_at is not None:
         raise LinkProblem("used")
     if vote_request.superseded_at is not None:
         raise LinkProblem("superseded")
-    return vote_request, checked
+    if clock.now() >= vote_request.expires_at:
+        raise LinkProblem("expired")
+    return vote_request, digest
 
 
 def confirmation_for(token: str) -> VoteRequest:
@@ -448,9 +452,17 @@ def insert_vote_once(**values) -> Vote | None:
     return db.session.scalars(_insert_vote_once_statement(), values).one_or_none()
 
 
+# Confirm a request (bound as :request_id) at :moment if it still waits for the link with :digest: of many presses
+# of one button, exactly one changes the row. Built once (the same values are then set in memory, which is cheaper
+# than the ORM's flush of a changed object).
 _CONFIRM_REQUEST = (
     update(VoteRequest)
-    .where(VoteRequest.id == bindparam("request_id"))
+    .where(
+        VoteRequest.id == bindparam("request_id"),
+        VoteRequest.link_digest == bindparam("digest"),
+        VoteRequest.confirmed_at.is_(None),
+        VoteRequest.superseded_at.is_(None),
+    )
     .values(confirmed_at=bindparam("moment"), email=None)
     .execution_options(synchronize_session=False)
 )
@@ -464,20 +476,27 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
     and LinkProblem for an expired, replaced or broken link. A used link means its vote was counted then.
     """
     try:
-        vote_request, checked = _request_behind(token, _CONFIRM_LOAD)
+        vote_request, digest = _request_behind(token, _CONFIRM_LOAD)
     except LinkProblem as problem:
         if problem.reason == "used":
             return None, True
         raise
     contest = vote_request.contest
     _require_open(contest)
-    try:
-        mark_used(checked)  # the link was checked a moment ago: only the atomic "used" UPDATE is left to do
-    except LinkProblem as problem:
-        if problem.reason == "used":  # another press of the same button won the race, and counted the vote
-            return None, True
-        raise
     now = clock.now()
+    # The link was checked a moment ago; the atomic step is to mark the request confirmed, on the condition that it
+    # still waits for this very link. Confirmed either way after this: the address has done its job, and from now on
+    # only the voter key is kept.
+    claimed = db.session.execute(
+        _CONFIRM_REQUEST, {"request_id": vote_request.id, "digest": digest, "moment": now}
+    ).rowcount
+    if claimed != 1:
+        db.session.refresh(vote_request)
+        if vote_request.confirmed_at is not None:  # another press of the same button won the race, and counted it
+            return None, True
+        raise LinkProblem("superseded")  # a newer link or request replaced it in the meantime
+    set_committed_value(vote_request, "confirmed_at", now)
+    set_committed_value(vote_request, "email", None)
     vote = insert_vote_once(
         contest_id=vote_request.contest_id,
         finalist_id=vote_request.finalist_id,
@@ -486,11 +505,6 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
         client_network=vote_request.client_network,
         email_domain=vote_request.email_domain,
     )
-    # Confirmed either way: the address has done its job, and from now on only the voter key is kept. (One UPDATE
-    # built once, and the same values set in memory: cheaper than the ORM's flush of a changed object.)
-    db.session.execute(_CONFIRM_REQUEST, {"request_id": vote_request.id, "moment": now})
-    set_committed_value(vote_request, "confirmed_at", now)
-    set_committed_value(vote_request, "email", None)
     if vote is None:
         earlier = db.session.scalar(
             select(Vote).where(Vote.contest_id == contest.id, Vote.voter_key == vote_request.voter_key)

@@ -71,3 +71,61 @@ def test_down_to_nothing_and_up_again(migration_app):
         upgrade()
         with db.engine.connect() as connection:
             assert connection.execute(text("SELECT count(*) FROM edition")).scalar() == 0
+
+
+VOTE_SEED = [
+    "INSERT INTO finalist (id, category_id, nomination_id, position, change_reason, chosen_at, public_name)"
+    " VALUES (1, 1, 1, 0, '', :t, 'Finalist')",
+    "INSERT INTO contest (id, category_id, opens_at, closes_at) VALUES (1, 1, :t, :later)",
+    "INSERT INTO vote_request (id, contest_id, finalist_id, voter_key, email, email_domain, client_network, created_at,"
+    " expires_at) VALUES (1, 1, 1, 'key-1', 'one@example.org', 'example.org', '', :t, :later)",
+    "INSERT INTO vote_request (id, contest_id, finalist_id, voter_key, email, email_domain, client_network, created_at,"
+    " expires_at, confirmed_at) VALUES (2, 1, 1, 'key-2', NULL, 'example.org', '', :t, :later, :t)",
+]
+
+
+def _vote_link_row(digest: str, request_id: int, used: bool = False, superseded: bool = False) -> str:
+    """SQL for a link of revision 0006's kind: a single_use_link row pointing at a vote request."""
+    return (
+        "INSERT INTO single_use_link (purpose, nonce_hash, subject_type, subject_id, created_at, expires_at,"
+        f" used_at, superseded_at) VALUES ('vote', '{digest}', 'vote_request', {request_id}, :t, :later,"
+        f" {':t' if used else 'NULL'}, {':t' if superseded else 'NULL'})"
+    )
+
+
+def test_vote_links_emailed_before_the_request_carried_its_link_go_on_working(migration_app):
+    from awards_app.services.links import LinkProblem, new_token
+    from awards_app.services.voting import VOTE_PURPOSE, confirmation_for
+
+    times = {"t": "2026-01-01 00:00:00+00:00", "later": "2100-01-01 00:00:00+00:00"}
+    with migration_app.app_context():
+        (older, older_digest), (newest, newest_digest), (used, used_digest) = (
+            new_token(VOTE_PURPOSE) for _ in range(3)
+        )
+        upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            for statement in SEED + VOTE_SEED + [
+                _vote_link_row(older_digest, 1, superseded=True),  # replaced by a resend
+                _vote_link_row(newest_digest, 1),
+                _vote_link_row(used_digest, 2, used=True),
+            ]:
+                connection.execute(text(statement), times)
+        upgrade()
+
+        assert confirmation_for(newest).id == 1, "the newest emailed link still opens its request"
+        for token, reason in ((older, "superseded"), (used, "used")):
+            with pytest.raises(LinkProblem) as problem:
+                confirmation_for(token)
+            assert problem.value.reason == reason
+        db.session.remove()
+
+        # Going back, a link made since the upgrade gets its single_use_link row again.
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE vote_request SET link_digest = 'made-after-the-upgrade' WHERE id = 1"))
+        downgrade(revision="0006")
+        with db.engine.connect() as connection:
+            row = connection.execute(text(
+                "SELECT purpose, subject_type, subject_id FROM single_use_link"
+                " WHERE nonce_hash = 'made-after-the-upgrade'"
+            )).one()
+        assert tuple(row) == ("vote", "vote_request", 1)

@@ -14,9 +14,9 @@ from awards_app.models import (
 from awards_app.services import personal_data
 from awards_app.services.accounts import start_session
 from awards_app.services.errors import DomainError
-from awards_app.services.links import LinkProblem, issue_link
+from awards_app.services.links import LinkProblem
 from awards_app.services.voter_keys import voter_key
-from awards_app.services.voting import VOTE_PURPOSE, confirm_vote, confirmation_for, has_voted, request_vote
+from awards_app.services.voting import confirm_vote, confirmation_for, has_voted, replace_vote_link, request_vote
 from tests.factories import make_judge, make_nomination
 from tests.vote_setup import add_contest, voting_site
 
@@ -55,11 +55,11 @@ def person(db_session, clock, organiser) -> Person:
     # A vote made with another spelling of the same inbox, and a request still waiting in a second award.
     confirmed = request_vote(site.contest, site.finalists[0].id, "Sam.Person+awards@googlemail.com", "198.51.100.7")
     db_session.flush()
-    vote, _already = confirm_vote(issue_link(VOTE_PURPOSE, confirmed, confirmed.expires_at))
+    vote, _already = confirm_vote(replace_vote_link(confirmed))
     _category, other_contest, finalists = add_contest(site.edition, "Carer of the Year", display_order=2)
     pending = request_vote(other_contest, finalists[0].id, "sam.person+awards@gmail.com", "198.51.100.7")
     db_session.flush()
-    pending_token = issue_link(VOTE_PURPOSE, pending, pending.expires_at)
+    pending_token = replace_vote_link(pending)
     judge = make_judge(email=ADDRESS, name="Sam Person", affiliations="Sam's Group")
     start_session(judge)
     db_session.commit()

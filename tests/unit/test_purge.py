@@ -12,8 +12,7 @@ from sqlalchemy import select
 
 from awards_app.models import Nomination, NominationDraft, OutboxEmail, OutboxStatus, Vote, VoteRequest
 from awards_app.services import personal_data
-from awards_app.services.links import issue_link
-from awards_app.services.voting import VOTE_PURPOSE, confirm_vote, request_vote
+from awards_app.services.voting import confirm_vote, replace_vote_link, request_vote
 from tests.factories import make_nomination
 from tests.vote_setup import voting_site
 
@@ -81,7 +80,7 @@ def test_the_purge_command_applies_every_rule_when_due(runner, db_session, clock
     waiting = request_vote(site.contest, site.finalists[0].id, "waiting@example.org", "198.51.100.7")
     confirmed = request_vote(site.contest, site.finalists[1].id, "voter@example.org", "198.51.100.8")
     db_session.flush()
-    vote, _already = confirm_vote(issue_link(VOTE_PURPOSE, confirmed, confirmed.expires_at))
+    vote, _already = confirm_vote(replace_vote_link(confirmed))
     db_session.commit()
     draft_id, waiting_id, vote_id = draft.id, waiting.id, vote.id
 

@@ -18,9 +18,9 @@ from awards_app import uow
 from awards_app.extensions import db
 from awards_app.models import AuditEvent, Contest, Edition, OutboxEmail, SingleUseLink, Vote, VoteRequest
 from awards_app.services import clock
-from awards_app.services.links import LinkProblem, issue_link
+from awards_app.services.links import LinkProblem
 from awards_app.services.voter_keys import voter_key
-from awards_app.services.voting import VOTE_PURPOSE, confirm_vote, request_vote
+from awards_app.services.voting import confirm_vote, replace_vote_link, request_vote
 from tests.helpers import side_app
 from tests.vote_setup import voting_site
 
@@ -106,7 +106,7 @@ def test_fifty_simultaneous_presses_of_one_link_count_one_vote(side, committed_s
         contest = db.session.get(Contest, committed_site["contest"])
         pending = request_vote(contest, committed_site["finalists"][0], "jo.bloggs@gmail.com", "198.51.100.7")
         db.session.flush()
-        token = issue_link(VOTE_PURPOSE, pending, pending.expires_at)  # the link the email would carry
+        token = replace_vote_link(pending)  # the link the email would carry
         key = pending.voter_key
         db.session.commit()
         db.session.remove()
@@ -141,7 +141,7 @@ def test_a_thousand_different_confirmations_in_parallel_count_a_thousand_votes(s
         ]
         db.session.add_all(requests)
         db.session.flush()
-        tokens = [issue_link(VOTE_PURPOSE, row, row.expires_at, replace_older=False) for row in requests]
+        tokens = [replace_vote_link(row) for row in requests]
         db.session.commit()
         db.session.remove()
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from awards_app.models import AuditEvent, ConsentState, SingleUseLink, Vote, VoteRequest
 from awards_app.services import voting
 from awards_app.services.errors import DomainError
-from awards_app.services.links import LinkProblem, check_link
+from awards_app.services.links import LinkProblem
 from awards_app.services.shortlist_publication import display_name
 from awards_app.services.voter_keys import voter_key
 from awards_app.services.voting import (
@@ -113,7 +113,8 @@ def test_asking_keeps_a_pending_request_and_queues_the_email(site, outbox, clock
     assert email.to_address == "Jo.Bloggs+awards@googlemail.com"
     assert email.status.value == "pending", "sending is the outbox worker's job, never the request's"
     assert "Harbour Arts" in email.text_body and "Confirm my vote" in email.text_body
-    assert check_link("vote", token_in(email)).subject_id == pending.id
+    assert confirmation_for(token_in(email)) == pending
+    assert db_session.scalar(select(func.count()).select_from(SingleUseLink)) == 0, "the request is its own link"
     assert votes(db_session) == 0
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "vote.requested"))
     assert event.subject_id == pending.id and "jo" not in str(event.details).lower()
@@ -231,7 +232,7 @@ def test_opening_the_link_uses_nothing_up(site, outbox, db_session):
     token = token_in(outbox()[-1])
     for _ in range(3):
         assert confirmation_for(token) == pending
-    assert db_session.scalar(select(SingleUseLink.used_at)) is None
+    assert pending.confirmed_at is None and pending.email
     assert votes(db_session) == 0
 
 
@@ -248,7 +249,8 @@ def test_confirming_casts_one_vote_with_a_receipt_and_forgets_the_address(site, 
     assert vote.voided_at is None and vote.entered_by_id is None
     assert pending.confirmed_at == clock.now()
     assert pending.email is None, "after the confirmation only the voter key remains"
-    assert db_session.scalar(select(SingleUseLink.used_at)) == clock.now()
+    db_session.refresh(pending)  # what the database holds, not only what the session remembers
+    assert pending.confirmed_at == clock.now() and pending.email is None
     assert db_session.scalar(select(AuditEvent).where(AuditEvent.action == "vote.cast")).subject_id == vote.id
 
 
@@ -271,6 +273,25 @@ def test_confirming_twice_says_already_voted_and_never_counts_twice(site, outbox
     with pytest.raises(LinkProblem) as problem:
         confirmation_for(token)
     assert problem.value.reason == "used"
+
+
+def test_a_link_replaced_between_its_check_and_its_use_counts_nothing(site, outbox, db_session, monkeypatch):
+    """A resend that lands while the button's press is being handled: the press loses, and says a newer link exists."""
+    pending = ask(site)
+    token = token_in(outbox()[-1])
+    checked = voting._request_behind
+
+    def checked_then_replaced(*args):
+        found = checked(*args)
+        voting.replace_vote_link(pending)  # the resend's new link, written in the meantime
+        db_session.flush()
+        return found
+
+    monkeypatch.setattr(voting, "_request_behind", checked_then_replaced)
+    with pytest.raises(LinkProblem) as problem:
+        confirm_vote(token)
+    assert problem.value.reason == "superseded"
+    assert votes(db_session) == 0 and pending.confirmed_at is None and pending.email
 
 
 def test_a_second_live_request_of_the_same_person_finds_the_vote_already_cast(site, outbox, db_session, organiser):
@@ -302,7 +323,7 @@ def test_an_expired_link_is_refused(site, outbox, clock, db_session):
 
 
 def test_tampered_links_and_links_for_other_purposes_are_refused(site, outbox, db_session):
-    from awards_app.services.links import issue_link
+    from awards_app.services.links import issue_link, new_token
 
     ask(site)
     token = token_in(outbox()[-1])
@@ -313,23 +334,25 @@ def test_tampered_links_and_links_for_other_purposes_are_refused(site, outbox, d
     other_purpose = issue_link("resume", site.edition, site.closes_at)
     with pytest.raises(LinkProblem):
         confirm_vote(other_purpose)
-    wrong_subject = issue_link("vote", site.edition, site.closes_at)  # a vote link that names no vote request
+    # A vote link signed here that no request holds (a newer email replaced it) says a newer link was sent.
+    held_by_none, _digest = new_token(voting.VOTE_PURPOSE)
     with pytest.raises(LinkProblem) as problem:
-        confirm_vote(wrong_subject)
-    assert problem.value.reason == "tampered"
+        confirm_vote(held_by_none)
+    assert problem.value.reason == "superseded"
     assert votes(db_session) == 0
 
 
 def test_confirming_after_the_close_is_refused_and_uses_nothing_up(site, outbox, clock, db_session):
     clock.set(site.closes_at - timedelta(hours=1))  # a link asked for in the last hour still works after the close
-    ask(site)
+    pending = ask(site)
     token = token_in(outbox()[-1])
     clock.set(site.closes_at)
     with pytest.raises(VotingNotOpen) as refused:
         confirm_vote(token)
     assert "closed at" in refused.value.message and "no longer" in refused.value.message
     assert votes(db_session) == 0
-    assert db_session.scalar(select(SingleUseLink.used_at)) is None
+    db_session.refresh(pending)
+    assert pending.confirmed_at is None and pending.email, "nothing used up"
 
 
 # --- The purge ---------------------------------------------------------------------------------------------------

@@ -7,8 +7,7 @@ from html import unescape
 
 import pytest
 
-from awards_app.services.links import issue_link
-from awards_app.services.voting import VOTE_PURPOSE, confirm_vote, request_vote
+from awards_app.services.voting import confirm_vote, replace_vote_link, request_vote
 from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge, make_nomination
 from tests.helpers import csrf_token_from, post_form
 from tests.vote_setup import voting_site
@@ -29,7 +28,7 @@ def sam(db_session, clock):
                                  nominator_email=ADDRESS, nominator_phone="0131 496 0999")
     pending = request_vote(site.contest, site.finalists[0].id, ADDRESS, "198.51.100.7")
     db_session.flush()
-    confirm_vote(issue_link(VOTE_PURPOSE, pending, pending.expires_at))
+    confirm_vote(replace_vote_link(pending))
     db_session.commit()
     return site, nomination
 
