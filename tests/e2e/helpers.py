@@ -25,6 +25,12 @@ def sign_in_as_organiser(page, live_server) -> None:
     assert page.url == live_server.url("/admin/")
 
 
+def follow_link(page, name, **options) -> None:
+    """Click a link and wait for the page it leads to (a click alone returns before the next page has loaded)."""
+    with page.expect_navigation():
+        page.get_by_role("link", name=name, **options).click()
+
+
 def focused(page) -> dict:
     """What has keyboard focus now."""
     return page.evaluate(FOCUSED)

@@ -3,7 +3,7 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import EDITION_LINK, sign_in_as_organiser
+from tests.e2e.helpers import EDITION_LINK, follow_link, sign_in_as_organiser
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -12,13 +12,13 @@ pytestmark = pytest.mark.browser
 def open_edition(page, live_server):
     """Sign in as the demo organiser and open the demo edition's page."""
     sign_in_as_organiser(page, live_server)
-    page.get_by_role("link", name=EDITION_LINK).click()
+    follow_link(page, EDITION_LINK)
 
 
 @pytest.mark.parametrize("link", ["Possible duplicates", "Reach: nominations by category and local authority"])
 def test_report_pages_are_accessible_on_a_phone(phone_page, live_server, link):
     open_edition(phone_page, live_server)
-    phone_page.get_by_role("link", name=link).click()
+    follow_link(phone_page, link)
     assert phone_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(phone_page)
 

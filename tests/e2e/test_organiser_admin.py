@@ -3,7 +3,7 @@ import secrets
 
 import pytest
 
-from tests.e2e.helpers import EDITION_LINK, sign_in_as_organiser
+from tests.e2e.helpers import EDITION_LINK, follow_link, sign_in_as_organiser
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -23,7 +23,7 @@ def test_organiser_edits_the_edition_and_its_categories(page, live_server):
     page.get_by_role("link", name=EDITION_LINK).click()
     assert page.get_by_role("heading", level=1).inner_text().startswith("Self Management Awards")
     assert_accessible(page)
-    page.get_by_role("link", name="Change the details and dates").click()
+    follow_link(page, "Change the details and dates")
     assert_accessible(page)
     theme = f"Living well, our way ({secrets.token_hex(2)})"
     page.get_by_label("Theme").fill(theme)
@@ -53,7 +53,7 @@ def test_organiser_edits_the_edition_and_its_categories(page, live_server):
     page.get_by_label("Name").fill(name + " (unpaid)")
     submit(page, "Save changes")
     assert name + " (unpaid)" in page.content()
-    page.get_by_role("link", name="Add a question").click()
+    follow_link(page, "Add a question")
     assert_accessible(page)
     page.get_by_role("textbox", name="Question").fill("How has this person helped someone live well?")
     page.get_by_label("Word limit").fill("250")
@@ -62,7 +62,7 @@ def test_organiser_edits_the_edition_and_its_categories(page, live_server):
     assert_accessible(page)
 
     # Delete the question, then the category, each after a confirmation page (the shared demo is left as it was).
-    page.get_by_role("link", name="Delete question 1").click()
+    follow_link(page, "Delete question 1")
     assert_accessible(page)
     submit(page, "Yes, delete it")
     assert "How has this person helped someone live well?" not in page.content()
@@ -74,6 +74,6 @@ def test_organiser_edits_the_edition_and_its_categories(page, live_server):
 
 def test_admin_pages_fit_a_phone(phone_page, live_server):
     sign_in_as_organiser(phone_page, live_server)
-    phone_page.get_by_role("link", name=EDITION_LINK).click()
+    follow_link(phone_page, EDITION_LINK)
     assert phone_page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
     assert_accessible(phone_page)
