@@ -31,10 +31,11 @@ class VoteRequest(db.Model):
     """A vote waiting for its emailed link to be confirmed. The plain address is kept only until then."""
 
     __tablename__ = "vote_request"
+    # Serves look-ups by contest too (its first column), so contest_id needs no index of its own.
     __table_args__ = (Index("ix_vote_request_contest_voter", "contest_id", "voter_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
     finalist_id: Mapped[int] = mapped_column(ForeignKey("finalist.id", ondelete="CASCADE"))
     voter_key: Mapped[str] = mapped_column(String(64))
     email: Mapped[str | None] = mapped_column(String(254), nullable=True)
@@ -56,11 +57,12 @@ class Vote(db.Model):
     """One person's vote. Never deleted: a voided vote keeps who voided it, when and why."""
 
     __tablename__ = "vote"
-    # One vote per person and contest, held by the database so that no race can double it.
+    # One vote per person and contest, held by the database so that no race can double it. Its index serves look-ups
+    # by contest too (its first column), so contest_id needs no index of its own.
     __table_args__ = (UniqueConstraint("contest_id", "voter_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"), index=True)
+    contest_id: Mapped[int] = mapped_column(ForeignKey("contest.id", ondelete="CASCADE"))
     finalist_id: Mapped[int] = mapped_column(ForeignKey("finalist.id", ondelete="CASCADE"), index=True)
     voter_key: Mapped[str] = mapped_column(String(64))
     receipt_code: Mapped[str] = mapped_column(String(32), unique=True)
