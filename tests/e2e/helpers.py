@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import re
 
+from tests.fixtures.browser import SIGN_IN_LINE, LiveServer
+
 # The demo edition's link on the organisers' dashboard.
 EDITION_LINK = re.compile(r"^Self Management Awards \d{4}$")
 
@@ -23,6 +25,29 @@ def sign_in_as_organiser(page, live_server) -> None:
     with page.expect_navigation():
         page.get_by_role("button", name="Sign in").click()
     assert page.url == live_server.url("/admin/")
+
+
+def demo_in_phase(server: LiveServer, phase: str) -> LiveServer:
+    """Rebuild the server's demo edition in another phase; the same server with the new demo's sign-ins."""
+    printed = server.flask("demo", "--phase", phase)  # each build makes new passwords
+    lines = (SIGN_IN_LINE.match(line) for line in printed.splitlines())
+    sign_ins = [line.group("role", "email", "password") for line in lines if line]
+    return LiveServer(base_url=server.base_url, sign_ins=sign_ins, env=server.env)
+
+
+def press(page, locator) -> int:
+    """Activate a control from the keyboard: focus it, then Enter; wait for the page that follows, whose status this
+    answers."""
+    locator.focus()
+    with page.expect_navigation() as navigation:
+        page.keyboard.press("Enter")
+    return navigation.value.status
+
+
+def fits_the_width(page) -> None:
+    """Nothing scrolls sideways."""
+    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, view: window.innerWidth})")
+    assert widths["page"] <= widths["view"], f"{page.url} scrolls sideways: {widths}"
 
 
 def follow_link(page, name, **options) -> None:

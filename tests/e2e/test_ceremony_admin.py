@@ -9,8 +9,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import sign_in_as_organiser
-from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, assert_accessible, open_page, start_app_server
+from tests.e2e.helpers import demo_in_phase, fits_the_width, press, sign_in_as_organiser
+from tests.fixtures.browser import assert_accessible, open_page, start_app_server
 
 pytestmark = pytest.mark.browser
 
@@ -22,29 +22,13 @@ VOTE_CATEGORY = "Self Management Project of the Year"
 def server(tmp_path_factory):
     """gunicorn with the demo edition on its ceremony night: results recorded, none confirmed or revealed."""
     with start_app_server(tmp_path_factory.mktemp("ceremony_admin"), CEREMONY_ADMIN_DATABASE) as started:
-        printed = started.flask("demo", "--phase", "ceremony")
-        lines = (SIGN_IN_LINE.match(line) for line in printed.splitlines())
-        sign_ins = [line.group("role", "email", "password") for line in lines if line]
-        yield LiveServer(base_url=started.base_url, sign_ins=sign_ins, env=started.env)
+        yield demo_in_phase(started, "ceremony")
 
 
 @pytest.fixture
 def phone(browser):
     """The organiser's phone, 320 CSS pixels wide."""
     yield from open_page(browser, viewport={"width": 320, "height": 640}, is_mobile=True, has_touch=True)
-
-
-def press(page, locator) -> None:
-    """Activate a control from the keyboard: focus it, then Enter, and wait for the page that follows."""
-    locator.focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
-
-
-def fits_the_width(page) -> None:
-    """Nothing scrolls sideways."""
-    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, view: window.innerWidth})")
-    assert widths["page"] <= widths["view"], f"{page.url} scrolls sideways: {widths}"
 
 
 def test_an_organiser_runs_the_ceremony_pages_by_keyboard_on_a_phone(server, phone):

@@ -11,8 +11,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.helpers import sign_in_as_organiser
-from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, assert_accessible, open_page, start_app_server
+from tests.e2e.helpers import demo_in_phase, fits_the_width, sign_in_as_organiser
+from tests.fixtures.browser import assert_accessible, open_page, start_app_server
 
 pytestmark = pytest.mark.browser
 
@@ -25,10 +25,7 @@ REVEAL_WITHIN_MS = 3000
 def ceremony_server(tmp_path_factory):
     """gunicorn with the demo edition on its ceremony night: results recorded, none confirmed or revealed."""
     with start_app_server(tmp_path_factory.mktemp("ceremony_server"), CEREMONY_DATABASE) as server:
-        printed = server.flask("demo", "--phase", "ceremony")  # new passwords: read them again
-        lines = (SIGN_IN_LINE.match(line) for line in printed.splitlines())
-        sign_ins = [line.group("role", "email", "password") for line in lines if line]
-        yield LiveServer(base_url=server.base_url, sign_ins=sign_ins, env=server.env)
+        yield demo_in_phase(server, "ceremony")
 
 
 @pytest.fixture
@@ -59,12 +56,6 @@ def organiser_page(browser):
 def no_js_guest(browser):
     """A guest whose phone runs no JavaScript."""
     yield from open_page(browser, viewport={"width": 320, "height": 640}, java_script_enabled=False)
-
-
-def fits_the_width(page) -> None:
-    """Nothing scrolls sideways."""
-    widths = page.evaluate("() => ({page: document.documentElement.scrollWidth, view: window.innerWidth})")
-    assert widths["page"] <= widths["view"], f"{page.url} scrolls sideways: {widths}"
 
 
 def confirm_result(organiser, category: str) -> None:
