@@ -1,7 +1,7 @@
 """The organisers' view of a public vote and the published list of votes, in a real browser on a phone-sized screen,
 by keyboard: the demo's flagged burst voided as a block and an assisted vote entered (each with its error state);
 after the close, the list published, recounted from its CSV and a receipt checked by a visitor, with and without
-JavaScript. axe-core finds nothing on any page or state."""
+JavaScript, and the closed vote's and a broken link's pages. axe-core finds nothing on any page or state."""
 from __future__ import annotations
 
 import csv
@@ -189,6 +189,14 @@ def test_after_the_close_the_list_of_votes_is_published_recounted_and_checked(se
     public_list = phone.get_by_role("link", name="the public list of votes")
     tally_url = live.url(public_list.get_attribute("href"))
     assert_accessible(phone)
+
+    # A visitor who comes to vote now is told the vote has closed; a broken link says so and what to do next.
+    assert page.goto(live.url("/vote")).status == 200
+    expect(page.get_by_role("heading", level=1)).to_have_text("The public vote has closed")
+    assert_accessible(page)
+    assert page.goto(live.url("/vote/confirm/not-a-link-we-sent")).status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("This link does not work")
+    assert_accessible(page)
 
     # A visitor recounts the published list from its CSV: the totals shown must match.
     assert page.goto(tally_url).status == 200
