@@ -63,6 +63,17 @@ def shows_an_error(page, message: str) -> None:
     fits_the_width(page)
 
 
+def fill_in_an_assisted_vote(page, finalist: int, identifier: str, how: str) -> None:
+    """By keyboard: choose the finalist at this place on the form (Space on its radio), then type the voter's address or
+    number and how the vote was given."""
+    page.locator("input[name=assisted_finalist]").nth(finalist).focus()
+    page.keyboard.press("Space")
+    page.get_by_label("Their email address or phone number").focus()
+    page.keyboard.type(identifier)
+    page.get_by_label("How was the vote given?").focus()
+    page.keyboard.type(how)
+
+
 def test_an_organiser_voids_the_flagged_burst_and_enters_an_assisted_vote_by_keyboard_on_a_phone(server, phone):
     live = demo_in_phase(server, "voting")
     open_vote_view(phone, live)
@@ -103,24 +114,14 @@ def test_an_organiser_voids_the_flagged_burst_and_enters_an_assisted_vote_by_key
     assert press(phone, record) == 422
     shows_an_error(phone, "Choose who they voted for")
     expect(phone.locator("[data-error-summary]")).to_contain_text("Enter the voter's email address, or a phone number")
-    phone.locator("input[name=assisted_finalist]").first.focus()
-    phone.keyboard.press("Space")
-    phone.get_by_label("Their email address or phone number").focus()
-    phone.keyboard.type("0141 496 0733")
-    phone.get_by_label("How was the vote given?").focus()
-    phone.keyboard.type("By phone to Jo, Monday morning")
+    fill_in_an_assisted_vote(phone, 0, "0141 496 0733", "By phone to Jo, Monday morning")
     assert press(phone, record) == 200
     expect(phone.locator("#messages")).to_contain_text("has been recorded. Its receipt code is")
     assert counted(phone) == before - how_many + 1
     assert_accessible(phone)
 
     # The same person again (the number written another way): one vote per person, so refused, input kept.
-    phone.locator("input[name=assisted_finalist]").last.focus()
-    phone.keyboard.press("Space")
-    phone.get_by_label("Their email address or phone number").focus()
-    phone.keyboard.type("+44 141 496 0733")
-    phone.get_by_label("How was the vote given?").focus()
-    phone.keyboard.type("Paper ballot, Dundee event")
+    fill_in_an_assisted_vote(phone, -1, "+44 141 496 0733", "Paper ballot, Dundee event")
     assert press(phone, record) == 422
     shows_an_error(phone, "already")
     assert phone.get_by_label("Their email address or phone number").input_value() == "+44 141 496 0733"
