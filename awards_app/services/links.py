@@ -129,13 +129,6 @@ def check_link(purpose: str, token: str) -> CheckedLink:
     return CheckedLink(link)
 
 
-def use_link(purpose: str, token: str) -> CheckedLink:
-    """Check the link and mark it used, atomically: of two requests racing with one link, exactly one wins."""
-    checked = check_link(purpose, token)
-    mark_used(checked)
-    return checked
-
-
 # UPDATE one link (bound as :link_id) to used at :moment, unless it is used or replaced already. Built once.
 _MARK_USED = (
     update(SingleUseLink)
@@ -149,11 +142,14 @@ _MARK_USED = (
 )
 
 
-def mark_used(checked: CheckedLink) -> None:
-    """Mark a link just checked as used, atomically (LinkProblem "used" when another request got there first)."""
+def use_link(purpose: str, token: str) -> CheckedLink:
+    """Check the link and mark it used, atomically: of two requests racing with one link, exactly one wins (the other
+    gets LinkProblem "used")."""
+    checked = check_link(purpose, token)
     now = clock.now()
     result = db.session.execute(_MARK_USED, {"link_id": checked.link.id, "moment": now})
     if result.rowcount != 1:
         raise LinkProblem("used")
     # The row says used now; say the same in memory rather than read it back.
     set_committed_value(checked.link, "used_at", now)
+    return checked
