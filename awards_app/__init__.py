@@ -1,8 +1,11 @@
 """The awards app: create_app() builds it from settings, extensions and blueprints."""
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import logging
 import os
+import pkgutil
 from pathlib import Path
 
 from flask import Flask
@@ -10,9 +13,9 @@ from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
-from awards_app import uploads
 from awards_app.config import load_config
 from awards_app.extensions import csrf, db, limiter, login_manager, migrate
+from awards_app.web import uploads
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,7 +52,8 @@ def create_app(config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from awards_app import cli, error_pages, security_headers, template_helpers
+    from awards_app import cli
+    from awards_app.web import error_pages, security_headers, template_helpers
 
     error_pages.register(app)
     security_headers.register(app)
@@ -67,7 +71,7 @@ def _configure_logging(app: Flask) -> None:
 
 def _init_extensions(app: Flask) -> None:
     """Wire the database, migrations, CSRF, rate limits and sign-in into the app."""
-    from awards_app import models  # noqa: F401  (registers every table before migrations look)
+    register_models()
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -84,7 +88,7 @@ def _init_extensions(app: Flask) -> None:
     def load_user(token: str):
         from sqlalchemy.exc import SQLAlchemyError
 
-        from awards_app.services.accounts import user_for_session
+        from awards_app.accounts.users import user_for_session
 
         try:
             return user_for_session(token)
@@ -96,6 +100,16 @@ def _init_extensions(app: Flask) -> None:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         with app.app_context():
             _tune_sqlite(db.engine)
+
+
+def register_models() -> None:
+    """Import every domain's models module, so that each table is known before queries or migrations look.
+
+    Found by walking the package rather than listed, so a new domain's tables register without editing a list here.
+    """
+    for module in pkgutil.iter_modules(__path__):
+        if module.ispkg and importlib.util.find_spec(f"{__name__}.{module.name}.models"):
+            importlib.import_module(f"{__name__}.{module.name}.models")
 
 
 def _tune_sqlite(engine) -> None:
@@ -118,17 +132,25 @@ def _tune_sqlite(engine) -> None:
 def _register_blueprints(app: Flask) -> None:
     """Attach one blueprint per audience."""
     from awards_app.web.admin import (  # noqa: F401
-        ceremony, duplicates, judges, judging, nominations, publication, reach, security, votes,
+        ceremony,
+        duplicates,
+        judges,
+        judging,
+        nominations,
+        people,  # noqa: F401  (one person's data: export and erasure)
+        publication,
+        reach,
+        security,
+        votes,
     )
-    from awards_app.web.admin import people  # noqa: F401  (one person's data: export and erasure)
-    from awards_app.web.public import shortlist  # noqa: F401  (routes on the public blueprint)
-    from awards_app.web.auth import account, judge_links  # noqa: F401  (routes on the auth blueprint)
-    from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)
     from awards_app.web.admin.routes import bp as admin_bp
+    from awards_app.web.auth import account, judge_links  # noqa: F401  (routes on the auth blueprint)
     from awards_app.web.auth.routes import bp as auth_bp
     from awards_app.web.consent.routes import bp as consent_bp
+    from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)
     from awards_app.web.judging.routes import bp as judging_bp
     from awards_app.web.nominate.routes import bp as nominate_bp
+    from awards_app.web.public import shortlist  # noqa: F401  (routes on the public blueprint)
     from awards_app.web.public.routes import bp as public_bp
     from awards_app.web.vote.routes import bp as vote_bp
 

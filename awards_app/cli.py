@@ -6,8 +6,8 @@ import os
 import click
 from flask import Flask
 
-from awards_app import uow
-from awards_app.services.errors import DomainError
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 
 
 @click.command("create-organiser")
@@ -15,7 +15,7 @@ from awards_app.services.errors import DomainError
 @click.option("--name", default="", help="The organiser's name.")
 def create_organiser_command(email: str, name: str) -> None:
     """Create an organiser account; the password comes from a prompt or AWARDS_ORGANISER_PASSWORD."""
-    from awards_app.services.accounts import create_organiser
+    from awards_app.accounts.users import create_organiser
 
     password = os.environ.get("AWARDS_ORGANISER_PASSWORD") or click.prompt(
         "Password (at least 12 characters; not a common one, nor your name or address)",
@@ -35,7 +35,7 @@ def create_organiser_command(email: str, name: str) -> None:
 @click.option("--poll-seconds", default=2.0, show_default=True, help="How often to look for new email.")
 def send_mail_command(once: bool, poll_seconds: float) -> None:
     """Deliver pending email from the outbox over SMTP, retrying failures with backoff."""
-    from awards_app.services import mail_delivery
+    from awards_app.core import mail_delivery
 
     if once:
         report = mail_delivery.deliver_pending()
@@ -57,7 +57,7 @@ def demo_command(phase: str) -> None:
     """Build a realistic demo edition in the given phase (replacing any earlier demo) and print the sign-ins."""
     from flask import current_app
 
-    from awards_app.services.demo import build_demo
+    from awards_app.demo.builder import build_demo
 
     if current_app.config["AWARDS_ENV"] == "production":
         raise click.ClickException("The demo is for trying the app; it is not built in production.")
@@ -74,8 +74,8 @@ def demo_command(phase: str) -> None:
 
 @click.command("purge")
 def purge_command() -> None:
-    """Remove what the privacy page promises to remove once it is due (see services.personal_data for the periods)."""
-    from awards_app.services.drafts import purge_closed_drafts
+    """Remove what the privacy page promises to remove once it is due (see privacy.personal_data for the periods)."""
+    from awards_app.nominations.drafts import purge_closed_drafts
 
     removed = purge_closed_drafts()
     uow.commit()
@@ -86,7 +86,7 @@ def purge_command() -> None:
         click.echo(f"{edition_name}: removed {count} unfinished nomination {noun}.")
 
     # The public vote: plain addresses of expired vote requests, and client networks some days after a close.
-    from awards_app.services.voting import purge_vote_requests
+    from awards_app.voting.votes import purge_vote_requests
 
     erased = purge_vote_requests()
     uow.commit()
@@ -96,7 +96,7 @@ def purge_command() -> None:
     )
 
     # Nominators' contact details some days after the ceremony, and old emails in the outbox.
-    from awards_app.services.personal_data import purge_nomination_contacts, purge_outbox
+    from awards_app.privacy.personal_data import purge_nomination_contacts, purge_outbox
 
     contacts = purge_nomination_contacts()
     uow.commit()

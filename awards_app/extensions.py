@@ -7,7 +7,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData
 from sqlalchemy.orm import DeclarativeBase
 
-from awards_app.client_address import rate_limit_key_for_client
+from awards_app.core.client_address import rate_limit_key_for_client
 
 
 class Base(DeclarativeBase):

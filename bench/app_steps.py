@@ -33,9 +33,10 @@ def _contest(open_now: bool):
     """The demo's contest (the open one when `open_now`), and an organiser to act as."""
     from sqlalchemy import select
 
+    from awards_app.accounts.models import Role, User
+    from awards_app.core import clock
     from awards_app.extensions import db
-    from awards_app.models import Contest, Role, User
-    from awards_app.services import clock
+    from awards_app.voting.models import Contest
 
     query = select(Contest).order_by(Contest.id)
     if open_now:
@@ -52,11 +53,11 @@ def prepare_votes(count: int) -> dict:
     """Publish the shortlist if needed and make `count` pending vote requests with a working link each."""
     from sqlalchemy import func, select
 
-    from awards_app import uow
+    from awards_app.core import uow
     from awards_app.extensions import db
-    from awards_app.models import Vote
-    from awards_app.services.shortlist_publication import publish_shortlist, shortlist_is_public
-    from awards_app.services.voting import finalists_of, replace_vote_link, request_vote
+    from awards_app.publication.public_shortlist import publish_shortlist, shortlist_is_public
+    from awards_app.voting.models import Vote
+    from awards_app.voting.votes import finalists_of, replace_vote_link, request_vote
 
     contest, organiser = _contest(open_now=True)
     edition = contest.category.edition
@@ -83,8 +84,9 @@ def check(contest_id: int) -> dict:
     """Count what the run left: votes, confirmed prepared requests, pending requests made by the email step, emails."""
     from sqlalchemy import func, select
 
+    from awards_app.core.models import OutboxEmail, OutboxStatus
     from awards_app.extensions import db
-    from awards_app.models import OutboxEmail, OutboxStatus, Vote, VoteRequest
+    from awards_app.voting.models import Vote, VoteRequest
 
     def count(model, *conditions) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
@@ -105,9 +107,9 @@ def judge_work() -> dict:
     """Each judge's (entry, criterion) pairs they may still score, by email address: what the autosave sends."""
     from sqlalchemy import select
 
+    from awards_app.accounts.models import Role, User
     from awards_app.extensions import db
-    from awards_app.models import Role, User
-    from awards_app.services import judge_access, scoring
+    from awards_app.judging import judge_access, scoring
 
     work: dict[str, list[list[int]]] = {}
     for judge in db.session.scalars(select(User).where(User.role == Role.JUDGE).order_by(User.id)):

@@ -42,7 +42,15 @@ from app_steps import in_app
 from growth import PageTime, grow_to, time_page, votes_in
 from http_load import Client, LoadResult, run_load, run_sessions
 from server import (
-    PROJECT_ROOT, MemoryWatch, Sink, drop_database, flask, free_port, fresh_database, gunicorn, require_services,
+    PROJECT_ROOT,
+    MemoryWatch,
+    Sink,
+    drop_database,
+    flask,
+    free_port,
+    fresh_database,
+    gunicorn,
+    require_services,
     server_environment,
 )
 

@@ -16,22 +16,25 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from flask import Flask
 from sqlalchemy import select
-from werkzeug.security import generate_password_hash
 
+from awards_app.accounts.invitations import SIGN_IN_PURPOSE as JUDGE_SIGN_IN_PURPOSE
+from awards_app.accounts.models import Role, User
+from awards_app.accounts.passwords import hash_password
+from awards_app.accounts.users import find_user_by_email
+from awards_app.core import clock as app_clock
+from awards_app.core.links import issue_link
+from awards_app.core.models import OutboxEmail
+from awards_app.demo.builder import build_demo
 from awards_app.extensions import db
-from awards_app.models import (
-    Category, Conflict, Contest, Edition, Finalist, Nomination, NominationDraft, OutboxEmail, PanelMember, Role, User,
-)
-from awards_app.services import clock as app_clock
-from awards_app.services import judge_access
-from awards_app.services.accounts import find_user_by_email
-from awards_app.services.consent import request_consent
-from awards_app.services.demo import build_demo
-from awards_app.services.drafts import RESUME_PURPOSE
-from awards_app.services.judge_accounts import SIGN_IN_PURPOSE as JUDGE_SIGN_IN_PURPOSE
-from awards_app.services.links import issue_link
-from awards_app.services.panels import INVITATION_PURPOSE
-from awards_app.services.voting import request_vote
+from awards_app.judging import judge_access
+from awards_app.judging.models import Conflict, Finalist, PanelMember
+from awards_app.judging.panels import INVITATION_PURPOSE
+from awards_app.nominations.consent import request_consent
+from awards_app.nominations.drafts import RESUME_PURPOSE
+from awards_app.nominations.models import Nomination, NominationDraft
+from awards_app.programme.models import Category, Edition
+from awards_app.voting.models import Contest
+from awards_app.voting.votes import request_vote
 
 # Mid-afternoon on a weekday, so that the demo's "voting" phase has its vote open and nothing falls on a boundary.
 MOMENT = datetime(2026, 5, 13, 14, 0, tzinfo=timezone.utc)
@@ -99,7 +102,7 @@ def _token_in_latest_email(pattern: str) -> str:
 
 def _judge(email: str, name: str) -> User:
     """A judge account with a known password."""
-    judge = User(email=email, name=name, role=Role.JUDGE, affiliations="", password_hash=generate_password_hash(JUDGE_PASSWORD))
+    judge = User(email=email, name=name, role=Role.JUDGE, affiliations="", password_hash=hash_password(JUDGE_PASSWORD))
     db.session.add(judge)
     db.session.flush()
     return judge

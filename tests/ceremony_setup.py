@@ -4,9 +4,9 @@ from __future__ import annotations
 import hashlib
 from datetime import timedelta
 
+from awards_app.core import clock
 from awards_app.extensions import db
-from awards_app.models import Contest, Vote
-from awards_app.services import clock
+from awards_app.voting.models import Contest, Vote
 from tests.judging_data import finalists, judging_site
 
 

@@ -10,9 +10,10 @@ from flask_migrate import upgrade
 from sqlalchemy import create_engine, select, text
 
 from awards_app import create_app
+from awards_app.accounts.models import User
+from awards_app.core import clock as app_clock
+from awards_app.core.models import OutboxEmail
 from awards_app.extensions import db, limiter
-from awards_app.models import OutboxEmail, User
-from awards_app.services import clock as app_clock
 from tests.fixtures.browser import *  # noqa: F401,F403  (fixtures)
 from tests.fixtures.mail import *  # noqa: F401,F403  (fixtures)
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
@@ -72,6 +73,8 @@ def app(database_url, tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://", "postgresql+psycopg://", 1),
             "SECRET_KEY": "test-secret-key",
+            # Real scrypt costs 0.17 s a password; tests/accounts/test_password_hashing.py checks the real method.
+            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
             "PUBLIC_BASE_URL": "http://awards.test",
             "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
             "MAIL_BACKEND": "smtp",
@@ -155,7 +158,7 @@ def runner(app):
 @pytest.fixture
 def organiser(app, db_session) -> User:
     """An organiser account."""
-    from awards_app.services.accounts import create_organiser
+    from awards_app.accounts.users import create_organiser
 
     user = create_organiser(ORGANISER_EMAIL, ORGANISER_PASSWORD, name="Olivia Organiser")
     db_session.commit()

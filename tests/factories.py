@@ -1,10 +1,10 @@
 """Small builders of model objects for tests."""
 from datetime import datetime, timedelta, timezone
 
-from werkzeug.security import generate_password_hash
-
+from awards_app.accounts.models import Role, User
+from awards_app.accounts.passwords import hash_password
 from awards_app.extensions import db
-from awards_app.models import Category, Edition, NomineeKind, Question, Role, User
+from awards_app.programme.models import Category, Edition, NomineeKind, Question
 
 START = datetime(2026, 1, 12, 9, 0, tzinfo=timezone.utc)
 JUDGE_EMAIL = "judge@example.org"
@@ -43,7 +43,7 @@ def make_nomination(category: Category, nominee_name: str = "Morag Fraser", **ov
     """A submitted nomination in the category, answering each of its questions."""
     import secrets
 
-    from awards_app.models import Nomination, NominationAnswer
+    from awards_app.nominations.models import Nomination, NominationAnswer
 
     fields = {
         "reference": f"SMA-{secrets.token_hex(3).upper()}",
@@ -66,7 +66,7 @@ def make_judge(password: str | None = None, **overrides) -> User:
     """A judge account (judges may not run the organisers' side); give a password to sign in as them."""
     fields = {"email": JUDGE_EMAIL, "name": "Jo Judge", **overrides}
     if password is not None:
-        fields["password_hash"] = generate_password_hash(password)
+        fields["password_hash"] = hash_password(password)
     judge = User(role=Role.JUDGE, **fields)
     db.session.add(judge)
     db.session.flush()

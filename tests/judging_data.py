@@ -7,11 +7,11 @@ from __future__ import annotations
 from datetime import timedelta
 from types import SimpleNamespace
 
+from awards_app.core import clock
 from awards_app.extensions import db
-from awards_app.models import (
-    Conflict, ConsentState, Criterion, FinalRank, Finalist, NominationStatus, PanelMember, Score,
-)
-from awards_app.services import clock
+from awards_app.judging.models import Conflict, Finalist, FinalRank, PanelMember, Score
+from awards_app.nominations.models import ConsentState, NominationStatus
+from awards_app.programme.models import Criterion
 from tests.factories import make_category, make_edition, make_judge, make_nomination
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
-from werkzeug.security import generate_password_hash
-
+from awards_app.accounts.models import Role, User
+from awards_app.accounts.passwords import hash_password
 from awards_app.extensions import db
-from awards_app.models import (
-    Category, Conflict, Criterion, Edition, Finalist, Nomination, NominationStatus, PanelMember, Role, User,
-)
+from awards_app.judging.models import Conflict, Finalist, PanelMember
+from awards_app.nominations.models import Nomination, NominationStatus
+from awards_app.programme.models import Category, Criterion, Edition
 from tests.factories import make_category, make_edition, make_nomination
 from tests.helpers import post_form
 
@@ -74,7 +74,7 @@ def add_judge(category: Category, email: str, declared: bool = True, password: s
     """A judge on the category's panel (conflicts declared unless told otherwise)."""
     judge = User(
         role=Role.JUDGE, email=email, name=email.split("@")[0].title(),
-        password_hash=generate_password_hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
     )
     db.session.add(judge)
     db.session.flush()

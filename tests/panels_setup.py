@@ -5,12 +5,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
-from werkzeug.security import generate_password_hash
-
+from awards_app.accounts.models import Role, User
+from awards_app.accounts.passwords import hash_password
 from awards_app.extensions import db
-from awards_app.models import (
-    Category, Criterion, Edition, Nomination, NominationStatus, PanelMember, Role, Score, ScoreComment, User,
-)
+from awards_app.judging.models import PanelMember, Score, ScoreComment
+from awards_app.nominations.models import Nomination, NominationStatus
+from awards_app.programme.models import Category, Criterion, Edition
 from tests.factories import make_category, make_edition, make_nomination
 from tests.helpers import post_form
 
@@ -25,7 +25,7 @@ def judge(email: str, name: str = "", affiliations: str = "", password: str | No
     """A judge account (with a password unless told otherwise)."""
     user = User(
         role=Role.JUDGE, email=email, name=name or email.split("@")[0].title(), affiliations=affiliations,
-        password_hash=generate_password_hash(password) if password else None,
+        password_hash=hash_password(password) if password else None,
     )
     db.session.add(user)
     db.session.flush()

@@ -9,7 +9,8 @@ from datetime import datetime, timedelta
 from types import SimpleNamespace
 
 from awards_app.extensions import db
-from awards_app.models import ConsentState, Contest, NominationStatus
+from awards_app.nominations.models import ConsentState, NominationStatus
+from awards_app.voting.models import Contest
 from tests.factories import make_category, make_edition, make_nomination
 from tests.judging_data import finalists
 

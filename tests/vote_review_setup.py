@@ -8,9 +8,12 @@ import itertools
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from awards_app.core import clock
 from awards_app.extensions import db
-from awards_app.models import Category, ConsentState, Contest, Edition, Finalist, Vote, VoteRequest
-from awards_app.services import clock
+from awards_app.judging.models import Finalist
+from awards_app.nominations.models import ConsentState
+from awards_app.programme.models import Category, Edition
+from awards_app.voting.models import Contest, Vote, VoteRequest
 from tests.factories import make_category, make_edition, make_nomination
 
 _numbers = itertools.count(1)

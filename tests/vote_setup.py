@@ -4,9 +4,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from awards_app.core import clock
 from awards_app.extensions import db
-from awards_app.models import Category, ConsentState, Contest, Edition, Finalist
-from awards_app.services import clock
+from awards_app.judging.models import Finalist
+from awards_app.nominations.models import ConsentState
+from awards_app.programme.models import Category, Edition
+from awards_app.voting.models import Contest
 from tests.factories import make_category, make_edition, make_nomination
 
 FINALISTS = (

@@ -4,7 +4,7 @@ from functools import wraps
 from flask import abort, flash, redirect, url_for
 from flask_login import current_user, login_required
 
-from awards_app.services import two_factor
+from awards_app.accounts import two_factor
 
 
 def organiser_required(view):

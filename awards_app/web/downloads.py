@@ -3,7 +3,7 @@ from flask import make_response
 
 
 def csv_download(text: str, filename: str, *, private: bool = True):
-    """Send CSV text (from services.export.csv_text) as a download; private files are never kept by caches."""
+    """Send CSV text (from nominations.export.csv_text) as a download; private files are never kept by caches."""
     response = make_response(text.encode("utf-8"))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -1,5 +1,5 @@
 """The page shown for an emailed link that cannot be used, saying why and what to do next."""
-from awards_app.htmx import render_page
+from awards_app.web.htmx import render_page
 
 # What went wrong, in plain words, for each reason a link can fail.
 EXPLANATIONS = {

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 09:14:49.802623
 from alembic import op
 import sqlalchemy as sa
 
-import awards_app.models.base  # noqa: F401  (custom column types)
+import awards_app.core.columns  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -26,10 +26,10 @@ def upgrade():
     sa.Column('nonce_hash', sa.String(length=64), nullable=False),
     sa.Column('subject_type', sa.String(length=50), nullable=False),
     sa.Column('subject_id', sa.Integer(), nullable=False),
-    sa.Column('created_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('used_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('superseded_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('superseded_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_single_use_link')),
     sa.UniqueConstraint('nonce_hash', name=op.f('uq_single_use_link_nonce_hash'))
     )
@@ -43,8 +43,8 @@ def upgrade():
     sa.Column('category_id', sa.Integer(), nullable=True),
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('resume_email', sa.String(length=254), nullable=True),
-    sa.Column('started_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('updated_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['category_id'], ['category.id'], name=op.f('fk_nomination_draft_category_id_category'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['edition_id'], ['edition.id'], name=op.f('fk_nomination_draft_edition_id_edition'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_nomination_draft')),
@@ -58,7 +58,7 @@ def upgrade():
     sa.Column('nomination_id', sa.Integer(), nullable=False),
     sa.Column('author_id', sa.Integer(), nullable=True),
     sa.Column('text', sa.Text(), nullable=False),
-    sa.Column('created_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['author_id'], ['user_account.id'], name=op.f('fk_nomination_note_author_id_user_account'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['nomination_id'], ['nomination.id'], name=op.f('fk_nomination_note_nomination_id_nomination'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_nomination_note'))

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 10:02:42.980983
 from alembic import op
 import sqlalchemy as sa
 
-import awards_app.models.base  # noqa: F401  (custom column types)
+import awards_app.core.columns  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -23,7 +23,7 @@ def upgrade():
     with op.batch_alter_table('category', schema=None) as batch_op:
         batch_op.add_column(sa.Column('names_can_be_hidden', sa.Boolean(), server_default='0', nullable=False))
         batch_op.add_column(sa.Column('shortlist_method', sa.String(length=20), nullable=True))
-        batch_op.add_column(sa.Column('shortlisted_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('shortlisted_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('conflict', schema=None) as batch_op:
         batch_op.add_column(sa.Column('kind', sa.String(length=20), server_default='declared', nullable=False))
@@ -32,7 +32,7 @@ def upgrade():
         batch_op.add_column(sa.Column('hide_nominee_names', sa.Boolean(), server_default='0', nullable=False))
 
     with op.batch_alter_table('panel_member', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('final_submitted_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('final_submitted_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True))
 
     # ### end Alembic commands ###
 

@@ -8,7 +8,7 @@ Create Date: 2026-11-22 10:53:42.575894
 from alembic import op
 import sqlalchemy as sa
 
-import awards_app.models.base  # noqa: F401  (custom column types)
+import awards_app.core.columns  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -28,10 +28,10 @@ def upgrade():
     sa.Column('email', sa.String(length=254), nullable=True),
     sa.Column('email_domain', sa.String(length=254), nullable=False),
     sa.Column('client_network', sa.String(length=64), nullable=False),
-    sa.Column('created_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('expires_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('confirmed_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('superseded_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('expires_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('superseded_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True),
     sa.ForeignKeyConstraint(['contest_id'], ['contest.id'], name=op.f('fk_vote_request_contest_id_contest'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['finalist_id'], ['finalist.id'], name=op.f('fk_vote_request_finalist_id_finalist'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_vote_request'))
@@ -42,10 +42,10 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_vote_request_created_at'), ['created_at'], unique=False)
 
     with op.batch_alter_table('contest', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('tally_published_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('tally_published_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('edition', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('shortlist_published_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('shortlist_published_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True))
 
     with op.batch_alter_table('finalist', schema=None) as batch_op:
         batch_op.add_column(sa.Column('image_filename', sa.String(length=100), nullable=True))

@@ -8,7 +8,7 @@ Create Date: 2026-11-29 15:30:38.380463
 from alembic import op
 import sqlalchemy as sa
 
-import awards_app.models.base  # noqa: F401  (custom column types)
+import awards_app.core.columns  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +26,7 @@ def upgrade():
         batch_op.add_column(sa.Column('ceremony_focus_id', sa.Integer(), nullable=True))
 
     with op.batch_alter_table('reveal', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('confirmed_at', awards_app.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('confirmed_at', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('confirmed_by_id', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('show_vote_shares', sa.Boolean(), server_default='0', nullable=False))
         batch_op.create_foreign_key(batch_op.f('fk_reveal_confirmed_by_id_user_account'), 'user_account', ['confirmed_by_id'], ['id'], ondelete='SET NULL')

@@ -9,7 +9,7 @@ Create Date: 2026-11-29 15:43:07.408823
 from alembic import op
 import sqlalchemy as sa
 
-import awards_app.models.base  # noqa: F401  (custom column types)
+import awards_app.core.columns  # noqa: F401  (custom column types)
 
 
 # revision identifiers, used by Alembic.
@@ -26,7 +26,7 @@ def upgrade():
 
     with op.batch_alter_table('user_account', schema=None) as batch_op:
         batch_op.add_column(sa.Column('totp_secret', sa.String(length=64), nullable=True))
-        batch_op.add_column(sa.Column('two_factor_since', awards_app.models.base.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('two_factor_since', awards_app.core.columns.UTCDateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column('totp_last_step', sa.Integer(), nullable=True))
 
     # ### end Alembic commands ###

@@ -27,7 +27,7 @@ JUDGED_CATEGORY = "Best Self Management Resource"  # no public vote, so its fina
 UNPUBLISH = """
 from awards_app import create_app
 from awards_app.extensions import db
-from awards_app.models import Edition
+from awards_app.programme.models import Edition
 app = create_app()
 with app.app_context():
     for edition in db.session.query(Edition):

@@ -14,7 +14,12 @@ from playwright.sync_api import expect
 from sqlalchemy import create_engine, text
 
 from tests.e2e.helpers import (
-    EDITION_LINK, demo_in_phase, fits_the_width, follow_link, press, sign_in_as_organiser,
+    EDITION_LINK,
+    demo_in_phase,
+    fits_the_width,
+    follow_link,
+    press,
+    sign_in_as_organiser,
 )
 from tests.fixtures.browser import assert_accessible, open_page, start_app_server
 

@@ -20,8 +20,7 @@ from __future__ import annotations
 import pytest
 
 from awards_app.extensions import limiter
-from tests.access_world import CALLERS, LINK_HOLDERS, savepoint
-from tests.access_world import db_session, world  # noqa: F401  (fixtures of this module)
+from tests.access_world import CALLERS, LINK_HOLDERS, db_session, savepoint, world  # noqa: F401  (fixtures of this module)
 from tests.route_walk import answer, ask, routes
 
 # Notes on rows a reviewer may stop at:

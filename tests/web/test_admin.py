@@ -8,9 +8,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import Category, Criterion, Edition, Nomination, NomineeKind, Question
-from awards_app.services import categories, programme
-from awards_app.services.phases import PHASE_DATES
+from awards_app.nominations.models import Nomination
+from awards_app.programme import categories, editions
+from awards_app.programme.models import Category, Criterion, Edition, NomineeKind, Question
+from awards_app.programme.phases import PHASE_DATES
 from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
 from tests.helpers import csrf_token_from, post_form
 
@@ -23,7 +24,7 @@ def phase_dates(start: datetime) -> dict[str, datetime]:
 @pytest.fixture
 def site(organiser, db_session):
     """Two editions, each with categories, questions and a criterion, saved as if by earlier requests."""
-    edition = programme.create_edition(
+    edition = editions.create_edition(
         organiser, year=2026, name="Awards 2026", dates=phase_dates(datetime(2026, 4, 1, 9, tzinfo=timezone.utc))
     )
     category = categories.add_category(organiser, edition, name="Carer of the year", nominee_kind=NomineeKind.PERSON)
@@ -32,7 +33,7 @@ def site(organiser, db_session):
     second_question = categories.add_question(organiser, category, prompt="Who benefited?", word_limit=200)
     criterion = categories.add_criterion(organiser, edition, name="Impact", weight=1, scale_min=0, scale_max=10)
 
-    other = programme.create_edition(
+    other = editions.create_edition(
         organiser, year=2025, name="Awards 2025", dates=phase_dates(datetime(2025, 4, 1, 9, tzinfo=timezone.utc))
     )
     other_category = categories.add_category(organiser, other, name="Carer of the year", nominee_kind="person")

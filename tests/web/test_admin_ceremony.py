@@ -9,7 +9,8 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import Award, Edition, Reveal
+from awards_app.ceremony.models import Award, Reveal
+from awards_app.programme.models import Edition
 from tests.ceremony_setup import cast_votes, vote_site
 from tests.factories import make_category, make_edition
 from tests.helpers import csrf_token_from, post_form

@@ -9,8 +9,9 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
+from awards_app.core.models import AuditEvent
 from awards_app.extensions import db
-from awards_app.models import AuditEvent, Nomination
+from awards_app.nominations.models import Nomination
 from tests.factories import make_category, make_edition, make_nomination
 from tests.helpers import csrf_token_from, post_form
 

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import Award, Finalist, OutboxEmail, Place, Score
-from awards_app.services import clock as app_clock
-from awards_app.services.judging_progress import panel_of
+from awards_app.ceremony.models import Award, Place
+from awards_app.core import clock as app_clock
+from awards_app.core.models import OutboxEmail
+from awards_app.judging.models import Finalist, Score
+from awards_app.judging.progress import panel_of
 from tests.factories import make_category, make_edition, make_judge, make_nomination
 from tests.helpers import csrf_token_from, post_form
 from tests.judging_data import add_judge, finalists, judging_site, ranks, score, seat
@@ -476,10 +478,10 @@ def test_no_module_outside_the_organisers_area_reads_awards():
 
 def test_organisers_can_unlock_submitted_scores_from_the_progress_view(organiser_client, db_session):
     """The progress view offers an Unlock button for each judge who has submitted, and it works."""
+    from awards_app.nominations.models import NominationStatus
+    from tests.factories import make_category, make_edition, make_nomination
     from tests.helpers import csrf_token_from
     from tests.judging_data import add_judge, seat
-    from awards_app.models import NominationStatus
-    from tests.factories import make_category, make_edition, make_nomination
 
     category = make_category(make_edition())
     make_nomination(category, status=NominationStatus.ELIGIBLE)

@@ -11,8 +11,10 @@ from types import SimpleNamespace
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import AuditEvent, Category, ConsentState, Nomination, NominationNote, NominationStatus
-from awards_app.services.consent import request_consent
+from awards_app.core.models import AuditEvent
+from awards_app.nominations.consent import request_consent
+from awards_app.nominations.models import ConsentState, Nomination, NominationNote, NominationStatus
+from awards_app.programme.models import Category
 from tests.factories import make_category, make_edition, make_nomination
 from tests.helpers import csrf_token_from, post_form
 

@@ -7,7 +7,7 @@ from html import unescape
 
 import pytest
 
-from awards_app.services.voting import confirm_vote, replace_vote_link, request_vote
+from awards_app.voting.votes import confirm_vote, replace_vote_link, request_vote
 from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge, make_nomination
 from tests.helpers import csrf_token_from, post_form
 from tests.vote_setup import voting_site

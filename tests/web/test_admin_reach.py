@@ -7,8 +7,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from awards_app.models import NominationStatus
-from awards_app.scotland import LOCAL_AUTHORITIES
+from awards_app.nominations.models import NominationStatus
+from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from tests.factories import make_category, make_edition, make_nomination
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)

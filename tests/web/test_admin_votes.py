@@ -9,8 +9,8 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from sqlalchemy import func, select
 
-from awards_app.models import Vote
-from awards_app.services import clock as app_clock
+from awards_app.core import clock as app_clock
+from awards_app.voting.models import Vote
 from tests.helpers import csrf_token_from, post_form
 from tests.vote_review_setup import add_request, add_vote, add_votes, vote_site
 

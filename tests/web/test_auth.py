@@ -1,8 +1,9 @@
 """Signing in and out: hashed passwords, a new session on sign-in, sign-out that really ends it, limits."""
 from sqlalchemy import select
 
-from awards_app.models import AuditEvent, SignInSession
-from awards_app.services.accounts import create_organiser
+from awards_app.accounts.models import SignInSession
+from awards_app.accounts.users import create_organiser
+from awards_app.core.models import AuditEvent
 from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
 

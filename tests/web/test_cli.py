@@ -1,5 +1,5 @@
 """flask create-organiser."""
-from awards_app.services.accounts import authenticate
+from awards_app.accounts.users import authenticate
 
 
 def test_create_organiser_from_the_environment(runner, monkeypatch, db_session):
@@ -42,8 +42,8 @@ def test_demo_is_never_built_in_production(runner, app, monkeypatch):
 
 
 def test_demo_refusal_is_a_plain_message(runner, db_session):
+    from awards_app.core import clock
     from tests.factories import make_edition
-    from awards_app.services import clock
 
     make_edition(year=clock.now().astimezone().year)
     db_session.commit()

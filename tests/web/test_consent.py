@@ -4,9 +4,10 @@ from datetime import timedelta
 
 import pytest
 
-from awards_app.models import AuditEvent, ConsentState
-from awards_app.services.consent import record_consent, request_consent
-from awards_app.services.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.models import AuditEvent
+from awards_app.nominations.consent import record_consent, request_consent
+from awards_app.nominations.models import ConsentState
 from tests.factories import make_category, make_edition, make_nomination
 from tests.helpers import csrf_token_from
 

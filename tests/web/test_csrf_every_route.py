@@ -8,11 +8,12 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from awards_app.error_pages import FORM_EXPIRED_MESSAGE, ReplayMustNotChange
+from awards_app.accounts.models import User
+from awards_app.core.models import AuditEvent, OutboxEmail
 from awards_app.extensions import db, limiter
-from awards_app.models import AuditEvent, Category, OutboxEmail, User
-from tests.access_world import savepoint
-from tests.access_world import db_session, world  # noqa: F401  (fixtures of this module)
+from awards_app.programme.models import Category
+from awards_app.web.error_pages import FORM_EXPIRED_MESSAGE, ReplayMustNotChange
+from tests.access_world import db_session, savepoint, world  # noqa: F401  (fixtures of this module)
 from tests.route_walk import STATE_CHANGING, routes, url_for_route
 
 # Journeys with CSRF handlers of their own that know their steps (a closed window is 403, an expired step is shown

@@ -6,12 +6,13 @@ from datetime import timedelta
 
 import pytest
 
-from awards_app import create_app, uow
+from awards_app import create_app
 from awards_app.config import load_config
+from awards_app.core import uow
+from awards_app.core.mail_delivery import deliver_pending
+from awards_app.core.models import OutboxEmail, OutboxStatus
+from awards_app.core.outbox import queue_email
 from awards_app.extensions import db
-from awards_app.models import OutboxEmail, OutboxStatus
-from awards_app.services.mail_delivery import deliver_pending
-from awards_app.services.outbox import queue_email
 
 pytestmark = pytest.mark.usefixtures("mail_templates")
 
@@ -32,7 +33,7 @@ def queue(to: str = "voter@example.org", subject: str = "Confirm your vote", nam
 def test_commit_through_the_unit_of_work_delivers_to_the_mailbox_at_once(
     devmail, db_session, clock, caplog, monkeypatch
 ):
-    logger = logging.getLogger("awards_app.services.mail_delivery")
+    logger = logging.getLogger("awards_app.core.mail_delivery")
     # migrations/env.py runs logging.config.fileConfig, which disables loggers that already exist (this one, since
     # the test modules import it first); switch it back on for this test.
     monkeypatch.setattr(logger, "disabled", False)
@@ -44,7 +45,7 @@ def test_commit_through_the_unit_of_work_delivers_to_the_mailbox_at_once(
     assert email.status is OutboxStatus.SENT
     assert email.transport == "devmail"
     assert email.sent_at == clock.now()
-    [record] = [r for r in caplog.records if r.name == "awards_app.services.mail_delivery"]
+    [record] = [r for r in caplog.records if r.name == "awards_app.core.mail_delivery"]
     logged = record.getMessage()
     assert "To: voter@example.org" in logged
     assert "Subject: Confirm your vote" in logged

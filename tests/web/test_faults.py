@@ -24,18 +24,25 @@ import pytest
 from sqlalchemy import func, select
 
 from awards_app.config import load_config
+from awards_app.core.models import OutboxEmail, OutboxStatus
 from awards_app.extensions import db
-from awards_app.models import Nomination, OutboxEmail, OutboxStatus, Vote, VoteRequest
+from awards_app.nominations.models import Nomination
+from awards_app.voting.models import Vote, VoteRequest
 from tests.fixtures.browser import (
-    _die_with_parent, _drop_postgres_database, _flask, _recreate_postgres_database, _server_environment,
-    _with_database, wait_until_healthy,
+    _die_with_parent,
+    _drop_postgres_database,
+    _flask,
+    _recreate_postgres_database,
+    _server_environment,
+    _with_database,
+    wait_until_healthy,
 )
 from tests.fixtures.mail import free_port
 from tests.helpers import side_app
+from tests.vote_setup import voting_site
 from tests.web.test_nominate import Journey
 from tests.web.test_nominate import edition as nominations_edition  # noqa: F401  (a fixture)
 from tests.web.test_vote import Voter, link_path
-from tests.vote_setup import voting_site
 
 PROJECT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
@@ -112,7 +119,7 @@ import json, re, sys
 from flask_migrate import upgrade
 from awards_app import create_app
 from awards_app.extensions import db
-from awards_app.models import VoteRequest
+from awards_app.voting.models import VoteRequest
 from sqlalchemy import func, select
 from tests.vote_setup import voting_site
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1],
@@ -320,11 +327,11 @@ def workers_of(master: int) -> list[int]:
 
 def prepare_links(env: dict[str, str], count: int) -> dict:
     """Through the services, on the server's database: `count` pending vote requests, each with a working link."""
-    from awards_app import uow
-    from awards_app.models import Contest, Role, User
-    from awards_app.services import clock
-    from awards_app.services.shortlist_publication import publish_shortlist, shortlist_is_public
-    from awards_app.services.voting import finalists_of, replace_vote_link, request_vote
+    from awards_app.accounts.models import Role, User
+    from awards_app.core import clock, uow
+    from awards_app.publication.public_shortlist import publish_shortlist, shortlist_is_public
+    from awards_app.voting.models import Contest
+    from awards_app.voting.votes import finalists_of, replace_vote_link, request_vote
 
     clock.freeze(None)
     other = side_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"),

@@ -2,8 +2,8 @@
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import FinalRank, PanelMember
-from awards_app.services import final_round
+from awards_app.judging import final_round
+from awards_app.judging.models import FinalRank, PanelMember
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from
 from tests.judging_setup import NOMINATOR, conflict, make_finalists, make_panel, sign_in
 
@@ -194,7 +194,7 @@ def test_organisers_unlock_a_final_ranking_and_judges_cannot(app, judge, panel, 
 
 def test_the_judges_home_links_to_the_final_round_once_the_shortlist_is_chosen(client, db_session):
     """After the shortlist decision, a panel judge's home page offers the final round of a category without a vote."""
-    from awards_app.services import clock
+    from awards_app.core import clock
     from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_category, make_edition, make_judge
     from tests.helpers import post_form
     from tests.judging_data import seat

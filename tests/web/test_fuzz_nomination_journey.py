@@ -12,15 +12,23 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from awards_app.core.links import issue_link
+from awards_app.demo.builder import build_demo
 from awards_app.extensions import db, limiter
-from awards_app.models import Category, Edition
-from awards_app.scotland import LOCAL_AUTHORITIES
-from awards_app.services import drafts
-from awards_app.services.demo import build_demo
-from awards_app.services.links import issue_link
+from awards_app.nominations import drafts
+from awards_app.programme.models import Category, Edition
+from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from tests.access_world import csrf_token_of, savepoint, world_transaction
 from tests.fuzz_kit import (
-    ask, FUZZ, FUZZ_MORE, field_values, form, limits_off, path_part, tampered, values,
+    FUZZ,
+    FUZZ_MORE,
+    ask,
+    field_values,
+    form,
+    limits_off,
+    path_part,
+    tampered,
+    values,
 )
 
 STEPS = ("category", "nominee", "question/1", "question/2", "you", "privacy", "check", "save")

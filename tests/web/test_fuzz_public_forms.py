@@ -20,7 +20,17 @@ from hypothesis import strategies as st
 from awards_app.extensions import db, limiter
 from tests.access_world import build_world, csrf_token_of, open_callers, savepoint, world_transaction
 from tests.fuzz_kit import (
-    ask, FUZZ, check_answer, field_values, form, huge_ids, limits_off, path_part, send_form, tampered, values,
+    FUZZ,
+    ask,
+    check_answer,
+    field_values,
+    form,
+    huge_ids,
+    limits_off,
+    path_part,
+    send_form,
+    tampered,
+    values,
 )
 
 GOOD_EMAIL = st.sampled_from(["voter.fuzz@example.org", "Voter.Fuzz+tag@Example.ORG", "a@b.co"])

@@ -14,14 +14,24 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
+from awards_app.accounts.users import find_user_by_email
+from awards_app.demo.builder import build_demo
 from awards_app.extensions import db
-from awards_app.models import Category, Contest, Edition, Vote
-from awards_app.services.accounts import find_user_by_email
-from awards_app.services.demo import build_demo
-from awards_app.services.tally import publish_tally
+from awards_app.programme.models import Category, Edition
+from awards_app.voting.models import Contest, Vote
+from awards_app.voting.tally import publish_tally
 from tests.access_world import csrf_token_of, savepoint, world_transaction
 from tests.fuzz_kit import (
-    FUZZ, any_text, awkward_text, check_answer, form, huge_ids, limits_off, probed, send_form, values,
+    FUZZ,
+    any_text,
+    awkward_text,
+    check_answer,
+    form,
+    huge_ids,
+    limits_off,
+    probed,
+    send_form,
+    values,
 )
 
 

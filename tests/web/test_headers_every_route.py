@@ -13,8 +13,7 @@ import pytest
 from awards_app import create_app
 from awards_app.config import load_config
 from awards_app.extensions import db
-from tests.access_world import savepoint
-from tests.access_world import db_session, world  # noqa: F401  (fixtures of this module)
+from tests.access_world import db_session, savepoint, world  # noqa: F401  (fixtures of this module)
 from tests.route_walk import STATE_CHANGING, url_for_route
 
 PRODUCTION_ENV = {

@@ -4,9 +4,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from awards_app.models import SignInSession
-from awards_app.services import panels
-from awards_app.services.accounts import authenticate
+from awards_app.accounts.models import SignInSession
+from awards_app.accounts.users import authenticate
+from awards_app.judging import panels
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
 from tests.panels_setup import PASSWORD, link_path, make_site, sign_in
 

@@ -3,9 +3,10 @@ details, blind judging and recusal; tampered and huge ids, CSRF and escaping."""
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import Conflict, PanelMember, Role, Score, User
-from awards_app.services.links import LinkProblem, check_link
-from awards_app.services.panels import INVITATION_PURPOSE
+from awards_app.accounts.models import Role, User
+from awards_app.core.links import LinkProblem, check_link
+from awards_app.judging.models import Conflict, PanelMember, Score
+from awards_app.judging.panels import INVITATION_PURPOSE
 from tests.factories import make_category, make_edition
 from tests.helpers import csrf_token_from, post_form
 from tests.panels_setup import entry, make_site, score, sign_in

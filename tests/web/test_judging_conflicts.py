@@ -5,7 +5,7 @@ import re
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import Conflict, PanelMember, Score
+from awards_app.judging.models import Conflict, PanelMember, Score
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
 from tests.panels_setup import SECRET_ANSWER, SECRET_NOMINATOR, entry, judge, make_site, score, sign_in
 

@@ -6,7 +6,8 @@ from html import unescape
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import Nomination, NominationDraft, NomineeKind, Question
+from awards_app.nominations.models import Nomination, NominationDraft
+from awards_app.programme.models import NomineeKind, Question
 from tests.factories import START, make_category, make_edition
 from tests.helpers import csrf_token_from, post_form
 

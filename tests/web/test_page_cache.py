@@ -7,8 +7,8 @@ import re
 import pytest
 from sqlalchemy import event
 
-from awards_app import page_cache
 from awards_app.extensions import db
+from awards_app.web import page_cache
 from tests.helpers import CSRF_PATTERN, ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
 from tests.vote_setup import voting_site
 

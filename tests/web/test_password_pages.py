@@ -2,9 +2,9 @@
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import AuditEvent
-from awards_app.services import panels
-from awards_app.services.accounts import authenticate
+from awards_app.accounts.users import authenticate
+from awards_app.core.models import AuditEvent
+from awards_app.judging import panels
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
 from tests.panels_setup import link_path, make_site
 

@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
-from awards_app.services import ceremony, winners
+from awards_app.ceremony import reveals, winners
 from tests.factories import START, make_category, make_edition
 from tests.vote_review_setup import add_votes, vote_site
 
@@ -56,17 +56,17 @@ def night(db_session, clock, organiser):
 
         @staticmethod
         def reveal(index: int):
-            ceremony.reveal_category(organiser, Night.categories[index])
+            reveals.reveal_category(organiser, Night.categories[index])
             db_session.commit()
 
         @staticmethod
         def hide(index: int):
-            ceremony.hide_category(organiser, Night.categories[index], reason="Revealed too early by mistake")
+            reveals.hide_category(organiser, Night.categories[index], reason="Revealed too early by mistake")
             db_session.commit()
 
         @staticmethod
         def show_shares(index: int):
-            ceremony.set_vote_shares(organiser, Night.categories[index], True)
+            reveals.set_vote_shares(organiser, Night.categories[index], True)
             db_session.commit()
 
     return Night

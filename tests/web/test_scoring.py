@@ -10,12 +10,12 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.exc import OperationalError
 
 from awards_app import create_app
+from awards_app.accounts.models import User
 from awards_app.extensions import db
-from awards_app.models import (
-    Category, Conflict, Criterion, Edition, Nomination, NominationStatus, NomineeKind, PanelMember, Score, ScoreComment,
-    User,
-)
-from awards_app.services import scoring
+from awards_app.judging import scoring
+from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
+from awards_app.nominations.models import Nomination, NominationStatus
+from awards_app.programme.models import Category, Criterion, Edition, NomineeKind
 from tests.factories import START, make_edition
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from
 from tests.judging_setup import NOMINATOR, add_judge, conflict, make_panel, sign_in

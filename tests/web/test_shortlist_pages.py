@@ -10,8 +10,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from awards_app.models import ConsentState, Contest, Edition, Vote
-from awards_app.services import shortlist_publication as publication
+from awards_app.nominations.models import ConsentState
+from awards_app.programme.models import Edition
+from awards_app.publication import public_shortlist as publication
+from awards_app.voting.models import Contest, Vote
 from tests.factories import START, make_category, make_edition
 from tests.helpers import csrf_token_from, post_form
 from tests.shortlist_images import HTML, SVG, make_jpeg, make_png
@@ -531,15 +533,8 @@ def test_after_the_vote_opens_its_times_and_finalists_are_locked(organiser_clien
 @pytest.fixture
 def demo_voting(db_session, clock, monkeypatch):
     """The demo edition in its voting phase (about 190 votes), its shortlist published."""
-    from functools import partial
+    from awards_app.demo.builder import build_demo
 
-    from werkzeug.security import generate_password_hash
-
-    from awards_app.services.demo import build_demo
-
-    quick = partial(generate_password_hash, method="pbkdf2:sha256:1")
-    monkeypatch.setattr("awards_app.services.demo.generate_password_hash", quick)
-    monkeypatch.setattr("awards_app.services.accounts.generate_password_hash", quick)
     build_demo("voting")
     db_session.commit()
     edition = db_session.scalar(select(Edition))

@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import pytest
 
-from awards_app.services import tally
+from awards_app.voting import tally
 from tests.helpers import post_form
 from tests.vote_review_setup import add_vote, add_votes, vote_site
 

@@ -5,8 +5,9 @@ import pyotp
 import pytest
 from sqlalchemy import select
 
-from awards_app.models import AuditEvent, SignInSession
-from awards_app.services import accounts, two_factor
+from awards_app.accounts import two_factor, users
+from awards_app.accounts.models import SignInSession
+from awards_app.core.models import AuditEvent
 from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_edition, make_judge
 from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
 from tests.panels_setup import link_path, make_site
@@ -85,7 +86,7 @@ def test_set_up_with_a_wrong_code_shows_the_error(organiser_client, organiser, c
 
 
 def test_judges_may_opt_in_and_back_out(judge_client, clock, db_session):
-    judge = accounts.find_user_by_email(JUDGE_EMAIL)
+    judge = users.find_user_by_email(JUDGE_EMAIL)
     assert "Set up two-factor sign-in" in judge_client.get("/account").get_data(as_text=True)
     judge_client.get("/account/two-factor")
     response = post_form(judge_client, "/account/two-factor", {"code": code_at(judge, clock.now())})
@@ -205,7 +206,7 @@ def test_a_judges_emailed_link_asks_for_the_code_too(client, clock, outbox, db_s
 def test_when_required_an_organiser_without_it_sets_it_up_before_anything_else(client, with_two_factor, clock, db_session):
     edition = make_edition()
     two_factor.require_of_organisers(with_two_factor, edition, True)
-    accounts.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
+    users.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
     db_session.commit()
     sign_in(client, SECOND_EMAIL, SECOND_PASSWORD)
     for path in ("/admin/", f"/admin/editions/{edition.id}", "/admin/security"):
@@ -213,7 +214,7 @@ def test_when_required_an_organiser_without_it_sets_it_up_before_anything_else(c
         assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor", path
     page = client.get("/account/two-factor").get_data(as_text=True)
     assert "requires two-factor sign-in of every organiser" in page
-    second = accounts.find_user_by_email(SECOND_EMAIL)
+    second = users.find_user_by_email(SECOND_EMAIL)
     assert post_form(client, "/account/two-factor", {"code": code_at(second, clock.now())}).status_code == 303
     assert client.get("/admin/").status_code == 200
 
@@ -239,7 +240,7 @@ def test_the_security_page_sets_the_requirement(organiser_client, organiser, clo
 
 
 def test_another_organiser_resets_it(organiser_client, organiser, app, clock, db_session):
-    second = accounts.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
+    second = users.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
     two_factor.pending_secret(second)
     two_factor.confirm_set_up(second, code_at(second, clock.now()))
     db_session.commit()
@@ -277,7 +278,7 @@ def test_nobody_resets_their_own_and_judges_cannot_reset_at_all(organiser_client
 
 
 def test_the_reset_needs_csrf(organiser_client, db_session, clock):
-    second = accounts.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
+    second = users.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
     two_factor.pending_secret(second)
     two_factor.confirm_set_up(second, code_at(second, clock.now()))
     db_session.commit()

@@ -6,7 +6,7 @@ import io
 import re
 from pathlib import Path
 
-from awards_app.uploads import ENDPOINTS_TAKING_FILES
+from awards_app.web.uploads import ENDPOINTS_TAKING_FILES
 from tests.helpers import csrf_token_from
 from tests.vote_setup import voting_site
 

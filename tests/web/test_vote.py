@@ -8,7 +8,7 @@ from html import unescape
 import pytest
 from sqlalchemy import func, select
 
-from awards_app.models import Vote, VoteRequest
+from awards_app.voting.models import Vote, VoteRequest
 from tests.helpers import csrf_token_from, post_form
 from tests.vote_setup import add_contest, voting_site
 

@@ -12,20 +12,22 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length
 
-from awards_app import uow
+from awards_app.ceremony import reveals, winners
+from awards_app.ceremony.award_records import PLACE_LABELS, REASON_MAX_LENGTH
+from awards_app.ceremony.models import Place
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import Category, Edition, Place
-from awards_app.services import ceremony, programme, winners
-from awards_app.services.award_records import PLACE_LABELS, REASON_MAX_LENGTH
-from awards_app.services.errors import DomainError
-from awards_app.services.export import csv_text
-from awards_app.services.ranking import TIE_BREAK_LABELS, TIE_BREAKS
+from awards_app.judging.ranking import TIE_BREAK_LABELS, TIE_BREAKS
+from awards_app.nominations.export import csv_text
+from awards_app.programme import editions
+from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
-from awards_app.web.downloads import csv_download
 from awards_app.web.admin.forms import ActionForm, MoveForm, Required
 from awards_app.web.admin.judging import WinnersForm, _refuse
 from awards_app.web.admin.routes import _actor, _button_action, _move, _see_other, _trail, bp
+from awards_app.web.downloads import csv_download
+from awards_app.web.htmx import render_page
 
 CEREMONY = "/editions/<int:edition_id>/ceremony"
 ENTRY = CEREMONY + "/categories/<int:category_id>"
@@ -120,7 +122,7 @@ def _result_page(category: Category, status: int = 200, form: WinnersForm | None
 @organiser_required
 def current_ceremony():
     """Open the ceremony page of the edition the public sees now."""
-    edition = programme.current_edition()
+    edition = editions.current_edition()
     if edition is None:
         flash("There is no edition yet. Create one first.", "info")
         return redirect(url_for(".dashboard"), code=303)
@@ -132,7 +134,7 @@ def current_ceremony():
 def ceremony_control(edition_id: int):
     """Show the categories in running order with their results' state and the next step for each."""
     edition = _edition(edition_id)
-    items = ceremony.ceremony_items(edition)
+    items = reveals.ceremony_items(edition)
     return render_page(
         "admin/ceremony/control.html",
         edition=edition,
@@ -168,7 +170,7 @@ def set_tie_break(edition_id: int):
 def move_in_running_order(edition_id: int, category_id: int):
     """Move a category up or down the running order."""
     category = _category(edition_id, category_id)
-    _move(ceremony.move_category, category, f"‘{category.name}’")
+    _move(reveals.move_category, category, f"‘{category.name}’")
     return _back_to_ceremony(category)
 
 
@@ -179,7 +181,7 @@ def reveal(edition_id: int, category_id: int):
     category = _category(edition_id, category_id)
     _button_action(
         ActionForm(),
-        lambda: ceremony.reveal_category(_actor(), category),
+        lambda: reveals.reveal_category(_actor(), category),
         lambda _: f"{category.name} is revealed. Open results pages show it within seconds.",
     )
     return _back_to_ceremony(category)
@@ -193,7 +195,7 @@ def hide(edition_id: int, category_id: int):
     form = HideForm()
     if form.validate_on_submit():
         try:
-            ceremony.hide_category(_actor(), category, form.reason.data)
+            reveals.hide_category(_actor(), category, form.reason.data)
         except DomainError as refusal:
             _refuse(form, refusal)
         else:
@@ -218,7 +220,7 @@ def vote_shares(edition_id: int, category_id: int):
     form = MoveForm()  # reused for its one hidden field: "up" shows the shares, "down" hides them
     _button_action(
         form,
-        lambda: ceremony.set_vote_shares(_actor(), category, form.direction.data == "up"),
+        lambda: reveals.set_vote_shares(_actor(), category, form.direction.data == "up"),
         lambda _: (f"The results page will show the public vote's shares for {category.name} once it is revealed."
                    if form.direction.data == "up" else
                    f"The results page will not show the public vote's shares for {category.name}."),
@@ -280,7 +282,7 @@ def winners_list(edition_id: int):
     return render_page(
         "admin/ceremony/winners.html",
         edition=edition,
-        items=ceremony.ceremony_items(edition),
+        items=reveals.ceremony_items(edition),
         place=Place,
         trail=_ceremony_trail(edition),
     )
@@ -293,7 +295,7 @@ def results_csv(edition_id: int):
     edition = _edition(edition_id)
     header = ["Running order", "Category", "Decided by", "Place", "Finalist", "Result", "Confirmed", "Revealed"]
     rows = []
-    for item in ceremony.ceremony_items(edition):
+    for item in reveals.ceremony_items(edition):
         view = item.standing
         for line in view.lines:
             place = view.place_of(line.finalist.id)

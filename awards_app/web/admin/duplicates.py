@@ -9,15 +9,16 @@ from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectMultipleField
 from wtforms.validators import InputRequired
 
-from awards_app import uow
-from awards_app.htmx import render_page
-from awards_app.models import ConsentState, Edition, Nomination
-from awards_app.services import duplicates
-from awards_app.services.errors import DomainError
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
+from awards_app.nominations import duplicates
+from awards_app.nominations.models import ConsentState, Nomination
+from awards_app.programme.models import Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm
 from awards_app.web.admin.nominations import _nomination
 from awards_app.web.admin.routes import EDITION, _actor, _button_action, _edition, _see_other, _trail, bp
+from awards_app.web.htmx import render_page
 
 
 class MergeForm(FlaskForm):

@@ -6,15 +6,25 @@ from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, FloatField, HiddenField, IntegerField, RadioField, SelectChoice
-from wtforms import StringField, TextAreaField, TimeField
+from wtforms import (
+    BooleanField,
+    DateField,
+    FloatField,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectChoice,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
 from wtforms.validators import AnyOf, Length, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
-from awards_app.models import Edition, NomineeKind
-from awards_app.services.phases import PHASE_DATES, dates_out_of_order
-from awards_app.services.programme import DEFAULT_TIMEZONE, known_timezone
-from awards_app.template_helpers import local_time
+from awards_app.programme.editions import DEFAULT_TIMEZONE, known_timezone
+from awards_app.programme.models import Edition, NomineeKind
+from awards_app.programme.phases import PHASE_DATES, dates_out_of_order
+from awards_app.web.template_helpers import local_time
 
 
 class Required:

@@ -10,17 +10,19 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from awards_app import uow
+from awards_app.accounts.models import User
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import Edition, Nomination, User
-from awards_app.services import panels
-from awards_app.services.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
-from awards_app.services.errors import DomainError
-from awards_app.services.judge_access import shown_name
+from awards_app.judging import panels
+from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
+from awards_app.judging.judge_access import shown_name
+from awards_app.nominations.models import Nomination
+from awards_app.programme.models import Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import Required
 from awards_app.web.admin.routes import EDITION, _actor, _edition, _see_other, _trail, bp
+from awards_app.web.htmx import render_page
 
 JUDGE = EDITION + "/judges/<int:judge_id>"
 LARGEST_ID = 2**31 - 1

@@ -11,18 +11,20 @@ from flask_wtf import FlaskForm
 from wtforms import Field, HiddenField, RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length, StopValidation
 
-from awards_app import uow
+from awards_app.ceremony import award_records
+from awards_app.ceremony.award_records import PLACE_LABELS
+from awards_app.ceremony.models import Place
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import Category, ConsentState, Edition, Place
-from awards_app.services import final_result, judging_progress, shortlist
-from awards_app.services.errors import DomainError
-from awards_app.services import award_records
-from awards_app.services.award_records import PLACE_LABELS
-from awards_app.services.ranking import METHOD_LABELS, METHODS
+from awards_app.judging import final_result, progress, shortlist
+from awards_app.judging.ranking import METHOD_LABELS, METHODS
+from awards_app.nominations.models import ConsentState
+from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import Required
 from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.htmx import render_page
 
 CATEGORY_TEMPLATE = "admin/judging/category.html"
 REASON_LIMIT = Length(max=shortlist.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
@@ -176,8 +178,8 @@ def _category_page(category: Category, status=200, shortlist_form=None, winners_
         status=status,
         category=category,
         edition=category.edition,
-        matrix=judging_progress.progress_matrix(category),
-        states=judging_progress.CellState,
+        matrix=progress.progress_matrix(category),
+        states=progress.CellState,
         view=view,
         method=method,
         method_labels=METHOD_LABELS,
@@ -209,7 +211,7 @@ def judging_overview(edition_id: int):
     return render_page(
         "admin/judging/overview.html",
         edition=edition,
-        lines=judging_progress.edition_progress(edition),
+        lines=progress.edition_progress(edition),
         trail=_trail(edition),
     )
 
@@ -224,7 +226,7 @@ def send_reminders(edition_id: int):
         abort(400)
     scope = _reminder_scope(edition, form.category_id.data)
     try:
-        outcome = judging_progress.send_reminders(_actor(), scope)
+        outcome = progress.send_reminders(_actor(), scope)
     except DomainError as refusal:
         flash(refusal.message, "info")
     else:
@@ -247,7 +249,7 @@ def _reminder_scope(edition: Edition, category_id: str | None) -> Edition | Cate
     return category
 
 
-def _reminder_message(outcome: judging_progress.ReminderOutcome) -> str:
+def _reminder_message(outcome: progress.ReminderOutcome) -> str:
     """Who got a reminder and who did not (reminded less than an hour ago), in one sentence or two."""
     parts = []
     if outcome.sent:

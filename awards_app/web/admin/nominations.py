@@ -10,17 +10,18 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length
 
-from awards_app import uow
+from awards_app.core import clock, uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import is_fragment_request, render_page
-from awards_app.models import ConsentState, Edition, Nomination, NominationStatus
-from awards_app.scotland import LOCAL_AUTHORITIES
-from awards_app.services import clock, export, review
-from awards_app.services.errors import DomainError
+from awards_app.nominations import export, review
+from awards_app.nominations.models import ConsentState, Nomination, NominationStatus
+from awards_app.programme.models import Edition
+from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from awards_app.web.access import organiser_required
-from awards_app.web.downloads import csv_download
 from awards_app.web.admin.forms import ActionForm, Required
 from awards_app.web.admin.routes import EDITION, _actor, _button_action, _edition, _see_other, _trail, bp
+from awards_app.web.downloads import csv_download
+from awards_app.web.htmx import is_fragment_request, render_page
 
 NOMINATION = "/nominations/<int:nomination_id>"
 DETAIL_TEMPLATE = "admin/nominations/detail.html"

@@ -13,13 +13,14 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length
 
-from awards_app import uow
-from awards_app.htmx import render_page
-from awards_app.services import clock, personal_data
-from awards_app.services.errors import DomainError
+from awards_app.core import clock, uow
+from awards_app.core.columns import EMAIL_LENGTH
+from awards_app.core.errors import DomainError
+from awards_app.privacy import personal_data
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import Required
 from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.htmx import render_page
 
 SEARCH_TEMPLATE = "admin/people/search.html"
 CONFIRM_TEMPLATE = "admin/people/confirm_erase.html"
@@ -31,7 +32,7 @@ class PersonSearchForm(FlaskForm):
     email = StringField(
         "Email address",
         validators=[Required("Enter the person's email address"),
-                    Length(max=personal_data.EMAIL_MAX, message="The email address must be 254 characters or fewer")],
+                    Length(max=EMAIL_LENGTH, message="The email address must be 254 characters or fewer")],
         render_kw={"spellcheck": "false", "autocomplete": "off", "type": "email"},
     )
 

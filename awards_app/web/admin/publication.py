@@ -16,19 +16,22 @@ from flask_wtf.file import FileField
 from wtforms import DateField, StringField, TextAreaField, TimeField
 from wtforms.validators import Length, StopValidation
 
-from awards_app import uow
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import Category, ConsentState, Edition, Finalist
-from awards_app.services import contests, shortlist_publication as publication
-from awards_app.services.errors import DomainError
-from awards_app.services.images import MAX_IMAGE_BYTES, MAX_SIDE
-from awards_app.services.shortlist import finalists_of
-from awards_app.template_helpers import format_datetime, local_time
+from awards_app.judging.models import Finalist
+from awards_app.judging.shortlist import finalists_of
+from awards_app.nominations.models import ConsentState
+from awards_app.programme.models import Category, Edition
+from awards_app.publication import public_shortlist as publication
+from awards_app.publication.images import MAX_IMAGE_BYTES, MAX_SIDE
+from awards_app.voting import contests
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm, Required
 from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.htmx import render_page
 from awards_app.web.public.shortlist import send_image
+from awards_app.web.template_helpers import format_datetime, local_time
 
 SHORTLIST = "/editions/<int:edition_id>/shortlist"
 FINALIST = SHORTLIST + "/finalists/<int:finalist_id>"

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import abort
 
-from awards_app.charts import bar_chart
-from awards_app.htmx import render_page
-from awards_app.scotland import LOCAL_AUTHORITIES
-from awards_app.services.reach import count_reach
+from awards_app.nominations.reach import count_reach
+from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.routes import EDITION, _edition, _trail, bp
+from awards_app.web.charts import bar_chart
+from awards_app.web.htmx import render_page
 
 
 @bp.get(EDITION + "/reach")

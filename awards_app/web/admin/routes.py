@@ -8,15 +8,15 @@ from __future__ import annotations
 from flask import Blueprint, abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from awards_app import uow
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import Category, Criterion, Edition, Question
-from awards_app.services import categories, programme
-from awards_app.services.errors import DomainError
-from awards_app.services.phases import PHASE_DATES, phase_of
+from awards_app.programme import categories, editions
+from awards_app.programme.models import Category, Criterion, Edition, Question
+from awards_app.programme.phases import PHASE_DATES, phase_of
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm, CategoryForm, CriterionForm, EditionForm, MoveForm, QuestionForm
+from awards_app.web.htmx import render_page
 
 bp = Blueprint("admin", __name__)
 
@@ -160,7 +160,7 @@ def _move(operation, subject, label: str) -> None:
 @organiser_required
 def dashboard():
     """List the editions, each with its phase."""
-    return render_page("admin/dashboard.html", editions=programme.list_editions(), phase_of=phase_of)
+    return render_page("admin/dashboard.html", editions=editions.list_editions(), phase_of=phase_of)
 
 
 @bp.route("/editions/new", methods=["GET", "POST"])
@@ -168,7 +168,7 @@ def dashboard():
 def new_edition():
     """Create an edition."""
     form = EditionForm()
-    edition = _run(form, lambda **values: programme.create_edition(_actor(), **values))
+    edition = _run(form, lambda **values: editions.create_edition(_actor(), **values))
     if edition is not None:
         flash(f"‘{edition.name}’ has been created. Now add its categories and judging criteria.", "success")
         return _see_other(".show_edition", edition_id=edition.id)
@@ -195,7 +195,7 @@ def edit_edition(edition_id: int):
     """Change an edition's details and dates."""
     edition = _edition(edition_id)
     form = EditionForm(data=EditionForm.initial_data(edition))
-    if _run(form, lambda **values: programme.update_edition(_actor(), edition, **values)) is not None:
+    if _run(form, lambda **values: editions.update_edition(_actor(), edition, **values)) is not None:
         flash(f"‘{edition.name}’ has been updated.", "success")
         return _see_other(".show_edition", edition_id=edition.id)
     return _form_page(

@@ -6,15 +6,16 @@ from flask import flash
 from flask_wtf import FlaskForm
 from wtforms import BooleanField
 
-from awards_app import uow
+from awards_app.accounts import two_factor
+from awards_app.accounts.models import User
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import User
-from awards_app.services import programme, two_factor
-from awards_app.services.errors import DomainError
+from awards_app.programme import editions
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm
 from awards_app.web.admin.routes import _actor, _button_action, _see_other, _trail, bp
+from awards_app.web.htmx import render_page
 
 
 class RequirementForm(FlaskForm):
@@ -39,7 +40,7 @@ def _security_page(form, edition, status: int = 200):
 @organiser_required
 def security():
     """Show and change whether organisers must use two-factor sign-in; list who uses it."""
-    edition = programme.current_edition()
+    edition = editions.current_edition()
     form = RequirementForm(data={"required": bool(edition and edition.organisers_need_two_factor)})
     if edition is not None and form.validate_on_submit():
         try:

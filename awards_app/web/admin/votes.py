@@ -14,23 +14,25 @@ from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length
 
-from awards_app import uow
-from awards_app.charts import bar_chart
+from awards_app.core import clock, uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import Category, Contest, Edition, Finalist
-from awards_app.services import clock, tally, vote_review
-from awards_app.services.errors import DomainError
-from awards_app.services.shortlist_publication import display_name
-from awards_app.services.voting import finalists_of
+from awards_app.judging.models import Finalist
+from awards_app.programme.models import Category, Edition
+from awards_app.publication.public_shortlist import display_name
+from awards_app.voting import oversight, tally
+from awards_app.voting.models import Contest
+from awards_app.voting.votes import finalists_of
 from awards_app.web.access import organiser_required
 from awards_app.web.admin.forms import ActionForm, Required
 from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.charts import bar_chart
+from awards_app.web.htmx import render_page
 
 CONTEST = "/contests/<int:contest_id>/votes"
 VIEW_TEMPLATE = "admin/votes/view.html"
-REASON_LIMIT = Length(max=vote_review.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
-NOTE_LIMIT = Length(max=vote_review.NOTE_MAX_LENGTH, message="The note must be 1,000 characters or fewer")
+REASON_LIMIT = Length(max=oversight.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
+NOTE_LIMIT = Length(max=oversight.NOTE_MAX_LENGTH, message="The note must be 1,000 characters or fewer")
 BLOCK_CHOICES = [
     SelectChoice("network", "An address block (network)"),
     SelectChoice("domain", "An email domain"),
@@ -131,7 +133,7 @@ def _no_store(response):
     return response
 
 
-def _chosen_day(summary: vote_review.VoteSummary) -> date:
+def _chosen_day(summary: oversight.VoteSummary) -> date:
     """The day of the hourly chart: ?day=YYYY-MM-DD when it is one of the vote's days, else the default."""
     days = [day for day, _cast, _voided in summary.days()]
     try:
@@ -146,7 +148,7 @@ def _chosen_day(summary: vote_review.VoteSummary) -> date:
 
 def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, assisted_form=None):
     """The live view: counts, spikes, the tally, charts with their tables, the busiest, and the three forms."""
-    summary = vote_review.vote_summary(_actor(), contest)
+    summary = oversight.vote_summary(_actor(), contest)
     zone = summary.zone
     days = summary.days()
     day = _chosen_day(summary)
@@ -167,7 +169,7 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
     )
     if block_form is None:  # a link from the tables or the flags fills the block form in (?kind=...&value=...)
         block_form = VoidBlockForm(formdata=None, data={
-            "block_kind": request.args.get("kind") if request.args.get("kind") in vote_review.BLOCK_KINDS else None,
+            "block_kind": request.args.get("kind") if request.args.get("kind") in oversight.BLOCK_KINDS else None,
             "block_value": request.args.get("value", "")[:254],
         })
     forms = {
@@ -192,14 +194,14 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
         previous_day=_day_link(contest, day_list[position - 1] if position else None),
         next_day=_day_link(contest, day_list[position + 1] if position is not None and position + 1 < len(day_list)
                            else None),
-        hour_value=lambda start: vote_review.hour_value(start, zone),
+        hour_value=lambda start: oversight.hour_value(start, zone),
         zone=zone,
         now=now,
         is_open=contest.opens_at <= now < contest.closes_at,
         has_closed=now >= contest.closes_at,
         can_publish=tally.can_publish(contest),
-        rules={"factor": vote_review.SPIKE_HOUR_FACTOR, "minimum": vote_review.SPIKE_MIN_VOTES,
-               "share": vote_review.SPIKE_SHARE},
+        rules={"factor": oversight.SPIKE_HOUR_FACTOR, "minimum": oversight.SPIKE_MIN_VOTES,
+               "share": oversight.SPIKE_SHARE},
         form=failed,
         trail=_trail(contest.category.edition),
         **forms,
@@ -242,13 +244,13 @@ def void_vote(contest_id: int):
     if not form.validate_on_submit():
         return _view(contest, status=422, void_form=form)
     try:
-        vote = vote_review.find_vote(_actor(), contest, form.void_receipt_code.data)
+        vote = oversight.find_vote(_actor(), contest, form.void_receipt_code.data)
         if form.confirmed.data != "yes":
             if vote.voided_at is not None:
                 raise DomainError("That vote has already been voided.", field="receipt_code")
             return _no_store(render_page("admin/votes/confirm_void.html", contest=contest, vote=vote, form=form,
                                          finalist_name=display_name(vote.finalist), trail=_contest_trail(contest)))
-        vote_review.void_vote(_actor(), vote, form.void_reason.data)
+        oversight.void_vote(_actor(), vote, form.void_reason.data)
     except DomainError as refusal:
         _refuse(form, refusal, "void")
         return _view(contest, status=422, void_form=form)
@@ -269,17 +271,17 @@ def void_block(contest_id: int):
     kind, value, reason = form.block_kind.data, form.block_value.data.strip(), form.block_reason.data
     try:
         if form.confirmed.data != "yes":
-            count = vote_review.count_block(_actor(), contest, kind, value)
+            count = oversight.count_block(_actor(), contest, kind, value)
             if count == 0:
-                raise DomainError(f"No counted votes match that {vote_review.BLOCK_KINDS[kind]}.", field="value")
+                raise DomainError(f"No counted votes match that {oversight.BLOCK_KINDS[kind]}.", field="value")
             return _no_store(render_page("admin/votes/confirm_block.html", contest=contest, form=form, count=count,
-                                         kind_label=vote_review.BLOCK_KINDS[kind], trail=_contest_trail(contest)))
-        count = vote_review.void_votes(_actor(), contest, kind, value, reason)
+                                         kind_label=oversight.BLOCK_KINDS[kind], trail=_contest_trail(contest)))
+        count = oversight.void_votes(_actor(), contest, kind, value, reason)
     except DomainError as refusal:
         _refuse(form, refusal, "block")
         return _view(contest, status=422, block_form=form)
     uow.commit()
-    flash(f"{count} vote{'' if count == 1 else 's'} from the {vote_review.BLOCK_KINDS[kind]} {value} "
+    flash(f"{count} vote{'' if count == 1 else 's'} from the {oversight.BLOCK_KINDS[kind]} {value} "
           f"{'has' if count == 1 else 'have'} been voided. They stay in the log and no longer count.", "success")
     return _see_other(".contest_votes", anchor="counts", contest_id=contest.id)
 
@@ -294,7 +296,7 @@ def assisted_vote(contest_id: int):
         return _view(contest, status=422, assisted_form=form)
     finalist = db.session.get(Finalist, int(form.assisted_finalist.data))
     try:
-        vote = vote_review.record_assisted_vote(
+        vote = oversight.record_assisted_vote(
             _actor(), contest, finalist, form.assisted_identifier.data, form.assisted_note.data
         )
     except DomainError as refusal:

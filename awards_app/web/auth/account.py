@@ -2,13 +2,13 @@
 from flask import flash, redirect, session, url_for
 from flask_login import current_user, login_required, login_user
 
-from awards_app import uow
+from awards_app.accounts import two_factor, users
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import limiter
-from awards_app.htmx import render_page
-from awards_app.services import accounts, two_factor
-from awards_app.services.errors import DomainError
 from awards_app.web.auth.forms import ChangePasswordForm, TwoFactorSetUpForm, TwoFactorTurnOffForm
 from awards_app.web.auth.routes import bp
+from awards_app.web.htmx import render_page
 
 
 def _user():
@@ -53,7 +53,7 @@ def change_password():
     if form.validate_on_submit():
         user = _user()
         try:
-            accounts.change_password(user, form.current_password.data, form.new_password.data)
+            users.change_password(user, form.current_password.data, form.new_password.data)
         except DomainError as refusal:
             _refused(form, refusal)
         else:
@@ -62,7 +62,7 @@ def change_password():
             uow.commit()
             flash("Your password has been changed. Anyone signed in as you elsewhere has been signed out.", "success")
             return redirect(url_for(".account"), code=303)
-    return _form_page("auth/change_password.html", form, min_length=accounts.MIN_PASSWORD_LENGTH)
+    return _form_page("auth/change_password.html", form, min_length=users.MIN_PASSWORD_LENGTH)
 
 
 @bp.route("/account/two-factor", methods=["GET", "POST"])

@@ -9,14 +9,13 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import InputRequired, Length
 
-from awards_app import uow
+from awards_app.accounts import invitations, users
+from awards_app.core import uow
+from awards_app.core.errors import DomainError
+from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
-from awards_app.htmx import render_page
-from awards_app.services import accounts
-from awards_app.services.errors import DomainError
-from awards_app.services import judge_accounts
-from awards_app.services.links import LinkProblem
 from awards_app.web.auth.routes import begin_sign_in, bp
+from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
 
 LONGEST_TOKEN = 500
@@ -37,7 +36,7 @@ class SetPasswordForm(FlaskForm):
         "Create a password",
         validators=[
             InputRequired("Enter a password"),
-            Length(max=accounts.MAX_PASSWORD_LENGTH, message="Password must be 256 characters or fewer"),
+            Length(max=users.MAX_PASSWORD_LENGTH, message="Password must be 256 characters or fewer"),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -70,7 +69,7 @@ def _sign_in_fresh(user):
     """Start a brand-new session for the judge (after their two-factor code, if they use it): whatever the browser
     held before (another account too) ends."""
     if current_user.is_authenticated:
-        accounts.end_session(current_user)
+        users.end_session(current_user)
     return begin_sign_in(user, url_for("judging.home"))
 
 
@@ -89,10 +88,10 @@ def accept_invitation(token: str):
     _check_token(token)
     form = SetPasswordForm()
     try:
-        judge = judge_accounts.judge_for_invitation(token)
+        judge = invitations.judge_for_invitation(token)
         if form.validate_on_submit():
             try:
-                judge = judge_accounts.accept_invitation(token, form.password.data)
+                judge = invitations.accept_invitation(token, form.password.data)
             except DomainError as refusal:
                 form.password.errors.append(refusal.message)
             else:
@@ -104,7 +103,7 @@ def accept_invitation(token: str):
         "auth/accept_invitation.html",
         form=form,
         judge=judge,
-        min_length=accounts.MIN_PASSWORD_LENGTH,
+        min_length=users.MIN_PASSWORD_LENGTH,
         status=422 if form.errors else 200,
     )
 
@@ -120,7 +119,7 @@ def request_sign_in_link():
     form = SignInLinkForm()
     if form.validate_on_submit():
         try:
-            judge_accounts.request_sign_in_link(form.email.data)
+            invitations.request_sign_in_link(form.email.data)
         except DomainError as refusal:  # only an address that is not an address at all
             form.email.errors.append(refusal.message)
         else:
@@ -136,7 +135,7 @@ def sign_in_link_sent():
     return render_page(
         "auth/sign_in_link_sent.html",
         address=session.get(SENT_TO_KEY),
-        minutes=int(judge_accounts.SIGN_IN_LINK_LIFETIME.total_seconds() // 60),
+        minutes=int(invitations.SIGN_IN_LINK_LIFETIME.total_seconds() // 60),
     )
 
 
@@ -150,9 +149,9 @@ def sign_in_with_link(token: str):
         if request.method == "POST":
             if not form.validate_on_submit():
                 abort(400)
-            judge = judge_accounts.use_sign_in_link(token)
+            judge = invitations.use_sign_in_link(token)
             return _sign_in_fresh(judge)
-        judge = judge_accounts.judge_for_sign_in_link(token)
+        judge = invitations.judge_for_sign_in_link(token)
     except LinkProblem as problem:
         return link_problem_page(problem.reason, SIGN_IN_LINK_WHAT_NEXT)
     return render_page("auth/sign_in_with_link.html", form=form, judge=judge)

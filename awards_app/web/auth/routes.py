@@ -10,13 +10,13 @@ from urllib.parse import urlsplit
 from flask import Blueprint, flash, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from awards_app import uow
+from awards_app.accounts import two_factor, users
+from awards_app.accounts.models import User
+from awards_app.core import clock, uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db, limiter
-from awards_app.htmx import render_page
-from awards_app.models import User
-from awards_app.services import accounts, clock, two_factor
-from awards_app.services.errors import DomainError
 from awards_app.web.auth.forms import SignInCodeForm, SignInForm
+from awards_app.web.htmx import render_page
 
 bp = Blueprint("auth", __name__)
 
@@ -65,7 +65,7 @@ def begin_sign_in(user: User, destination: str):
         }
         uow.commit()  # whatever the first step used up (an emailed link) stays used
         return redirect(url_for("auth.sign_in_code"), code=303)
-    accounts.start_session(user)
+    users.start_session(user)
     login_user(user)
     uow.commit()
     return redirect(destination, code=303)
@@ -103,7 +103,7 @@ def sign_in():
         return redirect(_home_for(current_user))
     form = SignInForm()
     if form.validate_on_submit():
-        user = accounts.authenticate(form.email.data, form.password.data)
+        user = users.authenticate(form.email.data, form.password.data)
         if user is None:
             uow.commit()  # keep the audit record of the failure
             form.email.errors.append("Enter a correct email address and password")
@@ -134,7 +134,7 @@ def sign_in_code():
         else:
             destination = session[PENDING_KEY].get("next") or _home_for(user)
             session.clear()
-            accounts.start_session(user)
+            users.start_session(user)
             login_user(user)
             uow.commit()
             return redirect(_safe_next(destination) or _home_for(user), code=303)
@@ -145,7 +145,7 @@ def sign_in_code():
 @login_required
 def sign_out():
     """End this sign-in session for good, not just forget the cookie."""
-    accounts.end_session(current_user)
+    users.end_session(current_user)
     logout_user()
     session.clear()
     uow.commit()

@@ -2,12 +2,12 @@
 from flask import Blueprint, abort, request
 from flask_wtf import FlaskForm
 
-from awards_app import uow
+from awards_app.core import uow
+from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
-from awards_app.htmx import render_page
-from awards_app.models import ConsentState
-from awards_app.services.consent import nomination_for_consent_link, respond_to_consent
-from awards_app.services.links import LinkProblem
+from awards_app.nominations.consent import nomination_for_consent_link, respond_to_consent
+from awards_app.nominations.models import ConsentState
+from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
 
 bp = Blueprint("consent", __name__)

@@ -2,9 +2,9 @@
 from flask import Blueprint, make_response
 from sqlalchemy import select
 
+from awards_app.core.models import OutboxEmail
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import OutboxEmail
+from awards_app.web.htmx import render_page
 
 bp = Blueprint("devmail", __name__)
 

@@ -8,17 +8,24 @@ import re
 from flask import abort, flash, redirect, request, url_for
 from flask_login import current_user
 
-from awards_app import uow
+from awards_app.core import uow
+from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
-from awards_app.htmx import render_page
-from awards_app.models import PanelMember
-from awards_app.services import final_round, judge_access
-from awards_app.services.errors import DomainError, NotFound
-from awards_app.services.scoring import ScoresLocked
+from awards_app.judging import final_round, judge_access
+from awards_app.judging.models import PanelMember
+from awards_app.judging.scoring import ScoresLocked
 from awards_app.web.access import judge_required, organiser_required
+from awards_app.web.htmx import render_page
 from awards_app.web.judging.routes import bp
-from awards_app.web.judging.scoring import ConfirmForm, category_trail, conflicts_url, current_judge, form_id
-from awards_app.web.judging.scoring import place_or_404, safe_next
+from awards_app.web.judging.scoring import (
+    ConfirmForm,
+    category_trail,
+    conflicts_url,
+    current_judge,
+    form_id,
+    place_or_404,
+    safe_next,
+)
 
 RANK_FIELD = re.compile(r"rank-([0-9]+)")
 

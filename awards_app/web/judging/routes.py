@@ -1,6 +1,6 @@
 """The judges' area at /judging: the judge's home, their affiliations, and the conflicts of interest they declare.
 
-Every view goes through services.judge_access, so that a judge reaches only the categories of their panels (404 for
+Every view goes through judging.judge_access, so that a judge reaches only the categories of their panels (404 for
 any other, never saying whether it exists) and never an entry they are conflicted on.
 """
 from __future__ import annotations
@@ -11,12 +11,12 @@ from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
 
-from awards_app import uow
-from awards_app.htmx import render_page
-from awards_app.services import conflicts, panels
-from awards_app.services.errors import DomainError, NotFound
-from awards_app.services.judge_access import entries_for_judge, panel_place, panels_of
+from awards_app.core import uow
+from awards_app.core.errors import DomainError, NotFound
+from awards_app.judging import conflicts, panels
+from awards_app.judging.judge_access import entries_for_judge, panel_place, panels_of
 from awards_app.web.access import judge_required
+from awards_app.web.htmx import render_page
 
 bp = Blueprint("judging", __name__)
 

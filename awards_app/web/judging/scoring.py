@@ -1,7 +1,7 @@
 """The judges' area: scoring. A category's entries with the judge's progress, one entry's scoring form (autosaved
 by htmx, or saved with a button without JavaScript), "Submit my scores", and the organisers' unlock.
 
-Every route reaches entries through services.judge_access, so any id a judge may not see answers 404, whatever the
+Every route reaches entries through judging.judge_access, so any id a judge may not see answers 404, whatever the
 reason. Autosave posts one control at a time and gets back a small status ("Saved") that htmx puts in a live region
 next to that control, so screen readers announce it.
 """
@@ -18,13 +18,15 @@ from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
 from wtforms import HiddenField, TextAreaField
 
-from awards_app import uow
+from awards_app.accounts.models import User
+from awards_app.core import uow
+from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
-from awards_app.htmx import is_fragment_request, render_page
-from awards_app.models import Nomination, PanelMember, User
-from awards_app.services import final_round, judge_access, scoring
-from awards_app.services.errors import DomainError, NotFound
+from awards_app.judging import final_round, judge_access, scoring
+from awards_app.judging.models import PanelMember
+from awards_app.nominations.models import Nomination
 from awards_app.web.access import judge_required, organiser_required
+from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.judging.routes import bp
 
 SCORE_FIELD = re.compile(r"score-([0-9]+)")

@@ -1,6 +1,6 @@
 """Forms of the nomination journey, and the words each kind of nominee needs.
 
-The forms only parse what was sent (and carry the CSRF token): every rule is checked by services/drafts.py, whose
+The forms only parse what was sent (and carry the CSRF token): every rule is checked by nominations/drafts.py, whose
 problems are shown against these fields, so that "Save and come back later" can keep an unfinished page.
 """
 from __future__ import annotations
@@ -8,11 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, RadioField, SelectChoice, SelectField, StringField, TelField
-from wtforms import TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 
-from awards_app.models import NomineeKind
-from awards_app.scotland import LOCAL_AUTHORITIES
+from awards_app.programme.models import NomineeKind
+from awards_app.programme.scotland import LOCAL_AUTHORITIES
 
 
 @dataclass(frozen=True)

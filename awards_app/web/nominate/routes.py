@@ -2,8 +2,8 @@
 
 Each step POSTs and 303-redirects to the next; a page with problems comes back with 422, the error summary and what
 was typed. "Save and come back later" saves the page as it stands and emails a link that restores the draft. The
-draft is found through a random id kept in the session. The rules live in services/drafts.py and
-services/nominations.py; this module turns requests into calls and answers into pages.
+draft is found through a random id kept in the session. The rules live in nominations/drafts.py and
+nominations/submission.py; this module turns requests into calls and answers into pages.
 """
 from __future__ import annotations
 
@@ -13,11 +13,10 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, request, se
 from flask_wtf.csrf import CSRFError
 from wtforms import SelectChoice
 
-from awards_app import uow
-from awards_app.error_pages import error_response, expired_form_response
+from awards_app.core import uow
+from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
-from awards_app.htmx import render_page
-from awards_app.services.drafts import (
+from awards_app.nominations.drafts import (
     NominationsClosed,
     StepInvalid,
     choose_category,
@@ -34,16 +33,17 @@ from awards_app.services.drafts import (
     saved_answer,
     start_draft,
 )
-from awards_app.services.links import LinkProblem
-from awards_app.services.nominations import (
+from awards_app.nominations.submission import (
     MIN_SECONDS_TO_FILL,
     DraftIncomplete,
     SpamSuspected,
     nomination_by_reference,
     submit_nomination,
 )
-from awards_app.services.phases import Phase, phase_of
-from awards_app.services.programme import current_edition
+from awards_app.programme.editions import current_edition
+from awards_app.programme.phases import Phase, phase_of
+from awards_app.web.error_pages import error_response, expired_form_response
+from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.nominate.forms import (
     KIND_FOR,

@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 
 from flask import url_for
 
-from awards_app.models import NominationDraft, NomineeKind
-from awards_app.services.drafts import saved_answer
+from awards_app.nominations.drafts import saved_answer
+from awards_app.nominations.models import NominationDraft
+from awards_app.programme.models import NomineeKind
 from awards_app.web.nominate.forms import NOMINEE_WORDING
 
 NOT_GIVEN = "Not given"

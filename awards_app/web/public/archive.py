@@ -7,10 +7,10 @@ from __future__ import annotations
 
 from flask import abort
 
-from awards_app.htmx import render_page
-from awards_app.services.ceremony import archived_edition, archived_editions, public_results
-from awards_app.services.export import csv_text
+from awards_app.ceremony.reveals import archived_edition, archived_editions, public_results
+from awards_app.nominations.export import csv_text
 from awards_app.web.downloads import csv_download
+from awards_app.web.htmx import render_page
 from awards_app.web.public.routes import bp
 
 

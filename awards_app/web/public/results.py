@@ -12,10 +12,10 @@ import time
 
 from flask import abort, current_app, make_response, request, session, url_for
 
+from awards_app.ceremony.reveals import PublicResult, ResultsStamp, latest_reveal, public_results, results_stamp
 from awards_app.extensions import db
-from awards_app.htmx import is_fragment_request, render_page
-from awards_app.models import Edition
-from awards_app.services.ceremony import PublicResult, ResultsStamp, latest_reveal, public_results, results_stamp
+from awards_app.programme.models import Edition
+from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.public.routes import bp
 
 POLL_SECONDS = 2

@@ -2,15 +2,15 @@
 from flask import Blueprint, current_app
 from sqlalchemy import text
 
+from awards_app.ceremony.reveals import archived_editions
+from awards_app.core import clock
 from awards_app.extensions import db, limiter
-from awards_app.htmx import render_page
-from awards_app.page_cache import cached_for_visitors
-from awards_app.services import clock
-from awards_app.services.ceremony import archived_editions
-from awards_app.services.phases import PHASE_DATES, phase_of
-from awards_app.services.programme import current_edition
-from awards_app.services.shortlist_publication import announcement_moment, shortlist_is_public
-from awards_app.services.voting import DEFAULT_LINK_HOURS, DEFAULT_NETWORK_RETENTION_DAYS
+from awards_app.programme.editions import current_edition
+from awards_app.programme.phases import PHASE_DATES, phase_of
+from awards_app.publication.public_shortlist import announcement_moment, shortlist_is_public
+from awards_app.voting.votes import DEFAULT_LINK_HOURS, DEFAULT_NETWORK_RETENTION_DAYS
+from awards_app.web.htmx import render_page
+from awards_app.web.page_cache import cached_for_visitors
 
 bp = Blueprint("public", __name__)
 
@@ -63,5 +63,8 @@ def floor():
     return "floor\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
 
 
-from awards_app.web.public import tally  # noqa: E402,F401  (the published list of votes: routes on this blueprint)
-from awards_app.web.public import archive, results  # noqa: E402,F401  (the results on the night and the archive)
+from awards_app.web.public import (  # noqa: E402,F401  (the results on the night and the archive)
+    archive,
+    results,
+    tally,  # noqa: E402,F401  (the published list of votes: routes on this blueprint)
+)

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 from flask import abort, send_file
 
-from awards_app.htmx import render_page
-from awards_app.page_cache import cached_for_visitors
-from awards_app.services import clock
-from awards_app.services.programme import current_edition
-from awards_app.services.shortlist_publication import (
-    StoredImage, announcement_moment, display_name, public_image, public_shortlist,
+from awards_app.core import clock
+from awards_app.programme.editions import current_edition
+from awards_app.publication.public_shortlist import (
+    StoredImage,
+    announcement_moment,
+    display_name,
+    public_image,
+    public_shortlist,
 )
+from awards_app.web.htmx import render_page
+from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public.routes import bp
 
 PAGE_CACHE = "private, max-age=60"

@@ -15,11 +15,11 @@ from wtforms import StringField
 from wtforms.validators import Length
 
 from awards_app.extensions import db, limiter
-from awards_app.htmx import render_page
-from awards_app.models import Contest
-from awards_app.services import tally
-from awards_app.services.export import BOM, safe_cell
+from awards_app.nominations.export import BOM, safe_cell
+from awards_app.voting import tally
+from awards_app.voting.models import Contest
 from awards_app.web.admin.forms import Required
+from awards_app.web.htmx import render_page
 from awards_app.web.public.routes import bp
 
 ROWS_PER_PAGE = 200

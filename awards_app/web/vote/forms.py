@@ -1,4 +1,4 @@
-"""Forms of the public vote. They only parse what was sent (and carry the CSRF token); services/voting.py checks it."""
+"""Forms of the public vote. They only parse what was sent (and carry the CSRF token); voting/votes.py checks it."""
 from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField
 

@@ -3,7 +3,7 @@
 Each step POSTs and 303-redirects to the next; a page with problems comes back with 422, the error summary and what
 was typed. The choice and the pending request travel in the Flask session (ids only), never in the URL. Opening the
 emailed link shows a "Confirm my vote" button and uses nothing up (mail scanners open links); pressing it casts the
-vote. The rules live in services/voting.py; this module turns requests into calls and answers into pages.
+vote. The rules live in voting/votes.py; this module turns requests into calls and answers into pages.
 """
 from __future__ import annotations
 
@@ -13,20 +13,17 @@ from flask import Blueprint, abort, current_app, flash, g, redirect, request, se
 from flask_wtf.csrf import CSRFError
 from wtforms import SelectChoice
 
-from awards_app import uow
-from awards_app.client_address import rate_limit_key_for_client
-from awards_app.error_pages import error_response, expired_form_response
+from awards_app.core import clock, uow
+from awards_app.core.client_address import rate_limit_key_for_client
+from awards_app.core.columns import EMAIL_LENGTH
+from awards_app.core.errors import DomainError
+from awards_app.core.links import LinkProblem
 from awards_app.extensions import db, limiter
-from awards_app.htmx import render_page
-from awards_app.models import Contest, Vote
-from awards_app.page_cache import cached_for_visitors
-from awards_app.services import clock
-from awards_app.services.errors import DomainError
-from awards_app.services.links import LinkProblem
-from awards_app.services.programme import current_edition
-from awards_app.services.shortlist_publication import display_name, shortlist_is_public
-from awards_app.services.voter_keys import EMAIL_MAX, voter_key
-from awards_app.services.voting import (
+from awards_app.programme.editions import current_edition
+from awards_app.publication.public_shortlist import display_name, shortlist_is_public
+from awards_app.voting.models import Contest, Vote
+from awards_app.voting.voter_keys import voter_key
+from awards_app.voting.votes import (
     AlreadyVoted,
     ContestState,
     VotingNotOpen,
@@ -34,8 +31,8 @@ from awards_app.services.voting import (
     confirm_vote,
     confirmation_for,
     contest_state,
-    find_vote_request,
     finalists_of,
+    find_vote_request,
     has_voted,
     open_contests,
     public_contest,
@@ -43,7 +40,10 @@ from awards_app.services.voting import (
     request_vote,
     resend_vote_link,
 )
+from awards_app.web.error_pages import error_response, expired_form_response
+from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
+from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.vote.forms import ActionForm, BallotForm, VoterEmailForm
 
 bp = Blueprint("vote", __name__)
@@ -81,7 +81,7 @@ def _limit(name: str):
 
 def _submitted_voter_key() -> str:
     """Rate-limit key: the voter key of the address typed into the form (all spellings of one inbox count as one)."""
-    return "vote-voter:" + voter_key((request.form.get("email") or "")[: EMAIL_MAX + 1])
+    return "vote-voter:" + voter_key((request.form.get("email") or "")[: EMAIL_LENGTH + 1])
 
 
 def _pending_voter_key() -> str:

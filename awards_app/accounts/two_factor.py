@@ -1,0 +1,180 @@
+"""Two-factor sign-in with time-based codes (TOTP, RFC 6238) from an authenticator app.
+
+A person sets it up by adding the secret to their app and typing one code back; from then on, signing in asks for a
+code after the password. A code works once: the time-step of the last code accepted is kept, and only a later one
+passes. The current edition can require it of every organiser; another organiser can reset it for someone who has
+lost their phone.
+"""
+from __future__ import annotations
+
+import hmac
+import re
+
+import pyotp
+from sqlalchemy import or_, select, update
+
+from awards_app.accounts.models import Role, User
+from awards_app.accounts.users import end_every_session
+from awards_app.core import clock
+from awards_app.core.audit import record_event
+from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.extensions import db
+from awards_app.programme.editions import current_edition
+from awards_app.programme.models import Edition
+
+ISSUER = "Self Management Awards"
+CODE_DIGITS = 6
+# Codes from one step before or after now pass too: phones' clocks drift, and people take a moment to type.
+DRIFT_STEPS = 1
+
+ENTER_CODE = "Enter the 6-digit code from your authenticator app"
+WRONG_CODE = "The code is not right. Check the code your authenticator app shows for the Self Management Awards now"
+USED_CODE = "That code has been used already. Wait for your authenticator app to show a new code, then enter that"
+
+
+def _clean_code(code: str | None) -> str:
+    """The code as digits only (people type spaces in '123 456'); refuse anything that is not 6 digits."""
+    digits = re.sub(r"[\s-]", "", code or "")
+    if not re.fullmatch(rf"\d{{{CODE_DIGITS}}}", digits):
+        raise DomainError(ENTER_CODE, field="code")
+    return digits
+
+
+def _accept_code(user: User, code: str | None) -> None:
+    """Accept a code of the user's secret once: record its time-step, or raise DomainError (wrong, or used before).
+
+    The step is recorded with a conditional UPDATE, so that two requests racing with the same code cannot both pass.
+    """
+    digits = _clean_code(code)
+    totp = pyotp.TOTP(user.totp_secret)
+    now_step = totp.timecode(clock.now())
+    for step in range(now_step - DRIFT_STEPS, now_step + DRIFT_STEPS + 1):
+        if hmac.compare_digest(totp.generate_otp(step), digits):
+            claimed = db.session.execute(
+                update(User)
+                .where(User.id == user.id, or_(User.totp_last_step.is_(None), User.totp_last_step < step))
+                .values(totp_last_step=step)
+                .execution_options(synchronize_session=False)
+            )
+            db.session.expire(user, ["totp_last_step"])
+            if claimed.rowcount != 1:
+                raise DomainError(USED_CODE, field="code")
+            return
+    raise DomainError(WRONG_CODE, field="code")
+
+
+# --- Setting it up ------------------------------------------------------------------------------------------------
+
+
+def pending_secret(user: User) -> str:
+    """The secret the person is adding to their app: made now if set-up has not started (refused once it is on)."""
+    if user.has_two_factor:
+        raise DomainError("Two-factor sign-in is already set up for your account")
+    if not user.totp_secret:
+        user.totp_secret = pyotp.random_base32(32)  # 160 bits, as RFC 4226 recommends
+        user.totp_last_step = None
+    return user.totp_secret
+
+
+def set_up_uri(user: User) -> str:
+    """The otpauth:// address that authenticator apps read (as a link or a QR code) to add the account."""
+    return pyotp.TOTP(user.totp_secret).provisioning_uri(name=user.email, issuer_name=ISSUER)
+
+
+def confirm_set_up(user: User, code: str | None) -> None:
+    """Turn two-factor sign-in on once the person has typed a code their app made from the secret."""
+    if user.has_two_factor:
+        raise DomainError("Two-factor sign-in is already set up for your account")
+    if not user.totp_secret:
+        raise DomainError("Start setting up two-factor sign-in again", field="code")
+    try:
+        _accept_code(user, code)
+    except DomainError:
+        record_event(None, "account.two_factor_failed", user, email=user.email, during="set-up")
+        raise
+    user.two_factor_since = clock.now()
+    record_event(user, "account.two_factor_set_up", user)
+
+
+def turn_off(user: User, code: str | None) -> None:
+    """The person stops using two-factor sign-in (proving it with a code); organisers may not while it is required."""
+    if not user.has_two_factor:
+        raise DomainError("Two-factor sign-in is not set up for your account")
+    if user.is_organiser and organisers_must_use_two_factor():
+        raise NotAllowed("Organisers must use two-factor sign-in, so you cannot turn it off", field="code")
+    try:
+        _accept_code(user, code)
+    except DomainError:
+        record_event(None, "account.two_factor_failed", user, email=user.email, during="turning off")
+        raise
+    _forget(user)
+    record_event(user, "account.two_factor_turned_off", user)
+
+
+def _forget(user: User) -> None:
+    """Clear the secret and everything about it."""
+    user.totp_secret = None
+    user.two_factor_since = None
+    user.totp_last_step = None
+
+
+# --- Signing in ---------------------------------------------------------------------------------------------------
+
+
+def check_sign_in_code(user: User, code: str | None) -> None:
+    """The second step of signing in: accept the code (audited as used) or raise DomainError (audited as failed)."""
+    if not user.has_two_factor:
+        raise DomainError("Two-factor sign-in is not set up for this account")
+    try:
+        _accept_code(user, code)
+    except DomainError:
+        record_event(None, "account.two_factor_failed", user, email=user.email, during="sign-in")
+        raise
+    record_event(user, "account.two_factor_used", user)
+
+
+# --- The organisers' rule and recovery ----------------------------------------------------------------------------
+
+
+def organisers_must_use_two_factor() -> bool:
+    """Whether the current edition requires two-factor sign-in of every organiser."""
+    edition = current_edition()
+    return edition is not None and edition.organisers_need_two_factor
+
+
+def must_set_up_first(user: User) -> bool:
+    """An organiser without two-factor sign-in while it is required: they set it up before anything else."""
+    return user.is_organiser and not user.has_two_factor and organisers_must_use_two_factor()
+
+
+def require_of_organisers(actor: User, edition: Edition, required: bool) -> None:
+    """Require (or stop requiring) two-factor sign-in of every organiser while this edition is the current one."""
+    if actor is None or not actor.is_organiser:
+        raise NotAllowed("Only organisers can change how organisers sign in")
+    if required and not actor.has_two_factor:
+        # Otherwise the organiser would lock themselves out of the page that switches it off again.
+        raise DomainError("Set up two-factor sign-in for your own account first", field="required")
+    if edition.organisers_need_two_factor == required:
+        return
+    edition.organisers_need_two_factor = required
+    record_event(actor, "edition.two_factor_requirement_changed", edition, required=required)
+
+
+def accounts_for_security_page() -> list[User]:
+    """Organisers, then judges who use two-factor sign-in, by address: the people whose sign-in the page shows."""
+    query = select(User).where(or_(User.role == Role.ORGANISER, User.two_factor_since.is_not(None)))
+    return sorted(db.session.scalars(query), key=lambda user: (not user.is_organiser, user.email))
+
+
+def reset(actor: User, user: User) -> None:
+    """Another organiser switches off someone's two-factor sign-in (they lost their phone); audited, and every
+    session of that person ends, so that whoever holds their old phone or browser is out too."""
+    if actor is None or not actor.is_organiser:
+        raise NotAllowed("Only organisers can reset two-factor sign-in")
+    if actor.id == user.id:
+        raise NotAllowed("Another organiser must reset your two-factor sign-in")
+    if not user.has_two_factor and not user.totp_secret:
+        raise DomainError(f"{user.email} does not use two-factor sign-in")
+    _forget(user)
+    ended = end_every_session(user)
+    record_event(actor, "account.two_factor_reset", user, email=user.email, sessions_ended=ended)

@@ -1,0 +1,244 @@
+"""Conflicts of interest: what a judge declares before seeing a category's entries, and what organisers record.
+
+Before a judge sees any entry of a category they see only the nominees' names (blind where the edition says so) and
+organisations, with suggestions drawn from the affiliations they recorded, and declare any conflict with a reason
+(or that they have none). A conflict hides the entry from the judge for good; whatever they had scored for it is
+deleted, so that a conflicted judge is left out of its ranking.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from awards_app.accounts.models import User
+from awards_app.core import clock
+from awards_app.core.audit import record_event
+from awards_app.core.errors import DomainError, NotFound
+from awards_app.extensions import db
+from awards_app.judging.judge_access import conflicted_ids, judgeable_entries, shown_name
+from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
+from awards_app.nominations.models import Nomination
+
+REASON_MAX_LENGTH = 1000
+AFFILIATIONS_MAX_LENGTH = 2000
+# Words too common in the names of people, groups and jobs to suggest a conflict on their own.
+COMMON_WORDS = frozenset(
+    """
+    a an and at by for from in of on or the to with
+    adviser advisor alliance arts association board care carer carers centre center chair charity cic club council
+    community communities condition conditions day experience forum foundation group groups health hub job ltd
+    limited lived living long management member mental network nhs officer organisation organization partnership
+    peer people policy programme program project projects retired scio scotland scottish sector self service services
+    social society support team third trust trustee volunteer well wellbeing worker work
+    """.split()
+)
+MIN_WORD_LENGTH = 3
+
+
+# --- Matching affiliations ---------------------------------------------------------------------------------------
+
+
+def _plain_words(text: str) -> list[str]:
+    """Lower-case ASCII words of a text: accents, apostrophes and other punctuation dropped."""
+    ascii_text = unicodedata.normalize("NFKD", text or "").encode("ascii", "ignore").decode().lower()
+    return re.findall(r"[a-z0-9]+", re.sub(r"['’]", "", ascii_text))
+
+
+def _distinctive(words: list[str]) -> set[str]:
+    """The words that can point at a conflict: not too short, not too common."""
+    return {word for word in words if len(word) >= MIN_WORD_LENGTH and word not in COMMON_WORDS}
+
+
+def _phrase_in(phrase: list[str], text: list[str]) -> bool:
+    """Whether the words of `phrase` appear together, in order, in `text`."""
+    if not phrase or not _distinctive(phrase):
+        return False
+    return f" {' '.join(phrase)} " in f" {' '.join(text)} "
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A possible conflict: the entry, and why it looks like one, in words the judge can check."""
+
+    nomination: Nomination
+    explanation: str
+
+
+def _quoted(words: list[str]) -> str:
+    """Words as ‘a’, ‘b’ and ‘c’."""
+    quoted = [f"‘{word}’" for word in words]
+    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+
+
+def match_affiliations(affiliations: str, nomination: Nomination) -> str | None:
+    """Why the nominee's name or organisation seems to match the judge's affiliations, or None.
+
+    Under blind judging the explanation names only the judge's own words, never the hidden name.
+    """
+    theirs = _plain_words(affiliations)
+    mine = _distinctive(theirs)
+    if not mine:
+        return None
+    named = shown_name(nomination) == nomination.nominee_name
+    reasons = []
+    for label, text in (("name", nomination.nominee_name), ("organisation", nomination.nominee_organisation)):
+        words = _plain_words(text)
+        shared = sorted(_distinctive(words) & mine, key=words.index)
+        if not shared:
+            continue
+        whose = f"Its {label}" if label == "organisation" or named else "The nominee's name"
+        if _phrase_in(words, theirs):
+            reasons.append(f"{whose} appears in your affiliations.")
+        else:
+            reasons.append(f"{whose} shares {_quoted(shared)} with your affiliations.")
+    return " ".join(reasons) or None
+
+
+def conflict_suggestions(judge: User, place: PanelMember) -> dict[int, str]:
+    """Entries of the judge's category that may be conflicts, by nomination id, with the reason for each."""
+    excluded = conflicted_ids(judge, place.category)
+    suggestions = {}
+    for nomination in judgeable_entries(place.category):
+        if nomination.id in excluded:
+            continue
+        explanation = match_affiliations(judge.affiliations, nomination)
+        if explanation:
+            suggestions[nomination.id] = explanation
+    return suggestions
+
+
+# --- What the judge sees before and after declaring ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class NomineeRow:
+    """One line of the list a judge declares conflicts against: never the entry's details."""
+
+    nomination_id: int
+    name: str
+    organisation: str
+    suggestion: str | None
+    conflict: Conflict | None
+
+
+def nominee_list(judge: User, place: PanelMember) -> list[NomineeRow]:
+    """The category's entries as names (blind where required) and organisations, with suggestions and conflicts."""
+    _check_place(judge, place)
+    conflicts = {
+        conflict.nomination_id: conflict
+        for conflict in db.session.scalars(
+            select(Conflict)
+            .join(Nomination, Conflict.nomination_id == Nomination.id)
+            .where(Conflict.judge_id == judge.id, Nomination.category_id == place.category_id)
+        )
+    }
+    suggestions = conflict_suggestions(judge, place)
+    return [
+        NomineeRow(
+            nomination_id=nomination.id,
+            name=shown_name(nomination),
+            organisation=nomination.nominee_organisation,
+            suggestion=suggestions.get(nomination.id),
+            conflict=conflicts.get(nomination.id),
+        )
+        for nomination in judgeable_entries(place.category)
+    ]
+
+
+# --- Recording conflicts ------------------------------------------------------------------------------------------
+
+
+def _check_place(judge: User, place: PanelMember) -> None:
+    """A judge acts only on their own panel places."""
+    if place.judge_id != judge.id or not judge.is_judge:
+        raise NotFound("There is no such category among your panels.")
+
+
+def clean_reason(reason: str | None, field: str | None = None) -> str:
+    """A reason, trimmed: required, and not too long."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why you have a conflict with this entry", field=field)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise DomainError(f"The reason must be {REASON_MAX_LENGTH:,} characters or fewer", field=field)
+    return reason
+
+
+def record_conflict(actor: User, judge: User, nomination: Nomination, reason: str, kind: str) -> Conflict:
+    """Record a conflict and delete the judge's scores and comment for the entry, so they are left out of its ranking.
+
+    The deletion is audited with the number of scores removed: a conflicted judge's view must not count, even if
+    they scored the entry before the conflict came to light.
+    """
+    existing = db.session.scalar(
+        select(Conflict).where(Conflict.judge_id == judge.id, Conflict.nomination_id == nomination.id)
+    )
+    if existing is not None:
+        who = judge.name or judge.email
+        raise DomainError(f"A conflict with {nomination.reference} is already recorded for {who}.")
+    conflict = Conflict(
+        judge_id=judge.id, nomination_id=nomination.id, reason=reason, kind=kind, recorded_by_id=actor.id,
+        recorded_at=clock.now(),
+    )
+    db.session.add(conflict)
+    removed = db.session.execute(
+        delete(Score).where(Score.judge_id == judge.id, Score.nomination_id == nomination.id)
+    ).rowcount
+    comments = db.session.execute(
+        delete(ScoreComment).where(ScoreComment.judge_id == judge.id, ScoreComment.nomination_id == nomination.id)
+    ).rowcount
+    db.session.flush()
+    record_event(
+        actor, f"conflict.{kind}", nomination, judge_id=judge.id, judge=judge.email, reason=reason,
+        scores_removed=removed, comment_removed=bool(comments),
+    )
+    return conflict
+
+
+def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str]) -> list[Conflict]:
+    """Record the judge's conflicts in a category, each with its reason; an empty first declaration means none.
+
+    After the first declaration a judge may still add conflicts (never take them back); that entry then disappears
+    from their lists and any scores they gave it are deleted.
+    """
+    _check_place(judge, place)
+    category = place.category
+    if category.shortlisted_at is not None:
+        raise DomainError(
+            "The shortlist of this category has been chosen, so conflicts can no longer be declared here. "
+            "Tell the awards team about the conflict instead."
+        )
+    first_time = place.conflicts_declared_at is None
+    if not declared and not first_time:
+        raise DomainError("Tick each entry you have a conflict with, and say why.")
+    open_entries = {nomination.id: nomination for nomination in judgeable_entries(category)}
+    already = conflicted_ids(judge, category)
+    reasons = {}
+    for nomination_id, reason in declared.items():
+        if nomination_id not in open_entries or nomination_id in already:
+            raise NotFound("There is no such entry among your panels.")
+        reasons[nomination_id] = clean_reason(reason, field=f"reason-{nomination_id}")
+    conflicts = [
+        record_conflict(judge, judge, open_entries[nomination_id], reason, "declared")
+        for nomination_id, reason in reasons.items()
+    ]
+    if first_time:
+        place.conflicts_declared_at = clock.now()
+        record_event(judge, "conflicts.declared", place, category_id=category.id, conflicts=len(conflicts))
+    return conflicts
+
+
+def record_affiliations(judge: User, affiliations: str) -> None:
+    """The organisations and groups a judge belongs to or works with, which the conflict suggestions draw on."""
+    if not judge.is_judge:
+        raise NotFound("There is no such judge.")
+    affiliations = (affiliations or "").strip()
+    if len(affiliations) > AFFILIATIONS_MAX_LENGTH:
+        raise DomainError(
+            f"Your affiliations must be {AFFILIATIONS_MAX_LENGTH:,} characters or fewer", field="affiliations"
+        )
+    judge.affiliations = affiliations
+    record_event(judge, "judge.affiliations_recorded", judge)

@@ -1,0 +1,113 @@
+"""Judging: panels, declared conflicts, scores, the shortlist of finalists and the final round."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from awards_app.accounts.models import User
+from awards_app.core.columns import UTCDateTime, utcnow
+from awards_app.extensions import db
+from awards_app.nominations.models import Nomination
+from awards_app.programme.models import Category, Criterion
+
+
+class PanelMember(db.Model):
+    """A judge on the panel of one category; submitted_at locks their scores there."""
+
+    __tablename__ = "panel_member"
+    __table_args__ = (UniqueConstraint("judge_id", "category_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    conflicts_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    final_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    judge: Mapped[User] = relationship()
+    category: Mapped[Category] = relationship()
+
+
+class Conflict(db.Model):
+    """A judge's conflict of interest with a nomination, declared by the judge or recused by an organiser."""
+
+    __tablename__ = "conflict"
+    __table_args__ = (UniqueConstraint("judge_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    reason: Mapped[str] = mapped_column(Text)
+    # "declared" by the judge, "recused" by an organiser, or "abstained" (the judge chose not to score it).
+    kind: Mapped[str] = mapped_column(String(20), default="declared", server_default="declared")
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    recorded_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    judge: Mapped[User] = relationship(foreign_keys=[judge_id])
+    nomination: Mapped[Nomination] = relationship()
+
+
+class Score(db.Model):
+    """One judge's score of one nomination on one criterion; the unique key makes double autosaves harmless."""
+
+    __tablename__ = "score"
+    __table_args__ = (UniqueConstraint("judge_id", "nomination_id", "criterion_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    criterion_id: Mapped[int] = mapped_column(ForeignKey("criterion.id", ondelete="CASCADE"), index=True)
+    value: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    criterion: Mapped[Criterion] = relationship()
+
+
+class ScoreComment(db.Model):
+    """A judge's optional comment on a nomination they scored."""
+
+    __tablename__ = "score_comment"
+    __table_args__ = (UniqueConstraint("judge_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+
+class Finalist(db.Model):
+    """A nomination on a category's shortlist, with the reason for any departure from the ranking."""
+
+    __tablename__ = "finalist"
+    __table_args__ = (UniqueConstraint("category_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    change_reason: Mapped[str] = mapped_column(Text, default="")
+    chosen_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    public_name: Mapped[str] = mapped_column(String(200), default="")
+    # The optional image on the public shortlist, stored under a generated name after its content was checked.
+    image_filename: Mapped[str | None] = mapped_column(String(100), nullable=True)
+
+    category: Mapped[Category] = relationship()
+    nomination: Mapped[Nomination] = relationship()
+
+
+class FinalRank(db.Model):
+    """A judge's rank of a finalist in the final round (1 is best), combined by Borda count."""
+
+    __tablename__ = "final_rank"
+    __table_args__ = (UniqueConstraint("judge_id", "finalist_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    finalist_id: Mapped[int] = mapped_column(ForeignKey("finalist.id", ondelete="CASCADE"), index=True)
+    rank: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)

@@ -1,0 +1,369 @@
+"""Judging panels and judges, as organisers run them: judge accounts, panel places, invitations, recusals, blind names.
+
+Judge accounts belong to no edition: a judge keeps their account (and their recorded affiliations) from one year to
+the next, and sits on the panels of one or more categories in each edition.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select
+
+from awards_app.accounts.models import Role, User
+from awards_app.accounts.users import find_user_by_email, normalise_email
+from awards_app.core import clock
+from awards_app.core.audit import record_event
+from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.links import issue_link
+from awards_app.core.models import SingleUseLink
+from awards_app.core.outbox import queue_email
+from awards_app.core.public_urls import public_url
+from awards_app.extensions import db
+from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, clean_reason, record_conflict
+from awards_app.judging.judge_access import panels_of
+from awards_app.judging.models import Conflict, PanelMember, Score
+from awards_app.nominations.models import Nomination
+from awards_app.programme.models import Category, Criterion, Edition
+
+INVITATION_PURPOSE = "judge-invitation"
+INVITATION_LIFETIME = timedelta(days=14)
+NAME_MAX_LENGTH = 200
+
+
+def _require_organiser(actor: User | None) -> None:
+    """Only organisers run the panels."""
+    if actor is None or not actor.is_organiser:
+        raise NotAllowed("Only organisers can manage judges and panels.")
+
+
+def _label(judge: User) -> str:
+    """A judge as organisers name them."""
+    return judge.name or judge.email
+
+
+def _clean_details(name: str, affiliations: str) -> tuple[str, str]:
+    """A judge's name (required) and affiliations (optional), trimmed and checked."""
+    name = (name or "").strip()
+    affiliations = (affiliations or "").strip()
+    if not name:
+        raise DomainError("Enter the judge's name", field="name")
+    if len(name) > NAME_MAX_LENGTH:
+        raise DomainError(f"The name must be {NAME_MAX_LENGTH} characters or fewer", field="name")
+    if len(affiliations) > AFFILIATIONS_MAX_LENGTH:
+        raise DomainError(
+            f"The affiliations must be {AFFILIATIONS_MAX_LENGTH:,} characters or fewer", field="affiliations"
+        )
+    return name, affiliations
+
+
+# --- Judge accounts -----------------------------------------------------------------------------------------------
+
+
+def add_judge(actor: User, email: str, name: str, affiliations: str = "") -> tuple[User, bool]:
+    """Create a judge account without a password, or find the judge who has this address; True when created.
+
+    An organiser's address is refused: one person's two roles would mix the organisers' area with judging.
+    """
+    _require_organiser(actor)
+    address = normalise_email(email)
+    name, affiliations = _clean_details(name, affiliations)
+    existing = find_user_by_email(address)
+    if existing is not None:
+        if not existing.is_judge:
+            raise DomainError(
+                f"{address} belongs to an organiser. Judges need an account of their own: use another address.",
+                field="email",
+            )
+        return existing, False
+    judge = User(email=address, name=name, role=Role.JUDGE, affiliations=affiliations, password_hash=None)
+    db.session.add(judge)
+    db.session.flush()
+    record_event(actor, "judge.added", judge, email=address, name=name)
+    return judge, True
+
+
+def update_judge(actor: User, judge: User, name: str, affiliations: str) -> None:
+    """Change a judge's name and recorded affiliations."""
+    _require_organiser(actor)
+    _check_judge(judge)
+    judge.name, judge.affiliations = _clean_details(name, affiliations)
+    record_event(actor, "judge.updated", judge, name=judge.name)
+
+
+def _check_judge(judge: User) -> None:
+    """Panel operations are for judge accounts only."""
+    if not judge.is_judge:
+        raise DomainError(f"{judge.email} is not a judge's account.")
+
+
+# --- Panel places -------------------------------------------------------------------------------------------------
+
+
+def _place(judge: User, category: Category) -> PanelMember | None:
+    """The judge's place on this category's panel, if any."""
+    return db.session.scalar(
+        select(PanelMember).where(PanelMember.judge_id == judge.id, PanelMember.category_id == category.id)
+    )
+
+
+def add_to_panel(actor: User, judge: User, category: Category) -> PanelMember:
+    """Put a judge on a category's panel (a judge already on it stays as they are)."""
+    _require_organiser(actor)
+    _check_judge(judge)
+    place = _place(judge, category)
+    if place is not None:
+        return place
+    place = PanelMember(judge_id=judge.id, category_id=category.id, added_at=clock.now())
+    db.session.add(place)
+    db.session.flush()
+    record_event(actor, "panel.judge_added", category, judge_id=judge.id, judge=judge.email)
+    return place
+
+
+def scores_given(judge: User, category: Category) -> int:
+    """How many scores the judge has given entries of this category."""
+    return db.session.scalar(
+        select(func.count(Score.id))
+        .join(Nomination, Score.nomination_id == Nomination.id)
+        .where(Score.judge_id == judge.id, Nomination.category_id == category.id)
+    )
+
+
+def removal_refused_because(judge: User, category: Category) -> str | None:
+    """Why the judge must stay on this category's panel, or None if they may leave it."""
+    if scores_given(judge, category):
+        return (
+            f"{_label(judge)} has already scored entries in ‘{category.name}’, so they stay on its panel: "
+            "their scores count in its ranking."
+        )
+    return None
+
+
+def remove_from_panel(actor: User, judge: User, category: Category) -> None:
+    """Take a judge off a category's panel; refused once they have scored there."""
+    _require_organiser(actor)
+    place = _place(judge, category)
+    if place is None:
+        return
+    refusal = removal_refused_because(judge, category)
+    if refusal:
+        raise DomainError(refusal)
+    db.session.delete(place)
+    db.session.flush()
+    record_event(actor, "panel.judge_removed", category, judge_id=judge.id, judge=judge.email)
+
+
+def set_panels(actor: User, judge: User, edition: Edition, category_ids: set[int]) -> tuple[int, int]:
+    """Make the judge's panels in this edition exactly these categories; (added, removed) counts.
+
+    Nothing changes if any removal is refused, so that the organiser can see the whole picture and decide.
+    """
+    _require_organiser(actor)
+    _check_judge(judge)
+    categories = {category.id: category for category in edition.categories}
+    unknown = set(category_ids) - set(categories)
+    if unknown:
+        raise DomainError("Choose panels among this edition's categories.")
+    current = {place.category_id for place in panels_of(judge) if place.category_id in categories}
+    leaving = [categories[category_id] for category_id in sorted(current - set(category_ids))]
+    refusals = [refusal for refusal in (removal_refused_because(judge, category) for category in leaving) if refusal]
+    if refusals:
+        raise DomainError(" ".join(refusals))
+    joining = [category for category in edition.categories if category.id in set(category_ids) - current]
+    for category in joining:
+        add_to_panel(actor, judge, category)
+    for category in leaving:
+        remove_from_panel(actor, judge, category)
+    return len(joining), len(leaving)
+
+
+# --- Invitations --------------------------------------------------------------------------------------------------
+
+
+def invite_judge(actor: User, judge: User) -> datetime:
+    """Email the judge a link to set their password, listing their panels; any older invitation stops working."""
+    _require_organiser(actor)
+    _check_judge(judge)
+    if not judge.active:
+        raise DomainError(f"{_label(judge)}'s account is switched off, so they cannot be invited.")
+    places = panels_of(judge)
+    if not places:
+        raise DomainError(f"Put {_label(judge)} on at least one panel before inviting them.")
+    # The invitation is about this year's judging: panels of earlier editions are not listed.
+    places = [place for place in places if place.category.edition_id == places[0].category.edition_id]
+    expires_at = clock.now() + INVITATION_LIFETIME
+    token = issue_link(INVITATION_PURPOSE, judge, expires_at)
+    queue_email(
+        judge.email,
+        "You are invited to judge the Self Management Awards",
+        "judge_invitation",
+        judge=judge,
+        places=places,
+        link=public_url("auth.accept_invitation", token=token),
+        sign_in_link=public_url("auth.sign_in"),
+        expires_at=expires_at,
+        timezone=places[0].category.edition.timezone,
+    )
+    record_event(actor, "judge.invited", judge, email=judge.email, panels=[place.category_id for place in places])
+    return expires_at
+
+
+@dataclass(frozen=True)
+class InvitationState:
+    """Where a judge stands with their invitation, for the organisers' list."""
+
+    status: str  # "not_invited", "invited", "expired", "accepted"
+    invited_at: datetime | None = None
+    expires_at: datetime | None = None
+    accepted_at: datetime | None = None
+
+    @property
+    def label(self) -> str:
+        """The state in plain words."""
+        return {
+            "not_invited": "Not invited yet",
+            "invited": "Invited",
+            "expired": "Invitation expired",
+            "accepted": "Invitation accepted",
+        }[self.status]
+
+
+def invitation_states(judges: list[User]) -> dict[int, InvitationState]:
+    """Each judge's invitation state: the latest invitation decides (whether used, still live or expired)."""
+    ids = [judge.id for judge in judges]
+    latest: dict[int, SingleUseLink] = {}
+    accepted: dict[int, datetime] = {}
+    if ids:
+        links = db.session.scalars(
+            select(SingleUseLink)
+            .where(
+                SingleUseLink.purpose == INVITATION_PURPOSE,
+                SingleUseLink.subject_type == User.__tablename__,
+                SingleUseLink.subject_id.in_(ids),
+            )
+            .order_by(SingleUseLink.created_at, SingleUseLink.id)
+        )
+        for link in links:
+            latest[link.subject_id] = link
+            if link.used_at is not None:
+                accepted[link.subject_id] = link.used_at
+    now = clock.now()
+    states = {}
+    for judge in judges:
+        link = latest.get(judge.id)
+        accepted_at = accepted.get(judge.id)
+        if link is None:
+            states[judge.id] = InvitationState("not_invited")
+            continue
+        live = link.used_at is None and link.superseded_at is None and now < link.expires_at
+        # A live invitation (even one resent after an earlier acceptance) is what the judge has to act on now.
+        status = "invited" if live else "accepted" if accepted_at else "expired"
+        states[judge.id] = InvitationState(status, link.created_at, link.expires_at, accepted_at)
+    return states
+
+
+# --- Recusal and blind judging ------------------------------------------------------------------------------------
+
+
+def recuse_judge(actor: User, judge: User, nomination: Nomination, reason: str) -> Conflict:
+    """Recuse a judge from an entry of their panel: it disappears from their lists and any scores they gave it go."""
+    _require_organiser(actor)
+    _check_judge(judge)
+    if _place(judge, nomination.category) is None:
+        raise DomainError(f"{_label(judge)} is not on the panel of ‘{nomination.category.name}’.", field="judge")
+    return record_conflict(actor, judge, nomination, clean_reason(reason, field="reason"), "recused")
+
+
+def set_blind_judging(actor: User, edition: Edition, hide_names: bool, hideable_ids: set[int]) -> None:
+    """Hide nominees' names from judges in this edition, in the categories that allow it (and say which do)."""
+    _require_organiser(actor)
+    known = {category.id for category in edition.categories}
+    if set(hideable_ids) - known:
+        raise DomainError("Choose among this edition's categories.")
+    edition.hide_nominee_names = bool(hide_names)
+    for category in edition.categories:
+        category.names_can_be_hidden = category.id in hideable_ids
+    record_event(
+        actor, "edition.blind_judging_set", edition, hide_nominee_names=edition.hide_nominee_names,
+        categories_hidden=sorted(hideable_ids),
+    )
+
+
+# --- Reading panels -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class JudgeRow:
+    """One judge on the organisers' judges page: their panels in the edition, invitation, conflicts there."""
+
+    judge: User
+    places: list[PanelMember] = field(default_factory=list)
+    invitation: InvitationState = field(default_factory=lambda: InvitationState("not_invited"))
+    conflicts: list[Conflict] = field(default_factory=list)
+
+    @property
+    def category_ids(self) -> set[int]:
+        """The categories whose panels the judge sits on."""
+        return {place.category_id for place in self.places}
+
+
+def judges_of_edition(edition: Edition) -> tuple[list[JudgeRow], list[JudgeRow]]:
+    """The judges on this edition's panels, and the other judge accounts (from other years, or not placed yet)."""
+    category_ids = [category.id for category in edition.categories]
+    judges = list(db.session.scalars(select(User).where(User.role == Role.JUDGE).order_by(User.name, User.email)))
+    rows = {judge.id: JudgeRow(judge) for judge in judges}
+    if category_ids:
+        for place in db.session.scalars(select(PanelMember).where(PanelMember.category_id.in_(category_ids))):
+            rows[place.judge_id].places.append(place)
+        for conflict in db.session.scalars(
+            select(Conflict)
+            .join(Nomination, Conflict.nomination_id == Nomination.id)
+            .where(Nomination.category_id.in_(category_ids))
+            .order_by(Conflict.recorded_at, Conflict.id)
+        ):
+            rows[conflict.judge_id].conflicts.append(conflict)
+    for judge_id, state in invitation_states(judges).items():
+        rows[judge_id].invitation = state
+    order = {category_id: position for position, category_id in enumerate(category_ids)}
+    for row in rows.values():
+        row.places.sort(key=lambda place: order[place.category_id])
+    on_panels = [rows[judge.id] for judge in judges if rows[judge.id].places]
+    others = [rows[judge.id] for judge in judges if not rows[judge.id].places]
+    return on_panels, others
+
+
+def judge_progress(judge: User, place: PanelMember, entries: list[Nomination]) -> int:
+    """How many of these entries the judge has scored on every criterion of the edition."""
+    criteria = db.session.scalar(
+        select(func.count(Criterion.id)).where(Criterion.edition_id == place.category.edition_id)
+    )
+    if not criteria or not entries:
+        return 0
+    counts = db.session.execute(
+        select(Score.nomination_id, func.count(Score.id))
+        .where(Score.judge_id == judge.id, Score.nomination_id.in_([entry.id for entry in entries]))
+        .group_by(Score.nomination_id)
+    ).all()
+    return sum(1 for _, count in counts if count >= criteria)
+
+
+def panel_judges(category: Category) -> list[User]:
+    """The judges on a category's panel, in the order they joined it."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .join(PanelMember, PanelMember.judge_id == User.id)
+            .where(PanelMember.category_id == category.id)
+            .order_by(PanelMember.added_at, PanelMember.id)
+        )
+    )
+
+
+def conflicts_on(nomination: Nomination) -> list[Conflict]:
+    """The conflicts recorded on an entry (declared, recused or abstained), oldest first."""
+    return list(
+        db.session.scalars(
+            select(Conflict).where(Conflict.nomination_id == nomination.id).order_by(Conflict.recorded_at, Conflict.id)
+        )
+    )

@@ -1,0 +1,355 @@
+"""How far the judges have got: the progress matrix of a category, an edition's overview, and reminder emails.
+
+A cell of the matrix (one judge, one entry) is "not started" (no score yet), "in progress" (some criteria scored),
+"scored" (every criterion), or the judge is out of it: "conflict declared", "recused" by an organiser, or "abstained".
+A judge's scores are "submitted" once they pressed "Submit my scores" (PanelMember.submitted_at).
+
+Reminders go to judges with work left, at most once an hour each (the audit log remembers when the last one went).
+"""
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.routing import BuildError
+
+from awards_app.accounts.models import User
+from awards_app.ceremony.models import Award
+from awards_app.core import clock
+from awards_app.core.audit import record_event
+from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.models import AuditEvent
+from awards_app.core.outbox import queue_email
+from awards_app.core.public_urls import public_url
+from awards_app.extensions import db
+from awards_app.judging.judge_access import judgeable_entries, shown_name
+from awards_app.judging.models import Conflict, Finalist, PanelMember, Score
+from awards_app.nominations.models import Nomination
+from awards_app.programme.models import Category, Edition
+
+REMINDER_INTERVAL = timedelta(hours=1)
+REMINDER_ACTION = "judging.reminder_sent"
+
+
+class CellState(enum.Enum):
+    """Where one judge stands with one entry."""
+
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    SCORED = "scored"
+    CONFLICTED = "conflicted"
+    RECUSED = "recused"
+    ABSTAINED = "abstained"
+
+    @property
+    def label(self) -> str:
+        """The state in words (the matrix shows words, not colour alone)."""
+        return _LABELS[self]
+
+    @property
+    def counts_as_work(self) -> bool:
+        """Whether the judge still has to score this entry."""
+        return self in (CellState.NOT_STARTED, CellState.IN_PROGRESS)
+
+
+_LABELS = {
+    CellState.NOT_STARTED: "Not started",
+    CellState.IN_PROGRESS: "In progress",
+    CellState.SCORED: "Scored",
+    CellState.CONFLICTED: "Conflict declared",
+    CellState.RECUSED: "Recused",
+    CellState.ABSTAINED: "Abstained",
+}
+_CONFLICT_STATES = {"declared": CellState.CONFLICTED, "recused": CellState.RECUSED, "abstained": CellState.ABSTAINED}
+
+
+@dataclass(frozen=True)
+class Cell:
+    """One judge and one entry: the state, and how many criteria are scored."""
+
+    state: CellState
+    scored: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        """The cell in words, e.g. 'In progress (2 of 4 criteria)'."""
+        if self.state is CellState.IN_PROGRESS:
+            return f"In progress ({self.scored} of {self.total} criteria)"
+        return self.state.label
+
+
+@dataclass
+class JudgeProgress:
+    """One judge's row: a cell per entry, and whether they declared conflicts and submitted."""
+
+    member: PanelMember
+    cells: list[Cell]
+
+    @property
+    def judge(self) -> User:
+        """The judge."""
+        return self.member.judge
+
+    @property
+    def submitted(self) -> bool:
+        """Whether the judge submitted (locked) their scores."""
+        return self.member.submitted_at is not None
+
+    @property
+    def conflicts_declared(self) -> bool:
+        """Whether the judge has declared their conflicts (and so may see the entries)."""
+        return self.member.conflicts_declared_at is not None
+
+    def count(self, *states: CellState) -> int:
+        """How many entries are in these states."""
+        return sum(1 for cell in self.cells if cell.state in states)
+
+    @property
+    def to_score(self) -> int:
+        """Entries still to score."""
+        return sum(1 for cell in self.cells if cell.state.counts_as_work)
+
+    @property
+    def scorable(self) -> int:
+        """Entries the judge scores (everything but their conflicts and abstentions)."""
+        return self.count(CellState.NOT_STARTED, CellState.IN_PROGRESS, CellState.SCORED)
+
+
+@dataclass
+class ProgressMatrix:
+    """A category's judges by entries."""
+
+    category: Category
+    entries: list[Nomination]
+    rows: list[JudgeProgress]
+    criteria: int
+
+    @property
+    def submitted(self) -> int:
+        """How many judges have submitted their scores."""
+        return sum(1 for row in self.rows if row.submitted)
+
+    @property
+    def cells_scored(self) -> int:
+        """Judge-entry pairs fully scored."""
+        return sum(row.count(CellState.SCORED) for row in self.rows)
+
+    @property
+    def cells_to_score(self) -> int:
+        """Judge-entry pairs that need scores (conflicts and abstentions left out)."""
+        return sum(row.scorable for row in self.rows)
+
+    @property
+    def percent(self) -> int:
+        """How much of the scoring is done, as a whole percentage (rounded down, so 100 means done)."""
+        return 100 * self.cells_scored // self.cells_to_score if self.cells_to_score else 0
+
+    def column(self, index: int) -> list[Cell]:
+        """The cells of one entry, judge by judge."""
+        return [row.cells[index] for row in self.rows]
+
+
+def panel_of(category: Category) -> list[PanelMember]:
+    """The category's panel, judges by name."""
+    return list(
+        db.session.scalars(
+            select(PanelMember)
+            .join(User, PanelMember.judge_id == User.id)
+            .where(PanelMember.category_id == category.id)
+            .order_by(User.name, User.email)
+        )
+    )
+
+
+def progress_matrix(category: Category) -> ProgressMatrix:
+    """The category's progress: a row per panel judge, a cell per judgeable entry."""
+    entries = judgeable_entries(category)
+    members = panel_of(category)
+    total = len(category.edition.criteria)
+    entry_ids = [entry.id for entry in entries]
+    judge_ids = [member.judge_id for member in members]
+    scored = {
+        (judge_id, nomination_id): count
+        for judge_id, nomination_id, count in db.session.execute(
+            select(Score.judge_id, Score.nomination_id, func.count(Score.id))
+            .where(Score.nomination_id.in_(entry_ids), Score.judge_id.in_(judge_ids))
+            .group_by(Score.judge_id, Score.nomination_id)
+        )
+    }
+    conflicts = {
+        (conflict.judge_id, conflict.nomination_id): conflict.kind
+        for conflict in db.session.scalars(
+            select(Conflict).where(Conflict.nomination_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids))
+        )
+    }
+    rows = []
+    for member in members:
+        cells = []
+        for entry in entries:
+            key = (member.judge_id, entry.id)
+            count = scored.get(key, 0)
+            if key in conflicts:
+                state = _CONFLICT_STATES.get(conflicts[key], CellState.CONFLICTED)
+            elif count == 0:
+                state = CellState.NOT_STARTED
+            elif count < total:
+                state = CellState.IN_PROGRESS
+            else:
+                state = CellState.SCORED
+            cells.append(Cell(state, count, total))
+        rows.append(JudgeProgress(member=member, cells=cells))
+    return ProgressMatrix(category=category, entries=entries, rows=rows, criteria=total)
+
+
+@dataclass
+class CategoryProgress:
+    """One line of the edition's overview."""
+
+    category: Category
+    matrix: ProgressMatrix
+    finalists: int
+    awards: int  # recorded (sealed) awards
+
+
+def _counts_by_category(model, category_ids: list[int]) -> dict[int, int]:
+    """How many rows of a model (Finalist, Award) each category has."""
+    return dict(
+        db.session.execute(
+            select(model.category_id, func.count(model.id))
+            .where(model.category_id.in_(category_ids))
+            .group_by(model.category_id)
+        ).all()
+    )
+
+
+def edition_progress(edition: Edition) -> list[CategoryProgress]:
+    """Every category of the edition with its progress, how many finalists it has and whether a result is in."""
+    category_ids = [category.id for category in edition.categories]
+    finalists = _counts_by_category(Finalist, category_ids)
+    awards = _counts_by_category(Award, category_ids)
+    return [
+        CategoryProgress(
+            category=category,
+            matrix=progress_matrix(category),
+            finalists=finalists.get(category.id, 0),
+            awards=awards.get(category.id, 0),
+        )
+        for category in edition.categories
+    ]
+
+
+# --- Reminders ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class WorkLeft:
+    """What one judge still has to do in one category."""
+
+    category: Category
+    declare_conflicts: bool
+    not_started: list[str]  # entries as the judge sees them named
+    in_progress: list[str]
+    submit_scores: bool
+    rank_finalists: bool
+
+    @property
+    def any(self) -> bool:
+        """Whether anything is left."""
+        return self.declare_conflicts or self.submit_scores or self.rank_finalists
+
+
+@dataclass
+class ReminderOutcome:
+    """Who was reminded, who was not because of a recent reminder, and when that one went."""
+
+    sent: list[User] = field(default_factory=list)
+    too_soon: list[tuple[User, datetime]] = field(default_factory=list)
+
+
+def work_left(row: JudgeProgress, matrix: ProgressMatrix, finalists: int) -> WorkLeft:
+    """What a judge has left in a category: conflicts to declare, entries to score, scores to submit, a final round."""
+    category = matrix.category
+    not_started = [shown_name(e) for e, c in zip(matrix.entries, row.cells) if c.state is CellState.NOT_STARTED]
+    in_progress = [shown_name(e) for e, c in zip(matrix.entries, row.cells) if c.state is CellState.IN_PROGRESS]
+    return WorkLeft(
+        category=category,
+        declare_conflicts=not row.conflicts_declared,
+        # Before conflicts are declared the judge has not seen the entries: the email does not name them.
+        not_started=not_started if row.conflicts_declared else [],
+        in_progress=in_progress if row.conflicts_declared else [],
+        submit_scores=not row.submitted,
+        rank_finalists=(
+            row.submitted and not category.has_public_vote and finalists > 0 and row.member.final_submitted_at is None
+        ),
+    )
+
+
+def last_reminded(judge: User) -> datetime | None:
+    """When the judge was last sent a reminder, if ever."""
+    return db.session.scalar(
+        select(func.max(AuditEvent.at)).where(
+            AuditEvent.action == REMINDER_ACTION,
+            AuditEvent.subject_type == User.__tablename__,
+            AuditEvent.subject_id == judge.id,
+        )
+    )
+
+
+def _judging_link() -> str:
+    """The judges' area, for the email (its address under PUBLIC_BASE_URL even before its routes exist)."""
+    try:
+        return public_url("judging.home")
+    except BuildError:
+        return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/judging/"
+
+
+def send_reminders(actor: User, scope: Edition | Category) -> ReminderOutcome:
+    """Email each judge with work left in the edition (or one category) what is left; once an hour at most each."""
+    if actor is None or not actor.is_organiser:
+        raise NotAllowed("Only organisers can send reminders.")
+    edition = scope if isinstance(scope, Edition) else scope.edition
+    categories = edition.categories if isinstance(scope, Edition) else [scope]
+    finalist_counts = _counts_by_category(Finalist, [category.id for category in categories])
+    # Gather each judge's work across the categories, so that a judge on three panels gets one email.
+    work: dict[int, list[WorkLeft]] = {}
+    judges: dict[int, User] = {}
+    for category in categories:
+        matrix = progress_matrix(category)
+        for row in matrix.rows:
+            left = work_left(row, matrix, finalist_counts.get(category.id, 0))
+            if left.any and row.judge.active:
+                work.setdefault(row.judge.id, []).append(left)
+                judges[row.judge.id] = row.judge
+    if not work:
+        raise DomainError("No judge has work left, so no reminders were sent.")
+
+    outcome = ReminderOutcome()
+    now = clock.now()
+    link = _judging_link()
+    for judge_id, tasks in work.items():
+        judge = judges[judge_id]
+        previous = last_reminded(judge)
+        if previous is not None and now - previous < REMINDER_INTERVAL:
+            outcome.too_soon.append((judge, previous))
+            continue
+        queue_email(
+            judge.email,
+            f"A reminder about your judging for the {edition.name}",
+            "judge_reminder",
+            judge=judge,
+            edition=edition,
+            tasks=tasks,
+            link=link,
+            judging_end_at=edition.judging_end_at,
+        )
+        record_event(
+            actor, REMINDER_ACTION, judge,
+            edition_id=edition.id, categories=[task.category.id for task in tasks],
+        )
+        outcome.sent.append(judge)
+    db.session.flush()
+    return outcome

@@ -1,0 +1,1 @@
+"""One person's data: export and erasure on request, and the retention purge."""

@@ -1,0 +1,292 @@
+"""An edition's categories, their questions, and the edition's judging criteria, as organisers shape them."""
+from __future__ import annotations
+
+import math
+
+from sqlalchemy import func, select
+
+from awards_app.accounts.models import User
+from awards_app.core.audit import record_event
+from awards_app.core.errors import DomainError
+from awards_app.extensions import db
+from awards_app.judging.models import Score
+from awards_app.nominations.models import Nomination, NominationAnswer
+from awards_app.programme.editions import apply_changes, clean_text, require_organiser, save_new, whole_number
+from awards_app.programme.models import Category, Criterion, Edition, NomineeKind, Question
+from awards_app.voting.contests import ensure_not_locked
+
+DIRECTIONS = ("up", "down")
+
+
+# --- Categories --------------------------------------------------------------------------------------------------
+
+
+def add_category(
+    actor: User,
+    edition: Edition,
+    *,
+    name: str,
+    nominee_kind: NomineeKind | str,
+    has_public_vote: bool = False,
+    description: str = "",
+    eligibility_notes: str = "",
+) -> Category:
+    """Add a category at the end of the edition's list."""
+    require_organiser(actor)
+    values = _checked_category_values(
+        edition, None, name, nominee_kind, has_public_vote, description, eligibility_notes
+    )
+    category = Category(edition=edition, display_order=_next_position(edition.categories), **values)
+    save_new(actor, "category.added", category, edition_id=edition.id, name=category.name)
+    return category
+
+
+def update_category(
+    actor: User,
+    category: Category,
+    *,
+    name: str,
+    nominee_kind: NomineeKind | str,
+    has_public_vote: bool = False,
+    description: str = "",
+    eligibility_notes: str = "",
+) -> Category:
+    """Change a category's name, description, eligibility notes, kind of nominee and whether it has a public vote."""
+    require_organiser(actor)
+    if bool(has_public_vote) != category.has_public_vote:
+        ensure_not_locked(category, "whether it has a public vote")
+    values = _checked_category_values(
+        category.edition, category, name, nominee_kind, has_public_vote, description, eligibility_notes
+    )
+    apply_changes(actor, "category.updated", category, values)
+    return category
+
+
+def category_kept_because(category: Category) -> str | None:
+    """Why the category cannot be deleted, or None when it can."""
+    nominations = db.session.scalar(select(func.count()).where(Nomination.category_id == category.id))
+    if nominations:
+        return (
+            f"‘{category.name}’ cannot be deleted because it already has {_count(nominations, 'nomination')}. "
+            "You can still change its name and description."
+        )
+    return None
+
+
+def delete_category(actor: User, category: Category) -> None:
+    """Delete a category and its questions, unless nominations have been made in it."""
+    require_organiser(actor)
+    _refuse_if(category_kept_because(category))
+    edition = category.edition
+    record_event(actor, "category.deleted", category, edition_id=edition.id, name=category.name)
+    _delete(category, edition, "categories")
+
+
+def move_category(actor: User, category: Category, direction: str) -> None:
+    """Swap a category with the one above or below it in the edition's list."""
+    require_organiser(actor)
+    _move(category, category.edition, "categories", direction, noun="category")
+    record_event(actor, "category.moved", category, direction=direction, position=category.display_order + 1)
+
+
+def _checked_category_values(edition, category, name, nominee_kind, has_public_vote, description, eligibility_notes):
+    """Check a category's values: a name no other category of the edition has, and a known kind of nominee."""
+    name = clean_text(name, field="name", label="the name of the category", max_length=200, required=True)
+    if any(other.name.casefold() == name.casefold() for other in edition.categories if other is not category):
+        raise DomainError(f"There is already a category called ‘{name}’ in this edition", field="name")
+    try:
+        kind = NomineeKind(nominee_kind)
+    except ValueError:
+        raise DomainError("Select who or what the category is for", field="nominee_kind") from None
+    return {
+        "name": name,
+        "nominee_kind": kind,
+        "has_public_vote": bool(has_public_vote),
+        "description": clean_text(description, field="description", label="the description", max_length=5000),
+        "eligibility_notes": clean_text(
+            eligibility_notes, field="eligibility_notes", label="the eligibility notes", max_length=5000
+        ),
+    }
+
+
+# --- Questions ---------------------------------------------------------------------------------------------------
+
+
+def add_question(
+    actor: User, category: Category, *, prompt: str, word_limit: int, hint: str = "", required: bool = True
+) -> Question:
+    """Add a question at the end of the category's list."""
+    require_organiser(actor)
+    values = _checked_question_values(prompt, word_limit, hint, required)
+    question = Question(category=category, display_order=_next_position(category.questions), **values)
+    save_new(actor, "question.added", question, category_id=category.id, prompt=question.prompt)
+    return question
+
+
+def update_question(
+    actor: User, question: Question, *, prompt: str, word_limit: int, hint: str = "", required: bool = True
+) -> Question:
+    """Change a question's wording, hint, word limit, or whether it must be answered."""
+    require_organiser(actor)
+    apply_changes(actor, "question.updated", question, _checked_question_values(prompt, word_limit, hint, required))
+    return question
+
+
+def question_kept_because(question: Question) -> str | None:
+    """Why the question cannot be deleted, or None when it can."""
+    answers = db.session.scalar(select(func.count()).where(NominationAnswer.question_id == question.id))
+    if answers:
+        return (
+            f"This question cannot be deleted because nominations have already answered it "
+            f"({_count(answers, 'answer')}). You can still change its wording."
+        )
+    return None
+
+
+def delete_question(actor: User, question: Question) -> None:
+    """Delete a question, unless nominations have already answered it."""
+    require_organiser(actor)
+    _refuse_if(question_kept_because(question))
+    category = question.category
+    record_event(actor, "question.deleted", question, category_id=category.id, prompt=question.prompt)
+    _delete(question, category, "questions")
+
+
+def move_question(actor: User, question: Question, direction: str) -> None:
+    """Swap a question with the one above or below it in the category's list."""
+    require_organiser(actor)
+    _move(question, question.category, "questions", direction, noun="question")
+    record_event(actor, "question.moved", question, direction=direction, position=question.display_order + 1)
+
+
+def _checked_question_values(prompt, word_limit, hint, required) -> dict:
+    """Check a question's values: a prompt, and a word limit from 1 to 2,000."""
+    return {
+        "prompt": clean_text(prompt, field="prompt", label="the question", max_length=500, required=True),
+        "word_limit": whole_number(word_limit, field="word_limit", label="Word limit", lowest=1, highest=2000),
+        "hint": clean_text(hint, field="hint", label="the hint", max_length=2000),
+        "required": bool(required),
+    }
+
+
+# --- Criteria ----------------------------------------------------------------------------------------------------
+
+
+def add_criterion(
+    actor: User,
+    edition: Edition,
+    *,
+    name: str,
+    weight: float,
+    scale_min: int,
+    scale_max: int,
+    description: str = "",
+) -> Criterion:
+    """Add a judging criterion to the edition."""
+    require_organiser(actor)
+    values = _checked_criterion_values(edition, None, name, weight, scale_min, scale_max, description)
+    criterion = Criterion(edition=edition, display_order=_next_position(edition.criteria), **values)
+    save_new(actor, "criterion.added", criterion, edition_id=edition.id, name=criterion.name)
+    return criterion
+
+
+def update_criterion(
+    actor: User,
+    criterion: Criterion,
+    *,
+    name: str,
+    weight: float,
+    scale_min: int,
+    scale_max: int,
+    description: str = "",
+) -> Criterion:
+    """Change a criterion's name, description, weight or scale."""
+    require_organiser(actor)
+    values = _checked_criterion_values(criterion.edition, criterion, name, weight, scale_min, scale_max, description)
+    apply_changes(actor, "criterion.updated", criterion, values)
+    return criterion
+
+
+def criterion_kept_because(criterion: Criterion) -> str | None:
+    """Why the criterion cannot be deleted, or None when it can."""
+    scores = db.session.scalar(select(func.count()).where(Score.criterion_id == criterion.id))
+    if scores:
+        return (
+            f"‘{criterion.name}’ cannot be deleted because judges have already given "
+            f"{_count(scores, 'score')} with it. You can still change its name and description."
+        )
+    return None
+
+
+def delete_criterion(actor: User, criterion: Criterion) -> None:
+    """Delete a criterion, unless judges have already scored with it."""
+    require_organiser(actor)
+    _refuse_if(criterion_kept_because(criterion))
+    edition = criterion.edition
+    record_event(actor, "criterion.deleted", criterion, edition_id=edition.id, name=criterion.name)
+    _delete(criterion, edition, "criteria")
+
+
+def _checked_criterion_values(edition, criterion, name, weight, scale_min, scale_max, description) -> dict:
+    """Check a criterion's values: a unique name, a weight above 0 up to 100, and a scale within 0 to 100."""
+    name = clean_text(name, field="name", label="the name of the criterion", max_length=200, required=True)
+    if any(other.name.casefold() == name.casefold() for other in edition.criteria if other is not criterion):
+        raise DomainError(f"There is already a criterion called ‘{name}’ in this edition", field="name")
+    if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
+        raise DomainError("Weight must be a number, like 1 or 2.5", field="weight")
+    weight = round(float(weight), 2)  # the column keeps two decimal places
+    if not 0 < weight <= 100:
+        raise DomainError("Weight must be more than 0 and no more than 100", field="weight")
+    scale_min = whole_number(scale_min, field="scale_min", label="Lowest score", lowest=0, highest=100)
+    scale_max = whole_number(scale_max, field="scale_max", label="Highest score", lowest=0, highest=100)
+    if scale_max <= scale_min:
+        raise DomainError("Highest score must be more than the lowest score", field="scale_max")
+    return {
+        "name": name,
+        "description": clean_text(description, field="description", label="the description", max_length=5000),
+        "weight": weight,
+        "scale_min": scale_min,
+        "scale_max": scale_max,
+    }
+
+
+# --- Shared steps ------------------------------------------------------------------------------------------------
+
+
+def _next_position(siblings) -> int:
+    """The display position after the last of the siblings."""
+    return max((sibling.display_order for sibling in siblings), default=-1) + 1
+
+
+def _move(item, parent, collection: str, direction: str, noun: str) -> None:
+    """Swap the item with its neighbour in the parent's list, save the new order, and have the parent read it again."""
+    if direction not in DIRECTIONS:
+        raise DomainError("Choose whether to move it up or down", field="direction")
+    siblings = list(getattr(parent, collection))
+    index = siblings.index(item)
+    target = index - 1 if direction == "up" else index + 1
+    if not 0 <= target < len(siblings):
+        raise DomainError(f"This {noun} is already {'first' if direction == 'up' else 'last'}", field="direction")
+    siblings[index], siblings[target] = siblings[target], siblings[index]
+    for position, sibling in enumerate(siblings):  # all numbered afresh: older rows may share a number
+        sibling.display_order = position
+    db.session.flush()
+    db.session.expire(parent, [collection])
+
+
+def _delete(item, parent, collection: str) -> None:
+    """Delete the item and have the parent read its list again without it."""
+    db.session.delete(item)
+    db.session.flush()
+    db.session.expire(parent, [collection])
+
+
+def _refuse_if(reason: str | None) -> None:
+    """Raise the reason as a domain error, if there is one."""
+    if reason:
+        raise DomainError(reason)
+
+
+def _count(number: int, noun: str) -> str:
+    """'1 nomination', '3 nominations'."""
+    return f"{number} {noun}{'' if number == 1 else 's'}"

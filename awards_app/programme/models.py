@@ -1,0 +1,140 @@
+"""The programme: an edition (one year's awards), its categories, their questions, and the judging criteria."""
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from awards_app.core.columns import UTCDateTime, utcnow
+from awards_app.extensions import db
+
+
+class NomineeKind(enum.Enum):
+    """What kind of nominee a category is for."""
+
+    PERSON = "person"
+    ORGANISATION = "organisation"
+    PROJECT = "project"
+    IDEA = "idea"
+
+    @property
+    def label(self) -> str:
+        """The kind in plain words."""
+        return self.value.capitalize()
+
+
+class Edition(db.Model):
+    """One year's awards, with the dates of each phase (stored in UTC, shown in the edition's timezone)."""
+
+    __tablename__ = "edition"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    theme: Mapped[str] = mapped_column(String(300), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/London")
+    nominations_open_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    nominations_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judging_start_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judging_end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    shortlist_publish_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    vote_open_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    vote_close_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    ceremony_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    venue: Mapped[str] = mapped_column(String(300), default="")
+    # Blind judging of names: judges see a neutral label instead of the nominee's name where a category allows it.
+    hide_nominee_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # When the shortlist becomes public (now, or a moment the organiser sets); null until they publish it.
+    shortlist_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # How a tie for a place is settled when the results are confirmed (see ceremony/winners.py TIE_BREAKS).
+    tie_break: Mapped[str] = mapped_column(String(20), default="first_round", server_default="first_round")
+    # Goes up by one with every reveal, hide or change of running order: /results polls compare it (their ETag)
+    # and answer 304 Not Modified without any other work while it stays the same.
+    results_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The category revealed last, which the presenter view follows (a plain id: no foreign key cycle).
+    ceremony_focus_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # While this is the current edition, every organiser must sign in with two-factor codes (accounts/two_factor.py).
+    organisers_need_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    categories: Mapped[list[Category]] = relationship(
+        back_populates="edition", order_by="Category.display_order, Category.id", cascade="all, delete-orphan"
+    )
+    criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="edition", order_by="Criterion.display_order, Criterion.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Edition {self.year} {self.name!r}>"
+
+
+class Category(db.Model):
+    """An award within an edition."""
+
+    __tablename__ = "category"
+    __table_args__ = (UniqueConstraint("edition_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    eligibility_notes: Mapped[str] = mapped_column(Text, default="")
+    nominee_kind: Mapped[NomineeKind] = mapped_column(
+        Enum(NomineeKind, name="nominee_kind", values_callable=lambda kinds: [k.value for k in kinds])
+    )
+    has_public_vote: Mapped[bool] = mapped_column(Boolean, default=False)
+    display_order: Mapped[int] = mapped_column(Integer, default=0)
+    names_can_be_hidden: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+    # The shortlist decision: which ranking it followed and when (null until the organiser decides).
+    shortlist_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
+    shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+    edition: Mapped[Edition] = relationship(back_populates="categories")
+    questions: Mapped[list[Question]] = relationship(
+        back_populates="category", order_by="Question.display_order, Question.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Category {self.name!r}>"
+
+
+class Question(db.Model):
+    """A question a nomination in a category answers, with its word limit."""
+
+    __tablename__ = "question"
+    __table_args__ = (CheckConstraint("word_limit > 0", name="word_limit_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), index=True)
+    prompt: Mapped[str] = mapped_column(String(500))
+    hint: Mapped[str] = mapped_column(Text, default="")
+    word_limit: Mapped[int] = mapped_column(Integer, default=300)
+    required: Mapped[bool] = mapped_column(Boolean, default=True)
+    display_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    category: Mapped[Category] = relationship(back_populates="questions")
+
+
+class Criterion(db.Model):
+    """A judging criterion of an edition: its weight and the scale judges score on."""
+
+    __tablename__ = "criterion"
+    __table_args__ = (
+        UniqueConstraint("edition_id", "name"),
+        CheckConstraint("weight > 0", name="weight_positive"),
+        CheckConstraint("scale_max > scale_min", name="scale_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+    weight: Mapped[float] = mapped_column(Numeric(6, 2, asdecimal=False), default=1.0)
+    scale_min: Mapped[int] = mapped_column(Integer, default=0)
+    scale_max: Mapped[int] = mapped_column(Integer, default=10)
+    display_order: Mapped[int] = mapped_column(Integer, default=0)
+
+    edition: Mapped[Edition] = relationship(back_populates="criteria")

@@ -1,0 +1,131 @@
+"""The migrations: they build from empty, go down and up again, and keep data when they rebuild SQLite tables."""
+import os
+import uuid
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, text
+
+from awards_app.extensions import db
+from tests.helpers import side_app
+
+
+@pytest.fixture
+def empty_database(tmp_path):
+    """A database of its own (a SQLite file, or a fresh PostgreSQL schema when TEST_DATABASE_URL is set)."""
+    url = os.environ.get("TEST_DATABASE_URL")
+    if not url:
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    schema = f"test_migrations_{uuid.uuid4().hex[:8]}"
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {schema}"))
+    yield f"{url.replace('postgresql://', 'postgresql+psycopg://', 1)}?options=-csearch_path%3D{schema}"
+    with engine.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def migration_app(empty_database):
+    app = side_app({"SQLALCHEMY_DATABASE_URI": empty_database, "SECRET_KEY": "x"})
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+
+
+SEED = [
+    "INSERT INTO edition (id, year, name, theme, timezone, nominations_open_at, nominations_close_at, judging_start_at,"
+    " judging_end_at, shortlist_publish_at, vote_open_at, vote_close_at, ceremony_at, venue, created_at, updated_at)"
+    " VALUES (1, 2026, 'Awards', '', 'Europe/London', :t, :t, :t, :t, :t, :t, :t, :t, '', :t, :t)",
+    "INSERT INTO category (id, edition_id, name, description, eligibility_notes, nominee_kind, has_public_vote,"
+    " display_order) VALUES (1, 1, 'Category', '', '', 'person', false, 0)",
+    "INSERT INTO question (id, category_id, prompt, hint, word_limit, required, display_order)"
+    " VALUES (1, 1, 'Why?', '', 100, true, 0)",
+    "INSERT INTO nomination (id, edition_id, category_id, reference, status, status_reason, nominee_name,"
+    " nominee_organisation, local_authority, nominator_name, nominator_email, nominator_relationship, nominator_phone,"
+    " consent, consent_note, public_summary, submitted_at)"
+    " VALUES (1, 1, 1, 'SMA-1', 'received', '', 'Nominee', '', 'Fife', 'Nominator', 'n@example.org', '', '',"
+    " 'not_requested', '', '', :t)",
+    "INSERT INTO nomination_answer (id, nomination_id, question_id, text) VALUES (1, 1, 1, 'Because.')",
+]
+
+
+def test_upgrade_keeps_rows_that_point_at_rebuilt_tables(migration_app):
+    with migration_app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as connection:
+            for statement in SEED:
+                connection.execute(text(statement), {"t": "2026-01-01 00:00:00+00:00"})
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT text FROM nomination_answer")).scalar() == "Because."
+            assert connection.execute(text("SELECT merged_into_id FROM nomination")).scalar() is None
+
+
+def test_down_to_nothing_and_up_again(migration_app):
+    with migration_app.app_context():
+        upgrade()
+        downgrade(revision="base")
+        upgrade()
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT count(*) FROM edition")).scalar() == 0
+
+
+VOTE_SEED = [
+    "INSERT INTO finalist (id, category_id, nomination_id, position, change_reason, chosen_at, public_name)"
+    " VALUES (1, 1, 1, 0, '', :t, 'Finalist')",
+    "INSERT INTO contest (id, category_id, opens_at, closes_at) VALUES (1, 1, :t, :later)",
+    "INSERT INTO vote_request (id, contest_id, finalist_id, voter_key, email, email_domain, client_network, created_at,"
+    " expires_at) VALUES (1, 1, 1, 'key-1', 'one@example.org', 'example.org', '', :t, :later)",
+    "INSERT INTO vote_request (id, contest_id, finalist_id, voter_key, email, email_domain, client_network, created_at,"
+    " expires_at, confirmed_at) VALUES (2, 1, 1, 'key-2', NULL, 'example.org', '', :t, :later, :t)",
+]
+
+
+def _vote_link_row(digest: str, request_id: int, used: bool = False, superseded: bool = False) -> str:
+    """SQL for a link of revision 0006's kind: a single_use_link row pointing at a vote request."""
+    return (
+        "INSERT INTO single_use_link (purpose, nonce_hash, subject_type, subject_id, created_at, expires_at,"
+        f" used_at, superseded_at) VALUES ('vote', '{digest}', 'vote_request', {request_id}, :t, :later,"
+        f" {':t' if used else 'NULL'}, {':t' if superseded else 'NULL'})"
+    )
+
+
+def test_vote_links_emailed_before_the_request_carried_its_link_go_on_working(migration_app):
+    from awards_app.core.links import LinkProblem, new_token
+    from awards_app.voting.votes import VOTE_PURPOSE, confirmation_for
+
+    times = {"t": "2026-01-01 00:00:00+00:00", "later": "2100-01-01 00:00:00+00:00"}
+    with migration_app.app_context():
+        (older, older_digest), (newest, newest_digest), (used, used_digest) = (
+            new_token(VOTE_PURPOSE) for _ in range(3)
+        )
+        upgrade(revision="0006")
+        with db.engine.begin() as connection:
+            for statement in SEED + VOTE_SEED + [
+                _vote_link_row(older_digest, 1, superseded=True),  # replaced by a resend
+                _vote_link_row(newest_digest, 1),
+                _vote_link_row(used_digest, 2, used=True),
+            ]:
+                connection.execute(text(statement), times)
+        upgrade()
+
+        assert confirmation_for(newest).id == 1, "the newest emailed link still opens its request"
+        for token, reason in ((older, "superseded"), (used, "used")):
+            with pytest.raises(LinkProblem) as problem:
+                confirmation_for(token)
+            assert problem.value.reason == reason
+        db.session.remove()
+
+        # Going back, a link made since the upgrade gets its single_use_link row again.
+        with db.engine.begin() as connection:
+            connection.execute(text("UPDATE vote_request SET link_digest = 'made-after-the-upgrade' WHERE id = 1"))
+        downgrade(revision="0006")
+        with db.engine.connect() as connection:
+            row = connection.execute(text(
+                "SELECT purpose, subject_type, subject_id FROM single_use_link"
+                " WHERE nonce_hash = 'made-after-the-upgrade'"
+            )).one()
+        assert tuple(row) == ("vote", "vote_request", 1)
