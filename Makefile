@@ -79,17 +79,22 @@ test: $(INSTALLED)  ## Run every test: SQLite, then PostgreSQL/Redis when they a
 
 # The pytest runs behind `make test`; each needs the services `make test` found (PG_PASS, REDIS_PASS).
 PYTEST := $(BIN)/python -m pytest -q -ra
+# The unit and web tests run in parallel (pytest-xdist), one test file per worker at a time: each worker has its own
+# SQLite file, PostgreSQL schema and Redis database (tests/conftest.py, tests/fixtures/apps.py). TEST_WORKERS=0: one
+# process.
+TEST_WORKERS ?= 2
+PARALLEL := $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
 # Tests marked postgres or redis run in the PostgreSQL pass; when there is none they stay here and show as skipped.
 test-sqlite: $(INSTALLED)
 	@echo "== unit and web tests on SQLite"
-	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(PYTEST) tests --ignore=tests/e2e \
+	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(PYTEST) $(PARALLEL) tests --ignore=tests/e2e \
 	  $(if $(PG_PASS),-m "not postgres and not redis")
 
 test-postgres: $(INSTALLED)
 	@echo "== unit and web tests on PostgreSQL$(if $(REDIS_PASS), with Redis)"
 	env -u TEST_REDIS_URL TEST_DATABASE_URL=$(PG_URL) $(if $(REDIS_PASS),TEST_REDIS_URL=$(REDIS_URL_FOR_TESTS)) \
-	  $(PYTEST) tests --ignore=tests/e2e
+	  $(PYTEST) $(PARALLEL) tests --ignore=tests/e2e
 
 test-browser: $(INSTALLED)
 	@echo "== browser tests (Chromium at $${CHROMIUM_PATH:-/usr/bin/chromium})"

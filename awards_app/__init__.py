@@ -11,31 +11,40 @@ from pathlib import Path
 from flask import Flask
 from sqlalchemy import event
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import IntegerConverter
 
 from awards_app.config import load_config
 from awards_app.extensions import csrf, db, limiter, login_manager, migrate
 from awards_app.web import uploads
+from awards_app.web.database_ids import DatabaseIdConverter
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_FOLDER = Path(__file__).resolve().parent
 
 
-class DatabaseIdConverter(IntegerConverter):
-    """<int:...> that only matches numbers a database integer column can hold."""
+def _app_files_folder() -> Path:
+    """The folder holding templates/, static/ and migrations/: the installed package, or the top of a checkout.
 
-    def __init__(self, map, *args, **kwargs):
-        kwargs.setdefault("max", 2**31 - 1)
-        super().__init__(map, *args, **kwargs)
+    The repository keeps them beside awards_app/ (the layout the design card draws) and the wheel maps them into the
+    package (pyproject.toml), so an installed app finds them in its own folder and a checkout one folder up.
+    """
+    return PACKAGE_FOLDER if (PACKAGE_FOLDER / "templates").is_dir() else PACKAGE_FOLDER.parent
+
+
+def _default_instance_folder() -> Path:
+    """Where the database and secret live unless AWARDS_INSTANCE_PATH says: the checkout's instance/, or the cwd's."""
+    # A checkout keeps instance/ at its top, where `make run` builds the database. An installed app's package folder
+    # is in site-packages (shared, often read-only, replaced on upgrade), so it uses the working directory's instance/.
+    app_files = _app_files_folder()
+    return Path.cwd() / "instance" if app_files == PACKAGE_FOLDER else app_files / "instance"
 
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app from the environment, with `config` overriding any setting (tests use it)."""
-    instance_path = Path(os.environ.get("AWARDS_INSTANCE_PATH") or PROJECT_ROOT / "instance")
+    instance_path = Path(os.environ.get("AWARDS_INSTANCE_PATH") or _default_instance_folder())
     app = Flask(
         __name__,
         instance_path=str(instance_path),
-        template_folder=str(PROJECT_ROOT / "templates"),
-        static_folder=str(PROJECT_ROOT / "static"),
+        template_folder=str(_app_files_folder() / "templates"),
+        static_folder=str(_app_files_folder() / "static"),
     )
     app.config.update(load_config(instance_path))
     app.config.update(config or {})
@@ -74,7 +83,7 @@ def _init_extensions(app: Flask) -> None:
     register_models()
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(_app_files_folder() / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
 
@@ -113,7 +122,7 @@ def register_models() -> None:
 
 
 def _tune_sqlite(engine) -> None:
-    """Make SQLite honour foreign keys, wait for locks, and run real transactions with savepoints."""
+    """Make SQLite honour foreign keys, hold concurrent writers, and run real transactions with savepoints."""
 
     @event.listens_for(engine, "connect")
     def on_connect(dbapi_connection, connection_record):
@@ -121,47 +130,36 @@ def _tune_sqlite(engine) -> None:
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        # Wait up to five seconds for another connection's lock instead of failing at once (set before journal_mode,
+        # whose first switch to WAL needs the database to itself).
         cursor.execute("PRAGMA busy_timeout=5000")
+        # Write-ahead log: a commit never waits for readers, nor a reader outside a transaction for the writer.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
     @event.listens_for(engine, "begin")
     def on_begin(connection):
-        connection.exec_driver_sql("BEGIN")
+        # IMMEDIATE takes the write lock when the transaction begins, waiting for it as long as busy_timeout allows.
+        # A plain (deferred) BEGIN takes it at the first write, and a transaction that has read by then cannot wait:
+        # SQLite fails it at once with SQLITE_BUSY, so simultaneous sign-ins became 503 pages. The price: every
+        # transaction, a read-only request's too, waits its turn for the one writer. That suits the embedded
+        # development database; production runs on PostgreSQL. The tests' rolled-back transaction per test
+        # (tests/conftest.py) begins here too, and its savepoints run inside it as before.
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _register_blueprints(app: Flask) -> None:
-    """Attach one blueprint per audience."""
-    from awards_app.web.admin import (  # noqa: F401
-        ceremony,
-        duplicates,
-        judges,
-        judging,
-        nominations,
-        people,  # noqa: F401  (one person's data: export and erasure)
-        publication,
-        reach,
-        security,
-        votes,
-    )
-    from awards_app.web.admin.routes import bp as admin_bp
-    from awards_app.web.auth import account, judge_links  # noqa: F401  (routes on the auth blueprint)
-    from awards_app.web.auth.routes import bp as auth_bp
-    from awards_app.web.consent.routes import bp as consent_bp
-    from awards_app.web.judging import final_round, scoring  # noqa: F401  (routes on the judging blueprint)
-    from awards_app.web.judging.routes import bp as judging_bp
-    from awards_app.web.nominate.routes import bp as nominate_bp
-    from awards_app.web.public import shortlist  # noqa: F401  (routes on the public blueprint)
-    from awards_app.web.public.routes import bp as public_bp
-    from awards_app.web.vote.routes import bp as vote_bp
+    """Attach one blueprint per audience at its address (each package makes its blueprint and imports its routes)."""
+    from awards_app.web import admin, auth, consent, judging, nominate, public, vote
 
-    app.register_blueprint(public_bp)
-    app.register_blueprint(auth_bp)
-    app.register_blueprint(nominate_bp, url_prefix="/nominate")
-    app.register_blueprint(consent_bp, url_prefix="/consent")
-    app.register_blueprint(vote_bp, url_prefix="/vote")
-    app.register_blueprint(judging_bp, url_prefix="/judging")
-    app.register_blueprint(admin_bp, url_prefix="/admin")
+    app.register_blueprint(public.bp)
+    app.register_blueprint(auth.bp)
+    app.register_blueprint(nominate.bp, url_prefix="/nominate")
+    app.register_blueprint(consent.bp, url_prefix="/consent")
+    app.register_blueprint(vote.bp, url_prefix="/vote")
+    app.register_blueprint(judging.bp, url_prefix="/judging")
+    app.register_blueprint(admin.bp, url_prefix="/admin")
     if app.config["DEV_MAILBOX"]:
-        from awards_app.web.devmail.routes import bp as devmail_bp
+        from awards_app.web import devmail
 
-        app.register_blueprint(devmail_bp, url_prefix="/dev/mail")
+        app.register_blueprint(devmail.bp, url_prefix="/dev/mail")

@@ -57,14 +57,14 @@ def prepare_votes(count: int) -> dict:
     from awards_app.extensions import db
     from awards_app.publication.public_shortlist import publish_shortlist, shortlist_is_public
     from awards_app.voting.models import Vote
-    from awards_app.voting.votes import finalists_of, replace_vote_link, request_vote
+    from awards_app.voting.votes import ballot_finalists, replace_vote_link, request_vote
 
     contest, organiser = _contest(open_now=True)
     edition = contest.category.edition
     published_now = not shortlist_is_public(edition)
     if published_now:
         publish_shortlist(organiser, edition)
-    finalists = finalists_of(contest)
+    finalists = ballot_finalists(contest)
     tokens = []
     for number in range(count):
         vote_request = request_vote(

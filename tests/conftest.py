@@ -14,9 +14,12 @@ from awards_app.accounts.models import User
 from awards_app.core import clock as app_clock
 from awards_app.core.models import OutboxEmail
 from awards_app.extensions import db, limiter
+from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.fixtures.apps import CHEAP_PASSWORD_HASH, rate_limit_storage
 from tests.fixtures.browser import *  # noqa: F401,F403  (fixtures)
+from tests.fixtures.database import rolled_back
 from tests.fixtures.mail import *  # noqa: F401,F403  (fixtures)
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
+from tests.web.forms import sign_in
 
 STRICT = os.environ.get("AWARDS_STRICT_TESTS") == "1"
 
@@ -73,10 +76,9 @@ def app(database_url, tmp_path_factory):
             "TESTING": True,
             "SQLALCHEMY_DATABASE_URI": database_url.replace("postgresql://", "postgresql+psycopg://", 1),
             "SECRET_KEY": "test-secret-key",
-            # Real scrypt costs 0.17 s a password; tests/accounts/test_password_hashing.py checks the real method.
-            "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1",
+            "PASSWORD_HASH_METHOD": CHEAP_PASSWORD_HASH,
             "PUBLIC_BASE_URL": "http://awards.test",
-            "RATELIMIT_STORAGE_URI": os.environ.get("TEST_REDIS_URL") or "memory://",
+            "RATELIMIT_STORAGE_URI": rate_limit_storage(),
             "MAIL_BACKEND": "smtp",
             # Tests change data and look again at once; the micro-cache has tests of its own.
             "PAGE_CACHE_SECONDS": 0,
@@ -96,21 +98,8 @@ def app(database_url, tmp_path_factory):
 @pytest.fixture(autouse=True)
 def db_session(app):
     """Run each test inside one transaction that is rolled back afterwards; commits become savepoints."""
-    with app.app_context():
-        engines = db._app_engines[app]
-        engine = engines[None]
-        connection = engine.connect()
-        transaction = connection.begin()
-        db.session.remove()
-        db.session.configure(join_transaction_mode="create_savepoint")
-        engines[None] = connection
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            engines[None] = engine
-            transaction.rollback()
-            connection.close()
+    with rolled_back(app):
+        yield db.session
 
 
 @pytest.fixture(autouse=True)
@@ -168,9 +157,7 @@ def organiser(app, db_session) -> User:
 @pytest.fixture
 def organiser_client(client, organiser):
     """A test client signed in as the organiser."""
-    response = post_form(client, "/sign-in", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
-    assert response.status_code == 303, response.get_data(as_text=True)
-    return client
+    return sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD)
 
 
 @pytest.fixture

@@ -11,11 +11,11 @@ from awards_app.accounts.models import User
 from awards_app.accounts.users import check_password_rules, find_user_by_email, normalise_email, set_password
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.links import LinkProblem, check_link, issue_link, use_link
-from awards_app.core.outbox import queue_email
+from awards_app.core.links import LinkProblem, check_link, email_link, use_link
 from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.judging.panels import INVITATION_PURPOSE
+from awards_app.permissions import is_active_judge
 
 SIGN_IN_PURPOSE = "judge-sign-in"
 SIGN_IN_LINK_LIFETIME = timedelta(minutes=30)
@@ -24,7 +24,7 @@ SIGN_IN_LINK_LIFETIME = timedelta(minutes=30)
 def _judge(user_id: int) -> User:
     """The active judge a link points at; a link for anyone else (or a switched-off account) does not work."""
     user = db.session.get(User, user_id)
-    if user is None or not user.is_judge or not user.active:
+    if not is_active_judge(user):
         raise LinkProblem("tampered")
     return user
 
@@ -60,18 +60,13 @@ def request_sign_in_link(email: str) -> None:
     """
     address = normalise_email(email)
     user = find_user_by_email(address)
-    if user is None or not user.is_judge or not user.active:
+    if not is_active_judge(user):
         return
-    expires_at = clock.now() + SIGN_IN_LINK_LIFETIME
-    token = issue_link(SIGN_IN_PURPOSE, user, expires_at)
-    queue_email(
-        user.email,
-        "Your link to sign in to the Self Management Awards",
-        "judge_sign_in_link",
+    email_link(
+        SIGN_IN_PURPOSE, user, clock.now() + SIGN_IN_LINK_LIFETIME, "auth.sign_in_with_link",
+        to=user.email, subject="Your link to sign in to the Self Management Awards", template="judge_sign_in_link",
         judge=user,
-        link=public_url("auth.sign_in_with_link", token=token),
         request_link=public_url("auth.request_sign_in_link"),
-        expires_at=expires_at,
         minutes=int(SIGN_IN_LINK_LIFETIME.total_seconds() // 60),
     )
     record_event(None, "judge.sign_in_link_sent", user)

@@ -19,6 +19,7 @@ from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.extensions import db
+from awards_app.permissions import is_organiser, is_someone_else
 from awards_app.programme.editions import current_edition
 from awards_app.programme.models import Edition
 
@@ -40,12 +41,21 @@ def _clean_code(code: str | None) -> str:
     return digits
 
 
-def _accept_code(user: User, code: str | None) -> None:
-    """Accept a code of the user's secret once: record its time-step, or raise DomainError (wrong, or used before).
+def _accept_code(user: User, code: str | None, during: str) -> None:
+    """Accept a code of the user's secret once: record its time-step, or raise DomainError (wrong, or used before),
+    audited as a failed attempt `during` set-up, turning off or sign-in.
 
     The step is recorded with a conditional UPDATE, so that two requests racing with the same code cannot both pass.
     """
-    digits = _clean_code(code)
+    try:
+        _claim_step(user, _clean_code(code))
+    except DomainError:
+        record_event(None, "account.two_factor_failed", user, email=user.email, during=during)
+        raise
+
+
+def _claim_step(user: User, digits: str) -> None:
+    """Record the time-step the digits belong to (within the drift allowed), or raise DomainError."""
     totp = pyotp.TOTP(user.totp_secret)
     now_step = totp.timecode(clock.now())
     for step in range(now_step - DRIFT_STEPS, now_step + DRIFT_STEPS + 1):
@@ -87,11 +97,7 @@ def confirm_set_up(user: User, code: str | None) -> None:
         raise DomainError("Two-factor sign-in is already set up for your account")
     if not user.totp_secret:
         raise DomainError("Start setting up two-factor sign-in again", field="code")
-    try:
-        _accept_code(user, code)
-    except DomainError:
-        record_event(None, "account.two_factor_failed", user, email=user.email, during="set-up")
-        raise
+    _accept_code(user, code, during="set-up")
     user.two_factor_since = clock.now()
     record_event(user, "account.two_factor_set_up", user)
 
@@ -102,11 +108,7 @@ def turn_off(user: User, code: str | None) -> None:
         raise DomainError("Two-factor sign-in is not set up for your account")
     if user.is_organiser and organisers_must_use_two_factor():
         raise NotAllowed("Organisers must use two-factor sign-in, so you cannot turn it off", field="code")
-    try:
-        _accept_code(user, code)
-    except DomainError:
-        record_event(None, "account.two_factor_failed", user, email=user.email, during="turning off")
-        raise
+    _accept_code(user, code, during="turning off")
     _forget(user)
     record_event(user, "account.two_factor_turned_off", user)
 
@@ -125,11 +127,7 @@ def check_sign_in_code(user: User, code: str | None) -> None:
     """The second step of signing in: accept the code (audited as used) or raise DomainError (audited as failed)."""
     if not user.has_two_factor:
         raise DomainError("Two-factor sign-in is not set up for this account")
-    try:
-        _accept_code(user, code)
-    except DomainError:
-        record_event(None, "account.two_factor_failed", user, email=user.email, during="sign-in")
-        raise
+    _accept_code(user, code, during="sign-in")
     record_event(user, "account.two_factor_used", user)
 
 
@@ -149,8 +147,7 @@ def must_set_up_first(user: User) -> bool:
 
 def require_of_organisers(actor: User, edition: Edition, required: bool) -> None:
     """Require (or stop requiring) two-factor sign-in of every organiser while this edition is the current one."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can change how organisers sign in")
+    is_organiser.require(actor)
     if required and not actor.has_two_factor:
         # Otherwise the organiser would lock themselves out of the page that switches it off again.
         raise DomainError("Set up two-factor sign-in for your own account first", field="required")
@@ -169,10 +166,8 @@ def accounts_for_security_page() -> list[User]:
 def reset(actor: User, user: User) -> None:
     """Another organiser switches off someone's two-factor sign-in (they lost their phone); audited, and every
     session of that person ends, so that whoever holds their old phone or browser is out too."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can reset two-factor sign-in")
-    if actor.id == user.id:
-        raise NotAllowed("Another organiser must reset your two-factor sign-in")
+    is_organiser.require(actor)
+    is_someone_else.require(actor, user, refusal="Another organiser must reset your two-factor sign-in")
     if not user.has_two_factor and not user.totp_secret:
         raise DomainError(f"{user.email} does not use two-factor sign-in")
     _forget(user)

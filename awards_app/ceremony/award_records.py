@@ -13,19 +13,13 @@ from sqlalchemy import delete, select
 from awards_app.accounts.models import User
 from awards_app.ceremony.models import Award, Place, Reveal
 from awards_app.core import clock
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.ranking import SettledOrder
 from awards_app.programme.models import Category
 
 REASON_MAX_LENGTH = 1000
 PLACE_LABELS = {Place.WINNER: "Winner", Place.HIGHLY_COMMENDED: "Highly commended"}
-
-
-def require_organiser(actor: User | None) -> None:
-    """Only organisers record, confirm and reveal results."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can record the result.")
 
 
 def reveal_of(category: Category) -> Reveal | None:

@@ -18,16 +18,18 @@ from awards_app.accounts.models import User
 from awards_app.ceremony import award_records
 from awards_app.ceremony.award_records import PLACE_LABELS
 from awards_app.ceremony.models import Award, Place, Reveal
-from awards_app.ceremony.winners import Standing, ceremony_row, contest_of, standing
+from awards_app.ceremony.winners import Standing, ceremony_row, standing
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.nominations.models import ConsentState, Nomination
+from awards_app.permissions import is_organiser
 from awards_app.programme.editions import pick_current
 from awards_app.programme.models import Category, Edition
-from awards_app.publication.public_shortlist import display_name, shortlist_is_public
+from awards_app.publication.public_shortlist import shortlist_is_public
+from awards_app.voting.contests import contest_of
 from awards_app.voting.tally import count_votes
 
 MOVES = ("up", "down")
@@ -88,7 +90,7 @@ def _bump_version(edition: Edition) -> None:
 
 def move_category(actor: User, category: Category, direction: str) -> None:
     """Move a category one place up or down the running order; audited."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     if direction not in MOVES:
         raise DomainError("Choose up or down")
     edition = category.edition
@@ -107,7 +109,7 @@ def move_category(actor: User, category: Category, direction: str) -> None:
 
 def reveal_category(actor: User, category: Category) -> Reveal:
     """Reveal a confirmed result to the public results page and the presenter view; audited."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     reveal = award_records.reveal_of(category)
     if reveal is None or reveal.confirmed_at is None:
         raise DomainError(f"Confirm the result of {category.name} before revealing it.")
@@ -123,7 +125,7 @@ def reveal_category(actor: User, category: Category) -> Reveal:
 
 def hide_category(actor: User, category: Category, reason: str = "") -> None:
     """Take back a reveal made by mistake: the category shows "To be announced" again; audited with the reason."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     reveal = award_records.reveal_of(category)
     if reveal is None or reveal.revealed_at is None:
         raise DomainError(f"{category.name} has not been revealed.")
@@ -136,7 +138,7 @@ def hide_category(actor: User, category: Category, reason: str = "") -> None:
 
 def set_vote_shares(actor: User, category: Category, show: bool) -> None:
     """Choose whether the results page shows the public vote's shares once the category is revealed; audited."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     if not category.has_public_vote:
         raise DomainError(f"{category.name} has no public vote.")
     reveal = ceremony_row(category)
@@ -253,7 +255,7 @@ def public_results(edition: Edition | None) -> list[PublicResult] | None:
         # that order would tell the room who is likely to win before the reveal.
         finalists = sorted(
             (
-                PublicFinalist(finalist.id, display_name(finalist), finalist.nomination.public_summary or "")
+                PublicFinalist(finalist.id, finalist.display_name, finalist.nomination.public_summary or "")
                 for finalist in finalists_by_category.get(category.id, [])
             ),
             key=lambda finalist: finalist.name.casefold(),

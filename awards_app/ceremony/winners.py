@@ -22,9 +22,9 @@ from awards_app.extensions import db
 from awards_app.judging.final_result import final_round, first_round_results
 from awards_app.judging.models import Finalist
 from awards_app.judging.ranking import TIE_BREAK_LABELS, TIE_BREAKS, SettledOrder, settle_ties
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
-from awards_app.publication.public_shortlist import display_name
-from awards_app.voting.models import Contest
+from awards_app.voting.contests import contest_of
 from awards_app.voting.tally import count_votes
 from awards_app.web.template_helpers import format_datetime
 
@@ -108,11 +108,6 @@ def _and_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def contest_of(category: Category) -> Contest | None:
-    """The category's public vote, if it has one."""
-    return db.session.scalar(select(Contest).where(Contest.category_id == category.id))
-
-
 def standing(category: Category) -> Standing:
     """The category's result so far under its method, for the organisers."""
     awards = list(db.session.scalars(select(Award).where(Award.category_id == category.id).order_by(Award.id)))
@@ -123,7 +118,7 @@ def standing(category: Category) -> Standing:
     lines = {
         line.finalist_id: StandingLine(
             finalist=round_.finalist(line.finalist_id),
-            name=display_name(round_.finalist(line.finalist_id)),
+            name=round_.finalist(line.finalist_id).display_name,
             value=line.average,
             result=(f"Borda average {line.average:.2f} from {line.judges} judge{'' if line.judges == 1 else 's'}"
                     if line.average is not None else "Not ranked by any judge who submitted"),
@@ -187,7 +182,7 @@ def record_vote_result(
     actor: User, category: Category, winner_id: int, highly_commended_ids: list[int], reason: str = ""
 ) -> list[Award]:
     """Record the winner and highly commended finalists of a public vote, once it has closed; audited."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     if not category.has_public_vote:
         raise DomainError("The judges' final round decides this category: record its result from the judging page.")
     award_records.require_unsealed(category)
@@ -237,7 +232,7 @@ def ceremony_row(category: Category) -> Reveal:
 
 def confirm_result(actor: User, category: Category) -> Reveal:
     """Confirm the recorded result: it is sealed from now on and can be revealed at the ceremony; audited."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     award_records.require_unsealed(category)
     view = standing(category)
     if not view.recorded:
@@ -256,7 +251,7 @@ def confirm_result(actor: User, category: Category) -> Reveal:
 
 def set_tie_break(actor: User, edition: Edition, rule: str) -> None:
     """Choose how ties are settled; refused once any of the edition's results is confirmed."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     if rule not in TIE_BREAKS:
         raise DomainError("Choose a tie-break rule from the list", field="tie_break")
     if rule == edition.tie_break:

@@ -1,5 +1,5 @@
-"""Writing to the append-only audit log."""
-from sqlalchemy import insert
+"""Writing to the append-only audit log, and finding the latest decision in it."""
+from sqlalchemy import insert, select
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
@@ -24,6 +24,20 @@ def record_event(actor: User | None, action: str, subject=None, **details) -> No
             "subject_id": getattr(subject, "id", None),
             "details": {key: _plain(value) for key, value in details.items()},
         },
+    )
+
+
+def latest_event(action: str, subject) -> AuditEvent | None:
+    """The newest audit event of this action about the subject, if there is one."""
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(
+            AuditEvent.action == action,
+            AuditEvent.subject_type == type(subject).__tablename__,
+            AuditEvent.subject_id == subject.id,
+        )
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
     )
 
 

@@ -11,8 +11,8 @@ class DomainError(Exception):
 
 
 class NotAllowed(DomainError):
-    """The actor may not do this."""
+    """The actor may not do this (permissions.py holds the rules that say so)."""
 
 
-class NotFound(DomainError):
-    """The thing asked for does not exist (or the actor may not know it does)."""
+class NotFound(NotAllowed):
+    """The thing asked for does not exist, or the actor may not know it does: a refusal that gives nothing away."""

@@ -22,6 +22,8 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from awards_app.core import clock
 from awards_app.core.models import SingleUseLink
+from awards_app.core.outbox import queue_email
+from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 
 
@@ -115,18 +117,32 @@ def issue_link(purpose: str, subject, expires_at: datetime, replace_older: bool 
     return token
 
 
+def email_link(purpose: str, about, expires_at: datetime, endpoint: str, *, to: str, subject: str, template: str,
+               **context) -> None:
+    """Issue a link of this purpose for `about` (any older unused one stops working) and queue an email to `to`
+    carrying it: the template gets the link (to `endpoint`), when it expires, and the context given."""
+    token = issue_link(purpose, about, expires_at)
+    queue_email(to, subject, template, link=public_url(endpoint, token=token), expires_at=expires_at, **context)
+
+
 def check_link(purpose: str, token: str) -> CheckedLink:
     """The link behind a token, if it is genuine, for this purpose, unexpired, unused and not replaced."""
     link = db.session.scalar(select(SingleUseLink).where(SingleUseLink.nonce_hash == token_digest(purpose, token)))
     if link is None or link.purpose != purpose:
         raise LinkProblem("tampered")
-    if link.used_at is not None:
-        raise LinkProblem("used")
-    if link.superseded_at is not None:
-        raise LinkProblem("superseded")
-    if clock.now() >= link.expires_at:
-        raise LinkProblem("expired")
+    refuse_if_spent(link.used_at, link.superseded_at, link.expires_at)
     return CheckedLink(link)
+
+
+def refuse_if_spent(used_at: datetime | None, superseded_at: datetime | None, expires_at: datetime) -> None:
+    """LinkProblem for a genuine link that no longer works: used, replaced by a newer one, or expired (in that order,
+    which is the order the holder is told about)."""
+    if used_at is not None:
+        raise LinkProblem("used")
+    if superseded_at is not None:
+        raise LinkProblem("superseded")
+    if clock.now() >= expires_at:
+        raise LinkProblem("expired")
 
 
 # UPDATE one link (bound as :link_id) to used at :moment, unless it is used or replaced already. Built once.

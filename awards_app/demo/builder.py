@@ -516,9 +516,9 @@ class _Demo:
     @staticmethod
     def _public_name(nomination: Nomination) -> str:
         """How the shortlist names a finalist: a person by name, anything else with its organisation."""
-        if nomination.category.nominee_kind is NomineeKind.PERSON or not nomination.nominee_organisation:
+        if nomination.category.nominee_kind is NomineeKind.PERSON:
             return nomination.nominee_name[:200]
-        return f"{nomination.nominee_name}, {nomination.nominee_organisation}"[:200]
+        return nomination.nominee_as_written[:200]
 
     def add_final_ranks(self) -> None:
         """Each judge ranks their panels' finalists (by their own scores, give or take); some have not yet."""

@@ -21,6 +21,7 @@ from awards_app.extensions import db
 from awards_app.judging.judge_access import conflicted_ids, judgeable_entries, shown_name
 from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
 from awards_app.nominations.models import Nomination
+from awards_app.permissions import is_conflicted, is_judge, sits_on_panel
 
 REASON_MAX_LENGTH = 1000
 AFFILIATIONS_MAX_LENGTH = 2000
@@ -126,7 +127,7 @@ class NomineeRow:
 
 def nominee_list(judge: User, place: PanelMember) -> list[NomineeRow]:
     """The category's entries as names (blind where required) and organisations, with suggestions and conflicts."""
-    _check_place(judge, place)
+    sits_on_panel.require(judge, place)
     conflicts = {
         conflict.nomination_id: conflict
         for conflict in db.session.scalars(
@@ -149,12 +150,6 @@ def nominee_list(judge: User, place: PanelMember) -> list[NomineeRow]:
 
 
 # --- Recording conflicts ------------------------------------------------------------------------------------------
-
-
-def _check_place(judge: User, place: PanelMember) -> None:
-    """A judge acts only on their own panel places."""
-    if place.judge_id != judge.id or not judge.is_judge:
-        raise NotFound("There is no such category among your panels.")
 
 
 def clean_reason(reason: str | None, field: str | None = None) -> str:
@@ -204,7 +199,7 @@ def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str])
     After the first declaration a judge may still add conflicts (never take them back); that entry then disappears
     from their lists and any scores they gave it are deleted.
     """
-    _check_place(judge, place)
+    sits_on_panel.require(judge, place)
     category = place.category
     if category.shortlisted_at is not None:
         raise DomainError(
@@ -215,11 +210,12 @@ def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str])
     if not declared and not first_time:
         raise DomainError("Tick each entry you have a conflict with, and say why.")
     open_entries = {nomination.id: nomination for nomination in judgeable_entries(category)}
-    already = conflicted_ids(judge, category)
     reasons = {}
     for nomination_id, reason in declared.items():
-        if nomination_id not in open_entries or nomination_id in already:
+        if nomination_id not in open_entries:
             raise NotFound("There is no such entry among your panels.")
+        # A conflict already recorded hides the entry: declaring it again is asking about an entry they cannot see.
+        (~is_conflicted).require(judge, open_entries[nomination_id])
         reasons[nomination_id] = clean_reason(reason, field=f"reason-{nomination_id}")
     conflicts = [
         record_conflict(judge, judge, open_entries[nomination_id], reason, "declared")
@@ -233,8 +229,7 @@ def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str])
 
 def record_affiliations(judge: User, affiliations: str) -> None:
     """The organisations and groups a judge belongs to or works with, which the conflict suggestions draw on."""
-    if not judge.is_judge:
-        raise NotFound("There is no such judge.")
+    is_judge.require(judge)
     affiliations = (affiliations or "").strip()
     if len(affiliations) > AFFILIATIONS_MAX_LENGTH:
         raise DomainError(

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from awards_app.accounts.models import User
 from awards_app.ceremony import award_records
 from awards_app.ceremony.models import Award, Place
-from awards_app.core.audit import record_event
+from awards_app.core.audit import latest_event, record_event
 from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent
 from awards_app.extensions import db
@@ -25,8 +25,8 @@ from awards_app.judging.models import Conflict, Finalist, FinalRank, PanelMember
 from awards_app.judging.progress import panel_of
 from awards_app.judging.ranking import BordaResult, SettledOrder, borda_count, settle_ties
 from awards_app.judging.shortlist import category_rankings, finalists_of
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category
-from awards_app.publication.public_shortlist import display_name
 
 RESULT_ACTION = "final_result.recorded"
 
@@ -80,18 +80,9 @@ def final_round(category: Category) -> FinalRound:
     ):
         if (rank.judge_id, nomination_of[rank.finalist_id]) not in conflicted:
             ballots[rank.judge_id][rank.finalist_id] = rank.rank
-    result = borda_count(ballots, {finalist.id: display_name(finalist) for finalist in finalists})
+    result = borda_count(ballots, {finalist.id: finalist.display_name for finalist in finalists})
     awards = list(db.session.scalars(select(Award).where(Award.category_id == category.id).order_by(Award.id)))
-    decision = db.session.scalar(
-        select(AuditEvent)
-        .where(
-            AuditEvent.action == RESULT_ACTION,
-            AuditEvent.subject_type == Category.__tablename__,
-            AuditEvent.subject_id == category.id,
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
+    decision = latest_event(RESULT_ACTION, category)
     averages = {line.finalist_id: line.average for line in result.lines}
     settled = settle_ties(averages, first_round_results(category, finalists), category.edition.tie_break)
     return FinalRound(category, finalists, result, panel, submitted, awards, decision, settled)
@@ -117,7 +108,7 @@ def record_winners(
     actor: User, category: Category, winner_id: int, highly_commended_ids: list[int], reason: str = ""
 ) -> list[Award]:
     """Record the category's winner and highly commended finalists, sealed until the ceremony; audited."""
-    award_records.require_organiser(actor)
+    is_organiser.require(actor)
     if category.has_public_vote:
         raise DomainError("The public vote decides this category: its result is recorded with the vote.")
     award_records.require_unsealed(category)
@@ -132,7 +123,7 @@ def record_winners(
         )
     highly_commended = award_records.checked_choice(
         [finalist.id for finalist in view.finalists], winner_id, highly_commended_ids,
-        lambda finalist_id: display_name(view.finalist(finalist_id)),
+        lambda finalist_id: view.finalist(finalist_id).display_name,
     )
     why = reasons_needed(view, winner_id, highly_commended)
     reason = award_records.checked_reason(reason, why)
@@ -140,7 +131,7 @@ def record_winners(
     record_event(
         actor, RESULT_ACTION, category,
         winner=winner_id,
-        winner_name=display_name(view.finalist(winner_id)),
+        winner_name=view.finalist(winner_id).display_name,
         highly_commended=highly_commended,
         reason=reason,
         reason_needed_because=why,

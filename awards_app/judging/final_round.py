@@ -15,11 +15,12 @@ from awards_app.accounts.models import User
 from awards_app.ceremony.models import Award
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed, NotFound
+from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
 from awards_app.judging import judge_access
 from awards_app.judging.models import Finalist, FinalRank, PanelMember
-from awards_app.judging.scoring import LARGEST_ID, ScoresLocked
+from awards_app.judging.scoring import LARGEST_ID, ScoresLocked, locked_place, reopen_submission
+from awards_app.permissions import sits_on_panel
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
 
@@ -46,8 +47,7 @@ def has_final_round(place: PanelMember) -> bool:
 
 def finalists_for(judge: User, place: PanelMember) -> list[Finalist]:
     """The finalists this judge ranks, in shortlist order; NotFound for a category decided by public vote."""
-    if place.judge_id != judge.id:
-        raise NotFound("There is no such category among your panels.")
+    sits_on_panel.require(judge, place)
     if place.category.has_public_vote:
         raise NotFound("This category's winner is chosen by public vote, so there is no final round for judges.")
     if place.conflicts_declared_at is None:
@@ -143,15 +143,10 @@ def submit_final_ranks(judge: User, place: PanelMember, ranks: dict[int, object]
 
 def unlock_final_ranks(actor: User, place: PanelMember) -> PanelMember:
     """An organiser reopens a judge's submitted final ranking so that they can change it."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only the awards team can unlock a judge's final ranking.")
-    place = _reload(place, read=False)
-    if place.final_submitted_at is None:
-        raise DomainError(
-            "This judge has not submitted a final ranking in this category, so there is nothing to unlock."
-        )
-    place.final_submitted_at = None
-    db.session.flush()
+    place, _ = reopen_submission(
+        actor, place, "final_submitted_at",
+        "This judge has not submitted a final ranking in this category, so there is nothing to unlock.",
+    )
     record_event(actor, "final_ranks.unlocked", place, judge_id=place.judge_id, category_id=place.category_id)
     return place
 
@@ -204,9 +199,8 @@ def _write_rank(judge: User, finalist_id: int, rank: int | None) -> None:
 
 def _open_place(judge: User, place: PanelMember, read: bool = True) -> PanelMember:
     """The judge's own panel place, re-read under a lock, refused when their ranking can no longer change."""
-    if place.judge_id != judge.id:
-        raise NotFound("There is no such category among your panels.")
-    place = _reload(place, read=read)
+    sits_on_panel.require(judge, place)
+    place = locked_place(place, read=read)
     if place.final_submitted_at is not None:
         raise ScoresLocked(
             "You have submitted your final ranking for this category, so it can no longer be changed. "
@@ -220,13 +214,3 @@ def _open_place(judge: User, place: PanelMember, read: bool = True) -> PanelMemb
 def _winners_decided(place: PanelMember) -> bool:
     """Whether an organiser has confirmed this category's awards."""
     return bool(db.session.scalar(select(exists().where(Award.category_id == place.category_id))))
-
-
-def _reload(place: PanelMember, read: bool) -> PanelMember:
-    """Re-read the panel place under a row lock: shared for saves, exclusive for submitting and unlocking."""
-    return db.session.scalars(
-        select(PanelMember)
-        .where(PanelMember.id == place.id)
-        .with_for_update(read=read)
-        .execution_options(populate_existing=True)
-    ).one()

@@ -1,7 +1,8 @@
 """What a judge may see: the categories of their panels, and there only the eligible entries they are not conflicted on.
 
 Every judging route goes through these functions, so that no URL or parameter can reach another panel's entries,
-an entry the judge is conflicted on, or anyone else's scores.
+an entry the judge is conflicted on, or anyone else's scores. The rules themselves (sits_on_panel, is_conflicted)
+are in permissions.py; this module finds the places and entries they are asked about.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
 from awards_app.judging.models import Conflict, PanelMember
 from awards_app.nominations.models import Nomination, NominationStatus
+from awards_app.permissions import is_conflicted, sits_on_panel
 from awards_app.programme.models import Category
 
 
@@ -32,8 +34,7 @@ def panel_place(judge: User, category_id: int) -> PanelMember:
     place = db.session.scalar(
         select(PanelMember).where(PanelMember.judge_id == judge.id, PanelMember.category_id == category_id)
     )
-    if place is None or not judge.is_judge:
-        raise NotFound("There is no such category among your panels.")
+    sits_on_panel.require(judge, place)
     return place
 
 
@@ -77,9 +78,10 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
     place = panel_place(judge, nomination.category_id)
     if place.conflicts_declared_at is None:
         raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
-    if nomination not in entries_for_judge(judge, place):
-        # Conflicted, ineligible or merged: the judge learns nothing about it, not even that it exists.
+    # Ineligible, merged or conflicted: the judge learns nothing about it, not even that it exists.
+    if nomination not in judgeable_entries(place.category):
         raise NotFound("There is no such entry among your panels.")
+    (~is_conflicted).require(judge, nomination)
     return place, nomination
 
 

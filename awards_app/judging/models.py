@@ -99,6 +99,13 @@ class Finalist(db.Model):
     category: Mapped[Category] = relationship()
     nomination: Mapped[Nomination] = relationship()
 
+    @property
+    def display_name(self) -> str:
+        """The finalist's name wherever it is shown (public pages, the ballot, results, the organisers' pages): its
+        public name, or the nominee's name until one is written. Judges see entries through
+        judging.judge_access.shown_name instead, which hides names under blind judging."""
+        return self.public_name or self.nomination.nominee_name
+
 
 class FinalRank(db.Model):
     """A judge's rank of a finalist in the final round (1 is best), combined by Borda count."""

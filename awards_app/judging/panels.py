@@ -14,27 +14,21 @@ from awards_app.accounts.models import Role, User
 from awards_app.accounts.users import find_user_by_email, normalise_email
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
-from awards_app.core.links import issue_link
+from awards_app.core.errors import DomainError
+from awards_app.core.links import email_link
 from awards_app.core.models import SingleUseLink
-from awards_app.core.outbox import queue_email
 from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, clean_reason, record_conflict
 from awards_app.judging.judge_access import panels_of
 from awards_app.judging.models import Conflict, PanelMember, Score
 from awards_app.nominations.models import Nomination
+from awards_app.permissions import is_judge, is_organiser
 from awards_app.programme.models import Category, Criterion, Edition
 
 INVITATION_PURPOSE = "judge-invitation"
 INVITATION_LIFETIME = timedelta(days=14)
 NAME_MAX_LENGTH = 200
-
-
-def _require_organiser(actor: User | None) -> None:
-    """Only organisers run the panels."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can manage judges and panels.")
 
 
 def _label(judge: User) -> str:
@@ -65,7 +59,7 @@ def add_judge(actor: User, email: str, name: str, affiliations: str = "") -> tup
 
     An organiser's address is refused: one person's two roles would mix the organisers' area with judging.
     """
-    _require_organiser(actor)
+    is_organiser.require(actor)
     address = normalise_email(email)
     name, affiliations = _clean_details(name, affiliations)
     existing = find_user_by_email(address)
@@ -85,7 +79,7 @@ def add_judge(actor: User, email: str, name: str, affiliations: str = "") -> tup
 
 def update_judge(actor: User, judge: User, name: str, affiliations: str) -> None:
     """Change a judge's name and recorded affiliations."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _check_judge(judge)
     judge.name, judge.affiliations = _clean_details(name, affiliations)
     record_event(actor, "judge.updated", judge, name=judge.name)
@@ -93,8 +87,7 @@ def update_judge(actor: User, judge: User, name: str, affiliations: str) -> None
 
 def _check_judge(judge: User) -> None:
     """Panel operations are for judge accounts only."""
-    if not judge.is_judge:
-        raise DomainError(f"{judge.email} is not a judge's account.")
+    is_judge.require(judge, refusal=f"{judge.email} is not a judge's account.")
 
 
 # --- Panel places -------------------------------------------------------------------------------------------------
@@ -109,7 +102,7 @@ def _place(judge: User, category: Category) -> PanelMember | None:
 
 def add_to_panel(actor: User, judge: User, category: Category) -> PanelMember:
     """Put a judge on a category's panel (a judge already on it stays as they are)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _check_judge(judge)
     place = _place(judge, category)
     if place is not None:
@@ -142,7 +135,7 @@ def removal_refused_because(judge: User, category: Category) -> str | None:
 
 def remove_from_panel(actor: User, judge: User, category: Category) -> None:
     """Take a judge off a category's panel; refused once they have scored there."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     place = _place(judge, category)
     if place is None:
         return
@@ -159,7 +152,7 @@ def set_panels(actor: User, judge: User, edition: Edition, category_ids: set[int
 
     Nothing changes if any removal is refused, so that the organiser can see the whole picture and decide.
     """
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _check_judge(judge)
     categories = {category.id: category for category in edition.categories}
     unknown = set(category_ids) - set(categories)
@@ -183,7 +176,7 @@ def set_panels(actor: User, judge: User, edition: Edition, category_ids: set[int
 
 def invite_judge(actor: User, judge: User) -> datetime:
     """Email the judge a link to set their password, listing their panels; any older invitation stops working."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _check_judge(judge)
     if not judge.active:
         raise DomainError(f"{_label(judge)}'s account is switched off, so they cannot be invited.")
@@ -193,16 +186,12 @@ def invite_judge(actor: User, judge: User) -> datetime:
     # The invitation is about this year's judging: panels of earlier editions are not listed.
     places = [place for place in places if place.category.edition_id == places[0].category.edition_id]
     expires_at = clock.now() + INVITATION_LIFETIME
-    token = issue_link(INVITATION_PURPOSE, judge, expires_at)
-    queue_email(
-        judge.email,
-        "You are invited to judge the Self Management Awards",
-        "judge_invitation",
+    email_link(
+        INVITATION_PURPOSE, judge, expires_at, "auth.accept_invitation",
+        to=judge.email, subject="You are invited to judge the Self Management Awards", template="judge_invitation",
         judge=judge,
         places=places,
-        link=public_url("auth.accept_invitation", token=token),
         sign_in_link=public_url("auth.sign_in"),
-        expires_at=expires_at,
         timezone=places[0].category.edition.timezone,
     )
     record_event(actor, "judge.invited", judge, email=judge.email, panels=[place.category_id for place in places])
@@ -268,7 +257,7 @@ def invitation_states(judges: list[User]) -> dict[int, InvitationState]:
 
 def recuse_judge(actor: User, judge: User, nomination: Nomination, reason: str) -> Conflict:
     """Recuse a judge from an entry of their panel: it disappears from their lists and any scores they gave it go."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _check_judge(judge)
     if _place(judge, nomination.category) is None:
         raise DomainError(f"{_label(judge)} is not on the panel of ‘{nomination.category.name}’.", field="judge")
@@ -277,7 +266,7 @@ def recuse_judge(actor: User, judge: User, nomination: Nomination, reason: str) 
 
 def set_blind_judging(actor: User, edition: Edition, hide_names: bool, hideable_ids: set[int]) -> None:
     """Hide nominees' names from judges in this edition, in the categories that allow it (and say which do)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     known = {category.id for category in edition.categories}
     if set(hideable_ids) - known:
         raise DomainError("Choose among this edition's categories.")

@@ -20,7 +20,7 @@ from awards_app.accounts.models import User
 from awards_app.ceremony.models import Award
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent
 from awards_app.core.outbox import queue_email
 from awards_app.core.public_urls import public_url
@@ -28,6 +28,7 @@ from awards_app.extensions import db
 from awards_app.judging.judge_access import judgeable_entries, shown_name
 from awards_app.judging.models import Conflict, Finalist, PanelMember, Score
 from awards_app.nominations.models import Nomination
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
 
 REMINDER_INTERVAL = timedelta(hours=1)
@@ -309,8 +310,7 @@ def _judging_link() -> str:
 
 def send_reminders(actor: User, scope: Edition | Category) -> ReminderOutcome:
     """Email each judge with work left in the edition (or one category) what is left; once an hour at most each."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can send reminders.")
+    is_organiser.require(actor)
     edition = scope if isinstance(scope, Edition) else scope.edition
     categories = edition.categories if isinstance(scope, Edition) else [scope]
     finalist_counts = _counts_by_category(Finalist, [category.id for category in categories])

@@ -9,6 +9,7 @@ from __future__ import annotations
 import enum
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
@@ -16,11 +17,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed, NotFound
+from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
 from awards_app.judging import judge_access
 from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
 from awards_app.nominations.models import Nomination
+from awards_app.permissions import is_organiser, sits_on_panel
 from awards_app.programme.models import Criterion
 
 COMMENT_MAX_LENGTH = 2000
@@ -279,7 +281,7 @@ def _open_entry(judge: User, nomination_id: int) -> tuple[PanelMember, Nominatio
     place, nomination = judge_access.entry_for_judge(judge, nomination_id)
     # A shared lock on the panel place (PostgreSQL; SQLite serialises writers anyway): saves may run side by side,
     # but not while "Submit my scores" is checking them, so a score cannot slip in or out after that check.
-    place = _locked_place(place, read=True)
+    place = locked_place(place, read=True)
     _refuse_if_locked(place)
     return place, nomination
 
@@ -376,9 +378,8 @@ def abstain_entry(judge: User, nomination_id: int, reason: str) -> Conflict:
 
 def submit_scores(judge: User, place: PanelMember) -> PanelMember:
     """Lock the judge's scores in this category once every entry they judge is fully scored."""
-    if place.judge_id != judge.id:
-        raise NotFound("There is no such category among your panels.")
-    place = _locked_place(place, read=False)
+    sits_on_panel.require(judge, place)
+    place = locked_place(place, read=False)
     _refuse_if_locked(place)
     if place.conflicts_declared_at is None:
         raise DomainError("Declare any conflicts of interest in this category before you submit scores.")
@@ -400,16 +401,10 @@ def submit_scores(judge: User, place: PanelMember) -> PanelMember:
 
 def unlock_scores(actor: User, place: PanelMember) -> PanelMember:
     """An organiser reopens a judge's submitted scores in one category so that they can change them."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only the awards team can unlock a judge's scores.")
-    place = _locked_place(place, read=False)
-    if place.submitted_at is None:
-        raise DomainError(
-            f"{_judge_label(place)} has not submitted scores in {place.category.name}, so there is nothing to unlock."
-        )
-    submitted_at = place.submitted_at
-    place.submitted_at = None
-    db.session.flush()
+    nothing_submitted = (
+        f"{_judge_label(place)} has not submitted scores in {place.category.name}, so there is nothing to unlock."
+    )
+    place, submitted_at = reopen_submission(actor, place, "submitted_at", nothing_submitted)
     record_event(
         actor, "scores.unlocked", place, judge_id=place.judge_id, category_id=place.category_id,
         submitted_at=submitted_at.isoformat(),
@@ -422,8 +417,23 @@ def _judge_label(place: PanelMember) -> str:
     return place.judge.name or place.judge.email
 
 
-def _locked_place(place: PanelMember, read: bool) -> PanelMember:
-    """Re-read the panel place under a row lock (shared for saves, exclusive for submit and unlock)."""
+def reopen_submission(
+    actor: User, place: PanelMember, stamp: str, nothing_submitted: str
+) -> tuple[PanelMember, datetime]:
+    """An organiser reopens what a judge submitted in a category (scores or final ranks, by the place's `stamp`
+    column): the place re-read under an exclusive lock, and when it had been submitted; the caller audits it."""
+    is_organiser.require(actor)
+    place = locked_place(place, read=False)
+    submitted_at = getattr(place, stamp)
+    if submitted_at is None:
+        raise DomainError(nothing_submitted)
+    setattr(place, stamp, None)
+    db.session.flush()
+    return place, submitted_at
+
+
+def locked_place(place: PanelMember, read: bool) -> PanelMember:
+    """Re-read the panel place under a row lock (shared for saves, exclusive for submitting and unlocking)."""
     return db.session.scalars(
         select(PanelMember)
         .where(PanelMember.id == place.id)

@@ -18,8 +18,8 @@ from sqlalchemy import delete, func, select
 from awards_app.accounts.models import User
 from awards_app.ceremony.models import Award
 from awards_app.core import clock
-from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.audit import latest_event, record_event
+from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent
 from awards_app.extensions import db
 from awards_app.judging.judge_access import judgeable_entries
@@ -27,6 +27,7 @@ from awards_app.judging.models import Conflict, Finalist, FinalRank, Score
 from awards_app.judging.progress import panel_of
 from awards_app.judging.ranking import METHOD_LABELS, METHODS, CriterionRow, Rankings, ScoreRow, compute_rankings
 from awards_app.nominations.models import ConsentState, Nomination
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category
 from awards_app.voting import contests
 
@@ -113,7 +114,8 @@ def category_rankings(category: Category) -> CategoryRankings:
 
 
 def finalists_of(category: Category) -> list[Finalist]:
-    """The category's shortlist, in position order."""
+    """The category's whole shortlist, in the judges' order (position); a public vote's ballot is
+    voting.votes.ballot_finalists."""
     return list(
         db.session.scalars(
             select(Finalist).where(Finalist.category_id == category.id).order_by(Finalist.position, Finalist.id)
@@ -128,16 +130,7 @@ def has_awards(category: Category) -> bool:
 
 def latest_decision(category: Category) -> AuditEvent | None:
     """The audit event of the category's current shortlist decision (with the reasons for leaving entries out)."""
-    return db.session.scalar(
-        select(AuditEvent)
-        .where(
-            AuditEvent.action == SHORTLIST_ACTION,
-            AuditEvent.subject_type == Category.__tablename__,
-            AuditEvent.subject_id == category.id,
-        )
-        .order_by(AuditEvent.id.desc())
-        .limit(1)
-    )
+    return latest_event(SHORTLIST_ACTION, category)
 
 
 @dataclass(frozen=True)
@@ -164,8 +157,7 @@ def choose_shortlist(
     count: int = FINALISTS_BY_DEFAULT,
 ) -> list[Finalist]:
     """Store the category's finalists; any change from the top `count` under `method` needs a reason."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can choose the shortlist.")
+    is_organiser.require(actor)
     if method not in METHODS:
         raise DomainError("Choose which ranking the shortlist follows", field="method")
     if has_awards(category):

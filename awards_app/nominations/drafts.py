@@ -20,10 +20,8 @@ from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError, NotFound
-from awards_app.core.links import LinkProblem, check_link, issue_link
+from awards_app.core.links import LinkProblem, check_link, email_link
 from awards_app.core.models import SingleUseLink
-from awards_app.core.outbox import queue_email
-from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.nominations.models import NominationDraft
 from awards_app.programme.models import Category, Edition, NomineeKind, Question
@@ -372,17 +370,13 @@ def email_resume_link(draft: NominationDraft, email) -> str:
     checks.fail_if_any()
     draft.resume_email = address
     closes_at = draft.edition.nominations_close_at
-    token = issue_link(RESUME_PURPOSE, draft, closes_at)
-    nominee = (draft.data or {}).get("nominee", {}).get("name", "")
-    queue_email(
-        address,
-        "Your saved nomination: carry on where you left off",
-        "resume_link",
+    email_link(
+        RESUME_PURPOSE, draft, closes_at, "nominate.resume",
+        to=address, subject="Your saved nomination: carry on where you left off", template="resume_link",
         draft=draft,
         edition=draft.edition,
         category=draft.category,
-        nominee=nominee,
-        link=public_url("nominate.resume", token=token),
+        nominee=(draft.data or {}).get("nominee", {}).get("name", ""),
         closes_at=closes_at,
     )
     record_event(None, "draft.resume_link_sent", draft, edition_id=draft.edition_id)

@@ -37,9 +37,10 @@ from sqlalchemy import select
 
 from awards_app.accounts.models import User
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.nominations.models import Nomination, NominationStatus
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition, NomineeKind
 
 # Words that never tell two nominees apart, removed from the name before comparing.
@@ -411,7 +412,7 @@ def merge_nominations(actor: User, primary: Nomination, duplicates: Sequence[Nom
     Nominations already merged into a duplicate move to the primary too, so that every merged nomination points
     straight at the entry (one level, never a chain).
     """
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _lock([primary, *duplicates])
     check_merge(primary, duplicates)
     moved = []
@@ -436,7 +437,7 @@ def merge_nominations(actor: User, primary: Nomination, duplicates: Sequence[Nom
 
 def unmerge_nomination(actor: User, nomination: Nomination) -> Nomination:
     """Undo a merge: the nomination becomes an entry of its own again. Returns the entry it was merged into."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _lock([nomination])
     primary = nomination.merged_into
     if primary is None:
@@ -452,12 +453,6 @@ def unmerge_nomination(actor: User, nomination: Nomination) -> Nomination:
         was_merged_into=primary.reference,
     )
     return primary
-
-
-def _require_organiser(actor: User | None) -> None:
-    """Only organisers merge and unmerge (the routes check too; this guards every other caller)."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can merge nominations.")
 
 
 def _lock(nominations: Sequence[Nomination]) -> None:

@@ -78,6 +78,11 @@ class Nomination(db.Model):
         back_populates="nomination", order_by="NominationNote.created_at", cascade="all, delete-orphan"
     )
 
+    @property
+    def nominee_as_written(self) -> str:
+        """The nominee as the nominator wrote them, for the organisers: the name, then any organisation."""
+        return ", ".join(part for part in (self.nominee_name, self.nominee_organisation) if part)
+
     def __repr__(self) -> str:
         return f"<Nomination {self.reference} {self.nominee_name!r}>"
 

@@ -14,15 +14,17 @@ from sqlalchemy.orm import selectinload
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.nominations import consent
 from awards_app.nominations.models import ConsentState, Nomination, NominationNote, NominationStatus
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Edition
 
 PAGE_SIZE = 50
 REASON_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 2000
+CONSENT_NOTE_MAX_LENGTH = 1000
 SEARCH_MAX_LENGTH = 200
 SEARCH_MAX_WORDS = 10
 
@@ -150,12 +152,6 @@ def count_by_status(edition: Edition) -> dict[NominationStatus, int]:
 # --- Changing a nomination ---------------------------------------------------------------------------------------
 
 
-def _require_organiser(actor: User | None) -> None:
-    """Only organisers review nominations (the routes check too; this guards every other caller)."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can review nominations")
-
-
 def _refuse_if_merged(nomination: Nomination, what: str) -> None:
     """A merged duplicate follows the entry it was merged into: changes belong on that entry."""
     if nomination.merged_into is not None:
@@ -167,7 +163,7 @@ def _refuse_if_merged(nomination: Nomination, what: str) -> None:
 
 def change_status(actor: User, nomination: Nomination, status: NominationStatus | str, reason: str = "") -> None:
     """Mark a nomination received, eligible, ineligible (with a reason) or withdrawn (reason optional)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _refuse_if_merged(nomination, "Change the status")
     try:
         new = NominationStatus(status)
@@ -193,7 +189,7 @@ def change_status(actor: User, nomination: Nomination, status: NominationStatus 
 
 def add_note(actor: User, nomination: Nomination, text: str) -> NominationNote:
     """Add an organiser's note to a nomination."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     text = (text or "").strip()
     if not text:
         raise DomainError("Enter the note", field="text")
@@ -229,7 +225,7 @@ def can_resend_consent(nomination: Nomination) -> bool:
 
 def resend_consent_request(actor: User, nomination: Nomination) -> None:
     """Email the nominee a new consent link; the earlier one stops working."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     _refuse_if_merged(nomination, "Ask for consent")
     if nomination.consent in (ConsentState.GIVEN, ConsentState.DECLINED):
         # A new request would set the answer back to "requested"; an organiser records a change of mind instead.
@@ -240,7 +236,15 @@ def resend_consent_request(actor: User, nomination: Nomination) -> None:
 
 
 def record_consent(actor: User, nomination: Nomination, given: bool, note: str) -> None:
-    """Record an answer the nominee gave by phone or on paper."""
-    _require_organiser(actor)
+    """Record an answer the nominee gave by phone or on paper, on an entry that stands on its own."""
+    is_organiser.require(actor)
     _refuse_if_merged(nomination, "Record consent")
-    consent.record_consent(actor, nomination, given, note)
+    note = (note or "").strip()
+    if not note:
+        raise DomainError("Say how and when the nominee answered, for example 'By phone to Jo, 3 March'.", field="note")
+    if len(note) > CONSENT_NOTE_MAX_LENGTH:
+        raise DomainError(f"The note must be {CONSENT_NOTE_MAX_LENGTH:,} characters or fewer.", field="note")
+    nomination.consent = ConsentState.GIVEN if given else ConsentState.DECLINED
+    nomination.consent_recorded_at = clock.now()
+    nomination.consent_note = note
+    record_event(actor, "consent.recorded", nomination, given=given, note=note)

@@ -53,6 +53,7 @@ from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.nominations.drafts import delete_draft
 from awards_app.nominations.models import Nomination, NominationDraft
+from awards_app.permissions import is_organiser, is_someone_else
 from awards_app.programme.models import Edition
 from awards_app.voting.models import Vote, VoteRequest
 from awards_app.voting.voter_keys import GMAIL, GMAIL_DOMAINS, canonical_address, voter_key
@@ -206,8 +207,9 @@ def _unlinked_key() -> str:
 def _check_accounts(actor: User, accounts: list[User]) -> None:
     """Refuse to erase the actor's own account or the last active organiser."""
     for account in accounts:
-        if account.id == actor.id:
-            raise DomainError("You cannot erase your own account. Ask another organiser to do it.")
+        is_someone_else.require(
+            actor, account, refusal="You cannot erase your own account. Ask another organiser to do it."
+        )
         if account.role is Role.ORGANISER and account.active:
             others = db.session.scalar(select(func.count(User.id)).where(
                 User.role == Role.ORGANISER, User.active.is_(True), User.id != account.id))
@@ -220,8 +222,7 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
 
     Raises DomainError for a missing reason, the actor's own account or the last organiser. The caller commits.
     """
-    if actor is None or not actor.is_organiser:
-        raise DomainError("Only organisers can erase a person's data.")
+    is_organiser.require(actor)
     reason = str(reason or "").strip()
     if not reason:
         raise DomainError("Enter the reason for erasing (for example, the date and how the person asked)",

@@ -11,7 +11,8 @@ from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Score
 from awards_app.nominations.models import Nomination, NominationAnswer
-from awards_app.programme.editions import apply_changes, clean_text, require_organiser, save_new, whole_number
+from awards_app.permissions import is_organiser
+from awards_app.programme.editions import apply_changes, clean_text, save_new, whole_number
 from awards_app.programme.models import Category, Criterion, Edition, NomineeKind, Question
 from awards_app.voting.contests import ensure_not_locked
 
@@ -21,76 +22,60 @@ DIRECTIONS = ("up", "down")
 # --- Categories --------------------------------------------------------------------------------------------------
 
 
-def add_category(
-    actor: User,
-    edition: Edition,
-    *,
-    name: str,
-    nominee_kind: NomineeKind | str,
-    has_public_vote: bool = False,
-    description: str = "",
-    eligibility_notes: str = "",
-) -> Category:
-    """Add a category at the end of the edition's list."""
-    require_organiser(actor)
-    values = _checked_category_values(
-        edition, None, name, nominee_kind, has_public_vote, description, eligibility_notes
-    )
+def add_category(actor: User, edition: Edition, **details) -> Category:
+    """Add a category at the end of the edition's list (`details` as checked_category_values takes them)."""
+    is_organiser.require(actor)
+    values = checked_category_values(edition, None, **details)
     category = Category(edition=edition, display_order=_next_position(edition.categories), **values)
     save_new(actor, "category.added", category, edition_id=edition.id, name=category.name)
     return category
 
 
-def update_category(
-    actor: User,
-    category: Category,
-    *,
-    name: str,
-    nominee_kind: NomineeKind | str,
-    has_public_vote: bool = False,
-    description: str = "",
-    eligibility_notes: str = "",
-) -> Category:
+def update_category(actor: User, category: Category, **details) -> Category:
     """Change a category's name, description, eligibility notes, kind of nominee and whether it has a public vote."""
-    require_organiser(actor)
-    if bool(has_public_vote) != category.has_public_vote:
+    is_organiser.require(actor)
+    if bool(details.get("has_public_vote")) != category.has_public_vote:
         ensure_not_locked(category, "whether it has a public vote")
-    values = _checked_category_values(
-        category.edition, category, name, nominee_kind, has_public_vote, description, eligibility_notes
-    )
+    values = checked_category_values(category.edition, category, **details)
     apply_changes(actor, "category.updated", category, values)
     return category
 
 
 def category_kept_because(category: Category) -> str | None:
     """Why the category cannot be deleted, or None when it can."""
-    nominations = db.session.scalar(select(func.count()).where(Nomination.category_id == category.id))
-    if nominations:
-        return (
-            f"‘{category.name}’ cannot be deleted because it already has {_count(nominations, 'nomination')}. "
-            "You can still change its name and description."
-        )
-    return None
+    nominations = _count_rows(Nomination.category_id == category.id)
+    return (
+        f"‘{category.name}’ cannot be deleted because it already has {_count(nominations, 'nomination')}. "
+        "You can still change its name and description."
+    ) if nominations else None
 
 
 def delete_category(actor: User, category: Category) -> None:
     """Delete a category and its questions, unless nominations have been made in it."""
-    require_organiser(actor)
-    _refuse_if(category_kept_because(category))
-    edition = category.edition
-    record_event(actor, "category.deleted", category, edition_id=edition.id, name=category.name)
-    _delete(category, edition, "categories")
+    is_organiser.require(actor)
+    _delete_unless_kept(actor, category, category_kept_because(category), category.edition, "categories",
+                        name=category.name)
 
 
 def move_category(actor: User, category: Category, direction: str) -> None:
     """Swap a category with the one above or below it in the edition's list."""
-    require_organiser(actor)
+    is_organiser.require(actor)
     _move(category, category.edition, "categories", direction, noun="category")
     record_event(actor, "category.moved", category, direction=direction, position=category.display_order + 1)
 
 
-def _checked_category_values(edition, category, name, nominee_kind, has_public_vote, description, eligibility_notes):
-    """Check a category's values: a name no other category of the edition has, and a known kind of nominee."""
+def checked_category_values(
+    edition: Edition,
+    category: Category | None,
+    *,
+    name: str,
+    nominee_kind: NomineeKind | str,
+    has_public_vote: bool = False,
+    description: str = "",
+    eligibility_notes: str = "",
+) -> dict:
+    """A category's values, checked: a name no other category of the edition has, and a known kind of nominee;
+    `category` is the one being changed, None for a new one."""
     name = clean_text(name, field="name", label="the name of the category", max_length=200, required=True)
     if any(other.name.casefold() == name.casefold() for other in edition.categories if other is not category):
         raise DomainError(f"There is already a category called ‘{name}’ in this edition", field="name")
@@ -112,55 +97,47 @@ def _checked_category_values(edition, category, name, nominee_kind, has_public_v
 # --- Questions ---------------------------------------------------------------------------------------------------
 
 
-def add_question(
-    actor: User, category: Category, *, prompt: str, word_limit: int, hint: str = "", required: bool = True
-) -> Question:
-    """Add a question at the end of the category's list."""
-    require_organiser(actor)
-    values = _checked_question_values(prompt, word_limit, hint, required)
-    question = Question(category=category, display_order=_next_position(category.questions), **values)
+def add_question(actor: User, category: Category, **details) -> Question:
+    """Add a question at the end of the category's list (`details` as checked_question_values takes them)."""
+    is_organiser.require(actor)
+    question = Question(category=category, display_order=_next_position(category.questions),
+                        **checked_question_values(**details))
     save_new(actor, "question.added", question, category_id=category.id, prompt=question.prompt)
     return question
 
 
-def update_question(
-    actor: User, question: Question, *, prompt: str, word_limit: int, hint: str = "", required: bool = True
-) -> Question:
+def update_question(actor: User, question: Question, **details) -> Question:
     """Change a question's wording, hint, word limit, or whether it must be answered."""
-    require_organiser(actor)
-    apply_changes(actor, "question.updated", question, _checked_question_values(prompt, word_limit, hint, required))
+    is_organiser.require(actor)
+    apply_changes(actor, "question.updated", question, checked_question_values(**details))
     return question
 
 
 def question_kept_because(question: Question) -> str | None:
     """Why the question cannot be deleted, or None when it can."""
-    answers = db.session.scalar(select(func.count()).where(NominationAnswer.question_id == question.id))
-    if answers:
-        return (
-            f"This question cannot be deleted because nominations have already answered it "
-            f"({_count(answers, 'answer')}). You can still change its wording."
-        )
-    return None
+    answers = _count_rows(NominationAnswer.question_id == question.id)
+    return (
+        f"This question cannot be deleted because nominations have already answered it "
+        f"({_count(answers, 'answer')}). You can still change its wording."
+    ) if answers else None
 
 
 def delete_question(actor: User, question: Question) -> None:
     """Delete a question, unless nominations have already answered it."""
-    require_organiser(actor)
-    _refuse_if(question_kept_because(question))
-    category = question.category
-    record_event(actor, "question.deleted", question, category_id=category.id, prompt=question.prompt)
-    _delete(question, category, "questions")
+    is_organiser.require(actor)
+    _delete_unless_kept(actor, question, question_kept_because(question), question.category, "questions",
+                        prompt=question.prompt)
 
 
 def move_question(actor: User, question: Question, direction: str) -> None:
     """Swap a question with the one above or below it in the category's list."""
-    require_organiser(actor)
+    is_organiser.require(actor)
     _move(question, question.category, "questions", direction, noun="question")
     record_event(actor, "question.moved", question, direction=direction, position=question.display_order + 1)
 
 
-def _checked_question_values(prompt, word_limit, hint, required) -> dict:
-    """Check a question's values: a prompt, and a word limit from 1 to 2,000."""
+def checked_question_values(*, prompt: str, word_limit: int, hint: str = "", required: bool = True) -> dict:
+    """A question's values, checked: a prompt, and a word limit from 1 to 2,000."""
     return {
         "prompt": clean_text(prompt, field="prompt", label="the question", max_length=500, required=True),
         "word_limit": whole_number(word_limit, field="word_limit", label="Word limit", lowest=1, highest=2000),
@@ -172,63 +149,51 @@ def _checked_question_values(prompt, word_limit, hint, required) -> dict:
 # --- Criteria ----------------------------------------------------------------------------------------------------
 
 
-def add_criterion(
-    actor: User,
-    edition: Edition,
-    *,
-    name: str,
-    weight: float,
-    scale_min: int,
-    scale_max: int,
-    description: str = "",
-) -> Criterion:
-    """Add a judging criterion to the edition."""
-    require_organiser(actor)
-    values = _checked_criterion_values(edition, None, name, weight, scale_min, scale_max, description)
+def add_criterion(actor: User, edition: Edition, **details) -> Criterion:
+    """Add a judging criterion to the edition (`details` as checked_criterion_values takes them)."""
+    is_organiser.require(actor)
+    values = checked_criterion_values(edition, None, **details)
     criterion = Criterion(edition=edition, display_order=_next_position(edition.criteria), **values)
     save_new(actor, "criterion.added", criterion, edition_id=edition.id, name=criterion.name)
     return criterion
 
 
-def update_criterion(
-    actor: User,
-    criterion: Criterion,
-    *,
-    name: str,
-    weight: float,
-    scale_min: int,
-    scale_max: int,
-    description: str = "",
-) -> Criterion:
+def update_criterion(actor: User, criterion: Criterion, **details) -> Criterion:
     """Change a criterion's name, description, weight or scale."""
-    require_organiser(actor)
-    values = _checked_criterion_values(criterion.edition, criterion, name, weight, scale_min, scale_max, description)
+    is_organiser.require(actor)
+    values = checked_criterion_values(criterion.edition, criterion, **details)
     apply_changes(actor, "criterion.updated", criterion, values)
     return criterion
 
 
 def criterion_kept_because(criterion: Criterion) -> str | None:
     """Why the criterion cannot be deleted, or None when it can."""
-    scores = db.session.scalar(select(func.count()).where(Score.criterion_id == criterion.id))
-    if scores:
-        return (
-            f"‘{criterion.name}’ cannot be deleted because judges have already given "
-            f"{_count(scores, 'score')} with it. You can still change its name and description."
-        )
-    return None
+    scores = _count_rows(Score.criterion_id == criterion.id)
+    return (
+        f"‘{criterion.name}’ cannot be deleted because judges have already given "
+        f"{_count(scores, 'score')} with it. You can still change its name and description."
+    ) if scores else None
 
 
 def delete_criterion(actor: User, criterion: Criterion) -> None:
     """Delete a criterion, unless judges have already scored with it."""
-    require_organiser(actor)
-    _refuse_if(criterion_kept_because(criterion))
-    edition = criterion.edition
-    record_event(actor, "criterion.deleted", criterion, edition_id=edition.id, name=criterion.name)
-    _delete(criterion, edition, "criteria")
+    is_organiser.require(actor)
+    _delete_unless_kept(actor, criterion, criterion_kept_because(criterion), criterion.edition, "criteria",
+                        name=criterion.name)
 
 
-def _checked_criterion_values(edition, criterion, name, weight, scale_min, scale_max, description) -> dict:
-    """Check a criterion's values: a unique name, a weight above 0 up to 100, and a scale within 0 to 100."""
+def checked_criterion_values(
+    edition: Edition,
+    criterion: Criterion | None,
+    *,
+    name: str,
+    weight: float,
+    scale_min: int,
+    scale_max: int,
+    description: str = "",
+) -> dict:
+    """A criterion's values, checked: a unique name, a weight above 0 up to 100, and a scale within 0 to 100;
+    `criterion` is the one being changed, None for a new one."""
     name = clean_text(name, field="name", label="the name of the criterion", max_length=200, required=True)
     if any(other.name.casefold() == name.casefold() for other in edition.criteria if other is not criterion):
         raise DomainError(f"There is already a criterion called ‘{name}’ in this edition", field="name")
@@ -274,17 +239,20 @@ def _move(item, parent, collection: str, direction: str, noun: str) -> None:
     db.session.expire(parent, [collection])
 
 
-def _delete(item, parent, collection: str) -> None:
-    """Delete the item and have the parent read its list again without it."""
+def _delete_unless_kept(actor: User, item, kept_because: str | None, parent, collection: str, **details) -> None:
+    """Delete the item from its parent's list unless a reason keeps it (refused with that reason); the audit event
+    ("<item>.deleted") names the parent's id and the details given."""
+    if kept_because:
+        raise DomainError(kept_because)
+    record_event(actor, f"{item.__tablename__}.deleted", item, **{f"{parent.__tablename__}_id": parent.id}, **details)
     db.session.delete(item)
     db.session.flush()
     db.session.expire(parent, [collection])
 
 
-def _refuse_if(reason: str | None) -> None:
-    """Raise the reason as a domain error, if there is one."""
-    if reason:
-        raise DomainError(reason)
+def _count_rows(condition) -> int:
+    """How many rows match the condition (of one table)."""
+    return db.session.scalar(select(func.count()).where(condition))
 
 
 def _count(number: int, noun: str) -> str:

@@ -1,6 +1,6 @@
 """The programme of editions: finding them, and organisers creating and changing them.
 
-Categories, questions and criteria live in programme/categories.py; the small checks both modules share are here.
+Categories, questions and criteria live in programme/categories.py; the small steps both modules share are here.
 """
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ from sqlalchemy import select
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Edition
 from awards_app.programme.phases import PHASE_DATES, Phase, dates_out_of_order, phase_of
 
@@ -47,13 +48,7 @@ def pick_current(editions: list, now: datetime):
     return upcoming[0] if upcoming else latest
 
 
-# --- Checks and steps shared with programme/categories.py -----------------------------------------------------
-
-
-def require_organiser(actor: User | None) -> None:
-    """Only organisers may change the programme (the routes check too; this guards every other caller)."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can change the awards programme")
+# --- Steps shared with programme/categories.py ---------------------------------------------------------------
 
 
 def clean_text(value: str | None, *, field: str, label: str, max_length: int, required: bool = False) -> str:
@@ -105,27 +100,23 @@ def known_timezone(name: str | None) -> str | None:
     return _timezones_by_lower_name().get((name or "").strip().lower())
 
 
-def create_edition(
-    actor: User,
-    *,
-    year: int,
-    name: str,
-    dates: dict[str, datetime | None],
-    theme: str = "",
-    venue: str = "",
-    timezone: str = DEFAULT_TIMEZONE,
-) -> Edition:
-    """Create an edition (one year's awards) with the dates of its phases."""
-    require_organiser(actor)
-    values = _checked_edition_values(None, year, name, theme, venue, timezone, dates)
-    edition = Edition(**values)
+def create_edition(actor: User, **details) -> Edition:
+    """Create an edition (one year's awards) with the dates of its phases (`details` as checked_edition_values)."""
+    is_organiser.require(actor)
+    edition = Edition(**checked_edition_values(None, **details))
     save_new(actor, "edition.created", edition, year=edition.year, name=edition.name)
     return edition
 
 
-def update_edition(
-    actor: User,
-    edition: Edition,
+def update_edition(actor: User, edition: Edition, **details) -> Edition:
+    """Change an edition's details and dates; the audit event lists what changed, from and to."""
+    is_organiser.require(actor)
+    apply_changes(actor, "edition.updated", edition, checked_edition_values(edition, **details))
+    return edition
+
+
+def checked_edition_values(
+    edition: Edition | None,
     *,
     year: int,
     name: str,
@@ -133,16 +124,9 @@ def update_edition(
     theme: str = "",
     venue: str = "",
     timezone: str = DEFAULT_TIMEZONE,
-) -> Edition:
-    """Change an edition's details and dates; the audit event lists what changed, from and to."""
-    require_organiser(actor)
-    values = _checked_edition_values(edition, year, name, theme, venue, timezone, dates)
-    apply_changes(actor, "edition.updated", edition, values)
-    return edition
-
-
-def _checked_edition_values(edition, year, name, theme, venue, timezone, dates) -> dict:
-    """Check an edition's values against the rules (year free, name given, real zone, dates complete and in order)."""
+) -> dict:
+    """An edition's values, checked against the rules (year free, name given, real zone, dates complete and in
+    order); `edition` is the one being changed, None for a new one."""
     year = whole_number(year, field="year", label="Year", lowest=EARLIEST_YEAR, highest=LATEST_YEAR)
     clash = db.session.scalar(select(Edition).where(Edition.year == year))
     if clash is not None and clash is not edition:

@@ -22,11 +22,12 @@ from sqlalchemy import select
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.judging.shortlist import finalists_of
 from awards_app.nominations.models import ConsentState
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
 from awards_app.publication.images import KINDS_BY_EXTENSION, ImageKind, check_image
 from awards_app.voting.contests import contests_of, ensure_not_locked
@@ -60,17 +61,6 @@ class PublicCategory:
     finalists: list[Finalist]
 
 
-def _require_organiser(actor: User | None) -> None:
-    """Only organisers publish and present the shortlist."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can publish the shortlist.")
-
-
-def display_name(finalist: Finalist) -> str:
-    """How a finalist is named: its public name, or the nominee's name until one is written."""
-    return finalist.public_name or finalist.nomination.nominee_name
-
-
 # --- The moment ----------------------------------------------------------------------------------------------------
 
 
@@ -95,7 +85,7 @@ def shortlist_problems(edition: Edition) -> list[str]:
             problems.append(f"{category.name} has no finalists yet.")
             continue
         missing = [
-            f"{display_name(finalist)} ({CONSENT_MISSING[finalist.nomination.consent]})"
+            f"{finalist.display_name} ({CONSENT_MISSING[finalist.nomination.consent]})"
             for finalist in finalists
             if finalist.nomination.consent is not ConsentState.GIVEN
         ]
@@ -113,7 +103,7 @@ def _in_words(items: list[str]) -> str:
 
 def publish_shortlist(actor: User, edition: Edition, at: datetime | None = None) -> datetime:
     """Make the shortlist public now (at=None) or at a set time; refused while any finalist lacks consent."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     now = clock.now()
     zone = edition.timezone
     if shortlist_is_public(edition, now):
@@ -143,14 +133,14 @@ def publish_shortlist(actor: User, edition: Edition, at: datetime | None = None)
     record_event(
         actor, "shortlist.published", edition,
         at=moment.isoformat(), scheduled=at is not None,
-        finalists={category.name: [display_name(f) for f in finalists_of(category)] for category in edition.categories},
+        finalists={category.name: [f.display_name for f in finalists_of(category)] for category in edition.categories},
     )
     return moment
 
 
 def unpublish_shortlist(actor: User, edition: Edition) -> None:
     """Cancel a publication set for a later time; once the moment has passed the shortlist stays public."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     if edition.shortlist_published_at is None:
         raise DomainError("The shortlist has not been published, so there is nothing to cancel.")
     if shortlist_is_public(edition):
@@ -174,7 +164,7 @@ def public_shortlist(edition: Edition | None, now: datetime | None = None) -> li
     shown = []
     for category in edition.categories:
         finalists = [f for f in finalists_of(category) if f.nomination.consent is ConsentState.GIVEN]
-        finalists.sort(key=lambda finalist: display_name(finalist).casefold())
+        finalists.sort(key=lambda finalist: finalist.display_name.casefold())
         if finalists:
             shown.append(PublicCategory(category, finalists))
     return shown
@@ -185,7 +175,7 @@ def public_shortlist(edition: Edition | None, now: datetime | None = None) -> li
 
 def set_finalist_summary(actor: User, finalist: Finalist, public_name: str, summary: str) -> None:
     """Set the name and the short summary the public sees for a finalist (fixed once its public vote opens)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     ensure_not_locked(finalist.category, "how its finalists are presented")
     public_name = " ".join((public_name or "").split())
     summary = "\n".join(line.rstrip() for line in (summary or "").strip().splitlines())
@@ -212,7 +202,7 @@ def image_folder() -> Path:
 
 def save_finalist_image(actor: User, finalist: Finalist, data: bytes) -> ImageKind:
     """Check an uploaded image by its content and store it under a new random name (fixed once the vote opens)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     ensure_not_locked(finalist.category, "how its finalists are presented")
     image = check_image(data)
     folder = image_folder()
@@ -236,9 +226,9 @@ def save_finalist_image(actor: User, finalist: Finalist, data: bytes) -> ImageKi
 
 def remove_finalist_image(actor: User, finalist: Finalist) -> None:
     """Take a finalist's image down (allowed at any time: a picture may have to come down during the vote)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     if finalist.image_filename is None:
-        raise DomainError(f"{display_name(finalist)} has no image.")
+        raise DomainError(f"{finalist.display_name} has no image.")
     previous = finalist.image_filename
     finalist.image_filename = None
     db.session.flush()

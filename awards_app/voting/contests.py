@@ -14,9 +14,10 @@ from sqlalchemy import func, select
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
+from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
 from awards_app.voting.models import Contest
 from awards_app.web.template_helpers import format_datetime
@@ -64,8 +65,7 @@ def ensure_not_locked(category: Category, what: str = "its finalists") -> None:
 
 def save_contest(actor: User, category: Category, opens_at: datetime, closes_at: datetime) -> Contest:
     """Create or change the category's contest: its vote opens and closes within the edition's voting dates."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can set up a public vote.")
+    is_organiser.require(actor)
     if not category.has_public_vote:
         raise DomainError(f"{category.name} is decided by the judges: it has no public vote.")
     contest = contest_of(category)

@@ -19,14 +19,14 @@ from sqlalchemy import case, func, select, update
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
-from awards_app.publication.public_shortlist import display_name
+from awards_app.permissions import is_organiser
 from awards_app.voting.models import Contest, Vote, VoteRequest
 from awards_app.voting.tally import find_vote_by_receipt, is_published
 from awards_app.voting.voter_keys import address_domain, check_voter_address, voter_key
-from awards_app.voting.votes import finalists_of, insert_vote_once
+from awards_app.voting.votes import AlreadyVoted, ballot_finalists, insert_vote_once
 from awards_app.web.template_helpers import format_datetime
 
 # The spike rules, shown on the organisers' page in these words.
@@ -48,12 +48,8 @@ BLOCK_KINDS = {"network": "address block", "domain": "email domain", "hour": "ho
 VOID_ACTION = "vote.voided"
 VOID_BLOCK_ACTION = "votes.voided_as_block"
 ASSISTED_ACTION = "vote.entered_by_staff"
-
-
-def _require_organiser(actor: User | None) -> None:
-    """Only organisers watch and correct the vote."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can review the public vote.")
+# What staff entering a vote are told when the person has voted already (online or entered before).
+ASSISTED_ALREADY_VOTED = "This person has already voted in this contest: their vote was not recorded again."
 
 
 def zone_of(contest: Contest) -> ZoneInfo:
@@ -160,7 +156,7 @@ class VoteSummary:
 
 def vote_summary(actor: User | None, contest: Contest) -> VoteSummary:
     """Count the contest's votes and requests, and flag what looks unusual."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     now = clock.now()
     summary = VoteSummary(
         contest=contest,
@@ -289,7 +285,7 @@ def _check_can_void(contest: Contest) -> None:
 
 def find_vote(actor: User | None, contest: Contest, receipt_code: str) -> Vote:
     """The contest's vote with this receipt code (typed in any case, with or without hyphens)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     vote = find_vote_by_receipt(contest, receipt_code)
     if vote is None:
         raise DomainError("No vote in this contest has that receipt code. Check it and try again.",
@@ -299,7 +295,7 @@ def find_vote(actor: User | None, contest: Contest, receipt_code: str) -> Vote:
 
 def void_vote(actor: User | None, vote: Vote, reason: str) -> Vote:
     """Void one vote with a reason: it stays in the log with who voided it and when, and stops counting."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     text = _clean_reason(reason)
     _check_can_void(vote.contest)
     if vote.voided_at is not None:
@@ -312,7 +308,7 @@ def void_vote(actor: User | None, vote: Vote, reason: str) -> Vote:
     vote.void_reason = text
     db.session.flush()
     record_event(actor, VOID_ACTION, vote, contest_id=vote.contest_id, reason=text,
-                 finalist=display_name(vote.finalist))
+                 finalist=vote.finalist.display_name)
     return vote
 
 
@@ -350,7 +346,7 @@ def parse_hour(value: str, zone: ZoneInfo) -> datetime:
 
 def count_block(actor: User | None, contest: Contest, kind: str, value: str) -> int:
     """How many counted votes a block holds (for the confirmation step)."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     if not (value or "").strip():
         raise DomainError(f"Enter the {BLOCK_KINDS.get(kind, 'block')} to void", field="value")
     return _count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_(None), block_condition(contest, kind, value))
@@ -358,7 +354,7 @@ def count_block(actor: User | None, contest: Contest, kind: str, value: str) -> 
 
 def void_votes(actor: User | None, contest: Contest, kind: str, value: str, reason: str) -> int:
     """Void every counted vote of a block with one reason; returns how many were voided."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     text = _clean_reason(reason)
     _check_can_void(contest)
     if count_block(actor, contest, kind, value) == 0:
@@ -377,14 +373,6 @@ def void_votes(actor: User | None, contest: Contest, kind: str, value: str, reas
 
 
 # --- Assisted votes ----------------------------------------------------------------------------------------------
-
-
-class AlreadyVoted(DomainError):
-    """The person has a vote in this contest already (online or entered by staff): nothing was recorded."""
-
-    def __init__(self):
-        super().__init__("This person has already voted in this contest: their vote was not recorded again.",
-                         field="identifier")
 
 
 def _voter_identity(identifier: str) -> tuple[str, str]:
@@ -417,13 +405,13 @@ def record_assisted_vote(
     actor: User | None, contest: Contest, finalist: Finalist | None, identifier: str, note: str
 ) -> Vote:
     """Enter a vote given by phone or on paper, under the same one-vote-per-person rule as online votes."""
-    _require_organiser(actor)
+    is_organiser.require(actor)
     now = clock.now()
     if now < contest.opens_at:
         raise DomainError("The vote has not opened yet: assisted votes can be entered once it opens.")
     if now >= contest.closes_at:
         raise DomainError("The vote has closed: no more votes can be entered.")
-    if finalist is None or finalist.id not in {candidate.id for candidate in finalists_of(contest)}:
+    if finalist is None or finalist.id not in {candidate.id for candidate in ballot_finalists(contest)}:
         raise DomainError("Choose one of this contest's finalists", field="finalist")
     text = (note or "").strip()
     if not text:
@@ -437,7 +425,7 @@ def record_assisted_vote(
         email_domain=domain, entered_by_id=actor.id,
     )
     if vote is None:
-        raise AlreadyVoted()
-    record_event(actor, ASSISTED_ACTION, vote, contest_id=contest.id, note=text, finalist=display_name(finalist),
+        raise AlreadyVoted(contest, ASSISTED_ALREADY_VOTED, field="identifier")
+    record_event(actor, ASSISTED_ACTION, vote, contest_id=contest.id, note=text, finalist=finalist.display_name,
                  given_by="email" if domain else "phone")
     return vote

@@ -17,12 +17,12 @@ from sqlalchemy import func, select
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
-from awards_app.core.errors import DomainError, NotAllowed
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
-from awards_app.publication.public_shortlist import display_name
+from awards_app.permissions import is_organiser
 from awards_app.voting.models import Contest, Vote
-from awards_app.voting.votes import finalists_of
+from awards_app.voting.votes import ballot_finalists
 from awards_app.web.template_helpers import format_datetime
 
 PUBLISH_ACTION = "tally.published"
@@ -74,13 +74,13 @@ def count_votes(contest: Contest) -> Tally:
 
 def _lines(contest: Contest, per_finalist: dict[int, int], counted: int) -> list[TallyLine]:
     """A line per finalist on the ballot (those who agreed to be named), and any other finalist who has votes."""
-    finalists = finalists_of(contest)
+    finalists = ballot_finalists(contest)
     on_ballot = {finalist.id for finalist in finalists}
     finalists += [db.session.get(Finalist, finalist_id) for finalist_id in per_finalist if finalist_id not in on_ballot]
     return [
         TallyLine(
             finalist=finalist,
-            name=display_name(finalist),
+            name=finalist.display_name,
             votes=per_finalist.get(finalist.id, 0),
             share=per_finalist.get(finalist.id, 0) / counted if counted else 0.0,
         )
@@ -103,8 +103,7 @@ def can_publish(contest: Contest) -> bool:
 
 def publish_tally(actor: User | None, contest: Contest) -> datetime:
     """Make the anonymised list of votes public; only organisers, only once, and only after the contest has closed."""
-    if actor is None or not actor.is_organiser:
-        raise NotAllowed("Only organisers can publish the list of votes.")
+    is_organiser.require(actor)
     if is_published(contest):
         raise DomainError("The list of votes has already been published.")
     now = clock.now()
@@ -162,7 +161,7 @@ def published_tally(contest: Contest) -> PublishedTally:
         select(Vote.receipt_code, Vote.finalist_id, Vote.voided_at).where(Vote.contest_id == contest.id)
     ).all()
     for finalist_id in {finalist_id for _code, finalist_id, _voided_at in votes} - set(names):
-        names[finalist_id] = display_name(db.session.get(Finalist, finalist_id))  # only voided votes, off the ballot
+        names[finalist_id] = db.session.get(Finalist, finalist_id).display_name  # only voided votes, off the ballot
     rows = sorted(
         (TallyRow(receipt_hash(code), names[finalist_id], voided_at is not None)
          for code, finalist_id, voided_at in votes),
@@ -187,4 +186,4 @@ def check_receipt(contest: Contest, typed: str) -> TallyRow | None:
     vote = find_vote_by_receipt(contest, typed)
     if vote is None:
         return None
-    return TallyRow(receipt_hash(vote.receipt_code), display_name(vote.finalist), vote.voided_at is not None)
+    return TallyRow(receipt_hash(vote.receipt_code), vote.finalist.display_name, vote.voided_at is not None)

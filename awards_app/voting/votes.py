@@ -26,14 +26,14 @@ from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.client_address import network_of
 from awards_app.core.errors import DomainError
-from awards_app.core.links import LinkProblem, new_token, token_digest
+from awards_app.core.links import LinkProblem, new_token, refuse_if_spent, token_digest
 from awards_app.core.outbox import queue_email
 from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.nominations.models import ConsentState, Nomination
 from awards_app.programme.models import Category, Edition
-from awards_app.publication.public_shortlist import display_name, shortlist_is_public
+from awards_app.publication.public_shortlist import shortlist_is_public
 from awards_app.voting.models import Contest, Vote, VoteRequest
 from awards_app.voting.voter_keys import address_domain, check_voter_address, voter_key
 from awards_app.web.template_helpers import format_datetime
@@ -73,10 +73,11 @@ class VotingNotOpen(DomainError):
 
 
 class AlreadyVoted(DomainError):
-    """This person (by voter key) has a vote in the contest already: a polite answer, never a second vote."""
+    """This person (by voter key) has a vote in the contest already, online or entered by staff: a polite answer,
+    never a second vote. The message is the voter's own unless staff entering a vote for them are told instead."""
 
-    def __init__(self, contest: Contest):
-        super().__init__(ALREADY_VOTED)
+    def __init__(self, contest: Contest, message: str = ALREADY_VOTED, field: str | None = None):
+        super().__init__(message, field=field)
         self.contest = contest
 
 
@@ -153,10 +154,11 @@ def _ballot_query(contest: Contest):
     )
 
 
-def finalists_of(contest: Contest) -> list[Finalist]:
-    """The contest's finalists who agreed to be named, in alphabetical order (no place on the ballot is favoured)."""
+def ballot_finalists(contest: Contest) -> list[Finalist]:
+    """The finalists on the contest's ballot: those who agreed to be named, in alphabetical order (no place on the
+    ballot is favoured). The whole shortlist, in the judges' order, is judging.shortlist.finalists_of."""
     finalists = db.session.scalars(_ballot_query(contest))
-    return sorted(finalists, key=lambda finalist: (display_name(finalist).casefold(), finalist.id))
+    return sorted(finalists, key=lambda finalist: (finalist.display_name.casefold(), finalist.id))
 
 
 # --- Asking to vote ----------------------------------------------------------------------------------------------
@@ -273,7 +275,7 @@ def _email_link(vote_request: VoteRequest, token: str) -> None:
         "vote_confirm",
         category=contest.category,
         edition=contest.category.edition,
-        finalist_name=display_name(vote_request.finalist),
+        finalist_name=vote_request.finalist.display_name,
         link=public_url("vote.confirm", token=token),
         expires_at=vote_request.expires_at,
         closes_at=contest.closes_at,
@@ -394,12 +396,7 @@ def _request_behind(token: str, load: tuple) -> tuple[VoteRequest, str]:
     vote_request = db.session.scalar(_request_by_link(load), {"digest": digest})
     if vote_request is None:  # signed here, but no request holds it any more: a newer email's link replaced it
         raise LinkProblem("superseded")
-    if vote_request.confirmed_at is not None:
-        raise LinkProblem("used")
-    if vote_request.superseded_at is not None:
-        raise LinkProblem("superseded")
-    if clock.now() >= vote_request.expires_at:
-        raise LinkProblem("expired")
+    refuse_if_spent(vote_request.confirmed_at, vote_request.superseded_at, vote_request.expires_at)
     return vote_request, digest
 
 

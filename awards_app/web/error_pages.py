@@ -44,6 +44,15 @@ def error_response(status: int, title: str | None = None, detail: str | None = N
     return response
 
 
+def too_many_requests_response(error, title: str | None = None, detail: str | None = None):
+    """The page for a rate limit met, in the words given (or the site's), saying when to try again (Retry-After)."""
+    response = error_response(429, title, detail)
+    limited = getattr(error, "response", None)
+    if limited is not None and "Retry-After" in limited.headers:
+        response.headers["Retry-After"] = limited.headers["Retry-After"]
+    return response
+
+
 def expired_form_response(back_url: str | None = None):
     """The page for a form whose CSRF token has expired or is missing, when nothing better can be done."""
     return error_response(
@@ -131,11 +140,11 @@ def register(app: Flask) -> None:
     def http_error(error: HTTPException):
         if error.code is None or error.code < 400:
             return error
+        if error.code == 429:
+            return too_many_requests_response(error)
         response = error_response(error.code if error.code in MESSAGES else 400)
         if error.code == 405 and hasattr(error, "valid_methods") and error.valid_methods:
             response.headers["Allow"] = ", ".join(error.valid_methods)
-        if error.code == 429 and error.response is not None and "Retry-After" in error.response.headers:
-            response.headers["Retry-After"] = error.response.headers["Retry-After"]
         return response
 
     if not event.contains(Session, "before_commit", _refuse_commit_while_replaying):

@@ -9,14 +9,14 @@ from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.core.models import AuditEvent
 from awards_app.judging import panels
-from tests.panels_setup import make_site
+from tests.factories.judging import panels_site
 
 NEW_PASSWORD = "heather curlew bothy lantern"
 
 
 @pytest.fixture
 def site(db_session, clock):
-    return make_site()
+    return panels_site()
 
 
 def token_in(email, marker: str) -> str:

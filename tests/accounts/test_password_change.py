@@ -6,7 +6,7 @@ from awards_app.accounts import users
 from awards_app.accounts.models import SignInSession
 from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent
-from tests.helpers import ORGANISER_PASSWORD
+from tests.factories.accounts import ORGANISER_PASSWORD
 
 NEW_PASSWORD = "granite lighthouse marmalade"
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 from awards_app.accounts import two_factor, users
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
-from tests.factories import make_edition, make_judge
+from tests.factories.accounts import make_judge
+from tests.factories.programme import make_edition
 
 
 def code_at(user, moment, steps_later: int = 0) -> str:

@@ -3,12 +3,12 @@ archive's editions by year only once their ceremony has happened."""
 from datetime import timedelta
 
 from awards_app.ceremony.reveals import archived_edition, public_results
-from tests.factories import START, make_edition
-from tests.vote_review_setup import vote_site
+from tests.factories.programme import START, make_edition
+from tests.factories.voting import public_vote
 
 
 def test_finalists_are_listed_alphabetically_not_in_the_judges_order(db_session, clock):
-    site = vote_site(("walk & Talk", "Harbour Arts", "Breathe Easy"))  # positions 0, 1, 2: the judges' order
+    site = public_vote(make_edition(), ("walk & Talk", "Harbour Arts", "Breathe Easy"))  # positions: the judges' order
     site.edition.shortlist_published_at = clock.now()
     db_session.flush()
     (result,) = public_results(site.edition)

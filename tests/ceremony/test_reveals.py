@@ -14,19 +14,21 @@ from awards_app.core.models import AuditEvent
 from awards_app.demo.builder import build_demo
 from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Edition
-from tests.ceremony_setup import cast_votes, vote_site
-from tests.factories import make_category, make_judge
+from tests.factories.accounts import make_judge
+from tests.factories.ceremony import ceremony_site
+from tests.factories.programme import make_category
+from tests.factories.voting import make_votes
 
 
 @pytest.fixture
 def site(db_session, clock, organiser):
     """A closed public vote (Morag 5, Hamish 3, Ailsa 1) with its result recorded and confirmed, the shortlist public,
     and two more categories without results after it."""
-    site = vote_site(organiser)
+    site = ceremony_site(organiser)
     morag, hamish, ailsa = site.finalists
-    cast_votes(site.contest, morag, 5)
-    cast_votes(site.contest, hamish, 3)
-    cast_votes(site.contest, ailsa, 1)
+    make_votes(site.contest, morag, 5)
+    make_votes(site.contest, hamish, 3)
+    make_votes(site.contest, ailsa, 1)
     site.edition.shortlist_published_at = clock.now() - timedelta(days=10)
     site.other = make_category(site.edition, "Best Self Management Resource", display_order=1)
     site.third = make_category(site.edition, "Innovative Partnership Idea of the Year", display_order=2)

@@ -10,19 +10,21 @@ from awards_app.ceremony.winners import confirm_result, record_vote_result, set_
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
 from awards_app.judging.final_result import record_winners
-from tests.ceremony_setup import cast_votes, vote_site
-from tests.factories import make_judge
-from tests.judging_data import finalists, judging_site, ranks
+from tests.factories.accounts import make_judge
+from tests.factories.ceremony import ceremony_site
+from tests.factories.judging import judging_site, make_finalists, make_ranks, mark_final_ranks_submitted
+from tests.factories.voting import make_votes
 
 
 @pytest.fixture
 def site(db_session, clock, organiser):
     """A closed public vote: Morag 5 valid votes (and 4 voided), Hamish 3, Ailsa 1."""
-    site = vote_site(organiser)
+    site = ceremony_site(organiser)
     morag, hamish, ailsa = site.finalists
-    cast_votes(site.contest, morag, 5, voided=4)
-    cast_votes(site.contest, hamish, 3)
-    cast_votes(site.contest, ailsa, 1)
+    make_votes(site.contest, morag, 5)
+    make_votes(site.contest, morag, 4, voided=True)
+    make_votes(site.contest, hamish, 3)
+    make_votes(site.contest, ailsa, 1)
     return site
 
 
@@ -39,15 +41,15 @@ def test_a_public_vote_is_ordered_by_valid_votes_only(site):
 
 def test_voided_votes_can_change_the_winner(site, db_session):
     morag, hamish, ailsa = site.finalists
-    cast_votes(site.contest, hamish, 0, voided=10)  # ten more for Hamish, all voided: still behind Morag
+    make_votes(site.contest, hamish, 10, voided=True)  # ten more for Hamish, all voided: still behind Morag
     assert standing(site.category).lines[0].finalist.id == morag.id
-    cast_votes(site.contest, hamish, 3)  # three valid ones: now 6 to 5
+    make_votes(site.contest, hamish, 3)  # three valid ones: now 6 to 5
     assert standing(site.category).lines[0].finalist.id == hamish.id
 
 
 def test_a_tie_in_the_vote_is_settled_by_the_first_round(site):
     morag, hamish, ailsa = site.finalists
-    cast_votes(site.contest, ailsa, 4)  # Ailsa 5 = Morag 5; first round: Morag 8, Ailsa 4.5
+    make_votes(site.contest, ailsa, 4)  # Ailsa 5 = Morag 5; first round: Morag 8, Ailsa 4.5
     view = standing(site.category)
     assert [line.finalist.id for line in view.lines][:2] == [morag.id, ailsa.id]
     assert len(view.settled.ties) == 1 and view.settled.ties[0].settled
@@ -57,7 +59,7 @@ def test_a_tie_in_the_vote_is_settled_by_the_first_round(site):
 def test_under_the_organisers_rule_a_tie_stays_open(site, organiser):
     morag, hamish, ailsa = site.finalists
     set_tie_break(organiser, site.edition, "organisers")
-    cast_votes(site.contest, ailsa, 4)
+    make_votes(site.contest, ailsa, 4)
     view = standing(site.category)
     assert not view.settled.ties[0].settled
     assert "you decide, with a reason" in view.tie_notes()[0]
@@ -100,7 +102,7 @@ def test_the_choice_must_come_from_the_finalists(site, organiser, winner, highly
 
 
 def test_nothing_is_recorded_while_the_vote_is_open(db_session, clock, organiser):
-    site = vote_site(organiser, closed=False)
+    site = ceremony_site(organiser, closed=False)
     view = standing(site.category)
     assert not view.complete and view.waiting_for.startswith("the public vote closes at")
     with pytest.raises(DomainError, match="You can record the result once the public vote closes at"):
@@ -136,13 +138,12 @@ def test_confirming_seals_the_result(site, organiser, db_session):
 
 def test_a_confirmed_final_round_result_is_sealed_too(db_session, clock, organiser):
     site = judging_site()
-    morag, hamish, ailsa = finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
+    morag, hamish, ailsa = make_finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
     for judge in site.judges:
-        ranks(judge, morag, hamish, ailsa) if judge is not site.judges[2] else ranks(judge, morag, hamish)
-    from tests.judging.test_final_result import submit_final_ranks
+        make_ranks(judge, morag, hamish, ailsa) if judge is not site.judges[2] else make_ranks(judge, morag, hamish)
 
     site.finalists = [morag, hamish, ailsa]
-    submit_final_ranks(site)
+    mark_final_ranks_submitted(site)
     view = standing(site.category)
     assert view.method == "final_round" and view.complete
     assert [line.finalist.id for line in view.lines] == [morag.id, hamish.id, ailsa.id]

@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from awards_app.core.links import LinkProblem, check_link, issue_link, use_link
-from tests.factories import make_edition
+from tests.factories.programme import make_edition
 
 
 @pytest.fixture

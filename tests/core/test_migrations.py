@@ -7,7 +7,7 @@ from flask_migrate import downgrade, upgrade
 from sqlalchemy import create_engine, text
 
 from awards_app.extensions import db
-from tests.helpers import side_app
+from tests.fixtures.apps import side_app
 
 
 @pytest.fixture

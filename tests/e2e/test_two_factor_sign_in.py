@@ -5,7 +5,7 @@ import pyotp
 import pytest
 
 from tests.e2e.helpers import focused, tab_to
-from tests.fixtures.browser import _flask, assert_accessible
+from tests.fixtures.browser import assert_accessible, run_flask
 
 pytestmark = pytest.mark.browser
 
@@ -18,7 +18,9 @@ PASSWORD = "granite lighthouse marmalade"
 @pytest.fixture(scope="module")
 def organiser(live_server):
     """Create the organiser with flask create-organiser, as the README says to."""
-    _flask({**live_server.env, "AWARDS_ORGANISER_PASSWORD": PASSWORD}, "create-organiser", EMAIL, "--name", "Tam Factor")
+    run_flask(
+        {**live_server.env, "AWARDS_ORGANISER_PASSWORD": PASSWORD}, "create-organiser", EMAIL, "--name", "Tam Factor"
+    )
     return EMAIL, PASSWORD
 
 

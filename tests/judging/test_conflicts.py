@@ -8,25 +8,20 @@ from awards_app.core.errors import DomainError, NotFound
 from awards_app.core.models import AuditEvent
 from awards_app.judging import conflicts
 from awards_app.judging.judge_access import entries_for_judge
-from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
+from awards_app.judging.models import Conflict, Score, ScoreComment
 from awards_app.nominations.models import NominationStatus
-from tests.panels_setup import entry, make_site, score
+from tests.factories.judging import make_scores, panels_site, place_of
+from tests.factories.nominations import make_entry
 
 
 @pytest.fixture
 def site(db_session, clock):
-    return make_site()
-
-
-def place_of(db_session, judge, category):
-    return db_session.scalar(
-        select(PanelMember).where(PanelMember.judge_id == judge.id, PanelMember.category_id == category.id)
-    )
+    return panels_site()
 
 
 @pytest.fixture
 def place(site, db_session):
-    return place_of(db_session, site.judge, site.projects)
+    return place_of(site.judge, site.projects)
 
 
 # --- Suggestions --------------------------------------------------------------------------------------------------
@@ -47,12 +42,12 @@ def place(site, db_session):
     ],
 )
 def test_match_affiliations(site, affiliations, name, organisation, expected):
-    nomination = entry(site.projects, name, organisation)
+    nomination = make_entry(site.projects, name, organisation)
     assert conflicts.match_affiliations(affiliations, nomination) == expected
 
 
 def test_both_name_and_organisation_can_match(site):
-    nomination = entry(site.projects, "Clydeside Walkers", "Clydeside Wellbeing Forum")
+    nomination = make_entry(site.projects, "Clydeside Walkers", "Clydeside Wellbeing Forum")
     explanation = conflicts.match_affiliations("Clydeside Wellbeing Forum", nomination)
     assert explanation == "Its name shares ‘clydeside’ with your affiliations. Its organisation appears in your affiliations."
 
@@ -68,8 +63,8 @@ def test_under_blind_judging_the_explanation_does_not_name_the_nominee(site):
 
 
 def test_suggestions_leave_out_conflicted_and_ineligible_entries(site, place, db_session):
-    twin = entry(site.projects, "Strathdee Walking Group")
-    entry(site.projects, "Strathdee Runners", status=NominationStatus.INELIGIBLE)
+    twin = make_entry(site.projects, "Strathdee Walking Group")
+    make_entry(site.projects, "Strathdee Runners", status=NominationStatus.INELIGIBLE)
     suggestions = conflicts.conflict_suggestions(site.judge, place)
     assert set(suggestions) == {site.strathdee.id, twin.id}
     conflicts.declare_conflicts(site.judge, place, {site.strathdee.id: "I am a member."})
@@ -124,7 +119,7 @@ def test_each_conflict_needs_a_reason(site, place, db_session, reason):
 
 
 def test_only_entries_of_the_judges_category_can_be_declared(site, place, db_session):
-    withdrawn = entry(site.projects, "Withdrawn Project", status=NominationStatus.WITHDRAWN)
+    withdrawn = make_entry(site.projects, "Withdrawn Project", status=NominationStatus.WITHDRAWN)
     for nomination_id in (site.morag.id, withdrawn.id, 2**31 - 1):
         with pytest.raises(NotFound):
             conflicts.declare_conflicts(site.judge, place, {nomination_id: "Reason"})
@@ -134,8 +129,8 @@ def test_only_entries_of_the_judges_category_can_be_declared(site, place, db_ses
 def test_a_later_conflict_removes_that_entrys_scores(site, place, db_session):
     conflicts.declare_conflicts(site.judge, place, {})
     declared_at = place.conflicts_declared_at
-    score(site.judge, site.garden, site.criteria, comment="Strong")
-    score(site.judge, site.strathdee, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria, comment="Strong")
+    make_scores(site.judge, site.strathdee, site.criteria)
     conflicts.declare_conflicts(site.judge, place, {site.garden.id: "I have just learned my cousin leads it."})
     assert place.conflicts_declared_at == declared_at
     assert set(db_session.scalars(select(Score.nomination_id).where(Score.judge_id == site.judge.id))) == {site.strathdee.id}

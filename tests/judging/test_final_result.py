@@ -11,7 +11,7 @@ from awards_app.core.models import AuditEvent
 from awards_app.judging.final_result import final_round, first_round_results, reasons_needed, record_winners
 from awards_app.judging.models import FinalRank
 from awards_app.judging.progress import panel_of
-from tests.judging_data import finalists, judging_site, ranks
+from tests.factories.judging import judging_site, make_finalists, make_ranks, mark_final_ranks_submitted
 
 
 @pytest.fixture
@@ -25,22 +25,14 @@ def site(db_session, clock, organiser):
     Averages: Morag 6/3 = 2, Ailsa 1/2 = 0.5 (two judges), Hamish 1/3. Order: Morag, Ailsa, Hamish.
     """
     site = judging_site()
-    site.finalists = finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
+    site.finalists = make_finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
     morag, hamish, ailsa = site.finalists
     judge_a, judge_b, judge_c = site.judges
-    ranks(judge_a, morag, hamish, ailsa)
-    ranks(judge_b, morag, ailsa, hamish)
-    ranks(judge_c, morag, hamish)
-    submit_final_ranks(site)
+    make_ranks(judge_a, morag, hamish, ailsa)
+    make_ranks(judge_b, morag, ailsa, hamish)
+    make_ranks(judge_c, morag, hamish)
+    mark_final_ranks_submitted(site)
     return site
-
-
-def submit_final_ranks(site, *judges) -> None:
-    """Mark the final ranks of these judges (all by default) as submitted, and the others' as not."""
-    # Compare ids: Flask-Login's UserMixin compares users by their sign-in session token, None for all here.
-    judge_ids = {judge.id for judge in judges or site.judges}
-    for member in panel_of(site.category):
-        member.final_submitted_at = app_clock.now() if member.judge_id in judge_ids else None
 
 
 def test_the_borda_count_of_submitted_ranks(site):
@@ -64,7 +56,7 @@ def test_a_rank_of_a_finalist_the_judge_is_conflicted_on_is_left_out(site, db_se
 
 
 def test_only_submitted_ranks_count(site):
-    submit_final_ranks(site, site.judges[0])  # only judge A: Morag 2, Hamish 1, Ailsa 0
+    mark_final_ranks_submitted(site, site.judges[0])  # only judge A: Morag 2, Hamish 1, Ailsa 0
     round_ = final_round(site.category)
     morag, hamish, ailsa = site.finalists
     assert round_.result.order() == [morag.id, hamish.id, ailsa.id]
@@ -103,7 +95,7 @@ def test_a_choice_against_the_borda_order_needs_a_reason(site, organiser, db_ses
 
 
 def test_recording_before_every_judge_has_submitted_needs_a_reason(site, organiser):
-    submit_final_ranks(site, *site.judges[:2])
+    mark_final_ranks_submitted(site, *site.judges[:2])
     morag, hamish, ailsa = site.finalists
     with pytest.raises(DomainError, match="only 2 of the 3 judges have submitted their final ranks"):
         record_winners(organiser, site.category, morag.id, [ailsa.id])
@@ -123,7 +115,7 @@ def _tie_morag_and_hamish(site, db_session):
         Morag 3/2 = 1.5, Hamish 3/2 = 1.5: tied first; Ailsa 0.
     """
     morag, hamish, ailsa = site.finalists
-    submit_final_ranks(site, *site.judges[:2])
+    mark_final_ranks_submitted(site, *site.judges[:2])
     for rank in db_session.scalars(select(FinalRank).where(FinalRank.judge_id == site.judges[1].id)):
         rank.rank = {morag.id: 2, hamish.id: 1, ailsa.id: 3}[rank.finalist_id]
     db_session.flush()
@@ -206,7 +198,7 @@ def test_only_organisers_record_the_result(site):
 
 def test_a_category_with_a_public_vote_has_no_panel_result(db_session, clock, organiser):
     site = judging_site(has_public_vote=True)
-    rows = finalists(site.category, [site.morag, site.hamish], organiser)
+    rows = make_finalists(site.category, [site.morag, site.hamish], organiser)
     assert not final_round(site.category).applies
     with pytest.raises(DomainError, match="The public vote decides this category"):
         record_winners(organiser, site.category, rows[0].id, [])

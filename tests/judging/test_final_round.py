@@ -9,7 +9,8 @@ from awards_app.judging import final_round
 from awards_app.judging.final_round import InvalidRanks
 from awards_app.judging.models import FinalRank
 from awards_app.judging.scoring import ScoresLocked
-from tests.judging_setup import add_judge, conflict, make_finalists, make_panel, place_of
+from tests.factories.accounts import make_judge
+from tests.factories.judging import make_conflict, make_finalists, make_panel, place_of, seat
 
 
 @pytest.fixture
@@ -35,7 +36,7 @@ def rank_all(panel, order=(1, 2, 3)):
 
 def test_the_finalists_to_rank_leave_out_conflicts(panel, db_session):
     assert final_round.finalists_for(panel.judge, panel.place) == panel.finalists
-    conflict(panel.judge, panel.entries[1])
+    make_conflict(panel.judge, panel.entries[1])
     assert final_round.finalists_for(panel.judge, panel.place) == [panel.finalists[0], panel.finalists[2]]
     assert final_round.conflicted_finalists(panel.judge, panel.place) == 1
 
@@ -89,7 +90,7 @@ def test_each_rank_is_used_once(panel, db_session):
 
 
 def test_conflicted_or_unknown_finalists_are_not_found(panel, db_session):
-    conflict(panel.judge, panel.entries[0])
+    make_conflict(panel.judge, panel.entries[0])
     elsewhere = make_panel(entries=1, year=2027, email="judge.two@example.org", has_public_vote=False)
     foreign = make_finalists(elsewhere.category, elsewhere.entries)[0]
     for finalist_id in (panel.finalists[0].id, foreign.id, 0, 2**31, 10**12):
@@ -99,7 +100,7 @@ def test_conflicted_or_unknown_finalists_are_not_found(panel, db_session):
 
 
 def test_conflicted_finalists_shrink_the_range(panel, db_session):
-    conflict(panel.judge, panel.entries[2])
+    make_conflict(panel.judge, panel.entries[2])
     first, second, third = panel.finalists
     with pytest.raises(InvalidRanks) as refusal:
         final_round.record_final_ranks(panel.judge, panel.place, {first.id: 3})
@@ -109,7 +110,8 @@ def test_conflicted_finalists_shrink_the_range(panel, db_session):
 
 
 def test_a_judge_cannot_use_someone_elses_place(panel, db_session):
-    colleague = add_judge(panel.category, "judge.two@example.org")
+    colleague = make_judge("judge.two@example.org")
+    seat(colleague, panel.category)
     with pytest.raises(NotFound):
         final_round.record_final_ranks(colleague, panel.place, {panel.finalists[0].id: 1})
     with pytest.raises(NotFound):
@@ -135,7 +137,7 @@ def test_submitting_needs_every_finalist_ranked(panel, db_session):
 
 def test_submitting_refuses_ranks_made_stale_by_a_changed_shortlist(panel, db_session):
     rank_all(panel)
-    conflict(panel.judge, panel.entries[0])  # say a recusal after ranking: ranks 2 and 3 are left for two finalists
+    make_conflict(panel.judge, panel.entries[0])  # say a recusal after ranking: ranks 2 and 3 are left for two finalists
     with pytest.raises(DomainError, match="different rank from 1 to 2"):
         final_round.submit_final_ranks(panel.judge, panel.place)
 
@@ -157,7 +159,7 @@ def test_submitting_locks_the_ranking_and_is_audited(panel, db_session, clock):
 
 def test_nothing_to_submit_when_conflicted_on_every_finalist(panel, db_session):
     for entry in panel.entries[:3]:
-        conflict(panel.judge, entry)
+        make_conflict(panel.judge, entry)
     with pytest.raises(DomainError, match="no finalists for you to rank"):
         final_round.submit_final_ranks(panel.judge, panel.place)
 

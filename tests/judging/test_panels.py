@@ -12,14 +12,14 @@ from awards_app.core.models import AuditEvent
 from awards_app.judging import panels
 from awards_app.judging.judge_access import entries_for_judge, shown_name
 from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
-from tests.factories import make_category, make_edition
-from tests.panels_setup import judge as make_judge
-from tests.panels_setup import make_site, score, seat
+from tests.factories.accounts import make_judge
+from tests.factories.judging import make_scores, panels_site, seat
+from tests.factories.programme import make_category, make_edition
 
 
 @pytest.fixture
 def site(db_session, clock):
-    return make_site()
+    return panels_site()
 
 
 def events(db_session, action):
@@ -111,7 +111,7 @@ def test_remove_from_panel(site, organiser, db_session):
 
 
 def test_removal_is_refused_once_the_judge_has_scored(site, organiser, db_session):
-    score(site.judge, site.garden, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria)
     with pytest.raises(DomainError) as refusal:
         panels.remove_from_panel(organiser, site.judge, site.projects)
     assert "Jo Judge has already scored entries in ‘Project of the Year’" in refusal.value.message
@@ -126,7 +126,7 @@ def test_set_panels_adds_and_removes(site, organiser, db_session):
 
 
 def test_set_panels_changes_nothing_when_a_removal_is_refused(site, organiser, db_session):
-    score(site.judge, site.garden, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria)
     with pytest.raises(DomainError, match="already scored"):
         panels.set_panels(organiser, site.judge, site.edition, {site.carers.id})
     places = db_session.scalars(select(PanelMember.category_id).where(PanelMember.judge_id == site.judge.id)).all()
@@ -143,8 +143,8 @@ def test_judge_progress_counts_entries_scored_on_every_criterion(site, db_sessio
     place = db_session.scalar(select(PanelMember).where(PanelMember.judge_id == site.judge.id))
     entries = entries_for_judge(site.judge, place)
     assert panels.judge_progress(site.judge, place, entries) == 0
-    score(site.judge, site.garden, site.criteria)
-    score(site.judge, site.strathdee, site.criteria[:1])  # half done
+    make_scores(site.judge, site.garden, site.criteria)
+    make_scores(site.judge, site.strathdee, site.criteria[:1])  # half done
     assert panels.judge_progress(site.judge, place, entries) == 1
 
 
@@ -152,7 +152,7 @@ def test_judge_progress_counts_entries_scored_on_every_criterion(site, db_sessio
 
 
 def test_invitation_email_lists_the_panels(site, organiser, outbox, clock):
-    seat(site.judge, site.carers)
+    seat(site.judge, site.carers, declared=False)
     expires_at = panels.invite_judge(organiser, site.judge)
     assert expires_at == clock.now() + timedelta(days=14)
     [email] = outbox()
@@ -165,7 +165,7 @@ def test_invitation_email_lists_the_panels(site, organiser, outbox, clock):
 
 def test_invitation_leaves_out_panels_of_earlier_editions(site, organiser, outbox):
     newer = make_edition(year=2027)
-    seat(site.judge, make_category(newer, "Carer of the Year 2027"))
+    seat(site.judge, make_category(newer, "Carer of the Year 2027"), declared=False)
     panels.invite_judge(organiser, site.judge)
     body = outbox()[-1].text_body
     assert "Carer of the Year 2027" in body and "Project of the Year" not in body
@@ -212,8 +212,8 @@ def test_invitation_states(site, organiser, outbox, clock, db_session):
 
 
 def test_recusal_hides_the_entry_and_removes_the_judges_scores(site, organiser, db_session):
-    score(site.judge, site.garden, site.criteria, comment="Lovely project")
-    score(site.judge, site.strathdee, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria, comment="Lovely project")
+    make_scores(site.judge, site.strathdee, site.criteria)
     conflict = panels.recuse_judge(organiser, site.judge, site.garden, " Her sister runs the garden. ")
     assert (conflict.kind, conflict.reason, conflict.recorded_by_id) == ("recused", "Her sister runs the garden.", organiser.id)
     place = db_session.scalar(select(PanelMember).where(PanelMember.judge_id == site.judge.id))

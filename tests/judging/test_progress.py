@@ -9,13 +9,15 @@ from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
 from awards_app.judging.progress import CellState, edition_progress, progress_matrix, send_reminders
 from awards_app.nominations.models import NominationStatus
-from tests.factories import make_category, make_nomination
-from tests.judging_data import add_judge, conflict, finalists, judging_site, score, seat
+from tests.factories.accounts import make_judge
+from tests.factories.judging import judging_site, make_conflict, make_finalists, make_scores, seat
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category
 
 
 @pytest.fixture
 def site(db_session, clock):
-    """The judging site of tests/judging_data.py: A has scored all, B has submitted, C is conflicted on Ailsa."""
+    """The judging site of tests/factories/judging.py: A has scored all, B has submitted, C is conflicted on Ailsa."""
     return judging_site()
 
 
@@ -26,11 +28,11 @@ def states(matrix, judge) -> list[str]:
 
 
 def test_the_matrix_shows_each_judge_and_entry_in_words(site, db_session):
-    judge_d = add_judge("dana@example.org", "Dana Doig")
+    judge_d = make_judge("dana@example.org", "Dana Doig")
     seat(judge_d, site.category)
-    score(judge_d, site.morag, site.criteria, 5)  # one criterion of two
-    conflict(judge_d, site.hamish, kind="recused", reason="Recused by the organisers")
-    conflict(judge_d, site.ailsa, kind="abstained", reason="Not comfortable judging this one")
+    make_scores(judge_d, site.morag, site.criteria, 5)  # one criterion of two
+    make_conflict(judge_d, site.hamish, kind="recused", reason="Recused by the organisers")
+    make_conflict(judge_d, site.ailsa, kind="abstained", reason="Not comfortable judging this one")
 
     matrix = progress_matrix(site.category)
 
@@ -62,7 +64,7 @@ def test_entries_that_are_not_judged_are_not_in_the_matrix(site, db_session):
 
 def test_the_edition_overview_counts_finalists_and_results(site, organiser, db_session):
     empty = make_category(site.edition, name="Project of the Year")
-    rows = finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
+    rows = make_finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
     db_session.add(Award(category_id=site.category.id, finalist_id=rows[0].id, place=Place.WINNER))
     db_session.flush()
 
@@ -79,9 +81,9 @@ def test_the_edition_overview_counts_finalists_and_results(site, organiser, db_s
 
 def test_reminders_go_once_to_each_judge_with_work_left(site, organiser, outbox, db_session):
     judge_a, judge_b, judge_c = site.judges
-    judge_d = add_judge("dana@example.org", "Dana Doig")
+    judge_d = make_judge("dana@example.org", "Dana Doig")
     seat(judge_d, site.category)
-    score(judge_d, site.morag, site.criteria, 5)
+    make_scores(judge_d, site.morag, site.criteria, 5)
 
     outcome = send_reminders(organiser, site.edition)
 
@@ -124,7 +126,7 @@ def test_a_judge_is_not_reminded_twice_within_an_hour(site, organiser, outbox, c
 
 
 def test_a_judge_who_has_not_declared_conflicts_is_not_sent_entry_names(site, organiser, outbox):
-    judge_e = add_judge("euan@example.org", "Euan MacLeod")
+    judge_e = make_judge("euan@example.org", "Euan MacLeod")
     seat(judge_e, site.category, declared=False)
     send_reminders(organiser, site.category)
     email = next(email for email in outbox() if email.to_address == "euan@example.org")
@@ -135,7 +137,7 @@ def test_a_judge_who_has_not_declared_conflicts_is_not_sent_entry_names(site, or
 def test_blind_judging_hides_names_in_reminders(site, organiser, outbox, db_session):
     site.edition.hide_nominee_names = True
     site.category.names_can_be_hidden = True
-    judge_d = add_judge("dana@example.org", "Dana Doig")
+    judge_d = make_judge("dana@example.org", "Dana Doig")
     seat(judge_d, site.category)
     db_session.flush()
     send_reminders(organiser, site.category)
@@ -146,7 +148,7 @@ def test_blind_judging_hides_names_in_reminders(site, organiser, outbox, db_sess
 
 def test_judges_with_finalists_to_rank_are_reminded_of_the_final_round(site, organiser, outbox, db_session):
     judge_a, judge_b, judge_c = site.judges
-    finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
+    make_finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
     send_reminders(organiser, site.category)
     emails = {email.to_address: email for email in outbox()}
     assert "Rank the finalists and submit your ranking." in emails[judge_b.email].text_body
@@ -157,7 +159,7 @@ def test_inactive_judges_and_other_categories_are_left_alone(site, organiser, ou
     judge_a, judge_b, judge_c = site.judges
     judge_c.active = False
     other = make_category(site.edition, name="Project of the Year")
-    seat(add_judge("other@example.org", "Other Judge"), other)
+    seat(make_judge("other@example.org", "Other Judge"), other)
     db_session.flush()
     outcome = send_reminders(organiser, site.category)
     assert [judge.email for judge in outcome.sent] == [judge_a.email]

@@ -10,7 +10,9 @@ from awards_app.judging import judge_access, scoring
 from awards_app.judging.models import Conflict, Score, ScoreComment
 from awards_app.judging.scoring import EntryState, InvalidScores, ScoresLocked
 from awards_app.nominations.models import NominationStatus
-from tests.judging_setup import add_judge, conflict, make_entries, make_panel, place_of
+from tests.factories.accounts import make_judge
+from tests.factories.judging import make_conflict, make_panel, place_of, seat
+from tests.factories.nominations import make_entries
 
 
 @pytest.fixture
@@ -119,7 +121,7 @@ def test_an_entry_of_another_panel_is_not_found(panel, db_session):
 def test_a_conflicted_entry_is_not_found(panel, db_session):
     for kind in ("declared", "recused", "abstained"):
         entry = make_entries(panel.category, 1)[0]
-        conflict(panel.judge, entry, kind=kind)
+        make_conflict(panel.judge, entry, kind=kind)
         with pytest.raises(NotFound):
             scoring.record_score(panel.judge, entry.id, panel.criteria[0].id, 5)
     assert db_session.scalar(select(func.count(Score.id))) == 0
@@ -151,7 +153,8 @@ def test_scoring_waits_for_the_conflicts_to_be_declared(db_session):
 
 
 def test_a_judge_reads_only_their_own_scores(panel, db_session):
-    colleague = add_judge(panel.category, "judge.two@example.org")
+    colleague = make_judge("judge.two@example.org")
+    seat(colleague, panel.category)
     entry, impact = panel.entries[0], panel.criteria[0]
     scoring.record_score(colleague, entry.id, impact.id, 9)
     scoring.record_score(panel.judge, entry.id, impact.id, 2)
@@ -214,7 +217,7 @@ def test_progress_counts_entries_by_state(panel, db_session):
 
 def test_progress_leaves_out_conflicted_entries_and_counts_them(panel, db_session):
     first, second, third = panel.entries
-    conflict(panel.judge, third)
+    make_conflict(panel.judge, third)
     score_all(panel, first)
     score_all(panel, second)
     state = scoring.progress(panel.judge, panel.place)
@@ -233,7 +236,8 @@ def test_progress_with_nothing_to_score(db_session):
 
 def test_abstaining_records_a_conflict_and_removes_the_judges_scores(panel, db_session):
     entry = panel.entries[0]
-    colleague = add_judge(panel.category, "judge.two@example.org")
+    colleague = make_judge("judge.two@example.org")
+    seat(colleague, panel.category)
     score_all(panel, entry)
     scoring.record_comment(panel.judge, entry.id, "Hmm")
     scoring.record_score(colleague, entry.id, panel.criteria[0].id, 6)
@@ -294,7 +298,8 @@ def test_submitting_needs_criteria(db_session):
 
 
 def test_a_judge_cannot_submit_someone_elses_place(panel, db_session):
-    colleague = add_judge(panel.category, "judge.two@example.org")
+    colleague = make_judge("judge.two@example.org")
+    seat(colleague, panel.category)
     with pytest.raises(NotFound):
         scoring.submit_scores(colleague, panel.place)
 

@@ -16,13 +16,15 @@ from awards_app.judging.shortlist import (
     latest_decision,
 )
 from awards_app.nominations.models import NominationStatus
-from tests.factories import make_category, make_nomination
-from tests.judging_data import add_judge, finalists, judging_site, ranks, score
+from tests.factories.accounts import make_judge
+from tests.factories.judging import judging_site, make_finalists, make_ranks, make_scores
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category
 
 
 @pytest.fixture
 def site(db_session, clock):
-    """The judging site of tests/judging_data.py (weighted means: Morag 8, Hamish 6, Ailsa 4.5, Eilidh 2)."""
+    """The judging site of tests/factories/judging.py (weighted means: Morag 8, Hamish 6, Ailsa 4.5, Eilidh 2)."""
     return judging_site()
 
 
@@ -35,7 +37,7 @@ def test_rankings_come_from_the_panels_complete_scores(site):
     view = category_rankings(site.category)
     rankings = view.rankings
 
-    # Weighted (3 * first + second) / 4, see tests/judging_data.py.
+    # Weighted (3 * first + second) / 4, see tests/factories/judging.py.
     assert rankings.entry(site.morag.id).weighted_mean == pytest.approx(8)
     assert rankings.entry(site.hamish.id).weighted_mean == pytest.approx(6)
     assert rankings.entry(site.ailsa.id).weighted_mean == pytest.approx(4.5)
@@ -56,9 +58,9 @@ def test_the_default_shortlist_leaves_out_a_nominee_who_declined(site):
 
 def test_conflicted_scores_and_scores_from_outside_the_panel_do_not_count(site, db_session):
     judge_a, _, judge_c = site.judges
-    score(judge_c, site.ailsa, site.criteria, 10, 10)  # conflicted: must be left out
-    outsider = add_judge("outsider@example.org", "Not On The Panel")
-    score(outsider, site.eilidh, site.criteria, 10, 10)
+    make_scores(judge_c, site.ailsa, site.criteria, 10, 10)  # conflicted: must be left out
+    outsider = make_judge("outsider@example.org", "Not On The Panel")
+    make_scores(outsider, site.eilidh, site.criteria, 10, 10)
 
     rankings = category_rankings(site.category).rankings
 
@@ -172,7 +174,7 @@ def test_only_organisers_choose_the_shortlist(site):
 def test_choosing_again_replaces_the_shortlist_and_the_ranks_of_entries_taken_off(site, organiser, db_session):
     first = choose_shortlist(organiser, site.category, "weighted", [site.morag.id, site.hamish.id, site.ailsa.id])
     morag_row, _, ailsa_row = first
-    ranks(site.judges[0], morag_row, first[1], ailsa_row)
+    make_ranks(site.judges[0], morag_row, first[1], ailsa_row)
 
     second = choose_shortlist(
         organiser, site.category, "normalised", [site.morag.id, site.hamish.id, site.eilidh.id],
@@ -190,7 +192,7 @@ def test_choosing_again_replaces_the_shortlist_and_the_ranks_of_entries_taken_of
 
 
 def test_the_shortlist_is_fixed_once_a_result_is_recorded(site, organiser, db_session):
-    rows = finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
+    rows = make_finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
     db_session.add(Award(category_id=site.category.id, finalist_id=rows[0].id, place=Place.WINNER))
     db_session.flush()
     with pytest.raises(DomainError, match="result of this category has been recorded"):

@@ -13,7 +13,7 @@ from awards_app.nominations.drafts import NominationsClosed, StepInvalid
 from awards_app.nominations.models import NominationDraft
 from awards_app.programme.models import NomineeKind, Question
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
-from tests.factories import START, make_category, make_edition
+from tests.factories.programme import START, make_category, make_edition
 
 OPEN = START + timedelta(days=7)
 

@@ -7,8 +7,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select
 
-from awards_app.accounts.models import Role, User
-from awards_app.accounts.passwords import hash_password
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
 from awards_app.extensions import db
@@ -24,7 +22,9 @@ from awards_app.nominations.duplicates import (
 )
 from awards_app.nominations.models import ConsentState, Nomination, NominationStatus
 from awards_app.programme.models import NomineeKind
-from tests.factories import make_category, make_edition, make_nomination
+from tests.factories.accounts import make_judge
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
 
 # Pairs that are the same nominee written in different ways.
 SAME = [
@@ -147,20 +147,6 @@ def _slip(word: str, chance: random.Random) -> str:
 # --- With the database -------------------------------------------------------------------------------------------
 
 
-def make_user(role: Role = Role.ORGANISER, email: str = "merger@example.org") -> User:
-    """A signed-up user (organiser unless told)."""
-    user = User(email=email, role=role, password_hash=hash_password("a long test password"))
-    db.session.add(user)
-    db.session.flush()
-    return user
-
-
-@pytest.fixture
-def organiser_user(db_session):
-    """An organiser to act as."""
-    return make_user()
-
-
 @pytest.fixture
 def edition(db_session):
     """An edition to nominate in."""
@@ -194,10 +180,10 @@ def test_groups_come_in_category_order_and_suggest_the_earliest(edition):
     assert [group.nominations for group in groups] == [[one, two], [earlier, later]]
 
 
-def test_an_entry_already_holding_merged_ones_is_suggested_first(edition, organiser_user):
+def test_an_entry_already_holding_merged_ones_is_suggested_first(edition, organiser):
     category = make_category(edition)
     entry = make_nomination(category, "Harbour Arts", submitted_at=edition.nominations_open_at + timedelta(3))
-    merge_nominations(organiser_user, entry, [make_nomination(category, "Harbour Arts Ltd")])
+    merge_nominations(organiser, entry, [make_nomination(category, "Harbour Arts Ltd")])
     newcomer = make_nomination(category, "HARBOUR ARTS", submitted_at=edition.nominations_open_at)
 
     assert [group.nominations for group in find_duplicates(edition)] == [[entry, newcomer]]
@@ -214,11 +200,11 @@ def test_person_categories_also_group_by_the_nominee_email(edition):
     assert [group.nominations for group in find_duplicates(edition)] == [[mo, morag]]
 
 
-def test_merged_and_withdrawn_nominations_take_no_part(edition, organiser_user):
+def test_merged_and_withdrawn_nominations_take_no_part(edition, organiser):
     category = make_category(edition)
     entry = make_nomination(category, "Harbour Arts")
     folded = make_nomination(category, "Harbour Arts Ltd")
-    merge_nominations(organiser_user, entry, [folded])
+    merge_nominations(organiser, entry, [folded])
     make_nomination(category, "Harbour Arts", status=NominationStatus.WITHDRAWN)
     make_nomination(category, "Breathe Easy Fife", status=NominationStatus.WITHDRAWN)
     make_nomination(category, "Breathe Easy Fife")
@@ -234,13 +220,13 @@ def test_ineligible_nominations_are_still_grouped(edition):
     assert len(find_duplicates(edition)) == 1
 
 
-def test_merging_keeps_every_nominator_and_statement_on_the_entry(edition, organiser_user):
+def test_merging_keeps_every_nominator_and_statement_on_the_entry(edition, organiser):
     category = make_category(edition)
     entry = make_nomination(category, "Morag Fraser", nominator_name="Iain")
     second = make_nomination(category, "Morag Frazer", nominator_name="Ailsa")
     third = make_nomination(category, "Mrs Morag Fraser", nominator_name="Ewan")
 
-    merged = merge_nominations(organiser_user, entry, [second, third])
+    merged = merge_nominations(organiser, entry, [second, third])
 
     assert merged == [second, third]
     db.session.expire_all()
@@ -250,19 +236,19 @@ def test_merging_keeps_every_nominator_and_statement_on_the_entry(edition, organ
     assert len(statements) == 3  # every supporting statement stays, each on its own nomination
     assert list_merged_entries(edition) == [entry]
     event = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "nomination.merged")).one()
-    assert event.subject_id == entry.id and event.actor_id == organiser_user.id
+    assert event.subject_id == entry.id and event.actor_id == organiser.id
     assert event.details["into"] == entry.reference
     assert event.details["references"] == [second.reference, third.reference]
 
 
-def test_merging_an_entry_that_holds_others_moves_them_too(edition, organiser_user):
+def test_merging_an_entry_that_holds_others_moves_them_too(edition, organiser):
     category = make_category(edition)
     old_entry = make_nomination(category, "Harbour Arts")
     held = make_nomination(category, "Harbour Arts Ltd")
-    merge_nominations(organiser_user, old_entry, [held])
+    merge_nominations(organiser, old_entry, [held])
     new_entry = make_nomination(category, "HARBOUR ARTS")
 
-    merge_nominations(organiser_user, new_entry, [old_entry])
+    merge_nominations(organiser, new_entry, [old_entry])
 
     db.session.expire_all()
     assert held.merged_into == new_entry  # one level: never a chain of merges
@@ -278,7 +264,7 @@ def test_merging_an_entry_that_holds_others_moves_them_too(edition, organiser_us
     ["nothing", "itself", "other category", "other edition", "already merged", "primary merged", "withdrawn",
      "withdrawn primary", "twice"],
 )
-def test_merges_that_break_a_rule_are_refused(edition, organiser_user, case):
+def test_merges_that_break_a_rule_are_refused(edition, organiser, case):
     category = make_category(edition)
     primary = make_nomination(category, "Harbour Arts")
     duplicate = make_nomination(category, "Harbour Arts Ltd")
@@ -292,9 +278,9 @@ def test_merges_that_break_a_rule_are_refused(edition, organiser_user, case):
     elif case == "other edition":
         duplicates = [make_nomination(make_category(make_edition(2027)), "Harbour Arts")]
     elif case == "already merged":
-        merge_nominations(organiser_user, make_nomination(category, "Harbour Arts CIC"), [duplicate])
+        merge_nominations(organiser, make_nomination(category, "Harbour Arts CIC"), [duplicate])
     elif case == "primary merged":
-        merge_nominations(organiser_user, make_nomination(category, "Harbour Arts CIC"), [primary])
+        merge_nominations(organiser, make_nomination(category, "Harbour Arts CIC"), [primary])
     elif case == "withdrawn":
         duplicate.status = NominationStatus.WITHDRAWN
     elif case == "withdrawn primary":
@@ -305,34 +291,34 @@ def test_merges_that_break_a_rule_are_refused(edition, organiser_user, case):
     before = db.session.scalar(select(db.func.count()).select_from(AuditEvent))
 
     with pytest.raises(DomainError) as refusal:
-        merge_nominations(organiser_user, primary, duplicates)
+        merge_nominations(organiser, primary, duplicates)
 
     assert refusal.value.message
     assert db.session.scalar(select(db.func.count()).select_from(AuditEvent)) == before
 
 
 @pytest.mark.parametrize("actor", [None, "judge"])
-def test_only_organisers_merge_and_unmerge(edition, organiser_user, actor):
+def test_only_organisers_merge_and_unmerge(edition, organiser, actor):
     category = make_category(edition)
     primary, duplicate = make_nomination(category, "Harbour Arts"), make_nomination(category, "Harbour Arts Ltd")
-    who = make_user(Role.JUDGE, "judge@example.org") if actor == "judge" else None
+    who = make_judge() if actor == "judge" else None
 
     with pytest.raises(NotAllowed):
         merge_nominations(who, primary, [duplicate])
     assert duplicate.merged_into_id is None
 
-    merge_nominations(organiser_user, primary, [duplicate])
+    merge_nominations(organiser, primary, [duplicate])
     with pytest.raises(NotAllowed):
         unmerge_nomination(who, duplicate)
     assert duplicate.merged_into_id == primary.id
 
 
-def test_unmerging_makes_an_entry_of_its_own_again(edition, organiser_user):
+def test_unmerging_makes_an_entry_of_its_own_again(edition, organiser):
     category = make_category(edition)
     primary, duplicate = make_nomination(category, "Harbour Arts"), make_nomination(category, "Harbour Arts Ltd")
-    merge_nominations(organiser_user, primary, [duplicate])
+    merge_nominations(organiser, primary, [duplicate])
 
-    assert unmerge_nomination(organiser_user, duplicate) == primary
+    assert unmerge_nomination(organiser, duplicate) == primary
 
     db.session.expire_all()
     assert duplicate.merged_into is None and primary.merged == []
@@ -343,21 +329,21 @@ def test_unmerging_makes_an_entry_of_its_own_again(edition, organiser_user):
     assert [group.nominations for group in find_duplicates(edition)] == [[primary, duplicate]]  # back in the list
 
 
-def test_unmerging_a_nomination_that_is_not_merged_is_refused(edition, organiser_user):
+def test_unmerging_a_nomination_that_is_not_merged_is_refused(edition, organiser):
     nomination = make_nomination(make_category(edition), "Harbour Arts")
 
     with pytest.raises(DomainError, match="not merged"):
-        unmerge_nomination(organiser_user, nomination)
+        unmerge_nomination(organiser, nomination)
 
 
-def test_merging_does_not_touch_consent_or_status(edition, organiser_user):
+def test_merging_does_not_touch_consent_or_status(edition, organiser):
     category = make_category(edition)
     primary = make_nomination(category, "Harbour Arts", consent=ConsentState.REQUESTED)
     duplicate = make_nomination(
         category, "Harbour Arts Ltd", consent=ConsentState.GIVEN, status=NominationStatus.ELIGIBLE
     )
 
-    merge_nominations(organiser_user, primary, [duplicate])
+    merge_nominations(organiser, primary, [duplicate])
 
     assert (primary.consent, primary.status) == (ConsentState.REQUESTED, NominationStatus.RECEIVED)
     assert (duplicate.consent, duplicate.status) == (ConsentState.GIVEN, NominationStatus.ELIGIBLE)

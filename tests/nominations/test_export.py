@@ -10,7 +10,8 @@ import pytest
 from awards_app.nominations.export import FIXED_COLUMNS, csv_filename, nominations_csv, safe_cell
 from awards_app.nominations.models import ConsentState, NominationStatus
 from awards_app.programme.models import Question
-from tests.factories import make_category, make_edition, make_nomination
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
 
 SUBMITTED = "Submitted (Europe/London)"
 

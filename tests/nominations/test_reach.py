@@ -3,14 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from awards_app.accounts.models import Role, User
-from awards_app.accounts.passwords import hash_password
-from awards_app.extensions import db
 from awards_app.nominations.duplicates import merge_nominations
 from awards_app.nominations.models import NominationStatus
 from awards_app.nominations.reach import count_reach
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
-from tests.factories import make_category, make_edition, make_nomination
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
 
 
 @pytest.fixture
@@ -51,9 +49,7 @@ def test_counts_by_category_in_order_and_by_local_authority_with_zeros(edition):
     assert len(report.not_reached) == 30 and "Fife" not in report.not_reached
 
 
-def test_withdrawn_and_merged_nominations_do_not_count_but_ineligible_ones_do(edition):
-    organiser = User(email="counter@example.org", role=Role.ORGANISER, password_hash=hash_password("x" * 20))
-    db.session.add(organiser)
+def test_withdrawn_and_merged_nominations_do_not_count_but_ineligible_ones_do(edition, organiser):
     category = make_category(edition)
     entry = make_nomination(category, "Harbour Arts", local_authority="Fife")
     duplicate = make_nomination(category, "Harbour Arts Ltd", local_authority="Moray")

@@ -13,7 +13,9 @@ from awards_app.nominations import review
 from awards_app.nominations.consent import request_consent
 from awards_app.nominations.models import ConsentState, NominationStatus
 from awards_app.nominations.review import ReviewFilters, list_nominations
-from tests.factories import make_category, make_edition, make_judge, make_nomination
+from tests.factories.accounts import make_judge
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
 
 T0 = datetime(2026, 2, 1, 10, 0, tzinfo=timezone.utc)
 

@@ -12,7 +12,8 @@ from awards_app.nominations.drafts import NominationsClosed
 from awards_app.nominations.models import ConsentState, Nomination, NominationDraft, NominationStatus
 from awards_app.nominations.submission import DraftIncomplete, SpamSuspected, submit_nomination
 from awards_app.programme.models import NomineeKind
-from tests.factories import START, make_category, make_edition, make_nomination
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import START, make_category, make_edition
 
 OPEN = START + timedelta(days=7)
 REFERENCE = re.compile(r"^SMA26-[346789ACDEFGHJKMNPQRTUVWXY]{5}$")

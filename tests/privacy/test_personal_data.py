@@ -18,8 +18,9 @@ from awards_app.privacy import personal_data
 from awards_app.voting.models import Vote, VoteRequest
 from awards_app.voting.voter_keys import voter_key
 from awards_app.voting.votes import confirm_vote, confirmation_for, has_voted, replace_vote_link, request_vote
-from tests.factories import make_judge, make_nomination
-from tests.vote_setup import add_contest, voting_site
+from tests.factories.accounts import make_judge
+from tests.factories.nominations import make_nomination
+from tests.factories.voting import public_vote, voting_site
 
 ADDRESS = "sam.person@gmail.com"
 
@@ -57,7 +58,8 @@ def person(db_session, clock, organiser) -> Person:
     confirmed = request_vote(site.contest, site.finalists[0].id, "Sam.Person+awards@googlemail.com", "198.51.100.7")
     db_session.flush()
     vote, _already = confirm_vote(replace_vote_link(confirmed))
-    _category, other_contest, finalists = add_contest(site.edition, "Carer of the Year", display_order=2)
+    other = public_vote(site.edition, name="Carer of the Year", display_order=2)
+    other_contest, finalists = other.contest, other.finalists
     pending = request_vote(other_contest, finalists[0].id, "sam.person+awards@gmail.com", "198.51.100.7")
     db_session.flush()
     pending_token = replace_vote_link(pending)

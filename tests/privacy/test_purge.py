@@ -15,8 +15,8 @@ from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.privacy import personal_data
 from awards_app.voting.models import Vote, VoteRequest
 from awards_app.voting.votes import confirm_vote, replace_vote_link, request_vote
-from tests.factories import make_nomination
-from tests.vote_setup import voting_site
+from tests.factories.nominations import make_nomination
+from tests.factories.voting import voting_site
 
 
 def email_row(status: OutboxStatus, created_at, sent_at=None) -> OutboxEmail:

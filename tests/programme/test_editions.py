@@ -14,7 +14,7 @@ from awards_app.nominations.models import Nomination, NominationAnswer
 from awards_app.programme import categories, editions
 from awards_app.programme.models import NomineeKind
 from awards_app.programme.phases import PHASE_DATES
-from tests.factories import make_judge
+from tests.factories.accounts import make_judge
 
 START = datetime(2026, 4, 1, 9, 0, tzinfo=timezone.utc)
 

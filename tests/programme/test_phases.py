@@ -4,7 +4,7 @@ from datetime import timedelta
 import pytest
 
 from awards_app.programme.phases import Phase, dates_out_of_order, phase_of
-from tests.factories import START, make_edition
+from tests.factories.programme import START, make_edition
 
 
 @pytest.mark.parametrize(

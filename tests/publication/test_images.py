@@ -6,7 +6,7 @@ import pytest
 
 from awards_app.publication import images
 from awards_app.publication.images import ImageRefused, check_image
-from tests.shortlist_images import (
+from tests.factories.images import (
     HTML,
     SVG,
     WEBP_LOSSLESS,

@@ -13,14 +13,15 @@ from awards_app.core.models import AuditEvent
 from awards_app.nominations.models import ConsentState
 from awards_app.publication import public_shortlist as publication
 from awards_app.publication.images import ImageRefused
-from tests.factories import make_judge
-from tests.shortlist_images import HTML, SVG, make_jpeg, make_png
-from tests.shortlist_setup import add_contest, just_before, shortlist_site
+from tests.factories.accounts import make_judge
+from tests.factories.images import HTML, SVG, make_jpeg, make_png
+from tests.factories.publication import shortlist_site
+from tests.factories.voting import make_contest
 
 
 @pytest.fixture
 def site(db_session, clock):
-    """The edition of tests/shortlist_setup.py, every nominee having given consent."""
+    """The edition of tests/factories/publication.py, every nominee having given consent."""
     return shortlist_site()
 
 
@@ -57,7 +58,7 @@ def test_publishing_is_refused_naming_every_finalist_without_consent_per_categor
 
 
 def test_publishing_is_refused_while_a_category_has_no_finalists(site, organiser):
-    from tests.factories import make_category
+    from tests.factories.programme import make_category
 
     make_category(site.edition, name="Community of the Year")
     with pytest.raises(publication.ShortlistNotReady) as refusal:
@@ -97,7 +98,7 @@ def test_publish_at_a_set_time_shows_nothing_until_that_moment(site, organiser, 
     moment = clock.now() + timedelta(days=2)
     assert publication.publish_shortlist(organiser, site.edition, moment) == moment
     assert publication.public_shortlist(site.edition) is None
-    assert publication.public_shortlist(site.edition, just_before(moment)) is None
+    assert publication.public_shortlist(site.edition, moment - timedelta(seconds=1)) is None
     assert publication.public_shortlist(site.edition, moment) is not None
     clock.set(moment)
     assert publication.shortlist_is_public(site.edition)
@@ -112,7 +113,7 @@ def test_a_set_time_must_be_in_the_future(site, organiser, clock):
 
 
 def test_a_set_time_after_a_vote_opens_is_refused(site, organiser, clock):
-    contest = add_contest(site)
+    contest = make_contest(site.project)
     with pytest.raises(DomainError, match="The public vote in Project of the Year opens at .*before that time"):
         publication.publish_shortlist(organiser, site.edition, contest.opens_at + timedelta(minutes=1))
     assert publication.publish_shortlist(organiser, site.edition, contest.opens_at) == contest.opens_at
@@ -245,7 +246,7 @@ def test_images_are_public_only_from_the_moment(site, organiser, images, clock):
     name = site.morag.image_filename
     moment = clock.now() + timedelta(hours=1)
     publication.publish_shortlist(organiser, site.edition, moment)
-    assert publication.public_image(name, just_before(moment)) is None
+    assert publication.public_image(name, moment - timedelta(seconds=1)) is None
     stored = publication.public_image(name, moment)
     assert stored.path == images / name and stored.kind.content_type == "image/png"
 
@@ -261,7 +262,7 @@ def test_names_that_are_not_a_stored_image_find_nothing(site, organiser, name):
 
 def test_finalists_of_an_open_vote_keep_their_name_summary_and_image(site, organiser, images, clock):
     publication.save_finalist_image(organiser, site.shed, make_png())
-    contest = add_contest(site)
+    contest = make_contest(site.project)
     publication.set_finalist_summary(organiser, site.shed, "Moray Men's Shed", "Changed before the vote.")
     clock.set(contest.opens_at)
     for change in (

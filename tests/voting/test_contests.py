@@ -13,14 +13,15 @@ from awards_app.judging.models import Finalist
 from awards_app.publication import public_shortlist as publication
 from awards_app.voting import contests
 from awards_app.voting.models import Contest
-from tests.factories import make_judge
-from tests.judging_data import judging_site
-from tests.shortlist_setup import add_contest, just_before, shortlist_site
+from tests.factories.accounts import make_judge
+from tests.factories.judging import judging_site
+from tests.factories.publication import shortlist_site
+from tests.factories.voting import make_contest
 
 
 @pytest.fixture
 def site(db_session, clock):
-    """The edition of tests/shortlist_setup.py: Project of the Year has a public vote and two finalists."""
+    """The edition of tests/factories/publication.py: Project of the Year has a public vote and two finalists."""
     return shortlist_site()
 
 
@@ -106,8 +107,8 @@ def test_only_organisers_set_up_a_vote(site, db_session):
 
 
 def test_the_lock_starts_at_the_opening_moment(site, clock):
-    contest = add_contest(site)
-    clock.set(just_before(contest.opens_at))
+    contest = make_contest(site.project)
+    clock.set(contest.opens_at - timedelta(seconds=1))
     assert not contests.is_locked(site.project)
     contests.ensure_not_locked(site.project)
     clock.set(contest.opens_at)
@@ -118,7 +119,7 @@ def test_the_lock_starts_at_the_opening_moment(site, clock):
 
 
 def test_an_open_contest_keeps_its_times(site, organiser, clock):
-    contest = add_contest(site)
+    contest = make_contest(site.project)
     clock.set(contest.opens_at + timedelta(hours=1))
     with pytest.raises(DomainError, match="so the times of its vote can no longer change"):
         contests.save_contest(organiser, site.project, contest.opens_at, contest.closes_at - timedelta(days=1))
@@ -126,7 +127,7 @@ def test_an_open_contest_keeps_its_times(site, organiser, clock):
 
 
 def test_an_open_contest_keeps_its_finalists_presented_the_same_way(site, organiser, clock):
-    contest = add_contest(site)
+    contest = make_contest(site.project)
     clock.set(contest.opens_at)
     with pytest.raises(DomainError, match="can no longer change"):
         publication.set_finalist_summary(organiser, site.lunch_club, "Leith Lunch Club", "A new summary.")
@@ -156,7 +157,7 @@ def test_the_public_vote_cannot_be_switched_off_once_voting_has_opened(db_sessio
     from awards_app.core.errors import DomainError
     from awards_app.programme.categories import update_category
     from awards_app.voting.models import Contest
-    from tests.factories import make_category, make_edition
+    from tests.factories.programme import make_category, make_edition
 
     category = make_category(make_edition(), has_public_vote=True)
     db_session.add(Contest(category=category, opens_at=clock.now() - timedelta(hours=1), closes_at=clock.now() + timedelta(days=3)))

@@ -13,8 +13,9 @@ from awards_app.voting import oversight, tally
 from awards_app.voting.models import Vote
 from awards_app.voting.voter_keys import voter_key
 from awards_app.voting.votes import insert_vote_once
-from tests.factories import make_judge
-from tests.vote_review_setup import add_request, add_vote, add_votes, vote_site
+from tests.factories.accounts import make_judge
+from tests.factories.programme import make_edition
+from tests.factories.voting import make_vote, make_vote_request, make_votes, public_vote
 
 NOON = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -22,7 +23,7 @@ NOON = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 @pytest.fixture
 def site(db_session, clock):
     """A contest open since two days ago, with three finalists and no votes yet."""
-    return vote_site()
+    return public_vote(make_edition())
 
 
 def vote_count(db_session) -> int:
@@ -40,14 +41,14 @@ def actions(db_session, action: str) -> list[AuditEvent]:
 
 def test_counts_tell_counted_voided_pending_and_expired_apart(site, organiser):
     harbour, breathe, _walk = site.finalists
-    add_votes(site, harbour, 3)
-    add_vote(site, breathe)
-    add_vote(site, breathe, voided=True)
-    add_request(site, harbour, expires_in=timedelta(hours=5))  # pending
-    add_request(site, harbour, expires_in=timedelta(hours=20))  # pending
-    add_request(site, harbour, expires_in=-timedelta(minutes=1))  # expired
-    add_request(site, harbour, expires_in=timedelta(hours=5), confirmed=True)  # became a vote: neither
-    add_request(site, harbour, expires_in=timedelta(hours=5), superseded=True)  # replaced by a newer link: neither
+    make_votes(site.contest, harbour, 3)
+    make_vote(site.contest, breathe)
+    make_vote(site.contest, breathe, voided=True)
+    make_vote_request(site.contest, harbour, expires_in=timedelta(hours=5))  # pending
+    make_vote_request(site.contest, harbour, expires_in=timedelta(hours=20))  # pending
+    make_vote_request(site.contest, harbour, expires_in=-timedelta(minutes=1))  # expired
+    make_vote_request(site.contest, harbour, expires_in=timedelta(hours=5), confirmed=True)  # became a vote: neither
+    make_vote_request(site.contest, harbour, expires_in=timedelta(hours=5), superseded=True)  # replaced by a newer link: neither
 
     summary = oversight.vote_summary(organiser, site.contest)
 
@@ -65,10 +66,10 @@ def test_only_organisers_see_the_summary(site):
 
 def test_votes_per_hour_and_per_day(site, organiser):
     harbour = site.finalists[0]
-    add_votes(site, harbour, 2, cast_at=NOON - timedelta(hours=3, minutes=50))  # 08:10
-    add_vote(site, harbour, cast_at=NOON - timedelta(hours=3, minutes=1), voided=True)  # 08:59
-    add_vote(site, harbour, cast_at=NOON - timedelta(minutes=30))  # 11:30
-    add_vote(site, harbour, cast_at=NOON - timedelta(days=1))  # yesterday noon
+    make_votes(site.contest, harbour, 2, cast_at=NOON - timedelta(hours=3, minutes=50))  # 08:10
+    make_vote(site.contest, harbour, cast_at=NOON - timedelta(hours=3, minutes=1), voided=True)  # 08:59
+    make_vote(site.contest, harbour, cast_at=NOON - timedelta(minutes=30))  # 11:30
+    make_vote(site.contest, harbour, cast_at=NOON - timedelta(days=1))  # yesterday noon
 
     summary = oversight.vote_summary(organiser, site.contest)
 
@@ -84,17 +85,17 @@ def test_votes_per_hour_and_per_day(site, organiser):
 
 def test_hours_follow_the_edition_timezone_when_the_clocks_change(db_session, clock, organiser):
     clock.set(datetime(2026, 3, 29, 12, 0, tzinfo=timezone.utc))  # British Summer Time began at 01:00 UTC
-    site = vote_site()
+    site = public_vote(make_edition())
     summary = oversight.vote_summary(organiser, site.contest)
     assert len(summary.hours_of(datetime(2026, 3, 29).date())) == 23
 
 
 def test_busiest_domains_and_networks_with_shares(site, organiser):
     harbour, breathe, _walk = site.finalists
-    add_votes(site, harbour, 6, domain="gmail.com", network="192.0.2.0/24")
-    add_votes(site, breathe, 3, domain="example.net", network="2001:db8:1:2::/64")
-    add_vote(site, breathe, domain="example.net", network="2001:db8:1:2::/64", voided=True)
-    add_vote(site, breathe, domain="school.example", network="")  # entered by staff: no network
+    make_votes(site.contest, harbour, 6, domain="gmail.com", network="192.0.2.0/24")
+    make_votes(site.contest, breathe, 3, domain="example.net", network="2001:db8:1:2::/64")
+    make_vote(site.contest, breathe, domain="example.net", network="2001:db8:1:2::/64", voided=True)
+    make_vote(site.contest, breathe, domain="school.example", network="")  # entered by staff: no network
 
     summary = oversight.vote_summary(organiser, site.contest)
 
@@ -112,10 +113,10 @@ def test_an_hour_far_above_the_median_is_flagged(site, organiser):
     harbour = site.finalists[0]
     for hours_ago in range(2, 8):  # six quiet hours of 5 votes, spread over networks and domains
         for number in range(5):
-            add_vote(site, harbour, cast_at=NOON - timedelta(hours=hours_ago), domain=f"d{number}.example",
+            make_vote(site.contest, harbour, cast_at=NOON - timedelta(hours=hours_ago), domain=f"d{number}.example",
                      network=f"198.51.{number}.0/24")
     for number in range(25):  # then 25 in one hour
-        add_vote(site, harbour, cast_at=NOON - timedelta(minutes=30), domain=f"d{number % 10}.example",
+        make_vote(site.contest, harbour, cast_at=NOON - timedelta(minutes=30), domain=f"d{number % 10}.example",
                  network=f"198.51.{number % 10}.0/24")
 
     summary = oversight.vote_summary(organiser, site.contest)
@@ -130,18 +131,18 @@ def test_an_hour_far_above_the_median_is_flagged(site, organiser):
 def test_a_busy_hour_needs_twenty_votes_to_be_flagged(site, organiser):
     harbour = site.finalists[0]
     for hours_ago in range(2, 7):
-        add_vote(site, harbour, cast_at=NOON - timedelta(hours=hours_ago), domain="gmail.com", network="")
-    add_votes(site, harbour, 19, cast_at=NOON - timedelta(minutes=10), domain="gmail.com", network="")
+        make_vote(site.contest, harbour, cast_at=NOON - timedelta(hours=hours_ago), domain="gmail.com", network="")
+    make_votes(site.contest, harbour, 19, cast_at=NOON - timedelta(minutes=10), domain="gmail.com", network="")
     assert oversight.vote_summary(organiser, site.contest).spikes == []  # 19 times the median of 1, but under 20
 
-    add_vote(site, harbour, cast_at=NOON - timedelta(minutes=5), domain="gmail.com", network="")
+    make_vote(site.contest, harbour, cast_at=NOON - timedelta(minutes=5), domain="gmail.com", network="")
     assert [spike.kind for spike in oversight.vote_summary(organiser, site.contest).spikes] == ["hour"]
 
 
 def spread_votes(site, finalist, count: int, **fields) -> None:
     """Votes spread over 40 hours, ten domains and ten networks: nothing stands out."""
     for number in range(count):
-        add_vote(site, finalist, cast_at=NOON - timedelta(hours=number % 40 + 1), domain=f"d{number % 10}.example",
+        make_vote(site.contest, finalist, cast_at=NOON - timedelta(hours=number % 40 + 1), domain=f"d{number % 10}.example",
                  network=f"198.51.{number % 10}.0/24", **fields)
 
 
@@ -149,10 +150,10 @@ def test_a_network_or_unusual_domain_with_over_a_tenth_of_the_votes_is_flagged(s
     harbour, breathe, _walk = site.finalists
     spread_votes(site, harbour, 100)
     for number in range(25):
-        add_vote(site, breathe, cast_at=NOON - timedelta(hours=number + 1), domain="quickinbox.example",
+        make_vote(site.contest, breathe, cast_at=NOON - timedelta(hours=number + 1), domain="quickinbox.example",
                  network="203.0.113.0/24")
     for number in range(40):  # a large public provider: its share alone is no reason to look
-        add_vote(site, breathe, cast_at=NOON - timedelta(hours=number + 1), domain="gmail.com", network="")
+        make_vote(site.contest, breathe, cast_at=NOON - timedelta(hours=number + 1), domain="gmail.com", network="")
 
     summary = oversight.vote_summary(organiser, site.contest)
 
@@ -168,20 +169,20 @@ def test_a_network_or_unusual_domain_with_over_a_tenth_of_the_votes_is_flagged(s
 def test_exactly_a_tenth_is_not_more_than_a_tenth(site, organiser):
     harbour, breathe, _walk = site.finalists
     for number in range(180):
-        add_vote(site, harbour, cast_at=NOON - timedelta(hours=number % 40 + 1), domain=f"d{number % 18}.example",
+        make_vote(site.contest, harbour, cast_at=NOON - timedelta(hours=number % 40 + 1), domain=f"d{number % 18}.example",
                  network=f"198.51.{number % 18}.0/24")
     for number in range(20):
-        add_vote(site, breathe, cast_at=NOON - timedelta(hours=number + 1), domain=f"x{number}.example",
+        make_vote(site.contest, breathe, cast_at=NOON - timedelta(hours=number + 1), domain=f"x{number}.example",
                  network="203.0.113.0/24")
     assert oversight.vote_summary(organiser, site.contest).spikes == []  # 20 of 200
 
-    add_vote(site, breathe, cast_at=NOON - timedelta(hours=30), domain="x99.example", network="203.0.113.0/24")
+    make_vote(site.contest, breathe, cast_at=NOON - timedelta(hours=30), domain="x99.example", network="203.0.113.0/24")
     assert [spike.kind for spike in oversight.vote_summary(organiser, site.contest).spikes] == ["network"]  # 21/201
 
 
 def test_voided_votes_stop_a_flag(site, organiser):
     breathe = site.finalists[1]
-    add_votes(site, breathe, 25, domain="quickinbox.example", network="203.0.113.0/24")
+    make_votes(site.contest, breathe, 25, domain="quickinbox.example", network="203.0.113.0/24")
     assert {spike.kind for spike in oversight.vote_summary(organiser, site.contest).spikes} == {"network", "domain"}
 
     oversight.void_votes(organiser, site.contest, "network", "203.0.113.0/24", "A burst from one network")
@@ -194,9 +195,9 @@ def test_voided_votes_stop_a_flag(site, organiser):
 
 def test_the_tally_leaves_voided_votes_out(site):
     harbour, breathe, walk = site.finalists
-    add_votes(site, harbour, 3)
-    add_votes(site, breathe, 1)
-    add_votes(site, breathe, 4, voided=True)
+    make_votes(site.contest, harbour, 3)
+    make_votes(site.contest, breathe, 1)
+    make_votes(site.contest, breathe, 4, voided=True)
 
     result = tally.count_votes(site.contest)
 
@@ -217,7 +218,7 @@ def test_an_empty_tally_has_no_shares(site):
 
 
 def test_voiding_a_vote_keeps_it_with_who_when_and_why(site, organiser, clock, db_session):
-    vote = add_vote(site, site.finalists[0], receipt="K7QM-3XHT-P2WD")
+    vote = make_vote(site.contest, site.finalists[0], receipt="K7QM-3XHT-P2WD")
 
     found = oversight.find_vote(organiser, site.contest, " k7qm 3xht-p2wd ")
     oversight.void_vote(organiser, found, "  The voter asked us to cancel it.  ")
@@ -233,7 +234,7 @@ def test_voiding_a_vote_keeps_it_with_who_when_and_why(site, organiser, clock, d
 
 
 def test_voiding_needs_a_reason_and_cannot_happen_twice(site, organiser):
-    vote = add_vote(site, site.finalists[0])
+    vote = make_vote(site.contest, site.finalists[0])
     with pytest.raises(DomainError, match="Enter the reason") as refusal:
         oversight.void_vote(organiser, vote, "   ")
     assert refusal.value.field == "reason"
@@ -247,14 +248,14 @@ def test_voiding_needs_a_reason_and_cannot_happen_twice(site, organiser):
 
 
 def test_an_unknown_receipt_code_is_refused(site, organiser):
-    add_vote(site, site.finalists[0], receipt="K7QM-3XHT-P2WD")
+    make_vote(site.contest, site.finalists[0], receipt="K7QM-3XHT-P2WD")
     with pytest.raises(DomainError, match="No vote in this contest has that receipt code") as refusal:
         oversight.find_vote(organiser, site.contest, "K7QM-3XHT-P2WX")
     assert refusal.value.field == "receipt_code"
 
 
 def test_judges_cannot_void(site):
-    vote = add_vote(site, site.finalists[0])
+    vote = make_vote(site.contest, site.finalists[0])
     with pytest.raises(NotAllowed):
         oversight.void_vote(make_judge(), vote, "No")
     with pytest.raises(NotAllowed):
@@ -263,9 +264,9 @@ def test_judges_cannot_void(site):
 
 def test_voiding_a_block_by_network(site, organiser, db_session, clock):
     harbour, breathe, _walk = site.finalists
-    burst = add_votes(site, breathe, 4, network="203.0.113.0/24")
-    already = add_vote(site, breathe, network="203.0.113.0/24", voided=True)
-    others = add_votes(site, harbour, 3, network="198.51.100.0/24")
+    burst = make_votes(site.contest, breathe, 4, network="203.0.113.0/24")
+    already = make_vote(site.contest, breathe, network="203.0.113.0/24", voided=True)
+    others = make_votes(site.contest, harbour, 3, network="198.51.100.0/24")
 
     assert oversight.count_block(organiser, site.contest, "network", "203.0.113.0/24") == 4
     voided = oversight.void_votes(organiser, site.contest, "network", " 203.0.113.0/24 ", "One network, 3 minutes")
@@ -283,11 +284,11 @@ def test_voiding_a_block_by_network(site, organiser, db_session, clock):
 
 def test_voiding_a_block_by_domain_by_hour_and_by_ipv6_network(site, organiser):
     harbour, breathe, _walk = site.finalists
-    odd = add_votes(site, breathe, 3, domain="quickinbox.example", cast_at=NOON - timedelta(hours=30))
-    hour = add_votes(site, harbour, 2, cast_at=NOON - timedelta(minutes=40))
-    outside = add_vote(site, harbour, cast_at=NOON - timedelta(minutes=61))
+    odd = make_votes(site.contest, breathe, 3, domain="quickinbox.example", cast_at=NOON - timedelta(hours=30))
+    hour = make_votes(site.contest, harbour, 2, cast_at=NOON - timedelta(minutes=40))
+    outside = make_vote(site.contest, harbour, cast_at=NOON - timedelta(minutes=61))
 
-    ipv6 = add_votes(site, harbour, 2, network="2001:db8:4a1:7c00::/64")
+    ipv6 = make_votes(site.contest, harbour, 2, network="2001:db8:4a1:7c00::/64")
     assert oversight.void_votes(organiser, site.contest, "network", "2001:DB8:4A1:7C00:0::/64", "One home") == 2
     assert all(vote.voided_at is not None for vote in ipv6)
     assert oversight.void_votes(organiser, site.contest, "domain", "QuickInbox.example", "Made-up domain") == 3
@@ -298,7 +299,7 @@ def test_voiding_a_block_by_domain_by_hour_and_by_ipv6_network(site, organiser):
 
 
 def test_a_block_with_no_counted_votes_or_a_bad_hour_is_refused(site, organiser):
-    add_vote(site, site.finalists[0], network="203.0.113.0/24", voided=True)
+    make_vote(site.contest, site.finalists[0], network="203.0.113.0/24", voided=True)
     with pytest.raises(DomainError, match="No counted votes match that address block"):
         oversight.void_votes(organiser, site.contest, "network", "203.0.113.0/24", "Burst")
     with pytest.raises(DomainError, match="Enter the email domain to void"):
@@ -330,7 +331,7 @@ def test_an_assisted_vote_by_email_gets_the_online_voter_key_and_a_receipt(site,
 
 def test_one_vote_per_person_whether_online_or_assisted(site, organiser, db_session):
     harbour, breathe, _walk = site.finalists
-    add_vote(site, harbour, voter_key=voter_key("morag.fraser@gmail.com"))  # voted online already
+    make_vote(site.contest, harbour, voter_key=voter_key("morag.fraser@gmail.com"))  # voted online already
 
     with pytest.raises(oversight.AlreadyVoted, match="already voted in this contest"):
         oversight.record_assisted_vote(organiser, site.contest, breathe, "MoragFraser@googlemail.com", "Paper")
@@ -385,7 +386,7 @@ def test_assisted_votes_need_an_address_or_phone_number(site, organiser, identif
 
 
 def test_assisted_votes_need_a_note_a_finalist_of_the_contest_and_an_open_vote(site, organiser, clock):
-    other = vote_site(names=("Elsewhere",), edition=site.edition)
+    other = public_vote(site.edition, ("Elsewhere",), name="Another category")
     with pytest.raises(DomainError, match="Say how the vote was given") as refusal:
         oversight.record_assisted_vote(organiser, site.contest, site.finalists[0], "a@example.org", " ")
     assert refusal.value.field == "note"
@@ -403,7 +404,7 @@ def test_assisted_votes_need_a_note_a_finalist_of_the_contest_and_an_open_vote(s
 
 
 def test_the_list_can_be_published_only_after_the_close(site, organiser, clock, db_session):
-    add_votes(site, site.finalists[0], 2)
+    make_votes(site.contest, site.finalists[0], 2)
     with pytest.raises(DomainError, match="The vote is still open"):
         tally.publish_tally(organiser, site.contest)
     assert not tally.can_publish(site.contest)
@@ -422,7 +423,7 @@ def test_the_list_can_be_published_only_after_the_close(site, organiser, clock, 
 
 
 def test_no_void_after_publishing(site, organiser, clock):
-    vote = add_vote(site, site.finalists[0])
+    vote = make_vote(site.contest, site.finalists[0])
     clock.set(site.contest.closes_at + timedelta(hours=1))
     tally.publish_tally(organiser, site.contest)
     with pytest.raises(DomainError, match="has been published"):
@@ -434,9 +435,9 @@ def test_no_void_after_publishing(site, organiser, clock):
 def test_the_published_list_holds_receipt_hashes_sorted_by_hash(site, organiser, clock):
     harbour, breathe, _walk = site.finalists
     codes = ["AAAA-BBBB-CCCC", "K7QM-3XHT-P2WD", "ZZZZ-2345-6789"]
-    add_vote(site, harbour, receipt=codes[0])
-    add_vote(site, breathe, receipt=codes[1], voided=True)
-    add_vote(site, breathe, receipt=codes[2])
+    make_vote(site.contest, harbour, receipt=codes[0])
+    make_vote(site.contest, breathe, receipt=codes[1], voided=True)
+    make_vote(site.contest, breathe, receipt=codes[2])
     with pytest.raises(DomainError):
         tally.published_tally(site.contest)
 
@@ -462,8 +463,8 @@ def test_the_published_list_holds_receipt_hashes_sorted_by_hash(site, organiser,
 
 
 def test_a_voter_finds_their_receipt_in_the_published_list(site, organiser, clock):
-    add_vote(site, site.finalists[0], receipt="K7QM-3XHT-P2WD")
-    add_vote(site, site.finalists[1], receipt="AAAA-BBBB-CCCC", voided=True)
+    make_vote(site.contest, site.finalists[0], receipt="K7QM-3XHT-P2WD")
+    make_vote(site.contest, site.finalists[1], receipt="AAAA-BBBB-CCCC", voided=True)
     clock.set(site.contest.closes_at)
     tally.publish_tally(organiser, site.contest)
 
@@ -476,8 +477,8 @@ def test_a_voter_finds_their_receipt_in_the_published_list(site, organiser, cloc
 
 
 def test_receipts_of_another_contest_are_not_found(site, organiser, clock):
-    other = vote_site(names=("Elsewhere",), edition=site.edition)
-    add_vote(other, other.finalists[0], receipt="K7QM-3XHT-P2WD")
+    other = public_vote(site.edition, ("Elsewhere",), name="Another category")
+    make_vote(other.contest, other.finalists[0], receipt="K7QM-3XHT-P2WD")
     clock.set(site.contest.closes_at)
     tally.publish_tally(organiser, site.contest)
     assert tally.check_receipt(site.contest, "K7QM-3XHT-P2WD") is None

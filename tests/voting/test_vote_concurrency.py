@@ -1,7 +1,7 @@
 """Integrity under load, on PostgreSQL: many presses of one link count once; many different votes all count.
 
 The test's own db_session holds one connection in a transaction that is rolled back, which threads cannot share. So
-these tests build their data through a second app on the same database (tests/helpers.py side_app), commit it, let
+these tests build their data through a second app on the same database (tests/fixtures/apps.py side_app), commit it, let
 threads confirm votes each in an app context and session of their own, and delete what they made afterwards.
 """
 from __future__ import annotations
@@ -22,8 +22,8 @@ from awards_app.programme.models import Edition
 from awards_app.voting.models import Contest, Vote, VoteRequest
 from awards_app.voting.voter_keys import voter_key
 from awards_app.voting.votes import confirm_vote, replace_vote_link, request_vote
-from tests.helpers import side_app
-from tests.vote_setup import voting_site
+from tests.factories.voting import voting_site
+from tests.fixtures.apps import side_app
 
 pytestmark = pytest.mark.postgres
 

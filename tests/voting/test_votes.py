@@ -11,7 +11,6 @@ from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.core.models import AuditEvent, SingleUseLink
 from awards_app.nominations.models import ConsentState
-from awards_app.publication.public_shortlist import display_name
 from awards_app.voting import votes
 from awards_app.voting.models import Vote, VoteRequest
 from awards_app.voting.voter_keys import voter_key
@@ -19,16 +18,16 @@ from awards_app.voting.votes import (
     ALREADY_VOTED,
     AlreadyVoted,
     VotingNotOpen,
+    ballot_finalists,
     confirm_vote,
     confirmation_for,
-    finalists_of,
     open_contests,
     public_contests,
     purge_vote_requests,
     request_vote,
     resend_vote_link,
 )
-from tests.vote_setup import add_contest, voting_site
+from tests.factories.voting import public_vote, voting_site
 
 LINK = re.compile(r"http://awards\.test/vote/confirm/(\S+)")
 RECEIPT = re.compile(r"^[ABCDEFGHJKMNPQRSTVWXYZ23456789]{4}(-[ABCDEFGHJKMNPQRSTVWXYZ23456789]{4}){2}$")
@@ -60,7 +59,7 @@ def vote_count(db_session) -> int:
 
 def test_the_open_contest_and_its_finalists_in_alphabetical_order(site):
     assert open_contests(site.edition) == [site.contest]
-    assert [display_name(f) for f in finalists_of(site.contest)] == ["Breathe Easy Fife", "Harbour Arts", "Walk & Talk"]
+    assert [f.display_name for f in ballot_finalists(site.contest)] == ["Breathe Easy Fife", "Harbour Arts", "Walk & Talk"]
 
 
 def test_nothing_is_open_before_the_shortlist_is_public(db_session, clock):
@@ -82,14 +81,14 @@ def test_contests_are_open_only_between_their_times(site, clock):
 
 
 def test_several_contests_in_category_order(site):
-    _, second, _ = add_contest(site.edition, "Carer of the Year", display_order=5)
+    second = public_vote(site.edition, name="Carer of the Year", display_order=5).contest
     assert open_contests(site.edition) == [site.contest, second]
 
 
 def test_finalists_without_consent_are_never_on_the_ballot(site, db_session):
     site.finalists[1].nomination.consent = ConsentState.DECLINED
     db_session.flush()
-    assert site.finalists[1] not in finalists_of(site.contest)
+    assert site.finalists[1] not in ballot_finalists(site.contest)
     with pytest.raises(DomainError) as refused:
         ask(site, finalist=site.finalists[1])
     assert refused.value.field == "finalist"
@@ -97,7 +96,7 @@ def test_finalists_without_consent_are_never_on_the_ballot(site, db_session):
 
 def test_the_public_name_falls_back_to_the_nominee_name(site):
     site.finalists[0].public_name = ""
-    assert display_name(site.finalists[0]) == site.finalists[0].nomination.nominee_name
+    assert site.finalists[0].display_name == site.finalists[0].nomination.nominee_name
 
 
 # --- Asking to vote --------------------------------------------------------------------------------------------
@@ -139,7 +138,7 @@ def test_a_vote_needs_one_of_the_contests_finalists(site, finalist_id):
 
 
 def test_a_finalist_of_another_contest_is_refused(site):
-    _, _, others = add_contest(site.edition, "Carer of the Year", finalists=(("Someone Else", ""),))
+    others = public_vote(site.edition, ("Someone Else",), name="Carer of the Year").finalists
     with pytest.raises(DomainError):
         ask(site, finalist=others[0])
 
@@ -180,7 +179,8 @@ def test_a_newer_request_replaces_the_older_one_and_its_link(site, outbox, clock
 
 
 def test_requests_of_other_people_or_contests_are_not_replaced(site, outbox):
-    _, other_contest, other_finalists = add_contest(site.edition, "Carer of the Year")
+    other = public_vote(site.edition, name="Carer of the Year")
+    other_contest, other_finalists = other.contest, other.finalists
     mine = ask(site, "jo@example.org")
     ask(site, "someone.else@example.org")
     request_vote(other_contest, other_finalists[0].id, "jo@example.org", "198.51.100.1")

@@ -4,7 +4,7 @@ Callers (the columns): anon (a visitor); draft, consent and vote (anonymous visi
 link, a nominee's consent link, a vote confirmation link); panel (a judge on the category's panel); other (a judge on
 another category's panel); conflicted (a judge on the panel with a conflict declared on the entry); organiser.
 
-The world (tests/access_world.py) is the demo edition during its public vote. Ids in URLs are real: the category
+The world (tests/web/access_world.py) is the demo edition during its public vote. Ids in URLs are real: the category
 with the open contest, an entry the panel judge may score (the conflicted judge's conflict is on it), the panel
 judge's place, a finalist, the first email in the outbox; link routes get a link of their kind issued through the
 services. A POST carries the caller's own valid CSRF token and no fields, so the cell says whether the caller gets
@@ -20,8 +20,9 @@ from __future__ import annotations
 import pytest
 
 from awards_app.extensions import limiter
-from tests.access_world import CALLERS, LINK_HOLDERS, db_session, savepoint, world  # noqa: F401  (fixtures of this module)
-from tests.route_walk import answer, ask, routes
+from tests.fixtures.database import savepoint
+from tests.web.access_world import CALLERS, LINK_HOLDERS, db_session, world  # noqa: F401  (fixtures of this module)
+from tests.web.route_walk import answer, ask, routes
 
 # Notes on rows a reviewer may stop at:
 # - public.edition, public.edition_csv: the archive shows only finished editions; this one is still voting (404).

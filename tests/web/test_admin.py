@@ -12,8 +12,8 @@ from awards_app.nominations.models import Nomination
 from awards_app.programme import categories, editions
 from awards_app.programme.models import Category, Criterion, Edition, NomineeKind, Question
 from awards_app.programme.phases import PHASE_DATES
-from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
-from tests.helpers import csrf_token_from, post_form
+from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
+from tests.web.forms import csrf_token_from, post_form
 
 
 def phase_dates(start: datetime) -> dict[str, datetime]:

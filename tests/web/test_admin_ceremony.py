@@ -11,19 +11,20 @@ from sqlalchemy import select
 
 from awards_app.ceremony.models import Award, Reveal
 from awards_app.programme.models import Edition
-from tests.ceremony_setup import cast_votes, vote_site
-from tests.factories import make_category, make_edition
-from tests.helpers import csrf_token_from, post_form
+from tests.factories.ceremony import ceremony_site
+from tests.factories.programme import make_category, make_edition
+from tests.factories.voting import make_votes
+from tests.web.forms import csrf_token_from, post_form
 
 
 @pytest.fixture
 def site(db_session, clock, organiser):
     """A closed public vote (Morag 5, Hamish 3, Ailsa 1) and a second category; the shortlist is public."""
-    built = vote_site(organiser)
+    built = ceremony_site(organiser)
     morag, hamish, ailsa = built.finalists
-    cast_votes(built.contest, morag, 5)
-    cast_votes(built.contest, hamish, 3)
-    cast_votes(built.contest, ailsa, 1)
+    make_votes(built.contest, morag, 5)
+    make_votes(built.contest, hamish, 3)
+    make_votes(built.contest, ailsa, 1)
     built.edition.shortlist_published_at = clock.now() - timedelta(days=10)
     built.other = make_category(built.edition, "Best Self Management Resource", display_order=1)
     db_session.commit()

@@ -12,8 +12,9 @@ from sqlalchemy import select
 from awards_app.core.models import AuditEvent
 from awards_app.extensions import db
 from awards_app.nominations.models import Nomination
-from tests.factories import make_category, make_edition, make_nomination
-from tests.helpers import csrf_token_from, post_form
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
+from tests.web.forms import csrf_token_from, post_form
 
 
 @pytest.fixture

@@ -15,16 +15,18 @@ from awards_app.core import clock as app_clock
 from awards_app.core.models import OutboxEmail
 from awards_app.judging.models import Finalist, Score
 from awards_app.judging.progress import panel_of
-from tests.factories import make_category, make_edition, make_judge, make_nomination
-from tests.helpers import csrf_token_from, post_form
-from tests.judging_data import add_judge, finalists, judging_site, ranks, score, seat
+from tests.factories.accounts import make_judge
+from tests.factories.judging import judging_site, make_finalists, make_ranks, make_scores, seat
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
+from tests.web.forms import csrf_token_from, post_form
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
 def site(db_session, clock):
-    """The judging site of tests/judging_data.py, committed so that requests see it."""
+    """The judging site of tests/factories/judging.py, committed so that requests see it."""
     site = judging_site()
     other = make_edition(year=2025)
     site.other_category = make_category(other, name="Elsewhere")
@@ -40,12 +42,12 @@ def site(db_session, clock):
 @pytest.fixture
 def final_round(site, organiser, db_session):
     """Morag, Hamish and Ailsa shortlisted; every judge's final ranks submitted (Borda: Morag, Ailsa, Hamish)."""
-    rows = finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
+    rows = make_finalists(site.category, [site.morag, site.hamish, site.ailsa], organiser)
     morag, hamish, ailsa = rows
     judge_a, judge_b, judge_c = site.judges
-    ranks(judge_a, morag, hamish, ailsa)
-    ranks(judge_b, morag, ailsa, hamish)
-    ranks(judge_c, morag, hamish)  # conflicted on Ailsa
+    make_ranks(judge_a, morag, hamish, ailsa)
+    make_ranks(judge_b, morag, ailsa, hamish)
+    make_ranks(judge_c, morag, hamish)  # conflicted on Ailsa
     for member in panel_of(site.category):
         member.final_submitted_at = app_clock.now()
     db_session.commit()
@@ -176,10 +178,10 @@ def test_the_rankings_show_both_methods_side_by_side(organiser_client, site):
 
 def test_ties_and_flagged_judges_are_shown_in_words(organiser_client, site, db_session):
     # A fourth judge gives every entry the same score (5, 5): flagged.
-    judge_d = add_judge("dana@example.org", "Dana Doig")
+    judge_d = make_judge("dana@example.org", "Dana Doig")
     seat(judge_d, site.category)
     for entry in (site.morag, site.hamish, site.ailsa, site.eilidh, site.callum):
-        score(judge_d, entry, site.criteria, 5, 5)
+        make_scores(judge_d, entry, site.criteria, 5, 5)
     db_session.commit()
     text = text_of(organiser_client.get(site.page))
     assert "Dana Doig Gives every entry the same score (5 out of 10 on each of the 5 entries they scored)" in text
@@ -479,13 +481,15 @@ def test_no_module_outside_the_organisers_area_reads_awards():
 def test_organisers_can_unlock_submitted_scores_from_the_progress_view(organiser_client, db_session):
     """The progress view offers an Unlock button for each judge who has submitted, and it works."""
     from awards_app.nominations.models import NominationStatus
-    from tests.factories import make_category, make_edition, make_nomination
-    from tests.helpers import csrf_token_from
-    from tests.judging_data import add_judge, seat
+    from tests.factories.accounts import make_judge
+    from tests.factories.judging import seat
+    from tests.factories.nominations import make_nomination
+    from tests.factories.programme import make_category, make_edition
+    from tests.web.forms import csrf_token_from
 
     category = make_category(make_edition())
     make_nomination(category, status=NominationStatus.ELIGIBLE)
-    place = seat(add_judge("unlock.me@example.org", "Una Lock"), category, submitted=True)
+    place = seat(make_judge("unlock.me@example.org", "Una Lock"), category, submitted=True)
     db_session.commit()
     page_url = f"/admin/categories/{category.id}/judging"
     unlock = f"/judging/panel-places/{place.id}/unlock"

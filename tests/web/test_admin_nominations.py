@@ -15,8 +15,9 @@ from awards_app.core.models import AuditEvent
 from awards_app.nominations.consent import request_consent
 from awards_app.nominations.models import ConsentState, Nomination, NominationNote, NominationStatus
 from awards_app.programme.models import Category
-from tests.factories import make_category, make_edition, make_nomination
-from tests.helpers import csrf_token_from, post_form
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
+from tests.web.forms import csrf_token_from, post_form
 
 T0 = datetime(2026, 2, 1, 10, 0, tzinfo=timezone.utc)
 HTMX = {"HX-Request": "true"}
@@ -485,7 +486,7 @@ def test_html_in_a_nominee_name_is_text_in_pages_and_plain_in_the_csv(organiser_
 
 
 def test_the_edition_page_links_to_the_nomination_pages(organiser_client, db_session):
-    from tests.factories import make_edition
+    from tests.factories.programme import make_edition
 
     edition = make_edition()
     db_session.commit()

@@ -8,9 +8,10 @@ from html import unescape
 import pytest
 
 from awards_app.voting.votes import confirm_vote, replace_vote_link, request_vote
-from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge, make_nomination
-from tests.helpers import csrf_token_from, post_form
-from tests.vote_setup import voting_site
+from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
+from tests.factories.nominations import make_nomination
+from tests.factories.voting import voting_site
+from tests.web.forms import csrf_token_from, post_form
 
 ADDRESS = "sam.person@example.org"
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)

@@ -9,7 +9,8 @@ import pytest
 
 from awards_app.nominations.models import NominationStatus
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
-from tests.factories import make_category, make_edition, make_nomination
+from tests.factories.nominations import make_nomination
+from tests.factories.programme import make_category, make_edition
 
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 

@@ -11,8 +11,9 @@ from sqlalchemy import func, select
 
 from awards_app.core import clock as app_clock
 from awards_app.voting.models import Vote
-from tests.helpers import csrf_token_from, post_form
-from tests.vote_review_setup import add_request, add_vote, add_votes, vote_site
+from tests.factories.programme import make_edition
+from tests.factories.voting import make_vote, make_vote_request, make_votes, public_vote
+from tests.web.forms import csrf_token_from, post_form
 
 NOON = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
 SVG = re.compile(r"<svg\b.*?</svg>", re.S)
@@ -21,15 +22,15 @@ SVG = re.compile(r"<svg\b.*?</svg>", re.S)
 @pytest.fixture
 def site(db_session, clock):
     """A contest open since two days ago with a few votes, one voided, and a pending request."""
-    site = vote_site()
+    site = public_vote(make_edition())
     harbour, breathe, _walk = site.finalists
-    add_votes(site, harbour, 3, cast_at=NOON - timedelta(hours=2, minutes=30), domain="gmail.com")
-    add_vote(site, breathe, cast_at=NOON - timedelta(hours=2, minutes=10), receipt="K7QM-3XHT-P2WD",
+    make_votes(site.contest, harbour, 3, cast_at=NOON - timedelta(hours=2, minutes=30), domain="gmail.com")
+    make_vote(site.contest, breathe, cast_at=NOON - timedelta(hours=2, minutes=10), receipt="K7QM-3XHT-P2WD",
              domain="quickinbox.example", network="203.0.113.0/24")
-    add_vote(site, breathe, cast_at=NOON - timedelta(hours=2, minutes=5), domain="quickinbox.example",
+    make_vote(site.contest, breathe, cast_at=NOON - timedelta(hours=2, minutes=5), domain="quickinbox.example",
              network="203.0.113.0/24")
-    add_vote(site, breathe, cast_at=NOON - timedelta(days=1), voided=True)
-    add_request(site, harbour, expires_in=timedelta(hours=3))
+    make_vote(site.contest, breathe, cast_at=NOON - timedelta(days=1), voided=True)
+    make_vote_request(site.contest, harbour, expires_in=timedelta(hours=3))
     db_session.commit()
     site.url = f"/admin/contests/{site.contest.id}/votes"
     return site
@@ -127,7 +128,7 @@ def test_another_day_can_be_shown_and_bad_days_are_ignored(organiser_client, sit
 
 
 def test_spikes_are_flagged_with_a_link_that_fills_the_block_form(organiser_client, site, db_session):
-    add_votes(site, site.finalists[1], 25, domain="quickinbox.example", network="203.0.113.0/24",
+    make_votes(site.contest, site.finalists[1], 25, domain="quickinbox.example", network="203.0.113.0/24",
               cast_at=NOON - timedelta(minutes=20))
     db_session.commit()
 
@@ -283,7 +284,7 @@ def test_publishing_before_the_close_is_refused(organiser_client, site, db_sessi
 
 
 def test_a_contest_not_open_yet_shows_empty_figures(organiser_client, db_session, clock):
-    site = vote_site()
+    site = public_vote(make_edition())
     site.contest.opens_at = clock.now() + timedelta(days=3)
     site.contest.closes_at = clock.now() + timedelta(days=10)
     db_session.commit()

@@ -4,12 +4,8 @@ from sqlalchemy import select
 from awards_app.accounts.models import SignInSession
 from awards_app.accounts.users import create_organiser
 from awards_app.core.models import AuditEvent
-from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
-
-
-def sign_in(client, email=ORGANISER_EMAIL, password=ORGANISER_PASSWORD, url="/sign-in"):
-    return post_form(client, url, {"email": email, "password": password}, form_page="/sign-in")
+from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, ORGANISER_EMAIL, ORGANISER_PASSWORD, make_judge
+from tests.web.forms import csrf_token_from, post_sign_in
 
 
 def session_cookie(client):
@@ -23,7 +19,7 @@ def test_password_is_stored_hashed(organiser):
 
 
 def test_sign_in_lands_in_the_organisers_area(client, organiser, db_session):
-    response = sign_in(client)
+    response = post_sign_in(client)
     assert response.status_code == 303
     assert response.headers["Location"] == "/admin/"
     assert client.get("/admin/").status_code == 200
@@ -33,7 +29,7 @@ def test_sign_in_lands_in_the_organisers_area(client, organiser, db_session):
 
 
 def test_wrong_password_shows_the_error_summary_and_keeps_the_email(client, organiser):
-    response = sign_in(client, password="not the password at all")
+    response = post_sign_in(client, password="not the password at all")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "<title>Error: Sign in" in page
@@ -44,13 +40,13 @@ def test_wrong_password_shows_the_error_summary_and_keeps_the_email(client, orga
 
 
 def test_unknown_address_gets_the_same_answer(client, organiser):
-    response = sign_in(client, email="nobody@example.org")
+    response = post_sign_in(client, email="nobody@example.org")
     assert response.status_code == 422
     assert "Enter a correct email address and password" in response.get_data(as_text=True)
 
 
 def test_empty_form_says_what_is_missing(client):
-    response = sign_in(client, email="", password="")
+    response = post_sign_in(client, email="", password="")
     page = response.get_data(as_text=True)
     assert response.status_code == 422
     assert 'href="#email">Enter your email address' in page
@@ -60,13 +56,13 @@ def test_empty_form_says_what_is_missing(client):
 def test_a_new_session_on_sign_in(client, organiser):
     client.get("/sign-in")
     before = session_cookie(client)
-    sign_in(client)
+    post_sign_in(client)
     after = session_cookie(client)
     assert before and after and before != after
 
 
 def test_sign_out_really_ends_the_session(client, organiser, db_session):
-    sign_in(client)
+    post_sign_in(client)
     stolen = session_cookie(client)
     token = csrf_token_from(client, "/admin/")
     response = client.post("/sign-out", data={"csrf_token": token})
@@ -82,7 +78,7 @@ def test_sign_out_really_ends_the_session(client, organiser, db_session):
 
 
 def test_sign_out_needs_csrf(client, organiser):
-    sign_in(client)
+    post_sign_in(client)
     response = client.post("/sign-out")
     assert response.status_code == 400
     assert "This form has expired" in response.get_data(as_text=True)
@@ -103,14 +99,14 @@ def test_admin_needs_sign_in(client):
 
 
 def test_next_goes_back_to_the_page_asked_for(client, organiser):
-    response = sign_in(client, url="/sign-in?next=/admin/")
+    response = post_sign_in(client, url="/sign-in?next=/admin/")
     assert response.headers["Location"] == "/admin/"
 
 
 def test_next_never_leaves_the_site(client, organiser):
     for target in ("https://evil.example/", "//evil.example/", "javascript:alert(1)"):
         client.cookie_jar.clear() if hasattr(client, "cookie_jar") else None
-        response = sign_in(client, url=f"/sign-in?next={target}")
+        response = post_sign_in(client, url=f"/sign-in?next={target}")
         assert response.headers["Location"] == "/admin/"
         client.post("/sign-out", data={"csrf_token": csrf_token_from(client, "/admin/")})
 
@@ -118,7 +114,7 @@ def test_next_never_leaves_the_site(client, organiser):
 def test_judge_cannot_enter_the_organisers_area(client, db_session):
     make_judge(password=JUDGE_PASSWORD)
     db_session.commit()
-    response = sign_in(client, email=JUDGE_EMAIL, password=JUDGE_PASSWORD)
+    response = post_sign_in(client, email=JUDGE_EMAIL, password=JUDGE_PASSWORD)
     assert response.status_code == 303
     assert response.headers["Location"] == "/judging/"
     assert client.get("/admin/").status_code == 403
@@ -127,13 +123,13 @@ def test_judge_cannot_enter_the_organisers_area(client, db_session):
 def test_deactivated_account_cannot_sign_in(client, organiser, db_session):
     organiser.active = False
     db_session.commit()
-    assert sign_in(client).status_code == 422
+    assert post_sign_in(client).status_code == 422
 
 
 def test_sign_in_attempts_are_rate_limited(client, db_session):
     create_organiser("limited@example.org", ORGANISER_PASSWORD)
     db_session.commit()
-    statuses = [sign_in(client, email="limited@example.org", password=f"wrong guess {i}").status_code for i in range(12)]
+    statuses = [post_sign_in(client, email="limited@example.org", password=f"wrong guess {i}").status_code for i in range(12)]
     assert statuses[:10] == [422] * 10
     assert statuses[10] == 429
     page = client.post("/sign-in", data={"csrf_token": csrf_token_from(client, "/sign-in"), "email": "limited@example.org", "password": ORGANISER_PASSWORD})

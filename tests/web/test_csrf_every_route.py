@@ -13,8 +13,9 @@ from awards_app.core.models import AuditEvent, OutboxEmail
 from awards_app.extensions import db, limiter
 from awards_app.programme.models import Category
 from awards_app.web.error_pages import FORM_EXPIRED_MESSAGE, ReplayMustNotChange
-from tests.access_world import db_session, savepoint, world  # noqa: F401  (fixtures of this module)
-from tests.route_walk import STATE_CHANGING, routes, url_for_route
+from tests.fixtures.database import savepoint
+from tests.web.access_world import db_session, world  # noqa: F401  (fixtures of this module)
+from tests.web.route_walk import STATE_CHANGING, routes, url_for_route
 
 # Journeys with CSRF handlers of their own that know their steps (a closed window is 403, an expired step is shown
 # again with 422, a step out of order goes back with 303); they too must change nothing.

@@ -2,7 +2,7 @@
 import pytest
 from werkzeug.exceptions import RequestEntityTooLarge
 
-from tests.helpers import side_app
+from tests.fixtures.apps import side_app
 
 STATUSES = [400, 403, 404, 405, 413, 429, 500, 503]
 

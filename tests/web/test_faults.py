@@ -16,7 +16,6 @@ import sys
 import threading
 import time
 from contextlib import contextmanager
-from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit, urlunsplit
 
@@ -28,18 +27,18 @@ from awards_app.core.models import OutboxEmail, OutboxStatus
 from awards_app.extensions import db
 from awards_app.nominations.models import Nomination
 from awards_app.voting.models import Vote, VoteRequest
+from tests.factories.voting import voting_site
+from tests.fixtures.apps import side_app
 from tests.fixtures.browser import (
-    _die_with_parent,
-    _drop_postgres_database,
-    _flask,
-    _recreate_postgres_database,
-    _server_environment,
-    _with_database,
+    die_with_parent,
+    drop_postgres_database,
+    recreate_postgres_database,
+    run_flask,
+    server_environment,
     wait_until_healthy,
+    with_database,
 )
 from tests.fixtures.mail import free_port
-from tests.helpers import side_app
-from tests.vote_setup import voting_site
 from tests.web.test_nominate import Journey
 from tests.web.test_nominate import edition as nominations_edition  # noqa: F401  (a fixture)
 from tests.web.test_vote import Voter, link_path
@@ -121,7 +120,7 @@ from awards_app import create_app
 from awards_app.extensions import db
 from awards_app.voting.models import VoteRequest
 from sqlalchemy import func, select
-from tests.vote_setup import voting_site
+from tests.factories.voting import voting_site
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[1],
                   "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0", "SECRET_KEY": "x", "MAIL_BACKEND": "smtp"})
 token = lambda page: re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page.get_data(as_text=True)).group(1)
@@ -292,19 +291,19 @@ APP_WITHOUT_LIMITS = "awards_app:create_app({'RATELIMIT_ENABLED': False})"
 @contextmanager
 def voting_server(work: Path, database: str):
     """gunicorn (2 workers) on a PostgreSQL database of its own holding the demo in its voting phase."""
-    _recreate_postgres_database(POSTGRES_URL, database)
+    recreate_postgres_database(POSTGRES_URL, database)
     port = free_port()
-    env = _server_environment(work / "instance", _with_database(POSTGRES_URL, database), f"http://127.0.0.1:{port}")
+    env = server_environment(work / "instance", with_database(POSTGRES_URL, database), f"http://127.0.0.1:{port}")
     log_path = work / "gunicorn.log"
     process = None
     try:
-        _flask(env, "db", "upgrade")
-        _flask(env, "demo", "--phase", "voting")
+        run_flask(env, "db", "upgrade")
+        run_flask(env, "demo", "--phase", "voting")
         with log_path.open("w") as log:
             process = subprocess.Popen(
                 [str(Path(sys.executable).with_name("gunicorn")), APP_WITHOUT_LIMITS, "--bind", f"127.0.0.1:{port}",
                  "--workers", "2", "--graceful-timeout", "5", "--error-logfile", "-"],
-                cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=_die_with_parent,
+                cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
             )
         wait_until_healthy(f"http://127.0.0.1:{port}", process, log_path)
         yield process, port, env
@@ -316,7 +315,7 @@ def voting_server(work: Path, database: str):
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
-        _drop_postgres_database(POSTGRES_URL, database)
+        drop_postgres_database(POSTGRES_URL, database)
 
 
 def workers_of(master: int) -> list[int]:
@@ -331,7 +330,7 @@ def prepare_links(env: dict[str, str], count: int) -> dict:
     from awards_app.core import clock, uow
     from awards_app.publication.public_shortlist import publish_shortlist, shortlist_is_public
     from awards_app.voting.models import Contest
-    from awards_app.voting.votes import finalists_of, replace_vote_link, request_vote
+    from awards_app.voting.votes import ballot_finalists, replace_vote_link, request_vote
 
     clock.freeze(None)
     other = side_app({"SQLALCHEMY_DATABASE_URI": env["DATABASE_URL"].replace("postgresql://", "postgresql+psycopg://"),
@@ -343,7 +342,7 @@ def prepare_links(env: dict[str, str], count: int) -> dict:
         edition = contest.category.edition
         if not shortlist_is_public(edition):
             publish_shortlist(db.session.scalar(select(User).where(User.role == Role.ORGANISER)), edition)
-        finalists = finalists_of(contest)
+        finalists = ballot_finalists(contest)
         links = []
         for number in range(count):
             pending = request_vote(contest, finalists[number % len(finalists)].id, f"burst{number}@example.org",

@@ -4,8 +4,10 @@ from sqlalchemy import select
 
 from awards_app.judging import final_round
 from awards_app.judging.models import FinalRank, PanelMember
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from
-from tests.judging_setup import NOMINATOR, conflict, make_finalists, make_panel, sign_in
+from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.factories.judging import make_conflict, make_finalists, make_panel
+from tests.factories.nominations import NOMINATOR
+from tests.web.forms import csrf_token_from, sign_in
 
 
 @pytest.fixture
@@ -106,7 +108,7 @@ def test_the_page_lists_the_finalists_with_a_rank_each_and_no_contact_details(ju
 
 
 def test_a_conflicted_finalist_is_left_out(judge, panel, db_session):
-    conflict(panel.judge, panel.entries[1])
+    make_conflict(panel.judge, panel.entries[1])
     db_session.commit()
     page = judge.get(url_of(panel)).get_data(as_text=True)
     assert f"rank-{panel.finalists[1].id}" not in page and "Iain Campbell" not in page
@@ -195,9 +197,10 @@ def test_organisers_unlock_a_final_ranking_and_judges_cannot(app, judge, panel, 
 def test_the_judges_home_links_to_the_final_round_once_the_shortlist_is_chosen(client, db_session):
     """After the shortlist decision, a panel judge's home page offers the final round of a category without a vote."""
     from awards_app.core import clock
-    from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_category, make_edition, make_judge
-    from tests.helpers import post_form
-    from tests.judging_data import seat
+    from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
+    from tests.factories.judging import seat
+    from tests.factories.programme import make_category, make_edition
+    from tests.web.forms import post_form
 
     category = make_category(make_edition(), has_public_vote=False)
     judge = make_judge(password=JUDGE_PASSWORD)

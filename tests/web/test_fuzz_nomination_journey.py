@@ -18,18 +18,9 @@ from awards_app.extensions import db, limiter
 from awards_app.nominations import drafts
 from awards_app.programme.models import Category, Edition
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
-from tests.access_world import csrf_token_of, savepoint, world_transaction
-from tests.fuzz_kit import (
-    FUZZ,
-    FUZZ_MORE,
-    ask,
-    field_values,
-    form,
-    limits_off,
-    path_part,
-    tampered,
-    values,
-)
+from tests.fixtures.database import savepoint
+from tests.web.access_world import csrf_token_of, world_transaction
+from tests.web.fuzz_kit import FUZZ, FUZZ_MORE, ask, field_values, form, limits_off, path_part, tampered, values
 
 STEPS = ("category", "nominee", "question/1", "question/2", "you", "privacy", "check", "save")
 

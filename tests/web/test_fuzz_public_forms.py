@@ -4,7 +4,7 @@ nominee's consent link, sign-in, and judges' emailed links; huge ids in URLs too
 Hypothesis sends random Unicode (NUL, controls, RTL and combining marks, astral characters), huge and empty values,
 missing and repeated fields, numbers where text belongs, files where text belongs, and tampered or truncated tokens
 made from real ones. Every answer must keep the properties in tests/fuzz_kit.py: no 5xx, no unescaped echo, the
-security headers. The world (tests/access_world.py) is built once for the module; each example runs in a savepoint
+security headers. The world (tests/web/access_world.py) is built once for the module; each example runs in a savepoint
 of it, with a fresh client holding the cookies of one kind of caller and that caller's valid CSRF token, and with rate
 limits off so that the forms reach their validation. The nomination journey is in test_fuzz_nomination_journey.py,
 the results, tally and archive pages in test_fuzz_results_pages.py.
@@ -18,8 +18,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from awards_app.extensions import db, limiter
-from tests.access_world import build_world, csrf_token_of, open_callers, savepoint, world_transaction
-from tests.fuzz_kit import (
+from tests.fixtures.database import savepoint
+from tests.web.access_world import build_world, csrf_token_of, open_callers, world_transaction
+from tests.web.fuzz_kit import (
     FUZZ,
     ask,
     check_answer,

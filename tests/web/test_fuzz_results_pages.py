@@ -20,8 +20,9 @@ from awards_app.extensions import db
 from awards_app.programme.models import Category, Edition
 from awards_app.voting.models import Contest, Vote
 from awards_app.voting.tally import publish_tally
-from tests.access_world import csrf_token_of, savepoint, world_transaction
-from tests.fuzz_kit import (
+from tests.fixtures.database import savepoint
+from tests.web.access_world import csrf_token_of, world_transaction
+from tests.web.fuzz_kit import (
     FUZZ,
     any_text,
     awkward_text,

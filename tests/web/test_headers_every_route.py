@@ -6,15 +6,14 @@ a judge and an organiser; production settings add HSTS and the __Host- cookie wi
 """
 from __future__ import annotations
 
-import os
-
 import pytest
 
 from awards_app import create_app
 from awards_app.config import load_config
 from awards_app.extensions import db
-from tests.access_world import db_session, savepoint, world  # noqa: F401  (fixtures of this module)
-from tests.route_walk import STATE_CHANGING, url_for_route
+from tests.fixtures.database import savepoint, sessions_on
+from tests.web.access_world import db_session, world  # noqa: F401  (fixtures of this module)
+from tests.web.route_walk import STATE_CHANGING, url_for_route
 
 PRODUCTION_ENV = {
     "AWARDS_ENV": "production",
@@ -114,16 +113,14 @@ def test_the_htmx_config_keeps_to_the_csp(app, world):
 def production_app(app, world):
     """The app under production settings, served from the module's world (same database connection)."""
     settings = load_config(app.instance_path and __import__("pathlib").Path(app.instance_path), env=PRODUCTION_ENV)
-    settings["RATELIMIT_STORAGE_URI"] = os.environ.get("TEST_REDIS_URL") or "memory://"
+    settings["RATELIMIT_STORAGE_URI"] = app.config["RATELIMIT_STORAGE_URI"]
     settings["SQLALCHEMY_DATABASE_URI"] = app.config["SQLALCHEMY_DATABASE_URI"]
     settings["SQLALCHEMY_ENGINE_OPTIONS"] = {}
     production = create_app(settings)
-    engines = db._app_engines[production]
-    engine = engines[None]
-    engines[None] = world.connection
-    yield production
-    engines[None] = engine
-    engine.dispose()
+    with sessions_on(production, world.connection):
+        yield production
+    with production.app_context():
+        db.engine.dispose()
 
 
 def test_every_route_sends_the_headers_in_production(production_app, world):

@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import pytest
 
-from tests.factories import START, make_category, make_edition
+from tests.factories.programme import START, make_category, make_edition
 
 
 @pytest.mark.parametrize(

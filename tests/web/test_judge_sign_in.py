@@ -7,15 +7,16 @@ from sqlalchemy import func, select
 from awards_app.accounts.models import SignInSession
 from awards_app.accounts.users import authenticate
 from awards_app.judging import panels
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
-from tests.panels_setup import PASSWORD, link_path, make_site, sign_in
+from tests.factories.accounts import JUDGE_PASSWORD, ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.factories.judging import panels_site
+from tests.web.forms import csrf_token_from, link_in_email, post_form, sign_in
 
 NEW_PASSWORD = "heather curlew bothy lantern"
 
 
 @pytest.fixture
 def site(db_session, clock):
-    made = make_site()
+    made = panels_site()
     db_session.commit()
     return made
 
@@ -25,7 +26,7 @@ def invitation(site, organiser, outbox, db_session):
     """The path of Jo's invitation link."""
     panels.invite_judge(organiser, site.judge)
     db_session.commit()
-    return link_path(outbox()[-1], "/sign-in/invitation/")
+    return link_in_email(outbox()[-1], "/sign-in/invitation/")
 
 
 def without_tokens(page: str) -> str:
@@ -106,7 +107,7 @@ def test_broken_invitations_are_404s(client, path):
 
 def test_a_sign_in_link_is_not_an_invitation(client, site, outbox, db_session):
     post_form(client, "/sign-in/link", {"email": "jo@example.org"})
-    token = link_path(outbox()[-1], "/sign-in/link/").rsplit("/", 1)[1]
+    token = link_in_email(outbox()[-1], "/sign-in/link/").rsplit("/", 1)[1]
     assert client.get(f"/sign-in/invitation/{token}").status_code == 404
 
 
@@ -116,7 +117,7 @@ def test_the_judges_name_is_escaped(client, site, organiser, outbox, db_session)
     db_session.commit()
     email = outbox()[-1]
     assert "<script>" not in email.html_body
-    text = client.get(link_path(email, "/sign-in/invitation/")).get_data(as_text=True)
+    text = client.get(link_in_email(email, "/sign-in/invitation/")).get_data(as_text=True)
     assert "<script>alert" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
 
 
@@ -171,7 +172,7 @@ def test_links_are_rate_limited_per_client(client, site, outbox):
 
 def test_opening_a_sign_in_link_changes_nothing_and_the_button_signs_in(client, site, outbox, db_session):
     post_form(client, "/sign-in/link", {"email": "jo@example.org"})
-    path = link_path(outbox()[-1], "/sign-in/link/")
+    path = link_in_email(outbox()[-1], "/sign-in/link/")
     for _ in range(2):
         page = client.get(path)
         assert page.status_code == 200
@@ -187,7 +188,7 @@ def test_opening_a_sign_in_link_changes_nothing_and_the_button_signs_in(client, 
 
 def test_a_sign_in_link_needs_the_csrf_token(client, site, outbox):
     post_form(client, "/sign-in/link", {"email": "jo@example.org"})
-    path = link_path(outbox()[-1], "/sign-in/link/")
+    path = link_in_email(outbox()[-1], "/sign-in/link/")
     assert client.post(path).status_code == 400
     assert client.get("/judging/").status_code == 302
     assert client.get(path).status_code == 200
@@ -195,7 +196,7 @@ def test_a_sign_in_link_needs_the_csrf_token(client, site, outbox):
 
 def test_an_expired_sign_in_link(client, site, outbox, clock):
     post_form(client, "/sign-in/link", {"email": "jo@example.org"})
-    path = link_path(outbox()[-1], "/sign-in/link/")
+    path = link_in_email(outbox()[-1], "/sign-in/link/")
     clock.advance(minutes=31)
     assert client.get(path).status_code == 410
     token = csrf_token_from(client, "/sign-in/link")
@@ -210,5 +211,5 @@ def test_an_invitation_is_not_a_sign_in_link(client, invitation):
 
 
 def test_judges_land_on_their_judging_page(client, site):
-    response = post_form(client, "/sign-in", {"email": "jo@example.org", "password": PASSWORD})
+    response = post_form(client, "/sign-in", {"email": "jo@example.org", "password": JUDGE_PASSWORD})
     assert response.headers["Location"] == "/judging/"

@@ -7,14 +7,15 @@ from awards_app.accounts.models import Role, User
 from awards_app.core.links import LinkProblem, check_link
 from awards_app.judging.models import Conflict, PanelMember, Score
 from awards_app.judging.panels import INVITATION_PURPOSE
-from tests.factories import make_category, make_edition
-from tests.helpers import csrf_token_from, post_form
-from tests.panels_setup import entry, make_site, score, sign_in
+from tests.factories.judging import make_scores, panels_site
+from tests.factories.nominations import make_entry
+from tests.factories.programme import make_category, make_edition
+from tests.web.forms import csrf_token_from, post_form, sign_in
 
 
 @pytest.fixture
 def site(db_session, clock):
-    made = make_site()
+    made = panels_site()
     db_session.commit()
     return made
 
@@ -185,7 +186,7 @@ def test_changing_panels(organiser_client, site, db_session):
 
 
 def test_a_judge_who_has_scored_stays_on_the_panel(organiser_client, site, db_session):
-    score(site.judge, site.garden, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria)
     db_session.commit()
     response = post_checkboxes(organiser_client, judge_url(site, site.judge, "panels"), judges_url(site), category=[])
     assert response.status_code == 303
@@ -265,7 +266,7 @@ def test_the_nomination_page_links_to_recusal(organiser_client, site):
 
 
 def test_recusing_a_judge(organiser_client, site, db_session):
-    score(site.judge, site.garden, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria)
     db_session.commit()
     page = organiser_client.get(recuse_url(site.garden))
     assert page.status_code == 200
@@ -301,7 +302,7 @@ def test_recusal_of_a_judge_not_on_the_panel_is_a_404(organiser_client, site, or
 
 def test_recusal_page_without_panel_judges(organiser_client, site, db_session):
     lonely = make_category(site.edition, "Lonely Category")
-    nomination = entry(lonely, "Nobody Judges Me")
+    nomination = make_entry(lonely, "Nobody Judges Me")
     db_session.commit()
     text = organiser_client.get(recuse_url(nomination)).get_data(as_text=True)
     assert "No judges are on the panel of ‘Lonely Category’ yet." in text

@@ -5,14 +5,16 @@ import re
 import pytest
 from sqlalchemy import select
 
-from awards_app.judging.models import Conflict, PanelMember, Score
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
-from tests.panels_setup import SECRET_ANSWER, SECRET_NOMINATOR, entry, judge, make_site, score, sign_in
+from awards_app.judging.models import Conflict, Score
+from tests.factories.accounts import JUDGE_PASSWORD, ORGANISER_EMAIL, ORGANISER_PASSWORD, make_judge
+from tests.factories.judging import make_scores, panels_site, place_of
+from tests.factories.nominations import NOMINATOR, SECRET_ANSWER, SECRET_NOMINATOR, make_entry
+from tests.web.forms import csrf_token_from, post_form, sign_in
 
 
 @pytest.fixture
 def site(db_session, clock):
-    made = make_site()
+    made = panels_site()
     db_session.commit()
     return made
 
@@ -25,12 +27,6 @@ def jo(client, site):
 
 def conflicts_url(site, category=None) -> str:
     return f"/judging/categories/{(category or site.projects).id}/conflicts"
-
-
-def place(db_session, judge, category) -> PanelMember:
-    return db_session.scalar(
-        select(PanelMember).where(PanelMember.judge_id == judge.id, PanelMember.category_id == category.id)
-    )
 
 
 def declare(client, site, data: dict, action: str = "declare"):
@@ -57,7 +53,7 @@ def test_visitors_are_sent_to_sign_in(client, site, db_session):
     token = csrf_token_from(client, "/sign-in")
     response = client.post(conflicts_url(site), data={"action": "none", "csrf_token": token})
     assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
-    assert place(db_session, site.judge, site.projects).conflicts_declared_at is None
+    assert place_of(site.judge, site.projects).conflicts_declared_at is None
 
 
 def test_organisers_may_not_use_the_judges_pages(client, site, organiser):
@@ -76,7 +72,7 @@ def test_a_judge_cannot_reach_another_panel(jo, site, db_session):
     token = csrf_token_from(jo, conflicts_url(site))
     response = jo.post(url, data={"action": "none", "csrf_token": token})
     assert response.status_code == 404
-    assert place(db_session, site.other_judge, site.carers).conflicts_declared_at is not None  # Sam's, untouched
+    assert place_of(site.other_judge, site.carers).conflicts_declared_at is not None  # Sam's, untouched
     assert db_session.scalar(select(Conflict)) is None
 
 
@@ -93,18 +89,18 @@ def test_home_shows_what_to_do_next(jo, site, db_session):
     assert "Project of the Year" in text and "Declare conflicts first" in text
     assert "Carer of the Year" not in text
     declare(jo, site, {}, action="none")
-    score(site.judge, site.garden, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria)
     db_session.commit()
     text = jo.get("/judging/").get_data(as_text=True)
     assert "1 of 2 scored" in text
     assert f'href="/judging/categories/{site.projects.id}/entries"' in text
-    place(db_session, site.judge, site.projects).submitted_at = site.edition.judging_end_at
+    place_of(site.judge, site.projects).submitted_at = site.edition.judging_end_at
     db_session.commit()
     assert "Submitted" in jo.get("/judging/").get_data(as_text=True)
 
 
 def test_home_of_a_judge_without_panels(client, site, db_session):
-    judge("lee@example.org", "Lee Loner")
+    make_judge("lee@example.org", "Lee Loner", password=JUDGE_PASSWORD)
     db_session.commit()
     sign_in(client, "lee@example.org")
     assert "You are not on any judging panel yet" in client.get("/judging/").get_data(as_text=True)
@@ -121,7 +117,7 @@ def test_before_declaring_the_judge_sees_names_and_suggestions_only(jo, site):
     assert "Strathdee Long Covid Peer Group" in text
     assert "Possible conflict:</strong> Its name appears in your affiliations." in text
     assert "I have no conflicts" in text and "Declare these conflicts" in text
-    for secret in (SECRET_NOMINATOR, SECRET_ANSWER, "morag@example.org", "Morag Fraser"):
+    for secret in (SECRET_NOMINATOR, SECRET_ANSWER, NOMINATOR["nominee_email"], "Morag Fraser"):
         assert secret not in text
 
 
@@ -148,7 +144,7 @@ def test_no_conflicts_leads_on_to_scoring(jo, site, db_session):
     response = declare(jo, site, {}, action="none")
     assert response.status_code == 303
     assert response.headers["Location"] == f"/judging/categories/{site.projects.id}/entries"
-    assert place(db_session, site.judge, site.projects).conflicts_declared_at is not None
+    assert place_of(site.judge, site.projects).conflicts_declared_at is not None
     text = jo.get(conflicts_url(site)).get_data(as_text=True)
     assert "You declared that you have no conflicts in this category." in text
     assert "Declare another conflict" in text
@@ -177,7 +173,7 @@ def test_a_ticked_entry_without_a_reason_is_shown_back(jo, site, db_session):
         assert re.search(rf'id="conflict-{ticked.id}"\s+checked', text)
     assert "I am a member.</textarea>" in text
     assert db_session.scalar(select(Conflict)) is None
-    assert place(db_session, site.judge, site.projects).conflicts_declared_at is None
+    assert place_of(site.judge, site.projects).conflicts_declared_at is None
 
 
 def test_choices_that_contradict_each_other(jo, site, db_session):
@@ -187,7 +183,7 @@ def test_choices_that_contradict_each_other(jo, site, db_session):
     response = declare(jo, site, {}, action="declare")
     assert response.status_code == 422
     assert "Tick each entry you have a conflict with, or choose ‘I have no conflicts’" in response.get_data(as_text=True)
-    assert place(db_session, site.judge, site.projects).conflicts_declared_at is None
+    assert place_of(site.judge, site.projects).conflicts_declared_at is None
 
 
 @pytest.mark.parametrize("value", ["morag", "-1", "99999999999", str(2**31 - 1), "1e3", ""])
@@ -212,13 +208,13 @@ def test_an_unknown_action_is_a_bad_request(jo, site):
 def test_declaring_needs_the_csrf_token(jo, site, db_session):
     response = jo.post(conflicts_url(site), data={"action": "none"})
     assert response.status_code == 400
-    assert place(db_session, site.judge, site.projects).conflicts_declared_at is None
+    assert place_of(site.judge, site.projects).conflicts_declared_at is None
 
 
 def test_a_later_conflict_removes_the_judges_scores_for_it(jo, site, db_session):
     declare(jo, site, {}, action="none")
-    score(site.judge, site.garden, site.criteria)
-    score(site.judge, site.strathdee, site.criteria)
+    make_scores(site.judge, site.garden, site.criteria)
+    make_scores(site.judge, site.strathdee, site.criteria)
     db_session.commit()
     response = declare(jo, site, {site.garden: "I found out my cousin runs it."})
     assert response.status_code == 303
@@ -245,7 +241,7 @@ def test_no_more_declarations_once_shortlisted(jo, site, db_session):
 
 
 def test_names_are_escaped(jo, site, db_session):
-    entry(site.projects, "<script>alert('x')</script>", "<b>Bold</b> Trust")
+    make_entry(site.projects, "<script>alert('x')</script>", "<b>Bold</b> Trust")
     db_session.commit()
     text = jo.get(conflicts_url(site)).get_data(as_text=True)
     assert "<script>alert" not in text and "&lt;script&gt;" in text
@@ -277,8 +273,8 @@ def test_affiliations_too_long(jo, site):
 
 
 def test_signed_in_judges_see_a_link_to_their_area(client, db_session):
-    from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
-    from tests.helpers import post_form
+    from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
+    from tests.web.forms import post_form
 
     make_judge(password=JUDGE_PASSWORD)
     db_session.commit()

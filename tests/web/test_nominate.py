@@ -8,8 +8,8 @@ from sqlalchemy import select
 
 from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.programme.models import NomineeKind, Question
-from tests.factories import START, make_category, make_edition
-from tests.helpers import csrf_token_from, post_form
+from tests.factories.programme import START, make_category, make_edition
+from tests.web.forms import csrf_token_from, post_form
 
 OPEN = START + timedelta(days=7)
 CLOSE = START + timedelta(weeks=6)

@@ -9,8 +9,9 @@ from sqlalchemy import event
 
 from awards_app.extensions import db
 from awards_app.web import page_cache
-from tests.helpers import CSRF_PATTERN, ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
-from tests.vote_setup import voting_site
+from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.factories.voting import voting_site
+from tests.web.forms import CSRF_PATTERN, post_form
 
 
 @pytest.fixture

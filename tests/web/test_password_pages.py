@@ -5,8 +5,9 @@ from sqlalchemy import select
 from awards_app.accounts.users import authenticate
 from awards_app.core.models import AuditEvent
 from awards_app.judging import panels
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
-from tests.panels_setup import link_path, make_site
+from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.factories.judging import panels_site
+from tests.web.forms import csrf_token_from, link_in_email, post_form
 
 NEW_PASSWORD = "granite lighthouse marmalade"
 HARDER = "Choose a password that is harder to guess: "
@@ -130,11 +131,11 @@ def test_guessing_the_current_password_is_rate_limited(organiser_client):
 
 @pytest.fixture
 def invitation(db_session, clock, organiser, outbox):
-    site = make_site()
+    site = panels_site()
     db_session.commit()
     panels.invite_judge(organiser, site.judge)
     db_session.commit()
-    return link_path(outbox()[-1], "/sign-in/invitation/")
+    return link_in_email(outbox()[-1], "/sign-in/invitation/")
 
 
 @pytest.mark.parametrize(

@@ -8,7 +8,9 @@ from pathlib import Path
 import pytest
 import redis
 
-from tests.helpers import ORGANISER_PASSWORD, post_form
+from tests.factories.accounts import ORGANISER_PASSWORD
+from tests.fixtures.apps import CHEAP_PASSWORD_HASH
+from tests.web.forms import post_form
 
 PROJECT = Path(__file__).resolve().parents[2]
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
@@ -19,7 +21,7 @@ import json, re, sys
 from flask_migrate import upgrade
 from awards_app import create_app
 app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": "sqlite:///" + sys.argv[4],
-                  "RATELIMIT_STORAGE_URI": sys.argv[1], "SECRET_KEY": "x"})
+                  "RATELIMIT_STORAGE_URI": sys.argv[1], "SECRET_KEY": "x", "PASSWORD_HASH_METHOD": sys.argv[5]})
 with app.app_context():
     upgrade()
 client = app.test_client()
@@ -35,7 +37,8 @@ def other_worker(storage: str, attempts: int, email: str, tmp_path: Path) -> lis
     """Run failing sign-ins in a separate process and return its status codes."""
     env = {**os.environ, "AWARDS_INSTANCE_PATH": str(tmp_path)}
     result = subprocess.run(
-        [sys.executable, "-c", OTHER_WORKER, storage, str(attempts), email, str(tmp_path / "other.db")],
+        [sys.executable, "-c", OTHER_WORKER, storage, str(attempts), email, str(tmp_path / "other.db"),
+         CHEAP_PASSWORD_HASH],
         cwd=PROJECT, env=env, capture_output=True, text=True, timeout=60,
     )
     assert result.returncode == 0, result.stderr
@@ -43,13 +46,14 @@ def other_worker(storage: str, attempts: int, email: str, tmp_path: Path) -> lis
 
 
 @pytest.mark.redis
-def test_limits_are_counted_in_redis_across_processes(client, db_session, tmp_path):
+def test_limits_are_counted_in_redis_across_processes(app, client, db_session, tmp_path):
     if not REDIS_URL:
         pytest.skip("needs Redis: set TEST_REDIS_URL")
+    storage = app.config["RATELIMIT_STORAGE_URI"]  # this test process's Redis database
     email = "shared-counter@example.org"
     # The other process's attempts use up six of the ten the address is allowed in 15 minutes...
-    assert other_worker(REDIS_URL, 6, email, tmp_path) == [422] * 6
-    assert any(key.startswith(b"LIMITS") for key in redis.Redis.from_url(REDIS_URL).scan_iter(count=1000))
+    assert other_worker(storage, 6, email, tmp_path) == [422] * 6
+    assert any(key.startswith(b"LIMITS") for key in redis.Redis.from_url(storage).scan_iter(count=1000))
     # ...so this process gets only four more before the limit answers.
     statuses = [post_form(client, "/sign-in", {"email": email, "password": "wrong"}).status_code for _ in range(5)]
     assert statuses == [422, 422, 422, 422, 429]

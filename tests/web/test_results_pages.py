@@ -14,8 +14,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from awards_app.ceremony import reveals, winners
-from tests.factories import START, make_category, make_edition
-from tests.vote_review_setup import add_votes, vote_site
+from tests.factories.programme import START, make_category, make_edition
+from tests.factories.voting import make_votes, public_vote
 
 HX = {"HX-Request": "true"}
 RESULT_PATHS = ("/results", "/results/present", "/results/present/1", "/results/present/2")
@@ -28,14 +28,14 @@ def night(db_session, clock, organiser):
     Project (first in the running order): Harbour Arts wins (3 votes), Breathe Easy is highly commended (1 vote).
     Resource (second): Yellow Door wins (2 votes), Zebra Crossing has 1.
     """
-    project = vote_site(("Harbour Arts", "Breathe Easy", "Walk & Talk"))
-    resource = vote_site(("Zebra Crossing", "Yellow Door", "Xylo Club"), edition=project.edition)
+    project = public_vote(make_edition())
+    resource = public_vote(project.edition, ("Zebra Crossing", "Yellow Door", "Xylo Club"), name="Another category")
     harbour, breathe, _walk = project.finalists
     zebra, yellow, _xylo = resource.finalists
-    add_votes(project, harbour, 3)
-    add_votes(project, breathe, 1)
-    add_votes(resource, yellow, 2)
-    add_votes(resource, zebra, 1)
+    make_votes(project.contest, harbour, 3)
+    make_votes(project.contest, breathe, 1)
+    make_votes(resource.contest, yellow, 2)
+    make_votes(resource.contest, zebra, 1)
     project.edition.shortlist_published_at = clock.now() - timedelta(days=3)
     clock.set(project.contest.closes_at + timedelta(hours=1))
     db_session.commit()

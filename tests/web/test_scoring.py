@@ -16,9 +16,11 @@ from awards_app.judging import scoring
 from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
 from awards_app.nominations.models import Nomination, NominationStatus
 from awards_app.programme.models import Category, Criterion, Edition, NomineeKind
-from tests.factories import START, make_edition
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from
-from tests.judging_setup import NOMINATOR, add_judge, conflict, make_panel, sign_in
+from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD, make_judge
+from tests.factories.judging import make_conflict, make_panel, seat
+from tests.factories.nominations import NOMINATOR
+from tests.factories.programme import START, make_edition
+from tests.web.forms import csrf_token_from, sign_in
 
 
 @pytest.fixture
@@ -148,7 +150,7 @@ def test_a_judge_on_another_panel_gets_404_everywhere(outsider, elsewhere, panel
 
 def test_a_conflicted_entry_is_404_and_missing_from_the_list(judge, panel, db_session):
     conflicted = panel.entries[1]
-    conflict(panel.judge, conflicted)
+    make_conflict(panel.judge, conflicted)
     db_session.commit()
     token = csrf_token_from(judge, entry_url(panel.entries[0]))
     assert judge.get(entry_url(conflicted)).status_code == 404
@@ -503,7 +505,8 @@ def test_two_autosaves_of_the_same_score_at_once_leave_one_row(app):
         )
         db.session.add_all([criterion, category, nomination])
         db.session.flush()
-        judge = add_judge(category, f"race-{tag}@example.org", password=None)
+        judge = make_judge(f"race-{tag}@example.org")
+        seat(judge, category)
         db.session.commit()
         ids = {"edition": edition.id, "judge": judge.id, "nomination": nomination.id, "criterion": criterion.id}
 

@@ -14,10 +14,11 @@ from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Edition
 from awards_app.publication import public_shortlist as publication
 from awards_app.voting.models import Contest, Vote
-from tests.factories import START, make_category, make_edition
-from tests.helpers import csrf_token_from, post_form
-from tests.shortlist_images import HTML, SVG, make_jpeg, make_png
-from tests.shortlist_setup import SUMMARIES, add_contest, just_before, shortlist_site
+from tests.factories.images import HTML, SVG, make_jpeg, make_png
+from tests.factories.programme import START, make_category, make_edition
+from tests.factories.publication import SUMMARIES, shortlist_site
+from tests.factories.voting import make_contest
+from tests.web.forms import csrf_token_from, post_form
 
 PUBLIC_PAGES = ("/", "/shortlist")
 
@@ -31,7 +32,7 @@ def images(app, tmp_path, monkeypatch):
 
 @pytest.fixture
 def site(db_session, clock, images):
-    """The edition of tests/shortlist_setup.py with its admin addresses; Morag has an image."""
+    """The edition of tests/factories/publication.py with its admin addresses; Morag has an image."""
     site = shortlist_site()
     other = make_edition(year=2025, start=START - timedelta(days=364))  # last year's, so never the current one
     site.other_category = make_category(other, name="Elsewhere", has_public_vote=True)
@@ -335,7 +336,7 @@ def test_no_file_chosen(organiser_client, site):
 
 
 def test_an_image_over_1_mb_is_refused_with_a_clear_message(organiser_client, site, db_session, images):
-    from tests.shortlist_images import make_png as png
+    from tests.factories.images import make_png as png
 
     big = png(extra=[(b"tEXt", b"x" * (1024 * 1024 + 10))])
     response = upload(organiser_client, site, site.morag, big, "big.png")
@@ -387,7 +388,7 @@ def vote_pages(app, db_session) -> list[str]:
 def scheduled(site, organiser, db_session, clock, images, app):
     """Morag with an image, the Project of the Year's vote set, and the shortlist set for a moment tomorrow."""
     publication.save_finalist_image(organiser, site.morag, make_png())
-    add_contest(site)
+    make_contest(site.project)
     site.moment = clock.now() + timedelta(days=1)
     publication.publish_shortlist(organiser, site.edition, site.moment)
     db_session.commit()
@@ -398,7 +399,7 @@ def scheduled(site, organiser, db_session, clock, images, app):
 
 def test_nothing_of_the_shortlist_is_public_before_the_moment(client, scheduled, clock):
     site = scheduled
-    for moment in (site.moment - timedelta(days=1), just_before(site.moment)):
+    for moment in (site.moment - timedelta(days=1), site.moment - timedelta(seconds=1)):
         clock.set(moment)
         for url, response in public_answers(client, site.urls).items():
             body = response.get_data(as_text=True)
@@ -416,7 +417,7 @@ def test_nothing_of_the_shortlist_is_public_before_the_moment(client, scheduled,
 
 
 def test_the_page_before_the_moment_says_when_and_is_never_cached(client, scheduled, clock):
-    clock.set(just_before(scheduled.moment))
+    clock.set(scheduled.moment - timedelta(seconds=1))
     response = client.get("/shortlist")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -501,7 +502,7 @@ def test_voting_times_outside_the_edition_vote_are_refused(organiser_client, sit
 
 
 def test_after_the_vote_opens_its_times_and_finalists_are_locked(organiser_client, site, db_session, clock, images):
-    contest = add_contest(site)
+    contest = make_contest(site.project)
     db_session.commit()
     clock.set(contest.opens_at)
     token = csrf_token_from(organiser_client, site.finalist(site.shed))

@@ -1,5 +1,6 @@
 """The app answers: home page, health check, sign-in."""
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, post_form
+from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.web.forms import post_form
 
 
 def test_home_without_edition(client):

@@ -12,19 +12,20 @@ from datetime import timedelta
 import pytest
 
 from awards_app.voting import tally
-from tests.helpers import post_form
-from tests.vote_review_setup import add_vote, add_votes, vote_site
+from tests.factories.programme import make_edition
+from tests.factories.voting import make_vote, make_votes, public_vote
+from tests.web.forms import post_form
 
 
 @pytest.fixture
 def site(db_session, clock):
     """An open contest with 4 counted votes (3 for Harbour Arts, 1 for Breathe Easy) and 1 voided."""
-    site = vote_site()
+    site = public_vote(make_edition())
     harbour, breathe, _walk = site.finalists
-    add_vote(site, harbour, receipt="HRBR-2345-MNPQ")
-    add_votes(site, harbour, 2)
-    add_vote(site, breathe, receipt="AAAA-BBBB-CCCC")
-    add_vote(site, breathe, receipt="VOID-VOID-VOID", voided=True)
+    make_vote(site.contest, harbour, receipt="HRBR-2345-MNPQ")
+    make_votes(site.contest, harbour, 2)
+    make_vote(site.contest, breathe, receipt="AAAA-BBBB-CCCC")
+    make_vote(site.contest, breathe, receipt="VOID-VOID-VOID", voided=True)
     db_session.commit()
     site.url = f"/tally/{site.contest.id}"
     return site

@@ -8,9 +8,10 @@ from sqlalchemy import select
 from awards_app.accounts import two_factor, users
 from awards_app.accounts.models import SignInSession
 from awards_app.core.models import AuditEvent
-from tests.factories import JUDGE_EMAIL, JUDGE_PASSWORD, make_edition, make_judge
-from tests.helpers import ORGANISER_EMAIL, ORGANISER_PASSWORD, csrf_token_from, post_form
-from tests.panels_setup import link_path, make_site
+from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, ORGANISER_EMAIL, make_judge
+from tests.factories.judging import panels_site
+from tests.factories.programme import make_edition
+from tests.web.forms import csrf_token_from, link_in_email, post_form, post_sign_in
 
 SECOND_EMAIL = "second@example.org"
 SECOND_PASSWORD = "granite lighthouse marmalade"
@@ -25,10 +26,6 @@ def wrong_code(user, moment) -> str:
     """A well-formed code that no step near this moment makes."""
     near = {code_at(user, moment, steps) for steps in (-1, 0, 1)}
     return next(code for code in ("000000", "111111", "222222", "333333") if code not in near)
-
-
-def sign_in(client, email=ORGANISER_EMAIL, password=ORGANISER_PASSWORD, url="/sign-in"):
-    return post_form(client, url, {"email": email, "password": password}, form_page="/sign-in")
 
 
 def enter_code(client, code):
@@ -103,12 +100,12 @@ def test_judges_may_opt_in_and_back_out(judge_client, clock, db_session):
 
 
 def test_without_two_factor_the_password_signs_in_at_once(client, organiser):
-    response = sign_in(client)
+    response = post_sign_in(client)
     assert response.status_code == 303 and response.headers["Location"] == "/admin/"
 
 
 def test_sign_in_asks_for_the_code_and_grants_nothing_before_it(client, with_two_factor, clock, db_session):
-    response = sign_in(client, url="/sign-in?next=/admin/security")
+    response = post_sign_in(client, url="/sign-in?next=/admin/security")
     assert response.status_code == 303 and response.headers["Location"] == "/sign-in/code"
     page = client.get("/sign-in/code")
     assert page.status_code == 200 and "Security code" in page.get_data(as_text=True)
@@ -127,7 +124,7 @@ def test_sign_in_asks_for_the_code_and_grants_nothing_before_it(client, with_two
 
 
 def test_a_wrong_code_is_refused_and_audited(client, with_two_factor, clock, db_session):
-    sign_in(client)
+    post_sign_in(client)
     response = enter_code(client, wrong_code(with_two_factor, clock.now()))
     text = response.get_data(as_text=True)
     assert response.status_code == 422
@@ -143,10 +140,10 @@ def test_a_wrong_code_is_refused_and_audited(client, with_two_factor, clock, db_
 
 def test_a_code_works_once(client, app, with_two_factor, clock):
     code = code_at(with_two_factor, clock.now())
-    sign_in(client)
+    post_sign_in(client)
     assert enter_code(client, code).status_code == 303
     other = app.test_client()
-    sign_in(other)
+    post_sign_in(other)
     response = enter_code(other, code)
     assert response.status_code == 422
     assert "That code has been used already" in response.get_data(as_text=True)
@@ -156,7 +153,7 @@ def test_a_code_works_once(client, app, with_two_factor, clock):
 
 
 def test_the_code_step_lapses_after_a_few_minutes(client, with_two_factor, clock):
-    sign_in(client)
+    post_sign_in(client)
     clock.advance(minutes=6)
     response = client.get("/sign-in/code")
     assert response.status_code == 303 and response.headers["Location"] == "/sign-in"
@@ -168,30 +165,30 @@ def test_the_code_step_without_a_password_sends_to_sign_in(client, with_two_fact
 
 
 def test_a_wrong_password_never_reaches_the_code_step(client, with_two_factor):
-    assert sign_in(client, password="not the password at all").status_code == 422
+    assert post_sign_in(client, password="not the password at all").status_code == 422
     assert client.get("/sign-in/code").status_code == 303
 
 
 def test_codes_are_rate_limited_per_account(client, app, with_two_factor, clock):
-    sign_in(client)
+    post_sign_in(client)
     statuses = [enter_code(client, wrong_code(with_two_factor, clock.now())).status_code for _ in range(6)]
     assert statuses[:5] == [422] * 5 and statuses[5] == 429
     # Another browser (after the password again) gets no fresh allowance for the same account.
     other = app.test_client()
-    sign_in(other)
+    post_sign_in(other)
     page = enter_code(other, code_at(with_two_factor, clock.now()))
     assert page.status_code == 429 and "Too many attempts" in page.get_data(as_text=True)
 
 
 def test_a_judges_emailed_link_asks_for_the_code_too(client, clock, outbox, db_session):
-    site = make_site()
+    site = panels_site()
     judge = site.judge
     two_factor.pending_secret(judge)
     two_factor.confirm_set_up(judge, code_at(judge, clock.now()))
     db_session.commit()
     clock.advance(seconds=30)
     post_form(client, "/sign-in/link", {"email": judge.email})
-    path = link_path(outbox()[-1], "/sign-in/link/")
+    path = link_in_email(outbox()[-1], "/sign-in/link/")
     response = post_form(client, path, {})
     assert response.status_code == 303 and response.headers["Location"] == "/sign-in/code"
     assert client.get("/judging/").status_code == 302
@@ -208,7 +205,7 @@ def test_when_required_an_organiser_without_it_sets_it_up_before_anything_else(c
     two_factor.require_of_organisers(with_two_factor, edition, True)
     users.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
     db_session.commit()
-    sign_in(client, SECOND_EMAIL, SECOND_PASSWORD)
+    post_sign_in(client, SECOND_EMAIL, SECOND_PASSWORD)
     for path in ("/admin/", f"/admin/editions/{edition.id}", "/admin/security"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor", path
@@ -246,7 +243,7 @@ def test_another_organiser_resets_it(organiser_client, organiser, app, clock, db
     db_session.commit()
     clock.advance(minutes=1)
     theirs = app.test_client()
-    sign_in(theirs, SECOND_EMAIL, SECOND_PASSWORD)
+    post_sign_in(theirs, SECOND_EMAIL, SECOND_PASSWORD)
     enter_code(theirs, code_at(second, clock.now()))
     assert theirs.get("/admin/").status_code == 200
 
@@ -259,14 +256,14 @@ def test_another_organiser_resets_it(organiser_client, organiser, app, clock, db
     assert theirs.get("/admin/").status_code == 302  # signed out everywhere
     assert actions(db_session)[-1] == ("account.two_factor_reset", organiser.id)
     # With it reset, their password alone signs them in again.
-    assert sign_in(theirs, SECOND_EMAIL, SECOND_PASSWORD).headers["Location"] == "/admin/"
+    assert post_sign_in(theirs, SECOND_EMAIL, SECOND_PASSWORD).headers["Location"] == "/admin/"
 
 
 def test_nobody_resets_their_own_and_judges_cannot_reset_at_all(organiser_client, with_two_factor, app, db_session):
     make_judge(password=JUDGE_PASSWORD)
     db_session.commit()
     judge_client = app.test_client()
-    sign_in(judge_client, JUDGE_EMAIL, JUDGE_PASSWORD)
+    post_sign_in(judge_client, JUDGE_EMAIL, JUDGE_PASSWORD)
     path = f"/admin/security/accounts/{with_two_factor.id}/reset-two-factor"
     assert f'action="{path}"' not in organiser_client.get("/admin/security").get_data(as_text=True)
     post_form(organiser_client, path, {}, form_page="/admin/security")

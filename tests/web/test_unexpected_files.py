@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 from awards_app.web.uploads import ENDPOINTS_TAKING_FILES
-from tests.helpers import csrf_token_from
-from tests.vote_setup import voting_site
+from tests.factories.voting import voting_site
+from tests.web.forms import csrf_token_from
 
 PROJECT = Path(__file__).resolve().parents[2]
 

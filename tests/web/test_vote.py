@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import func, select
 
 from awards_app.voting.models import Vote, VoteRequest
-from tests.helpers import csrf_token_from, post_form
-from tests.vote_setup import add_contest, voting_site
+from tests.factories.voting import public_vote, voting_site
+from tests.web.forms import csrf_token_from, post_form
 
 TITLE = re.compile(r"<title>(.*?)</title>", re.S)
 LINK = re.compile(r"http://awards\.test(/vote/confirm/\S+)")
@@ -109,7 +109,7 @@ def test_the_vote_page_answers_with_a_trailing_slash_too(client, site):
 
 
 def test_with_several_open_contests_the_voter_chooses_one(client, site, db_session):
-    _, second, _ = add_contest(site.edition, "Carer of the Year", display_order=3)
+    second = public_vote(site.edition, name="Carer of the Year", display_order=3).contest
     db_session.commit()
     page = text_of(client.get("/vote"))
     assert "Which award do you want to vote in?" in page
@@ -128,7 +128,7 @@ def test_choosing_nobody_is_an_error_with_a_summary(voter, site):
 
 
 def test_a_finalist_of_another_contest_is_an_error(voter, site, db_session):
-    _, _, others = add_contest(site.edition, "Carer of the Year", finalists=(("Someone Else", ""),))
+    others = public_vote(site.edition, ("Someone Else",), name="Carer of the Year").finalists
     db_session.commit()
     response = voter.choose(others[0])
     assert response.status_code == 422 and "Choose who you want to vote for" in text_of(response)

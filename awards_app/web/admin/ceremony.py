@@ -7,7 +7,7 @@ method with any ties and the edition's rule, records a public vote's result, and
 """
 from __future__ import annotations
 
-from flask import abort, flash, redirect, url_for
+from flask import flash, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length
@@ -15,19 +15,20 @@ from wtforms.validators import Length
 from awards_app.ceremony import reveals, winners
 from awards_app.ceremony.award_records import PLACE_LABELS, REASON_MAX_LENGTH
 from awards_app.ceremony.models import Place
-from awards_app.core import uow
-from awards_app.core.errors import DomainError
-from awards_app.extensions import db
 from awards_app.judging.ranking import TIE_BREAK_LABELS, TIE_BREAKS
 from awards_app.nominations.export import csv_text
 from awards_app.programme import editions
 from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
-from awards_app.web.admin.forms import ActionForm, MoveForm, Required
-from awards_app.web.admin.judging import WinnersForm, _refuse
-from awards_app.web.admin.routes import _actor, _button_action, _move, _see_other, _trail, bp
+from awards_app.web.admin import bp
+from awards_app.web.admin.forms import MoveForm
+from awards_app.web.admin.judging import WinnersForm
+from awards_app.web.admin.shared import category_or_404, edition_or_404, move, trail
 from awards_app.web.downloads import csv_download
+from awards_app.web.forms import ActionForm, Required, button_action, render_form, save_form
 from awards_app.web.htmx import render_page
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
 
 CEREMONY = "/editions/<int:edition_id>/ceremony"
 ENTRY = CEREMONY + "/categories/<int:category_id>"
@@ -57,45 +58,34 @@ class HideForm(FlaskForm):
     )
 
 
-# --- Loading -------------------------------------------------------------------------------------------------------
-
-
-def _edition(edition_id: int) -> Edition:
-    """The edition, or 404."""
-    return db.get_or_404(Edition, edition_id)
-
-
-def _category(edition_id: int, category_id: int) -> Category:
-    """The category, or 404 when it does not exist or belongs to another edition."""
-    category = db.get_or_404(Category, category_id)
-    if category.edition_id != edition_id:
-        abort(404)
-    return category
+# --- Shared steps ---------------------------------------------------------------------------------------------------
 
 
 def _ceremony_trail(edition: Edition) -> list[tuple[str, str]]:
     """Breadcrumbs: the dashboard, the edition, its ceremony."""
-    return [*_trail(edition), ("Ceremony", url_for(".ceremony_control", edition_id=edition.id))]
+    return [*trail(edition), ("Ceremony", url_for(".ceremony_control", edition_id=edition.id))]
 
 
 def _back_to_ceremony(category: Category):
     """Redirect to the category's row on the control page."""
-    return _see_other(".ceremony_control", anchor=f"category-{category.id}", edition_id=category.edition_id)
+    return see_other(url_for(".ceremony_control", edition_id=category.edition_id, _anchor=f"category-{category.id}"))
+
+
+def _press(edition_id: int, category_id: int, operation, message: str):
+    """Run a control-page button on a category, operation(actor, category); flash `message` (its {name} filled in)
+    or the refusal, and go back to the category's row."""
+    category = category_or_404(edition_id, category_id)
+    button_action(
+        ActionForm(), lambda: operation(current_actor(), category), lambda _: message.format(name=category.name)
+    )
+    return _back_to_ceremony(category)
 
 
 def _winners_form(view: winners.Standing, formdata: bool = True) -> WinnersForm:
     """The public vote's result form, holding the recorded result or, before one, the order of the vote."""
-    data = {"winner": None, "highly_commended": []}
-    if view.awards:
-        data["winner"] = next((str(a.finalist_id) for a in view.awards if a.place is Place.WINNER), None)
-        data["highly_commended"] = [a.finalist_id for a in view.awards if a.place is Place.HIGHLY_COMMENDED]
-    elif view.complete and view.lines:
-        data["winner"] = str(view.lines[0].finalist.id)
-    form = WinnersForm(data=data) if formdata else WinnersForm(formdata=None, data=data)
+    leader = view.lines[0].finalist.id if view.complete and view.lines else None
     choices = [(str(line.finalist.id), line.name) for line in view.lines]
-    form.winner.choices = [SelectChoice(value, label) for value, label in choices]
-    form.highly_commended.choices = choices
-    return form
+    return WinnersForm.holding(view.awards, leader, choices, formdata)
 
 
 def _result_page(category: Category, status: int = 200, form: WinnersForm | None = None):
@@ -125,15 +115,15 @@ def current_ceremony():
     edition = editions.current_edition()
     if edition is None:
         flash("There is no edition yet. Create one first.", "info")
-        return redirect(url_for(".dashboard"), code=303)
-    return redirect(url_for(".ceremony_control", edition_id=edition.id), code=303)
+        return see_other(url_for(".dashboard"))
+    return see_other(url_for(".ceremony_control", edition_id=edition.id))
 
 
 @bp.get(CEREMONY)
 @organiser_required
 def ceremony_control(edition_id: int):
     """Show the categories in running order with their results' state and the next step for each."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     items = reveals.ceremony_items(edition)
     return render_page(
         "admin/ceremony/control.html",
@@ -141,7 +131,7 @@ def ceremony_control(edition_id: int):
         items=items,
         place=Place,
         tie_form=TieBreakForm(formdata=None, data={"tie_break": edition.tie_break}),
-        trail=_trail(edition),
+        trail=trail(edition),
     )
 
 
@@ -149,28 +139,22 @@ def ceremony_control(edition_id: int):
 @organiser_required
 def set_tie_break(edition_id: int):
     """Choose how ties for a place are settled."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     form = TieBreakForm()
-    if form.validate_on_submit():
-        try:
-            winners.set_tie_break(_actor(), edition, form.tie_break.data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"Ties are now settled this way: {TIE_BREAK_LABELS[edition.tie_break]}.", "success")
-            return _see_other(".ceremony_control", anchor="tie-break", edition_id=edition.id)
-    for message in [*form.form_errors, *form.tie_break.errors]:
-        flash(message, "error")
-    return _see_other(".ceremony_control", anchor="tie-break", edition_id=edition.id)
+    if save_form(form, lambda: winners.set_tie_break(current_actor(), edition, form.tie_break.data)):
+        flash(f"Ties are now settled this way: {TIE_BREAK_LABELS[edition.tie_break]}.", "success")
+    else:
+        for message in [*form.form_errors, *form.tie_break.errors]:
+            flash(message, "error")
+    return see_other(url_for(".ceremony_control", edition_id=edition.id, _anchor="tie-break"))
 
 
 @bp.post(ENTRY + "/move")
 @organiser_required
 def move_in_running_order(edition_id: int, category_id: int):
     """Move a category up or down the running order."""
-    category = _category(edition_id, category_id)
-    _move(reveals.move_category, category, f"‘{category.name}’")
+    category = category_or_404(edition_id, category_id)
+    move(reveals.move_category, category, f"‘{category.name}’")
     return _back_to_ceremony(category)
 
 
@@ -178,49 +162,34 @@ def move_in_running_order(edition_id: int, category_id: int):
 @organiser_required
 def reveal(edition_id: int, category_id: int):
     """Reveal a confirmed result to the results page and the presenter view."""
-    category = _category(edition_id, category_id)
-    _button_action(
-        ActionForm(),
-        lambda: reveals.reveal_category(_actor(), category),
-        lambda _: f"{category.name} is revealed. Open results pages show it within seconds.",
+    return _press(
+        edition_id, category_id, reveals.reveal_category,
+        "{name} is revealed. Open results pages show it within seconds.",
     )
-    return _back_to_ceremony(category)
 
 
 @bp.route(ENTRY + "/hide", methods=["GET", "POST"])
 @organiser_required
 def hide(edition_id: int, category_id: int):
     """Ask why, then take back a reveal made by mistake."""
-    category = _category(edition_id, category_id)
+    category = category_or_404(edition_id, category_id)
     form = HideForm()
-    if form.validate_on_submit():
-        try:
-            reveals.hide_category(_actor(), category, form.reason.data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"{category.name} is hidden again: results pages show “To be announced”.", "success")
-            return _back_to_ceremony(category)
-    return render_page(
-        "admin/ceremony/hide.html",
-        status=422 if form.errors else 200,
-        form=form,
-        category=category,
-        edition=category.edition,
-        trail=_ceremony_trail(category.edition),
-    )
+    if save_form(form, lambda: reveals.hide_category(current_actor(), category, form.reason.data)):
+        flash(f"{category.name} is hidden again: results pages show “To be announced”.", "success")
+        return _back_to_ceremony(category)
+    return render_form("admin/ceremony/hide.html", form, category=category, edition=category.edition,
+                       trail=_ceremony_trail(category.edition))
 
 
 @bp.post(ENTRY + "/shares")
 @organiser_required
 def vote_shares(edition_id: int, category_id: int):
     """Choose whether the results page shows the public vote's shares after the reveal."""
-    category = _category(edition_id, category_id)
+    category = category_or_404(edition_id, category_id)
     form = MoveForm()  # reused for its one hidden field: "up" shows the shares, "down" hides them
-    _button_action(
+    button_action(
         form,
-        lambda: reveals.set_vote_shares(_actor(), category, form.direction.data == "up"),
+        lambda: reveals.set_vote_shares(current_actor(), category, form.direction.data == "up"),
         lambda _: (f"The results page will show the public vote's shares for {category.name} once it is revealed."
                    if form.direction.data == "up" else
                    f"The results page will not show the public vote's shares for {category.name}."),
@@ -235,26 +204,20 @@ def vote_shares(edition_id: int, category_id: int):
 @organiser_required
 def ceremony_result(edition_id: int, category_id: int):
     """Show a category's standing under its method, its ties and the recorded result, to record and confirm."""
-    return _result_page(_category(edition_id, category_id))
+    return _result_page(category_or_404(edition_id, category_id))
 
 
 @bp.post(ENTRY + "/result")
 @organiser_required
 def record_vote_result(edition_id: int, category_id: int):
     """Record the public vote's winner and highly commended finalists."""
-    category = _category(edition_id, category_id)
+    category = category_or_404(edition_id, category_id)
     form = _winners_form(winners.standing(category))
-    if form.validate_on_submit():
-        try:
-            winners.record_vote_result(
-                _actor(), category, int(form.winner.data), form.highly_commended.ids, form.reason.data or ""
-            )
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"The result of {category.name} is recorded. Check it, then confirm it to seal it.", "success")
-            return _see_other(".ceremony_result", edition_id=edition_id, category_id=category.id)
+    if save_form(form, lambda: winners.record_vote_result(
+        current_actor(), category, int(form.winner.data), form.highly_commended.ids, form.reason.data or ""
+    )):
+        flash(f"The result of {category.name} is recorded. Check it, then confirm it to seal it.", "success")
+        return see_other(url_for(".ceremony_result", edition_id=edition_id, category_id=category.id))
     return _result_page(category, status=422, form=form)
 
 
@@ -262,13 +225,10 @@ def record_vote_result(edition_id: int, category_id: int):
 @organiser_required
 def confirm_result(edition_id: int, category_id: int):
     """Confirm a recorded result: sealed from now on, ready to reveal."""
-    category = _category(edition_id, category_id)
-    _button_action(
-        ActionForm(),
-        lambda: winners.confirm_result(_actor(), category),
-        lambda _: f"The result of {category.name} is confirmed and sealed. It can be revealed at the ceremony.",
+    return _press(
+        edition_id, category_id, winners.confirm_result,
+        "The result of {name} is confirmed and sealed. It can be revealed at the ceremony.",
     )
-    return _back_to_ceremony(category)
 
 
 # --- Exports -------------------------------------------------------------------------------------------------------
@@ -278,7 +238,7 @@ def confirm_result(edition_id: int, category_id: int):
 @organiser_required
 def winners_list(edition_id: int):
     """A printable list of every recorded result, revealed or not (for certificates and the script)."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     return render_page(
         "admin/ceremony/winners.html",
         edition=edition,
@@ -292,7 +252,7 @@ def winners_list(edition_id: int):
 @organiser_required
 def results_csv(edition_id: int):
     """Every recorded result as CSV, with its method, state and the figures behind it."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     header = ["Running order", "Category", "Decided by", "Place", "Finalist", "Result", "Confirmed", "Revealed"]
     rows = []
     for item in reveals.ceremony_items(edition):

@@ -1,4 +1,4 @@
-"""Forms of the organisers' area: editions, categories, questions, criteria, and the CSRF-only action forms."""
+"""Forms of the organisers' area: editions, categories, questions, criteria, and moving an item up or down."""
 from __future__ import annotations
 
 import enum
@@ -18,40 +18,14 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import AnyOf, Length, StopValidation, ValidationError
+from wtforms.validators import AnyOf, ValidationError
 from wtforms.widgets import TextInput
 
 from awards_app.programme.editions import DEFAULT_TIMEZONE, known_timezone
 from awards_app.programme.models import Edition, NomineeKind
 from awards_app.programme.phases import PHASE_DATES, dates_out_of_order
+from awards_app.web.forms import Required, at_most, is_blank
 from awards_app.web.template_helpers import local_time
-
-
-class Required:
-    """Like InputRequired, but spaces alone count as empty, and the only error shown is this message.
-
-    (A blank number or date box would otherwise also say "not a valid value" before "enter ...".)
-    """
-
-    field_flags = {"required": True}
-
-    def __init__(self, message: str):
-        self.message = message
-
-    def __call__(self, form, field):
-        if _blank(field):
-            field.errors[:] = []
-            raise StopValidation(self.message)
-
-
-def _blank(field) -> bool:
-    """Whether nothing (or only spaces) was typed into the field."""
-    return not field.raw_data or not str(field.raw_data[0]).strip()
-
-
-def _max(length: int, what: str) -> Length:
-    """A length limit with a message in plain words."""
-    return Length(max=length, message=f"{what} must be {length} characters or fewer")
 
 
 def _enum_value(value) -> str | None:
@@ -66,20 +40,76 @@ def _number_box(inputmode: str = "numeric") -> dict:
     return {"widget": TextInput(), "render_kw": {"inputmode": inputmode, "spellcheck": "false"}}
 
 
-class ActionForm(FlaskForm):
-    """A form with only a CSRF token: for confirm-delete buttons."""
-
-
 class MoveForm(FlaskForm):
     """Move an item up or down its list."""
 
     direction = HiddenField(validators=[AnyOf(["up", "down"], message="Choose up or down")])
 
 
+# --- Dates and times ----------------------------------------------------------------------------------------------
+
+
+def moment_fields(name: str, words: str) -> dict:
+    """A date box and a time box for one moment, in the edition's timezone; `words` say which moment in the messages
+    ("for ‘Nominations open’", "the vote opens")."""
+    return {
+        f"{name}_date": DateField(
+            "Date",
+            format=["%Y-%m-%d", "%d/%m/%Y"],
+            validators=[Required(f"Enter the date {words}")],
+            invalid_value_message=f"The date {words} must be a real date, like 2026-03-31",
+        ),
+        f"{name}_time": TimeField(
+            "Time",
+            format=["%H:%M", "%H:%M:%S", "%H.%M"],
+            validators=[Required(f"Enter the time {words}")],
+            invalid_value_message=f"The time {words} must be a real time on the 24-hour clock, like 09:00",
+        ),
+    }
+
+
+class MomentsForm(FlaskForm):
+    """A form of local dates and times: each of `moment_names` is a date box and a time box, added by add_moment."""
+
+    moment_names: tuple[str, ...] = ()
+
+    @classmethod
+    def add_moment(cls, name: str, words: str) -> None:
+        """Add a moment's date and time boxes to the form class (WTForms' metaclass picks them up)."""
+        for field_name, field in moment_fields(name, words).items():
+            setattr(cls, field_name, field)
+        cls.moment_names = (*cls.moment_names, name)
+
+    def validate(self, extra_validators=None) -> bool:
+        """Check each box; a moment left wholly blank gets one message, on its date, rather than two."""
+        valid = super().validate(extra_validators)
+        for name in self.moment_names:
+            date_field, time_field = self[f"{name}_date"], self[f"{name}_time"]
+            if is_blank(date_field) and is_blank(time_field) and date_field.errors:
+                date_field.errors[:] = [date_field.errors[0].replace("Enter the date", "Enter the date and time")]
+                time_field.errors[:] = []
+        return valid
+
+    def moment(self, name: str, zone: str) -> datetime | None:
+        """The moment as an aware UTC datetime, or None when its date or time is missing or wrong."""
+        date_field, time_field = self[f"{name}_date"], self[f"{name}_time"]
+        if date_field.data is None or time_field.data is None or date_field.errors or time_field.errors:
+            return None
+        local = datetime.combine(date_field.data, time_field.data, tzinfo=ZoneInfo(zone))
+        return local.astimezone(timezone.utc)
+
+    def fill(self, name: str, moment: datetime | None, zone: str) -> None:
+        """Show a stored moment in the boxes, in local time (not over what was posted)."""
+        if moment is not None and not self.is_submitted():
+            local = local_time(moment, zone)
+            self[f"{name}_date"].data = local.date()
+            self[f"{name}_time"].data = local.time().replace(second=0, microsecond=0)
+
+
 # --- Editions ----------------------------------------------------------------------------------------------------
 
 
-class EditionForm(FlaskForm):
+class EditionForm(MomentsForm):
     """An edition's details; each phase date is a date box and a time box in the edition's timezone."""
 
     year = IntegerField(
@@ -88,9 +118,9 @@ class EditionForm(FlaskForm):
         invalid_value_message="Year must be a whole number, like 2026",
         **_number_box(),
     )
-    name = StringField("Name", validators=[Required("Enter the name of the edition"), _max(200, "Name")])
-    theme = StringField("Theme", validators=[_max(300, "Theme")])
-    venue = StringField("Ceremony venue", validators=[_max(300, "Venue")])
+    name = StringField("Name", validators=[Required("Enter the name of the edition"), at_most(200, "Name")])
+    theme = StringField("Theme", validators=[at_most(300, "Theme")])
+    venue = StringField("Ceremony venue", validators=[at_most(300, "Venue")])
     timezone = StringField(
         "Timezone",
         default=DEFAULT_TIMEZONE,
@@ -106,33 +136,17 @@ class EditionForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         """Check each field, then that the phase dates come in order (so that every problem shows at once)."""
         valid = super().validate(extra_validators)
-        for field, label in PHASE_DATES:
-            date_field, time_field = self[f"{field}_date"], self[f"{field}_time"]
-            if _blank(date_field) and _blank(time_field):  # one message for the pair, not two
-                date_field.errors[:] = [f"Enter the date and time for ‘{label}’"]
-                time_field.errors[:] = []
         moments = {field: moment for field, moment in self.moments().items() if moment is not None}
         for field, message in dates_out_of_order(moments):
             self[f"{field}_date"].errors.append(message)
             valid = False
         return valid
 
-    def zone(self) -> ZoneInfo:
-        """The timezone the dates were entered in (the default while the one typed is not a real zone)."""
-        return ZoneInfo(known_timezone(self.timezone.data) or DEFAULT_TIMEZONE)
-
     def moments(self) -> dict[str, datetime | None]:
-        """Each phase date as an aware UTC datetime, or None when its date or time is missing or wrong."""
-        zone = self.zone()
-        moments = {}
-        for field, _label in PHASE_DATES:
-            date_field, time_field = self[f"{field}_date"], self[f"{field}_time"]
-            if date_field.data is None or time_field.data is None or date_field.errors or time_field.errors:
-                moments[field] = None
-            else:
-                local = datetime.combine(date_field.data, time_field.data, tzinfo=zone)
-                moments[field] = local.astimezone(timezone.utc)
-        return moments
+        """Each phase date as an aware UTC datetime, or None when its date or time is missing or wrong; in the zone
+        typed (the default while that is not a real zone)."""
+        zone = known_timezone(self.timezone.data) or DEFAULT_TIMEZONE
+        return {field: self.moment(field, zone) for field in self.moment_names}
 
     def values(self) -> dict:
         """The keyword arguments for create_edition and update_edition."""
@@ -157,26 +171,7 @@ class EditionForm(FlaskForm):
 
 # A date box and a time box per phase, added to the class so that the list of phases lives in one place.
 for _field, _label in PHASE_DATES:
-    setattr(
-        EditionForm,
-        f"{_field}_date",
-        DateField(
-            "Date",
-            format=["%Y-%m-%d", "%d/%m/%Y"],
-            validators=[Required(f"Enter the date for ‘{_label}’")],
-            invalid_value_message=f"The date for ‘{_label}’ must be a real date, like 2026-03-31",
-        ),
-    )
-    setattr(
-        EditionForm,
-        f"{_field}_time",
-        TimeField(
-            "Time",
-            format=["%H:%M", "%H:%M:%S", "%H.%M"],
-            validators=[Required(f"Enter the time for ‘{_label}’")],
-            invalid_value_message=f"The time for ‘{_label}’ must be a real time on the 24-hour clock, like 09:00",
-        ),
-    )
+    EditionForm.add_moment(_field, f"for ‘{_label}’")
 
 
 # --- Categories, questions, criteria -----------------------------------------------------------------------------
@@ -185,7 +180,7 @@ for _field, _label in PHASE_DATES:
 class CategoryForm(FlaskForm):
     """A category's name, who it is for, whether it has a public vote, and what nominators read about it."""
 
-    name = StringField("Name", validators=[Required("Enter the name of the category"), _max(200, "Name")])
+    name = StringField("Name", validators=[Required("Enter the name of the category"), at_most(200, "Name")])
     nominee_kind = RadioField(
         "Who or what is nominated",
         choices=[SelectChoice(kind.value, kind.label) for kind in NomineeKind],
@@ -194,8 +189,8 @@ class CategoryForm(FlaskForm):
         invalid_choice_message="Select who or what the category is for",
     )
     has_public_vote = BooleanField("The public votes for the winner among the finalists")
-    description = TextAreaField("Description", validators=[_max(5000, "Description")])
-    eligibility_notes = TextAreaField("Eligibility notes", validators=[_max(5000, "Eligibility notes")])
+    description = TextAreaField("Description", validators=[at_most(5000, "Description")])
+    eligibility_notes = TextAreaField("Eligibility notes", validators=[at_most(5000, "Eligibility notes")])
 
     def values(self) -> dict:
         """The keyword arguments for add_category and update_category."""
@@ -211,8 +206,8 @@ class CategoryForm(FlaskForm):
 class QuestionForm(FlaskForm):
     """A question nominators answer, with its word limit."""
 
-    prompt = TextAreaField("Question", validators=[Required("Enter the question"), _max(500, "Question")])
-    hint = TextAreaField("Hint", validators=[_max(2000, "Hint")])
+    prompt = TextAreaField("Question", validators=[Required("Enter the question"), at_most(500, "Question")])
+    hint = TextAreaField("Hint", validators=[at_most(2000, "Hint")])
     word_limit = IntegerField(
         "Word limit",
         default=300,
@@ -235,8 +230,8 @@ class QuestionForm(FlaskForm):
 class CriterionForm(FlaskForm):
     """A judging criterion: name, description, weight and scale."""
 
-    name = StringField("Name", validators=[Required("Enter the name of the criterion"), _max(200, "Name")])
-    description = TextAreaField("Description", validators=[_max(5000, "Description")])
+    name = StringField("Name", validators=[Required("Enter the name of the criterion"), at_most(200, "Name")])
+    description = TextAreaField("Description", validators=[at_most(5000, "Description")])
     weight = FloatField(
         "Weight",
         default=1,

@@ -7,25 +7,25 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField, TextAreaField
+from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import Length
 
 from awards_app.accounts.models import User
-from awards_app.core import uow
-from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging import panels
 from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
 from awards_app.judging.judge_access import shown_name
-from awards_app.nominations.models import Nomination
 from awards_app.programme.models import Edition
 from awards_app.web.access import organiser_required
-from awards_app.web.admin.forms import Required
-from awards_app.web.admin.routes import EDITION, _actor, _edition, _see_other, _trail, bp
+from awards_app.web.admin import bp
+from awards_app.web.admin.shared import EDITION, edition_or_404, nomination_or_404, trail
+from awards_app.web.database_ids import database_id
+from awards_app.web.forms import ActionForm, Required, button_action, email_field, render_form, save_form
 from awards_app.web.htmx import render_page
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
 
 JUDGE = EDITION + "/judges/<int:judge_id>"
-LARGEST_ID = 2**31 - 1
 AFFILIATIONS_HINT = (
     "Organisations they work or volunteer for, groups they belong to, boards they sit on: one per line. Used to "
     "suggest possible conflicts of interest; the judge can change them too."
@@ -55,14 +55,7 @@ class JudgeDetailsForm(FlaskForm):
 class AddJudgeForm(JudgeDetailsForm):
     """A new judge: name, email address, affiliations (panels are ticked alongside)."""
 
-    email = EmailField(
-        "Email address",
-        validators=[
-            Required("Enter the judge's email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "off", "spellcheck": "false"},
-    )
+    email = email_field(Required("Enter the judge's email address"), autocomplete="off")
 
 
 class RecusalForm(FlaskForm):
@@ -82,10 +75,6 @@ class RecusalForm(FlaskForm):
     )
 
 
-class ActionOnlyForm(FlaskForm):
-    """Only a CSRF token: for buttons and for the forms whose checkboxes are read one by one."""
-
-
 # --- Loading and shared steps -------------------------------------------------------------------------------------
 
 
@@ -101,18 +90,11 @@ def _posted_ids(name: str, allowed: set[int]) -> set[int]:
     """The ids ticked in checkboxes called `name`; 404 for an id that is not one of the choices (a tampered form)."""
     chosen = set()
     for value in request.form.getlist(name):
-        if not value.isdigit() or len(value) > 10 or int(value) not in allowed:
+        number = database_id(value)
+        if number not in allowed:
             abort(404)
-        chosen.add(int(value))
+        chosen.add(number)
     return chosen
-
-
-def _refuse(form, refusal: DomainError) -> None:
-    """Put a service's refusal on the field it names, or above the form."""
-    if refusal.field and refusal.field in form:
-        form[refusal.field].errors.append(refusal.message)
-    else:
-        form.form_errors.append(refusal.message)
 
 
 def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_panels: set[int] | None = None):
@@ -128,14 +110,14 @@ def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_p
         added_panels=added_panels or set(),
         form=add_form,  # base.html puts "Error: " in the title when this form has errors
         shown_name=shown_name,
-        trail=_trail(edition),
+        trail=trail(edition),
         status=422 if add_form.errors else 200,
     )
 
 
 def _back_to_judges(edition_id: int, judge: User | None = None):
     """303 to the judges page, at the judge's card when there is one."""
-    return _see_other(".judges", anchor=f"judge-{judge.id}" if judge else None, edition_id=edition_id)
+    return see_other(url_for(".judges", edition_id=edition_id, _anchor=f"judge-{judge.id}" if judge else None))
 
 
 # --- The judges page ----------------------------------------------------------------------------------------------
@@ -145,31 +127,31 @@ def _back_to_judges(edition_id: int, judge: User | None = None):
 @organiser_required
 def judges(edition_id: int):
     """List the judges of the edition's panels with their invitation state, and the other judge accounts."""
-    return _judges_page(_edition(edition_id))
+    return _judges_page(edition_or_404(edition_id))
 
 
 @bp.post(EDITION + "/judges/new")
 @organiser_required
 def add_judge(edition_id: int):
     """Add a judge (or find the judge who has this address) and put them on the panels ticked."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     form = AddJudgeForm()
     chosen = _posted_ids("category", {category.id for category in edition.categories})
-    if form.validate_on_submit():
-        try:
-            judge, created = panels.add_judge(_actor(), form.email.data, form.name.data, form.affiliations.data)
-            for category in edition.categories:
-                if category.id in chosen:
-                    panels.add_to_panel(_actor(), judge, category)
-        except DomainError as refusal:
-            _refuse(form, refusal)
+
+    def add_to_panels():
+        judge, created = panels.add_judge(current_actor(), form.email.data, form.name.data, form.affiliations.data)
+        for category in edition.categories:
+            if category.id in chosen:
+                panels.add_to_panel(current_actor(), judge, category)
+        return judge, created
+
+    if saved := save_form(form, add_to_panels):
+        judge, created = saved.result
+        if created:
+            flash(f"{judge.name} has been added. Invite them when their panels are ready.", "success")
         else:
-            uow.commit()
-            if created:
-                flash(f"{judge.name} has been added. Invite them when their panels are ready.", "success")
-            else:
-                flash(f"{judge.email} already has a judge account ({judge.name}); it has been used.", "success")
-            return _back_to_judges(edition.id, judge)
+            flash(f"{judge.email} already has a judge account ({judge.name}); it has been used.", "success")
+        return _back_to_judges(edition.id, judge)
     return _judges_page(edition, add_form=form, added_panels=chosen)
 
 
@@ -177,21 +159,15 @@ def add_judge(edition_id: int):
 @organiser_required
 def judge_panels(edition_id: int, judge_id: int):
     """Put a judge on exactly the panels ticked (refused, with the reason, for a panel where they have scored)."""
-    edition, judge = _edition(edition_id), _judge(judge_id)
-    form = ActionOnlyForm()
-    if not form.validate_on_submit():
-        abort(400)
-    chosen = _posted_ids("category", {category.id for category in edition.categories})
-    try:
-        added, removed = panels.set_panels(_actor(), judge, edition, chosen)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        if added or removed:
-            flash(f"{judge.name or judge.email}'s panels have been saved.", "success")
-        else:
-            flash(f"{judge.name or judge.email}'s panels are unchanged.", "success")
+    edition, judge = edition_or_404(edition_id), _judge(judge_id)
+    button_action(
+        ActionForm(),
+        lambda: panels.set_panels(
+            current_actor(), judge, edition, _posted_ids("category", {category.id for category in edition.categories})
+        ),
+        lambda added_and_removed: f"{judge.name or judge.email}'s panels "
+        + ("have been saved." if any(added_and_removed) else "are unchanged."),
+    )
     return _back_to_judges(edition.id, judge)
 
 
@@ -199,19 +175,13 @@ def judge_panels(edition_id: int, judge_id: int):
 @organiser_required
 def invite_judge(edition_id: int, judge_id: int):
     """Email the judge their invitation; any earlier invitation link stops working."""
-    edition, judge = _edition(edition_id), _judge(judge_id)
-    if not ActionOnlyForm().validate_on_submit():
-        abort(400)
-    try:
-        panels.invite_judge(_actor(), judge)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        flash(
-            f"An invitation has been emailed to {judge.email}. The link in any earlier invitation no longer works.",
-            "success",
-        )
+    edition, judge = edition_or_404(edition_id), _judge(judge_id)
+    button_action(
+        ActionForm(),
+        lambda: panels.invite_judge(current_actor(), judge),
+        lambda _: f"An invitation has been emailed to {judge.email}. "
+        "The link in any earlier invitation no longer works.",
+    )
     return _back_to_judges(edition.id, judge)
 
 
@@ -219,25 +189,18 @@ def invite_judge(edition_id: int, judge_id: int):
 @organiser_required
 def edit_judge(edition_id: int, judge_id: int):
     """Change a judge's name and affiliations."""
-    edition, judge = _edition(edition_id), _judge(judge_id)
+    edition, judge = edition_or_404(edition_id), _judge(judge_id)
     form = JudgeDetailsForm(obj=judge)
-    if form.validate_on_submit():
-        try:
-            panels.update_judge(_actor(), judge, form.name.data, form.affiliations.data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"{judge.name}'s details have been saved.", "success")
-            return _back_to_judges(edition.id, judge)
-    return render_page(
+    if save_form(form, lambda: panels.update_judge(current_actor(), judge, form.name.data, form.affiliations.data)):
+        flash(f"{judge.name}'s details have been saved.", "success")
+        return _back_to_judges(edition.id, judge)
+    return render_form(
         "admin/judges/edit.html",
-        form=form,
+        form,
         edition=edition,
         judge=judge,
         affiliations_hint=AFFILIATIONS_HINT,
-        trail=[*_trail(edition), ("Judges", url_for(".judges", edition_id=edition.id))],
-        status=422 if form.errors else 200,
+        trail=[*trail(edition), ("Judges", url_for(".judges", edition_id=edition.id))],
     )
 
 
@@ -245,38 +208,27 @@ def edit_judge(edition_id: int, judge_id: int):
 @organiser_required
 def blind_judging(edition_id: int):
     """Switch blind judging of names for the edition, and say which categories allow it."""
-    edition = _edition(edition_id)
-    if not ActionOnlyForm().validate_on_submit():
-        abort(400)
-    hideable = _posted_ids("hideable", {category.id for category in edition.categories})
-    try:
-        panels.set_blind_judging(_actor(), edition, request.form.get("hide_nominee_names") == "y", hideable)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        if edition.hide_nominee_names:
-            flash("Judges now see a reference instead of the nominee's name in the categories ticked.", "success")
-        else:
-            flash("Judges see nominees' names.", "success")
-    return _see_other(".judges", anchor="blind-judging", edition_id=edition.id)
+    edition = edition_or_404(edition_id)
+    button_action(
+        ActionForm(),
+        lambda: panels.set_blind_judging(
+            current_actor(), edition, request.form.get("hide_nominee_names") == "y",
+            _posted_ids("hideable", {category.id for category in edition.categories}),
+        ),
+        lambda _: "Judges now see a reference instead of the nominee's name in the categories ticked."
+        if edition.hide_nominee_names else "Judges see nominees' names.",
+    )
+    return see_other(url_for(".judges", edition_id=edition.id, _anchor="blind-judging"))
 
 
 # --- Recusal ------------------------------------------------------------------------------------------------------
-
-
-def _nomination(nomination_id: int) -> Nomination:
-    """The nomination, or 404."""
-    if not 0 < nomination_id <= LARGEST_ID:
-        abort(404)
-    return db.get_or_404(Nomination, nomination_id)
 
 
 @bp.route("/nominations/<int:nomination_id>/recuse", methods=["GET", "POST"])
 @organiser_required
 def recuse_judge(nomination_id: int):
     """Recuse a judge of the entry's panel from it: the entry disappears from their lists and their scores for it go."""
-    nomination = _nomination(nomination_id)
+    nomination = nomination_or_404(nomination_id)
     category = nomination.category
     conflicts = panels.conflicts_on(nomination)
     conflicted = {conflict.judge_id for conflict in conflicts}
@@ -288,19 +240,18 @@ def recuse_judge(nomination_id: int):
         posted = request.form.get("judge", "")
         if posted and posted not in {str(judge.id) for judge in choices}:
             abort(404)
-    if form.validate_on_submit():
+
+    def recuse():
         judge = next(judge for judge in choices if str(judge.id) == form.judge.data)
-        try:
-            panels.recuse_judge(_actor(), judge, nomination, form.reason.data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"{judge.name or judge.email} has been recused from {nomination.reference}.", "success")
-            return _see_other(".recuse_judge", nomination_id=nomination.id)
-    return render_page(
+        panels.recuse_judge(current_actor(), judge, nomination, form.reason.data)
+        return judge
+
+    if saved := save_form(form, recuse):
+        flash(f"{saved.result.name or saved.result.email} has been recused from {nomination.reference}.", "success")
+        return see_other(url_for(".recuse_judge", nomination_id=nomination.id))
+    return render_form(
         "admin/judges/recuse.html",
-        form=form,
+        form,
         nomination=nomination,
         edition=nomination.edition,
         category=category,
@@ -308,10 +259,8 @@ def recuse_judge(nomination_id: int):
         panel=panel,
         choices=choices,
         trail=[
-            *_trail(nomination.edition),
+            *trail(nomination.edition),
             ("Nominations", url_for(".nominations_list", edition_id=nomination.edition_id)),
             (nomination.reference, url_for(".nomination_detail", nomination_id=nomination.id)),
         ],
-        status=422 if form.errors else 200,
     )
-

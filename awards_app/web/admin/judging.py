@@ -22,9 +22,13 @@ from awards_app.judging.ranking import METHOD_LABELS, METHODS
 from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
-from awards_app.web.admin.forms import Required
-from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.admin import bp
+from awards_app.web.admin.shared import edition_or_404, trail
+from awards_app.web.database_ids import database_id
+from awards_app.web.forms import Required, save_form
 from awards_app.web.htmx import render_page
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
 
 CATEGORY_TEMPLATE = "admin/judging/category.html"
 REASON_LIMIT = Length(max=shortlist.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
@@ -92,6 +96,21 @@ class WinnersForm(FlaskForm):
     )
     reason = TextAreaField("Reason (if needed)", validators=[REASON_LIMIT])
 
+    @classmethod
+    def holding(cls, awards, leader: int | None, choices: list[tuple[str, str]], formdata: bool = True) -> WinnersForm:
+        """A result form holding the recorded awards or, before any, the leader as winner; `choices` are the
+        finalists as (id, name)."""
+        data = {"winner": None, "highly_commended": []}
+        if awards:
+            data["winner"] = next((str(a.finalist_id) for a in awards if a.place is Place.WINNER), None)
+            data["highly_commended"] = [a.finalist_id for a in awards if a.place is Place.HIGHLY_COMMENDED]
+        elif leader is not None:
+            data["winner"] = str(leader)
+        form = cls(data=data) if formdata else cls(formdata=None, data=data)
+        form.winner.choices = [SelectChoice(value, label) for value, label in choices]
+        form.highly_commended.choices = choices
+        return form
+
 
 def _shortlist_form(view: shortlist.CategoryRankings, data: dict | None = None, formdata: bool = True) -> ShortlistForm:
     """A shortlist form with a reason box for each of the category's entries."""
@@ -122,27 +141,15 @@ def _saved_shortlist(category: Category, view: shortlist.CategoryRankings) -> di
 
 def _winners_form(round_: final_result.FinalRound, formdata: bool = True) -> WinnersForm:
     """The final round's form, holding the recorded result or, before one, the Borda count's winner."""
-    data = {"winner": None, "highly_commended": []}
-    if round_.awards:
-        data["winner"] = next((str(a.finalist_id) for a in round_.awards if a.place is Place.WINNER), None)
-        data["highly_commended"] = [a.finalist_id for a in round_.awards if a.place is Place.HIGHLY_COMMENDED]
-    elif round_.result.lines and round_.result.lines[0].average is not None:
-        data["winner"] = str(round_.result.lines[0].finalist_id)
-    form = WinnersForm(data=data) if formdata else WinnersForm(formdata=None, data=data)
+    lines = round_.result.lines
+    leader = lines[0].finalist_id if lines and lines[0].average is not None else None
     choices = [
-        (str(finalist.id), finalist.public_name or finalist.nomination.nominee_name) for finalist in round_.finalists
+        (str(finalist.id), finalist.display_name) for finalist in round_.finalists
     ]
-    form.winner.choices = [SelectChoice(value, label) for value, label in choices]
-    form.highly_commended.choices = choices
-    return form
+    return WinnersForm.holding(round_.awards, leader, choices, formdata)
 
 
 # --- Loading and shared steps ------------------------------------------------------------------------------------
-
-
-def _edition(edition_id: int) -> Edition:
-    """The edition, or 404."""
-    return db.get_or_404(Edition, edition_id)
 
 
 def _category(category_id: int) -> Category:
@@ -152,17 +159,7 @@ def _category(category_id: int) -> Category:
 
 def _category_trail(category: Category) -> list[tuple[str, str]]:
     """Breadcrumbs: the dashboard, the edition, its judging overview."""
-    return [*_trail(category.edition), ("Judging", url_for(".judging_overview", edition_id=category.edition_id))]
-
-
-def _refuse(form, refusal: DomainError) -> None:
-    """Put a service's refusal on the field(s) it names, or above the form."""
-    fields = getattr(refusal, "fields", None) or {refusal.field: refusal.message}
-    for name, message in fields.items():
-        if name and name in form:
-            form[name].errors = [*form[name].errors, message]
-        else:
-            form.form_errors.append(message)
+    return [*trail(category.edition), ("Judging", url_for(".judging_overview", edition_id=category.edition_id))]
 
 
 def _category_page(category: Category, status=200, shortlist_form=None, winners_form=None, method=None, view=None):
@@ -207,12 +204,12 @@ def _category_page(category: Category, status=200, shortlist_form=None, winners_
 @organiser_required
 def judging_overview(edition_id: int):
     """Show every category's judging progress, shortlist and result, with a button to remind judges."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     return render_page(
         "admin/judging/overview.html",
         edition=edition,
         lines=progress.edition_progress(edition),
-        trail=_trail(edition),
+        trail=trail(edition),
     )
 
 
@@ -220,30 +217,29 @@ def judging_overview(edition_id: int):
 @organiser_required
 def send_reminders(edition_id: int):
     """Email every judge with work left in the edition (or in one category) a reminder of what is left."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     form = ReminderForm()
     if not form.validate_on_submit():
         abort(400)
     scope = _reminder_scope(edition, form.category_id.data)
     try:
-        outcome = progress.send_reminders(_actor(), scope)
+        outcome = progress.send_reminders(current_actor(), scope)
     except DomainError as refusal:
         flash(refusal.message, "info")
     else:
         uow.commit()
         flash(_reminder_message(outcome), "success" if outcome.sent else "info")
     if isinstance(scope, Category):
-        return _see_other(".category_judging", anchor="progress", category_id=scope.id)
-    return _see_other(".judging_overview", edition_id=edition.id)
+        return see_other(url_for(".category_judging", category_id=scope.id, _anchor="progress"))
+    return see_other(url_for(".judging_overview", edition_id=edition.id))
 
 
 def _reminder_scope(edition: Edition, category_id: str | None) -> Edition | Category:
     """The edition, or the category of it the form names (404 for anything else)."""
     if not category_id:
         return edition
-    if not category_id.isdigit() or int(category_id) >= 2**31:
-        abort(404)
-    category = db.session.get(Category, int(category_id))
+    number = database_id(category_id)
+    category = db.session.get(Category, number) if number is not None else None
     if category is None or category.edition_id != edition.id:
         abort(404)
     return category
@@ -277,18 +273,14 @@ def choose_shortlist(category_id: int):
     form = _shortlist_form(view)
     if request.form.get("action") == "show":
         return _show_top(category, view, form)
-    if form.validate_on_submit():
-        reasons = {entry_id: form[shortlist.reason_field(entry_id)].data or "" for entry_id in view.entries}
-        try:
-            finalists = shortlist.choose_shortlist(_actor(), category, form.method.data, form.chosen.ids, reasons)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            count = len(finalists)
-            flash(f"The shortlist of {category.name} is saved: {count} finalist{'' if count == 1 else 's'}. "
-                  "It is not published yet.", "success")
-            return _see_other(".category_judging", anchor="shortlist", category_id=category.id)
+    if saved := save_form(form, lambda: shortlist.choose_shortlist(
+        current_actor(), category, form.method.data, form.chosen.ids,
+        {entry_id: form[shortlist.reason_field(entry_id)].data or "" for entry_id in view.entries},
+    )):
+        count = len(saved.result)
+        flash(f"The shortlist of {category.name} is saved: {count} finalist{'' if count == 1 else 's'}. "
+              "It is not published yet.", "success")
+        return see_other(url_for(".category_judging", category_id=category.id, _anchor="shortlist"))
     return _category_page(category, status=422, shortlist_form=form, view=view)
 
 
@@ -311,16 +303,10 @@ def record_winners(category_id: int):
     category = _category(category_id)
     round_ = final_result.final_round(category)
     form = _winners_form(round_)
-    if form.validate_on_submit():
-        try:
-            final_result.record_winners(
-                _actor(), category, int(form.winner.data), form.highly_commended.ids, form.reason.data or ""
-            )
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"The result of {category.name} is recorded. Only the organisers' area shows it until the ceremony; "
-                  "confirm it on the ceremony page to seal it.", "success")
-            return _see_other(".category_judging", anchor="final-round", category_id=category.id)
+    if save_form(form, lambda: final_result.record_winners(
+        current_actor(), category, int(form.winner.data), form.highly_commended.ids, form.reason.data or ""
+    )):
+        flash(f"The result of {category.name} is recorded. Only the organisers' area shows it until the ceremony; "
+              "confirm it on the ceremony page to seal it.", "success")
+        return see_other(url_for(".category_judging", category_id=category.id, _anchor="final-round"))
     return _category_page(category, status=422, winners_form=form)

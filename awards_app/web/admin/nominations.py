@@ -5,23 +5,24 @@ JavaScript the same form posts normally and comes back to the nomination with a 
 """
 from __future__ import annotations
 
-from flask import abort, flash, request, url_for
+from flask import flash, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length
 
-from awards_app.core import clock, uow
-from awards_app.core.errors import DomainError
-from awards_app.extensions import db
+from awards_app.core import clock
 from awards_app.nominations import export, review
 from awards_app.nominations.models import ConsentState, Nomination, NominationStatus
 from awards_app.programme.models import Edition
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from awards_app.web.access import organiser_required
-from awards_app.web.admin.forms import ActionForm, Required
-from awards_app.web.admin.routes import EDITION, _actor, _button_action, _edition, _see_other, _trail, bp
+from awards_app.web.admin import bp
+from awards_app.web.admin.shared import EDITION, edition_or_404, nomination_or_404, trail
 from awards_app.web.downloads import csv_download
+from awards_app.web.forms import ActionForm, Required, button_action, save_form
 from awards_app.web.htmx import is_fragment_request, render_page
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
 
 NOMINATION = "/nominations/<int:nomination_id>"
 DETAIL_TEMPLATE = "admin/nominations/detail.html"
@@ -86,49 +87,16 @@ class NoteForm(FlaskForm):
 # The services name the fields they refuse by their own names; these are the same fields on the forms above.
 FIELD_NAMES = {"text": "note_text", "note": "consent_note"}
 
-# Ids are 32-bit integers in the database. Routing already turns larger numbers in a URL into 404s, but ids typed into
-# a form (the duplicates' merge form) reach _nomination as they are: a larger one must be a 404, not a database error.
-LARGEST_ID = 2**31 - 1
-
 
 # --- Loading and shared steps ------------------------------------------------------------------------------------
-
-
-def _nomination(nomination_id: int) -> Nomination:
-    """The nomination, or 404 (a number too large for the database included)."""
-    if not 0 < nomination_id <= LARGEST_ID:
-        abort(404)
-    return db.get_or_404(Nomination, nomination_id)
 
 
 def _nomination_trail(nomination: Nomination) -> list[tuple[str, str]]:
     """Breadcrumbs: the dashboard, the edition, its nominations."""
     return [
-        *_trail(nomination.edition),
+        *trail(nomination.edition),
         ("Nominations", url_for(".nominations_list", edition_id=nomination.edition_id)),
     ]
-
-
-def _refuse(form, refusal: DomainError) -> None:
-    """Put a service's refusal on the field it concerns, or above the form."""
-    name = FIELD_NAMES.get(refusal.field, refusal.field)
-    if name and name in form:
-        form[name].errors.append(refusal.message)
-    else:
-        form.form_errors.append(refusal.message)
-
-
-def _saved(form, operation) -> bool:
-    """When a valid form was posted, run the operation and commit (True); a refusal goes on the form (False)."""
-    if not form.validate_on_submit():
-        return False
-    try:
-        operation()
-    except DomainError as refusal:
-        _refuse(form, refusal)
-        return False
-    uow.commit()
-    return True
 
 
 def _answers(nomination: Nomination) -> dict[int, str]:
@@ -218,7 +186,7 @@ def _filter_options(edition: Edition) -> dict[str, list[tuple[str, str]]]:
 @organiser_required
 def nominations_list(edition_id: int):
     """List an edition's nominations, filtered and searched through the query string, newest first."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     chosen = _chosen_filters(edition)
     filters = _filters(chosen)
     return render_page(
@@ -230,7 +198,7 @@ def nominations_list(edition_id: int):
         options=_filter_options(edition),
         status_labels=review.STATUS_LABELS,
         consent_labels=review.CONSENT_LABELS,
-        trail=_trail(edition),
+        trail=trail(edition),
     )
 
 
@@ -238,7 +206,7 @@ def nominations_list(edition_id: int):
 @organiser_required
 def nominations_csv(edition_id: int):
     """Download every nomination of the edition as a CSV file for Excel."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     # Personal data: private, so that no cache keeps a copy.
     return csv_download(export.nominations_csv(edition), export.csv_filename(edition, clock.now()))
 
@@ -250,21 +218,24 @@ def nominations_csv(edition_id: int):
 @organiser_required
 def nomination_detail(nomination_id: int):
     """Show everything about a nomination, with its status, consent and notes forms."""
-    return _detail_page(_nomination(nomination_id))
+    return _detail_page(nomination_or_404(nomination_id))
 
 
 @bp.post(NOMINATION + "/status")
 @organiser_required
 def change_nomination_status(nomination_id: int):
     """Change a nomination's status: htmx gets the status panel back, a plain form post a 303 to the nomination."""
-    nomination = _nomination(nomination_id)
+    nomination = nomination_or_404(nomination_id)
     form = StatusForm()
-    if _saved(form, lambda: review.change_status(_actor(), nomination, form.status.data, form.reason.data)):
+    if save_form(
+        form, lambda: review.change_status(current_actor(), nomination, form.status.data, form.reason.data),
+        renamed=FIELD_NAMES,
+    ):
         message = f"{nomination.reference} is marked {review.STATUS_LABELS[nomination.status].lower()}."
         if is_fragment_request():
             return _detail_page(nomination, block="status_panel", confirmation=message)
         flash(message, "success")
-        return _see_other(".nomination_detail", nomination_id=nomination.id)
+        return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
     return _detail_page(nomination, failed=form, block="status_panel", status_form=form)
 
 
@@ -272,11 +243,11 @@ def change_nomination_status(nomination_id: int):
 @organiser_required
 def add_nomination_note(nomination_id: int):
     """Add a note to a nomination."""
-    nomination = _nomination(nomination_id)
+    nomination = nomination_or_404(nomination_id)
     form = NoteForm()
-    if _saved(form, lambda: review.add_note(_actor(), nomination, form.note_text.data)):
+    if save_form(form, lambda: review.add_note(current_actor(), nomination, form.note_text.data), renamed=FIELD_NAMES):
         flash("Your note has been added.", "success")
-        return _see_other(".nomination_detail", nomination_id=nomination.id)
+        return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
     return _detail_page(nomination, failed=form, note_form=form)
 
 
@@ -284,27 +255,30 @@ def add_nomination_note(nomination_id: int):
 @organiser_required
 def resend_consent(nomination_id: int):
     """Email the nominee a new consent request; the link in the earlier email stops working."""
-    nomination = _nomination(nomination_id)
-    _button_action(
+    nomination = nomination_or_404(nomination_id)
+    button_action(
         ActionForm(),
-        lambda: review.resend_consent_request(_actor(), nomination),
+        lambda: review.resend_consent_request(current_actor(), nomination),
         lambda _: f"A new consent request has been emailed to {nomination.nominee_email}. "
         "The link in any earlier email no longer works.",
     )
-    return _see_other(".nomination_detail", nomination_id=nomination.id)
+    return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
 
 
 @bp.post(NOMINATION + "/consent")
 @organiser_required
 def record_nomination_consent(nomination_id: int):
     """Record the nominee's answer given by phone or on paper."""
-    nomination = _nomination(nomination_id)
+    nomination = nomination_or_404(nomination_id)
     form = ConsentForm()
-    if _saved(
+    if save_form(
         form,
-        lambda: review.record_consent(_actor(), nomination, form.consent_answer.data == "given", form.consent_note.data),
+        lambda: review.record_consent(
+            current_actor(), nomination, form.consent_answer.data == "given", form.consent_note.data
+        ),
+        renamed=FIELD_NAMES,
     ):
         answer = "agreed" if nomination.consent is ConsentState.GIVEN else "declined"
         flash(f"Recorded that the nominee {answer}.", "success")
-        return _see_other(".nomination_detail", nomination_id=nomination.id)
+        return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
     return _detail_page(nomination, failed=form, consent_form=form)

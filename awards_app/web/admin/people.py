@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 
-from flask import flash, make_response
+from flask import flash, make_response, url_for
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, StringField, TextAreaField
 from wtforms.validators import Length
@@ -18,9 +18,12 @@ from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
 from awards_app.privacy import personal_data
 from awards_app.web.access import organiser_required
-from awards_app.web.admin.forms import Required
-from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.admin import bp
+from awards_app.web.admin.shared import trail
+from awards_app.web.forms import Required, at_most, show_refusal
 from awards_app.web.htmx import render_page
+from awards_app.web.responses import no_store, see_other
+from awards_app.web.signed_in import current_actor
 
 SEARCH_TEMPLATE = "admin/people/search.html"
 CONFIRM_TEMPLATE = "admin/people/confirm_erase.html"
@@ -32,7 +35,7 @@ class PersonSearchForm(FlaskForm):
     email = StringField(
         "Email address",
         validators=[Required("Enter the person's email address"),
-                    Length(max=EMAIL_LENGTH, message="The email address must be 254 characters or fewer")],
+                    at_most(EMAIL_LENGTH, "The email address")],
         render_kw={"spellcheck": "false", "autocomplete": "off", "type": "email"},
     )
 
@@ -49,21 +52,9 @@ class EraseForm(FlaskForm):
     confirmed = HiddenField()
 
 
-def _no_store(response):
-    """Personal data: no browser or proxy may keep a copy."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
-def _people_trail() -> list[tuple[str, str]]:
-    """Breadcrumbs: the dashboard."""
-    return _trail()
-
-
 def _search_page(form: PersonSearchForm, found=None, status: int = 200):
     """The search form, and what was found when there was a search."""
-    return _no_store(render_page(SEARCH_TEMPLATE, status=status, form=form, found=found, now=clock.now(),
-                                 trail=_people_trail()))
+    return no_store(render_page(SEARCH_TEMPLATE, status=status, form=form, found=found, now=clock.now(), trail=trail()))
 
 
 def _find(form: PersonSearchForm):
@@ -73,7 +64,7 @@ def _find(form: PersonSearchForm):
     try:
         return personal_data.find_personal_data(form.email.data)
     except DomainError as problem:
-        form.email.errors = [*form.email.errors, problem.message]
+        show_refusal(form, problem, otherwise=form.email)
         return None
 
 
@@ -103,7 +94,7 @@ def download_person():
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="personal-data-{clock.now():%Y-%m-%d}.json"'
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return _no_store(response)
+    return no_store(response)
 
 
 @bp.post("/people/erase")
@@ -115,7 +106,7 @@ def erase_person():
     try:
         found = personal_data.find_personal_data(form.email.data)
     except DomainError as problem:
-        search.email.errors = [problem.message]
+        show_refusal(search, problem, otherwise=search.email)
         return _search_page(search, status=422)
     if form.confirmed.data != "yes":
         form.reason.errors = []  # the first step only shows the page; the reason is asked for there
@@ -123,22 +114,19 @@ def erase_person():
     if not form.validate_on_submit():
         return _confirm_page(form, found, status=422)
     try:
-        counts = personal_data.erase_personal_data(_actor(), found.address, form.reason.data)
+        counts = personal_data.erase_personal_data(current_actor(), found.address, form.reason.data)
     except DomainError as refusal:
-        if refusal.field == "reason":
-            form.reason.errors = [refusal.message]
-        else:
-            form.form_errors.append(refusal.message)
+        show_refusal(form, refusal)
         return _confirm_page(form, found, status=422)
     uow.commit()
     message = "The person's data has been erased. The erasure is in the audit log, without the data."
     if counts["emails_being_sent"]:
         message += " One or more emails to them were being sent at that moment: erase again in a minute to remove them."
     flash(message, "success")
-    return _see_other(".people")
+    return see_other(url_for(".people"))
 
 
 def _confirm_page(form: EraseForm, found, status: int = 200):
     """The confirmation page: what will change, the rules, and the reason box."""
-    return _no_store(render_page(CONFIRM_TEMPLATE, status=status, form=form, found=found,
-                                 open_votes=found.votes_in_open_contests(), trail=_people_trail()))
+    return no_store(render_page(CONFIRM_TEMPLATE, status=status, form=form, found=found,
+                                open_votes=found.votes_in_open_contests(), trail=trail()))

@@ -7,13 +7,12 @@ contest's times. Every form works without JavaScript; a refusal comes back on th
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 from flask import abort, flash, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import DateField, StringField, TextAreaField, TimeField
+from wtforms import StringField, TextAreaField
 from wtforms.validators import Length, StopValidation
 
 from awards_app.core import uow
@@ -27,11 +26,15 @@ from awards_app.publication import public_shortlist as publication
 from awards_app.publication.images import MAX_IMAGE_BYTES, MAX_SIDE
 from awards_app.voting import contests
 from awards_app.web.access import organiser_required
-from awards_app.web.admin.forms import ActionForm, Required
-from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.admin import bp
+from awards_app.web.admin.forms import MomentsForm
+from awards_app.web.admin.shared import category_or_404, edition_or_404, trail
+from awards_app.web.downloads import send_image
+from awards_app.web.forms import ActionForm, Required, button_action, render_form, save_form, show_refusal
 from awards_app.web.htmx import render_page
-from awards_app.web.public.shortlist import send_image
-from awards_app.web.template_helpers import format_datetime, local_time
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
+from awards_app.web.template_helpers import format_datetime
 
 SHORTLIST = "/editions/<int:edition_id>/shortlist"
 FINALIST = SHORTLIST + "/finalists/<int:finalist_id>"
@@ -48,73 +51,17 @@ CONSENT_LABELS = {
 # --- Forms -------------------------------------------------------------------------------------------------------
 
 
-def _moment_fields(name: str, label: str) -> dict:
-    """A date box and a time box for one moment, in the edition's timezone (as on the edition form)."""
-    return {
-        f"{name}_date": DateField(
-            "Date", format=["%Y-%m-%d", "%d/%m/%Y"], validators=[Required(f"Enter the date {label}")],
-            invalid_value_message=f"The date {label} must be a real date, like 2026-03-31",
-        ),
-        f"{name}_time": TimeField(
-            "Time", format=["%H:%M", "%H:%M:%S", "%H.%M"], validators=[Required(f"Enter the time {label}")],
-            invalid_value_message=f"The time {label} must be a real time on the 24-hour clock, like 09:00",
-        ),
-    }
-
-
-def _blank(field) -> bool:
-    """Whether nothing (or only spaces) was typed into the box."""
-    return not field.raw_data or not str(field.raw_data[0]).strip()
-
-
-class MomentsForm(FlaskForm):
-    """A form of local dates and times; `moments` names them, each a date box and a time box."""
-
-    moments: tuple[str, ...] = ()
-
-    def validate(self, extra_validators=None) -> bool:
-        """Check each box; a moment left wholly blank gets one message, on its date."""
-        valid = super().validate(extra_validators)
-        for name in self.moments:
-            date_field, time_field = self[f"{name}_date"], self[f"{name}_time"]
-            if _blank(date_field) and _blank(time_field) and date_field.errors:
-                date_field.errors[:] = [date_field.errors[0].replace("Enter the date", "Enter the date and time")]
-                time_field.errors[:] = []
-        return valid
-
-    def moment(self, name: str, zone: str) -> datetime:
-        """The moment as an aware UTC datetime (call after validation)."""
-        local = datetime.combine(self[f"{name}_date"].data, self[f"{name}_time"].data, tzinfo=ZoneInfo(zone))
-        return local.astimezone(timezone.utc)
-
-    def fill(self, name: str, moment: datetime | None, zone: str) -> None:
-        """Show a stored moment in the boxes, in local time."""
-        if moment is not None and not self.is_submitted():
-            local = local_time(moment, zone)
-            self[f"{name}_date"].data = local.date()
-            self[f"{name}_time"].data = local.time().replace(second=0, microsecond=0)
-
-
 class ScheduleForm(MomentsForm):
     """When the shortlist is to be announced."""
-
-    moments = ("publish_at",)
 
 
 class ContestForm(MomentsForm):
     """When a category's public vote opens and closes."""
 
-    moments = ("opens_at", "closes_at")
 
-
-# The date and time boxes are added to the classes, as on the edition form (WTForms' metaclass picks them up).
-for _form, _name, _label in (
-    (ScheduleForm, "publish_at", "of the announcement"),
-    (ContestForm, "opens_at", "the vote opens"),
-    (ContestForm, "closes_at", "the vote closes"),
-):
-    for _field_name, _field in _moment_fields(_name, _label).items():
-        setattr(_form, _field_name, _field)
+ScheduleForm.add_moment("publish_at", "of the announcement")
+ContestForm.add_moment("opens_at", "the vote opens")
+ContestForm.add_moment("closes_at", "the vote closes")
 
 
 class SummaryForm(FlaskForm):
@@ -150,11 +97,6 @@ class ImageForm(FlaskForm):
 # --- Loading what the URL names ----------------------------------------------------------------------------------
 
 
-def _edition(edition_id: int) -> Edition:
-    """The edition, or 404."""
-    return db.get_or_404(Edition, edition_id)
-
-
 def _finalist(edition_id: int, finalist_id: int) -> Finalist:
     """The finalist, or 404 when it does not exist or belongs to another edition."""
     finalist = db.get_or_404(Finalist, finalist_id)
@@ -163,27 +105,30 @@ def _finalist(edition_id: int, finalist_id: int) -> Finalist:
     return finalist
 
 
-def _category(edition_id: int, category_id: int) -> Category:
+def _vote_category(edition_id: int, category_id: int) -> Category:
     """The category, or 404 when it does not exist, belongs to another edition, or has no public vote."""
-    category = db.get_or_404(Category, category_id)
-    if category.edition_id != edition_id or not category.has_public_vote:
+    category = category_or_404(edition_id, category_id)
+    if not category.has_public_vote:
         abort(404)
     return category
 
 
 def _shortlist_trail(edition: Edition) -> list[tuple[str, str]]:
     """Breadcrumbs: the dashboard, the edition, its shortlist page."""
-    return [*_trail(edition), ("Shortlist and public vote", url_for(".shortlist_publication", edition_id=edition.id))]
+    return [*trail(edition), ("Shortlist and public vote", url_for(".shortlist_publication", edition_id=edition.id))]
 
 
 def _refuse(form, refusal: DomainError) -> None:
-    """Put a service's refusal on the field it names (a moment's date box for a moment), or above the form."""
-    for name in (refusal.field, f"{refusal.field}_date"):
-        if name and name in form:
-            form[name].errors = [*form[name].errors, refusal.message]
-            return
-    problems = getattr(refusal, "problems", None) or [refusal.message]
-    form.form_errors.extend(problems)
+    """Show a refusal on the form; a shortlist not ready to publish lists each of its reasons above the form."""
+    if isinstance(refusal, publication.ShortlistNotReady):
+        form.form_errors.extend(refusal.problems)
+    else:
+        show_refusal(form, refusal)
+
+
+def _back_to_overview(edition_id: int, anchor: str | None = None):
+    """303 to the shortlist overview, at `anchor` when given."""
+    return see_other(url_for(".shortlist_publication", edition_id=edition_id, _anchor=anchor))
 
 
 # --- The overview: publication -----------------------------------------------------------------------------------
@@ -211,11 +156,10 @@ def _overview(edition: Edition, schedule_form: ScheduleForm | None = None, faile
         has_opened=contests.has_opened,
         consent_labels=CONSENT_LABELS,
         given=ConsentState.GIVEN,
-        display_name=publication.display_name,
         schedule_form=schedule_form,
         action_form=ActionForm(formdata=None),
         form=failed,
-        trail=_trail(edition),
+        trail=trail(edition),
     )
 
 
@@ -223,43 +167,36 @@ def _overview(edition: Edition, schedule_form: ScheduleForm | None = None, faile
 @organiser_required
 def shortlist_publication(edition_id: int):
     """Show the shortlist as it will be published, what stops it, and the buttons to publish it."""
-    return _overview(_edition(edition_id))
+    return _overview(edition_or_404(edition_id))
 
 
 @bp.post(SHORTLIST + "/publish")
 @organiser_required
 def publish_shortlist_now(edition_id: int):
     """Publish the shortlist now."""
-    edition = _edition(edition_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        publication.publish_shortlist(_actor(), edition)
-    except DomainError as refusal:
-        _refuse(form, refusal)
-        return _overview(edition, failed=form, status=422)
-    uow.commit()
-    flash("The shortlist is published: it is on the public shortlist page now.", "success")
-    return _see_other(".shortlist_publication", edition_id=edition.id)
+    return _publication_button(
+        edition_id, publication.publish_shortlist, "The shortlist is published: it is on the public shortlist page now."
+    )
 
 
 @bp.post(SHORTLIST + "/schedule")
 @organiser_required
 def schedule_shortlist(edition_id: int):
     """Publish the shortlist at a set time."""
-    edition = _edition(edition_id)
+    edition = edition_or_404(edition_id)
     form = ScheduleForm()
     if form.validate_on_submit():
         try:
-            moment = publication.publish_shortlist(_actor(), edition, form.moment("publish_at", edition.timezone))
+            moment = publication.publish_shortlist(
+                current_actor(), edition, form.moment("publish_at", edition.timezone)
+            )
         except DomainError as refusal:
             _refuse(form, refusal)
         else:
             uow.commit()
             flash(f"The shortlist will be published at {_when(moment, edition)}. Nothing of it is public before then.",
                   "success")
-            return _see_other(".shortlist_publication", edition_id=edition.id)
+            return _back_to_overview(edition.id)
     return _overview(edition, schedule_form=form, failed=form, status=422)
 
 
@@ -267,18 +204,26 @@ def schedule_shortlist(edition_id: int):
 @organiser_required
 def unpublish_shortlist(edition_id: int):
     """Cancel the publication set for a later time."""
-    edition = _edition(edition_id)
+    return _publication_button(
+        edition_id, publication.unpublish_shortlist,
+        "The publication is cancelled: the shortlist stays private until you publish it again.",
+    )
+
+
+def _publication_button(edition_id: int, operation, message: str):
+    """Publish now or cancel a set time, operation(actor, edition): flash `message`, or show what stops it (422)."""
+    edition = edition_or_404(edition_id)
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
     try:
-        publication.unpublish_shortlist(_actor(), edition)
+        operation(current_actor(), edition)
     except DomainError as refusal:
         _refuse(form, refusal)
         return _overview(edition, failed=form, status=422)
     uow.commit()
-    flash("The publication is cancelled: the shortlist stays private until you publish it again.", "success")
-    return _see_other(".shortlist_publication", edition_id=edition.id)
+    flash(message, "success")
+    return _back_to_overview(edition.id)
 
 
 def _when(moment: datetime, edition: Edition) -> str:
@@ -295,7 +240,7 @@ def _finalist_page(finalist: Finalist, summary_form=None, image_form=None, statu
     if summary_form is None:
         summary_form = SummaryForm(
             formdata=None,
-            data={"public_name": publication.display_name(finalist), "summary": finalist.nomination.public_summary},
+            data={"public_name": finalist.display_name, "summary": finalist.nomination.public_summary},
         )
     image_form = image_form or ImageForm(formdata=None)
     failed = next((form for form in (summary_form, image_form) if form.errors), None)
@@ -327,15 +272,11 @@ def edit_finalist(edition_id: int, finalist_id: int):
     """Change the name and short summary the public sees for a finalist."""
     finalist = _finalist(edition_id, finalist_id)
     form = SummaryForm()
-    if form.validate_on_submit():
-        try:
-            publication.set_finalist_summary(_actor(), finalist, form.public_name.data, form.summary.data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"The public details of {finalist.public_name} are saved.", "success")
-            return _see_other(".shortlist_publication", anchor=f"finalist-{finalist.id}", edition_id=edition_id)
+    if save_form(form, lambda: publication.set_finalist_summary(
+        current_actor(), finalist, form.public_name.data, form.summary.data
+    )):
+        flash(f"The public details of {finalist.display_name} are saved.", "success")
+        return _back_to_overview(edition_id, anchor=f"finalist-{finalist.id}")
     if not form.is_submitted():
         return _finalist_page(finalist)
     return _finalist_page(finalist, summary_form=form, status=422)
@@ -347,17 +288,12 @@ def upload_finalist_image(edition_id: int, finalist_id: int):
     """Store an image for a finalist after checking its content."""
     finalist = _finalist(edition_id, finalist_id)
     form = ImageForm()
-    if form.validate_on_submit():
-        # Read one byte more than the limit: enough to know a file is too large without reading all of it.
-        data = form.image.data.stream.read(MAX_IMAGE_BYTES + 1)
-        try:
-            kind = publication.save_finalist_image(_actor(), finalist, data)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"The image of {publication.display_name(finalist)} is saved ({kind.name}).", "success")
-            return _see_other(".edit_finalist", anchor="image-section", edition_id=edition_id, finalist_id=finalist.id)
+    # Read one byte more than the limit: enough to know a file is too large without reading all of it.
+    if saved := save_form(form, lambda: publication.save_finalist_image(
+        current_actor(), finalist, form.image.data.stream.read(MAX_IMAGE_BYTES + 1)
+    )):
+        flash(f"The image of {finalist.display_name} is saved ({saved.result.name}).", "success")
+        return _back_to_image(finalist)
     return _finalist_page(finalist, image_form=form, status=422)
 
 
@@ -366,17 +302,18 @@ def upload_finalist_image(edition_id: int, finalist_id: int):
 def remove_finalist_image(edition_id: int, finalist_id: int):
     """Take a finalist's image down."""
     finalist = _finalist(edition_id, finalist_id)
-    form = ActionForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        publication.remove_finalist_image(_actor(), finalist)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        flash(f"The image of {publication.display_name(finalist)} is removed.", "success")
-    return _see_other(".edit_finalist", anchor="image-section", edition_id=edition_id, finalist_id=finalist.id)
+    button_action(
+        ActionForm(),
+        lambda: publication.remove_finalist_image(current_actor(), finalist),
+        lambda _: f"The image of {finalist.display_name} is removed.",
+    )
+    return _back_to_image(finalist)
+
+
+def _back_to_image(finalist: Finalist):
+    """303 to the image section of the finalist's page."""
+    return see_other(url_for(".edit_finalist", edition_id=finalist.category.edition_id, finalist_id=finalist.id,
+                             _anchor="image-section"))
 
 
 @bp.get(FINALIST + "/image")
@@ -396,36 +333,34 @@ def finalist_image_preview(edition_id: int, finalist_id: int):
 @organiser_required
 def edit_contest(edition_id: int, category_id: int):
     """Set when a category's public vote opens and closes (fixed once it opens)."""
-    category = _category(edition_id, category_id)
+    category = _vote_category(edition_id, category_id)
     edition = category.edition
     contest = contests.contest_of(category)
     form = ContestForm()
-    if form.validate_on_submit():
+
+    def save():
         opens_at, closes_at = form.moment("opens_at", edition.timezone), form.moment("closes_at", edition.timezone)
-        try:
-            contests.save_contest(_actor(), category, opens_at, closes_at)
-        except DomainError as refusal:
-            _refuse(form, refusal)
-        else:
-            uow.commit()
-            flash(f"The public vote in {category.name} opens at {_when(opens_at, edition)} and closes at "
-                  f"{_when(closes_at, edition)}.", "success")
-            return _see_other(".shortlist_publication", anchor=f"category-{category.id}", edition_id=edition.id)
+        contests.save_contest(current_actor(), category, opens_at, closes_at)
+        return opens_at, closes_at
+
+    if saved := save_form(form, save):
+        opens_at, closes_at = saved.result
+        flash(f"The public vote in {category.name} opens at {_when(opens_at, edition)} and closes at "
+              f"{_when(closes_at, edition)}.", "success")
+        return _back_to_overview(edition.id, anchor=f"category-{category.id}")
     if contest is not None:
         form.fill("opens_at", contest.opens_at, edition.timezone)
         form.fill("closes_at", contest.closes_at, edition.timezone)
     else:
         form.fill("opens_at", edition.vote_open_at, edition.timezone)
         form.fill("closes_at", edition.vote_close_at, edition.timezone)
-    return render_page(
+    return render_form(
         "admin/publication/contest.html",
-        status=422 if form.errors else 200,
+        form,
         edition=edition,
         category=category,
         contest=contest,
         locked=contests.has_opened(contest),
         finalists=finalists_of(category),
-        display_name=publication.display_name,
-        form=form,
         trail=_shortlist_trail(edition),
     )

@@ -8,26 +8,29 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import abort, flash, request, url_for
+from flask import flash, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length
 
 from awards_app.core import clock, uow
+from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.programme.models import Category, Edition
-from awards_app.publication.public_shortlist import display_name
 from awards_app.voting import oversight, tally
 from awards_app.voting.models import Contest
-from awards_app.voting.votes import finalists_of
+from awards_app.voting.votes import ballot_finalists
 from awards_app.web.access import organiser_required
-from awards_app.web.admin.forms import ActionForm, Required
-from awards_app.web.admin.routes import _actor, _see_other, _trail, bp
+from awards_app.web.admin import bp
+from awards_app.web.admin.shared import trail
 from awards_app.web.charts import bar_chart
+from awards_app.web.forms import ActionForm, Required, button_action, show_refusal
 from awards_app.web.htmx import render_page
+from awards_app.web.responses import no_store, see_other
+from awards_app.web.signed_in import current_actor
 
 CONTEST = "/contests/<int:contest_id>/votes"
 VIEW_TEMPLATE = "admin/votes/view.html"
@@ -67,7 +70,10 @@ class VoidBlockForm(FlaskForm):
     )
     block_value = StringField(
         "The address block, domain or hour",
-        validators=[Required("Enter the address block, email domain or hour"), Length(max=254, message="Too long")],
+        validators=[
+            Required("Enter the address block, email domain or hour"),
+            Length(max=EMAIL_LENGTH, message="Too long"),  # the longest value: an email domain
+        ],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     block_reason = TextAreaField("Why are you voiding them?", validators=[Required("Enter the reason for voiding"),
@@ -86,7 +92,8 @@ class AssistedVoteForm(FlaskForm):
     assisted_identifier = StringField(
         "Their email address or phone number",
         validators=[Required("Enter the voter's email address, or a phone number"),
-                    Length(max=254, message="Enter an email address or phone number of 254 characters or fewer")],
+                    Length(max=EMAIL_LENGTH,
+                           message=f"Enter an email address or phone number of {EMAIL_LENGTH} characters or fewer")],
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
     assisted_note = TextAreaField("How was the vote given?", validators=[
@@ -99,7 +106,7 @@ def _assisted_form(contest: Contest, **kwargs) -> AssistedVoteForm:
     """The assisted-vote form with the contest's finalists as its choices."""
     form = AssistedVoteForm(**kwargs)
     form.assisted_finalist.choices = [
-        SelectChoice(str(finalist.id), display_name(finalist)) for finalist in finalists_of(contest)
+        SelectChoice(str(finalist.id), finalist.display_name) for finalist in ballot_finalists(contest)
     ]
     return form
 
@@ -114,23 +121,13 @@ def _contest(contest_id: int) -> Contest:
 
 def _contest_trail(contest: Contest) -> list[tuple[str, str]]:
     """Breadcrumbs: the dashboard, the edition, the contest's vote view."""
-    return [*_trail(contest.category.edition),
+    return [*trail(contest.category.edition),
             (f"Public vote: {contest.category.name}", url_for(".contest_votes", contest_id=contest.id))]
 
 
-def _refuse(form, refusal: DomainError, prefix: str) -> None:
-    """Put a service's refusal on the form field it names (the form's fields carry a prefix), or above the form."""
-    name = f"{prefix}_{refusal.field}" if refusal.field else None
-    if name and name in form:
-        form[name].errors = [*form[name].errors, refusal.message]
-    else:
-        form.form_errors.append(refusal.message)
-
-
-def _no_store(response):
-    """The running count is sealed: no browser or proxy may keep a copy of these pages."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
+def _back_to_view(contest: Contest, anchor: str):
+    """303 to the live view of the vote, at `anchor`."""
+    return see_other(url_for(".contest_votes", contest_id=contest.id, _anchor=anchor))
 
 
 def _chosen_day(summary: oversight.VoteSummary) -> date:
@@ -148,7 +145,7 @@ def _chosen_day(summary: oversight.VoteSummary) -> date:
 
 def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, assisted_form=None):
     """The live view: counts, spikes, the tally, charts with their tables, the busiest, and the three forms."""
-    summary = oversight.vote_summary(_actor(), contest)
+    summary = oversight.vote_summary(current_actor(), contest)
     zone = summary.zone
     days = summary.days()
     day = _chosen_day(summary)
@@ -170,7 +167,7 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
     if block_form is None:  # a link from the tables or the flags fills the block form in (?kind=...&value=...)
         block_form = VoidBlockForm(formdata=None, data={
             "block_kind": request.args.get("kind") if request.args.get("kind") in oversight.BLOCK_KINDS else None,
-            "block_value": request.args.get("value", "")[:254],
+            "block_value": request.args.get("value", "")[:EMAIL_LENGTH],  # the longest value: an email domain
         })
     forms = {
         "void_form": void_form or VoidVoteForm(formdata=None),
@@ -203,10 +200,10 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
         rules={"factor": oversight.SPIKE_HOUR_FACTOR, "minimum": oversight.SPIKE_MIN_VOTES,
                "share": oversight.SPIKE_SHARE},
         form=failed,
-        trail=_trail(contest.category.edition),
+        trail=trail(contest.category.edition),
         **forms,
     )
-    return _no_store(response)
+    return no_store(response)
 
 
 def _day_link(contest: Contest, day: date | None) -> tuple[date, str] | None:
@@ -244,20 +241,20 @@ def void_vote(contest_id: int):
     if not form.validate_on_submit():
         return _view(contest, status=422, void_form=form)
     try:
-        vote = oversight.find_vote(_actor(), contest, form.void_receipt_code.data)
+        vote = oversight.find_vote(current_actor(), contest, form.void_receipt_code.data)
         if form.confirmed.data != "yes":
             if vote.voided_at is not None:
                 raise DomainError("That vote has already been voided.", field="receipt_code")
-            return _no_store(render_page("admin/votes/confirm_void.html", contest=contest, vote=vote, form=form,
-                                         finalist_name=display_name(vote.finalist), trail=_contest_trail(contest)))
-        oversight.void_vote(_actor(), vote, form.void_reason.data)
+            return no_store(render_page("admin/votes/confirm_void.html", contest=contest, vote=vote, form=form,
+                                         finalist_name=vote.finalist.display_name, trail=_contest_trail(contest)))
+        oversight.void_vote(current_actor(), vote, form.void_reason.data)
     except DomainError as refusal:
-        _refuse(form, refusal, "void")
+        show_refusal(form, refusal, prefix="void_")
         return _view(contest, status=422, void_form=form)
     uow.commit()
     flash(f"The vote with receipt code {vote.receipt_code} has been voided. It stays in the log and no longer "
           "counts.", "success")
-    return _see_other(".contest_votes", anchor="counts", contest_id=contest.id)
+    return _back_to_view(contest, "counts")
 
 
 @bp.post(CONTEST + "/void-block")
@@ -271,19 +268,19 @@ def void_block(contest_id: int):
     kind, value, reason = form.block_kind.data, form.block_value.data.strip(), form.block_reason.data
     try:
         if form.confirmed.data != "yes":
-            count = oversight.count_block(_actor(), contest, kind, value)
+            count = oversight.count_block(current_actor(), contest, kind, value)
             if count == 0:
                 raise DomainError(f"No counted votes match that {oversight.BLOCK_KINDS[kind]}.", field="value")
-            return _no_store(render_page("admin/votes/confirm_block.html", contest=contest, form=form, count=count,
+            return no_store(render_page("admin/votes/confirm_block.html", contest=contest, form=form, count=count,
                                          kind_label=oversight.BLOCK_KINDS[kind], trail=_contest_trail(contest)))
-        count = oversight.void_votes(_actor(), contest, kind, value, reason)
+        count = oversight.void_votes(current_actor(), contest, kind, value, reason)
     except DomainError as refusal:
-        _refuse(form, refusal, "block")
+        show_refusal(form, refusal, prefix="block_")
         return _view(contest, status=422, block_form=form)
     uow.commit()
     flash(f"{count} vote{'' if count == 1 else 's'} from the {oversight.BLOCK_KINDS[kind]} {value} "
           f"{'has' if count == 1 else 'have'} been voided. They stay in the log and no longer count.", "success")
-    return _see_other(".contest_votes", anchor="counts", contest_id=contest.id)
+    return _back_to_view(contest, "counts")
 
 
 @bp.post(CONTEST + "/assisted")
@@ -297,15 +294,15 @@ def assisted_vote(contest_id: int):
     finalist = db.session.get(Finalist, int(form.assisted_finalist.data))
     try:
         vote = oversight.record_assisted_vote(
-            _actor(), contest, finalist, form.assisted_identifier.data, form.assisted_note.data
+            current_actor(), contest, finalist, form.assisted_identifier.data, form.assisted_note.data
         )
     except DomainError as refusal:
-        _refuse(form, refusal, "assisted")
+        show_refusal(form, refusal, prefix="assisted_")
         return _view(contest, status=422, assisted_form=form)
     uow.commit()
-    flash(f"The vote for {display_name(finalist)} has been recorded. Its receipt code is {vote.receipt_code}: "
+    flash(f"The vote for {finalist.display_name} has been recorded. Its receipt code is {vote.receipt_code}: "
           "give it to the voter so that they can check it in the published list.", "success")
-    return _see_other(".contest_votes", anchor="assisted", contest_id=contest.id)
+    return _back_to_view(contest, "assisted")
 
 
 @bp.route(CONTEST + "/publish", methods=["GET", "POST"])
@@ -315,21 +312,17 @@ def publish_tally(contest_id: int):
     contest = _contest(contest_id)
     form = ActionForm()
     if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        try:
-            tally.publish_tally(_actor(), contest)
-        except DomainError as refusal:
-            flash(refusal.message, "error")
-        else:
-            uow.commit()
-            flash("The list of votes is published. Anyone can now recount it and check their receipt.", "success")
-        return _see_other(".contest_votes", anchor="publish", contest_id=contest.id)
+        button_action(
+            form,
+            lambda: tally.publish_tally(current_actor(), contest),
+            lambda _: "The list of votes is published. Anyone can now recount it and check their receipt.",
+        )
+        return _back_to_view(contest, "publish")
     if not tally.can_publish(contest):
         flash("The list of votes can be published once, after the vote has closed.", "info")
-        return _see_other(".contest_votes", anchor="publish", contest_id=contest.id)
+        return _back_to_view(contest, "publish")
     edition = contest.category.edition
-    return _no_store(render_page(
+    return no_store(render_page(
         "admin/votes/confirm_publish.html", contest=contest, form=form, tally=tally.count_votes(contest),
         before_ceremony=clock.now() < edition.ceremony_at, edition=edition, trail=_contest_trail(contest),
     ))

@@ -1,17 +1,15 @@
 """Sign-in and account forms: email and password, the two-factor code, changing the password."""
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
+from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length
+
+from awards_app.web.forms import email_field
 
 
 class SignInForm(FlaskForm):
     """Email and password."""
 
-    email = EmailField(
-        "Email address",
-        validators=[InputRequired("Enter your email address"), Length(max=254, message="Email address must be 254 characters or fewer")],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
-    )
+    email = email_field(InputRequired("Enter your email address"), autocomplete="username")
     password = PasswordField(
         "Password",
         validators=[InputRequired("Enter your password"), Length(max=256, message="Password must be 256 characters or fewer")],

@@ -3,20 +3,24 @@
 Opening a link never uses it (mail scanners open links): the page shows a form, and only the POST uses the link and
 signs the judge in, with a brand-new session.
 """
-from flask import abort, redirect, request, session, url_for
+from flask import abort, request, session, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField
+from wtforms import PasswordField
 from wtforms.validators import InputRequired, Length
 
 from awards_app.accounts import invitations, users
-from awards_app.core import uow
+from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
-from awards_app.web.auth.routes import begin_sign_in, bp
+from awards_app.web.auth import bp
+from awards_app.web.auth.sign_in import begin_sign_in
+from awards_app.web.forms import ActionForm, email_field, render_form, save_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
+from awards_app.web.rate_limits import address_key, limit
+from awards_app.web.responses import see_other
 
 LONGEST_TOKEN = 500
 SENT_TO_KEY = "sign_in_link_sent_to"
@@ -45,18 +49,7 @@ class SetPasswordForm(FlaskForm):
 class SignInLinkForm(FlaskForm):
     """The address to email a one-time sign-in link to."""
 
-    email = EmailField(
-        "Email address",
-        validators=[
-            InputRequired("Enter your email address"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "email", "spellcheck": "false"},
-    )
-
-
-class SignInButtonForm(FlaskForm):
-    """Only a CSRF token: the button that uses a sign-in link."""
+    email = email_field(InputRequired("Enter your email address"), autocomplete="email")
 
 
 def _check_token(token: str) -> None:
@@ -75,14 +68,14 @@ def _sign_in_fresh(user):
 
 def _link_email_key() -> str:
     """Rate-limit key for sign-in links to one address, whoever asks for them."""
-    return "sign-in-link:" + (request.form.get("email") or "").strip().lower()[:254]
+    return address_key("sign-in-link", request.form.get("email"))
 
 
 # --- Invitations --------------------------------------------------------------------------------------------------
 
 
 @bp.route("/sign-in/invitation/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limit("EMAILED_LINK_LIMITS_PER_CLIENT"), methods=["POST"])
 def accept_invitation(token: str):
     """Show the set-password form (opening the link changes nothing); posting it sets the password and signs in."""
     _check_token(token)
@@ -93,40 +86,29 @@ def accept_invitation(token: str):
             try:
                 judge = invitations.accept_invitation(token, form.password.data)
             except DomainError as refusal:
-                form.password.errors.append(refusal.message)
+                show_refusal(form, refusal, otherwise=form.password)
             else:
-                return _sign_in_fresh(judge)
+                return _sign_in_fresh(judge)  # which commits the link used together with the new session
     except LinkProblem as problem:
         what_next = INVITATION_WHAT_NEXT.get(problem.reason, INVITATION_WHAT_NEXT["default"])
         return link_problem_page(problem.reason, what_next)
-    return render_page(
-        "auth/accept_invitation.html",
-        form=form,
-        judge=judge,
-        min_length=users.MIN_PASSWORD_LENGTH,
-        status=422 if form.errors else 200,
-    )
+    return render_form("auth/accept_invitation.html", form, judge=judge, min_length=users.MIN_PASSWORD_LENGTH)
 
 
 # --- One-time sign-in links ---------------------------------------------------------------------------------------
 
 
 @bp.route("/sign-in/link", methods=["GET", "POST"])
-@limiter.limit("5 per minute; 30 per hour", methods=["POST"])
-@limiter.limit("3 per 15 minutes; 10 per day", methods=["POST"], key_func=_link_email_key)
+@limiter.limit(limit("SIGN_IN_LINK_LIMITS_PER_CLIENT"), methods=["POST"])
+@limiter.limit(limit("SIGN_IN_LINK_LIMITS_PER_ADDRESS"), methods=["POST"], key_func=_link_email_key)
 def request_sign_in_link():
     """Ask for a one-time sign-in link; the answer is the same whether or not the address has an account."""
     form = SignInLinkForm()
-    if form.validate_on_submit():
-        try:
-            invitations.request_sign_in_link(form.email.data)
-        except DomainError as refusal:  # only an address that is not an address at all
-            form.email.errors.append(refusal.message)
-        else:
-            uow.commit()
-            session[SENT_TO_KEY] = form.email.data.strip()[:254]
-            return redirect(url_for("auth.sign_in_link_sent"), code=303)
-    return render_page("auth/sign_in_link.html", form=form, status=422 if form.errors else 200)
+    # The service refuses only an address that is not an address at all.
+    if save_form(form, lambda: invitations.request_sign_in_link(form.email.data), otherwise=form.email):
+        session[SENT_TO_KEY] = form.email.data.strip()[:EMAIL_LENGTH]
+        return see_other(url_for("auth.sign_in_link_sent"))
+    return render_form("auth/sign_in_link.html", form)
 
 
 @bp.get("/sign-in/link/sent")
@@ -140,11 +122,11 @@ def sign_in_link_sent():
 
 
 @bp.route("/sign-in/link/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limit("EMAILED_LINK_LIMITS_PER_CLIENT"), methods=["POST"])
 def sign_in_with_link(token: str):
     """Show a Sign in button (opening the link changes nothing); pressing it uses the link and signs the judge in."""
     _check_token(token)
-    form = SignInButtonForm()
+    form = ActionForm()
     try:
         if request.method == "POST":
             if not form.validate_on_submit():

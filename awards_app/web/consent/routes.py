@@ -1,16 +1,16 @@
 """The nominee's answer to a consent request, through the emailed link."""
-from flask import Blueprint, abort, request
-from flask_wtf import FlaskForm
+from flask import abort, request
 
 from awards_app.core import uow
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
 from awards_app.nominations.consent import nomination_for_consent_link, respond_to_consent
 from awards_app.nominations.models import ConsentState
+from awards_app.web.consent import bp
+from awards_app.web.forms import ActionForm
 from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
-
-bp = Blueprint("consent", __name__)
+from awards_app.web.rate_limits import limit
 
 WHAT_NEXT = (
     "If you still want to tell us whether you are happy to be nominated, reply to the email we sent you, "
@@ -19,12 +19,12 @@ WHAT_NEXT = (
 
 
 @bp.route("/<token>", methods=["GET", "POST"])
-@limiter.limit("30 per minute", methods=["POST"])
+@limiter.limit(limit("EMAILED_LINK_LIMITS_PER_CLIENT"), methods=["POST"])
 def respond(token: str):
     """Show Accept and Decline buttons (opening the link changes nothing); a button press records the answer."""
     if len(token) > 500:
         abort(404)
-    form = FlaskForm()
+    form = ActionForm()
     try:
         if request.method == "POST" and form.validate_on_submit():
             choice = request.form.get("answer")

@@ -1,12 +1,11 @@
 """The development mailbox: email the app would have sent, readable in the browser (development only)."""
-from flask import Blueprint, make_response
+from flask import make_response
 from sqlalchemy import select
 
 from awards_app.core.models import OutboxEmail
 from awards_app.extensions import db
+from awards_app.web.devmail import bp
 from awards_app.web.htmx import render_page
-
-bp = Blueprint("devmail", __name__)
 
 # Email HTML leans on inline styles, so they are allowed here; scripts, frames, forms and remote loads are not.
 # Sandboxed, and framed only by the mailbox's own page.

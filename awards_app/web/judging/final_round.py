@@ -5,27 +5,26 @@ from __future__ import annotations
 
 import re
 
-from flask import abort, flash, redirect, request, url_for
-from flask_login import current_user
+from flask import abort, flash, request, url_for
 
 from awards_app.core import uow
 from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
 from awards_app.judging import final_round, judge_access
-from awards_app.judging.models import PanelMember
 from awards_app.judging.scoring import ScoresLocked
 from awards_app.web.access import judge_required, organiser_required
 from awards_app.web.htmx import render_page
-from awards_app.web.judging.routes import bp
-from awards_app.web.judging.scoring import (
+from awards_app.web.judging import bp
+from awards_app.web.judging.shared import (
     ConfirmForm,
     category_trail,
     conflicts_url,
-    current_judge,
     form_id,
     place_or_404,
-    safe_next,
+    unlock_place,
 )
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
 
 RANK_FIELD = re.compile(r"rank-([0-9]+)")
 
@@ -39,8 +38,8 @@ def final_round_page(category_id: int):
     if place.category.has_public_vote:
         abort(404)  # the public chooses this category's winner: there is no final round for judges
     if place.conflicts_declared_at is None:
-        return redirect(conflicts_url(category_id), code=303)
-    judge = current_judge()
+        return see_other(conflicts_url(category_id))
+    judge = current_actor()
     form = ConfirmForm()
     errors, problem, status, kept = {}, "", 200, None
     if form.validate_on_submit():
@@ -67,7 +66,7 @@ def final_round_page(category_id: int):
                 flash(f"Your final ranking for {place.category.name} is submitted. Thank you.", "success")
             else:
                 flash("Your ranking is saved. Submit it when you are happy with it.", "success")
-            return redirect(url_for("judging.final_round", category_id=category_id), code=303)
+            return see_other(url_for("judging.final_round", category_id=category_id))
         db.session.rollback()  # nothing of a refused save or submission is kept
     finalists = final_round.finalists_for(judge, place)
     stored = final_round.ranks_of(judge, finalists)
@@ -103,18 +102,6 @@ def final_round_page(category_id: int):
 @organiser_required
 def unlock_final_ranks(place_id: int):
     """Reopen a judge's submitted final ranking in one category (organisers only)."""
-    place = db.get_or_404(PanelMember, place_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        final_round.unlock_final_ranks(current_user._get_current_object(), place)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        flash(
-            f"The final ranking of {place.judge.name or place.judge.email} in {place.category.name} is unlocked.",
-            "success",
-        )
-    return redirect(safe_next(form.next.data) or url_for("admin.dashboard"), code=303)
+    return unlock_place(
+        place_id, final_round.unlock_final_ranks, "The final ranking of {judge} in {category} is unlocked."
+    )

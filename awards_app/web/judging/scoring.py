@@ -10,13 +10,11 @@ from __future__ import annotations
 import re
 import sqlite3
 import time
-from urllib.parse import urlsplit
 
-from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user
+from flask import abort, flash, make_response, render_template, request, url_for
 from flask_wtf import FlaskForm
 from sqlalchemy.exc import OperationalError
-from wtforms import HiddenField, TextAreaField
+from wtforms import TextAreaField
 
 from awards_app.accounts.models import User
 from awards_app.core import uow
@@ -26,8 +24,19 @@ from awards_app.judging import final_round, judge_access, scoring
 from awards_app.judging.models import PanelMember
 from awards_app.nominations.models import Nomination
 from awards_app.web.access import judge_required, organiser_required
+from awards_app.web.forms import show_refusal
 from awards_app.web.htmx import is_fragment_request, render_page
-from awards_app.web.judging.routes import bp
+from awards_app.web.judging import bp
+from awards_app.web.judging.shared import (
+    ConfirmForm,
+    category_trail,
+    conflicts_url,
+    form_id,
+    place_or_404,
+    unlock_place,
+)
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
 
 SCORE_FIELD = re.compile(r"score-([0-9]+)")
 ENTRY_TEMPLATE = "judging/entry.html"
@@ -49,61 +58,6 @@ class AbstainForm(FlaskForm):
     reason = TextAreaField("Why will you not score this entry?")
 
 
-class ConfirmForm(FlaskForm):
-    """A confirmation button with only a CSRF token (and where to go afterwards, for organisers' buttons)."""
-
-    next = HiddenField()
-
-
-# --- Shared steps (the final round's routes use these too) -------------------------------------------------------
-
-
-def current_judge() -> User:
-    """The signed-in judge, as a plain object for the services."""
-    return current_user._get_current_object()
-
-
-def place_or_404(category_id: int) -> PanelMember:
-    """The judge's place on this category's panel, or 404 for a category they do not judge."""
-    try:
-        return judge_access.panel_place(current_judge(), category_id)
-    except NotFound:
-        abort(404)
-
-
-def conflicts_url(category_id: int) -> str:
-    """Where a judge declares their conflicts of interest in a category, before seeing its entries."""
-    return url_for("judging.declare_conflicts", category_id=category_id)
-
-
-def panels_url() -> str:
-    """The judge's home page: their panels."""
-    return url_for("judging.home")
-
-
-def category_trail(place: PanelMember) -> list[tuple[str, str]]:
-    """Breadcrumbs: the judge's panels, then this category's entries."""
-    return [
-        ("Your panels", panels_url()),
-        (place.category.name, url_for("judging.category_entries", category_id=place.category_id)),
-    ]
-
-
-def form_id(digits: str) -> int:
-    """An id named in a form field; one too long to be a database id becomes 0, which names nothing (so 404)."""
-    return int(digits) if len(digits) <= 10 else 0
-
-
-def safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 # --- The category's entries --------------------------------------------------------------------------------------
 
 
@@ -113,8 +67,8 @@ def category_entries(category_id: int):
     """List the entries of a category the judge scores, with their progress."""
     place = place_or_404(category_id)
     if place.conflicts_declared_at is None:
-        return redirect(conflicts_url(category_id), code=303)
-    judge = current_judge()
+        return see_other(conflicts_url(category_id))
+    judge = current_actor()
     entries = [scoring.entry_view(entry, with_answers=False) for entry in judge_access.entries_for_judge(judge, place)]
     return render_page(
         "judging/entries.html",
@@ -137,7 +91,7 @@ def category_entries(category_id: int):
 @judge_required
 def score_entry(nomination_id: int):
     """Show an entry with its scoring form; save one control (htmx autosave) or the whole form (a button)."""
-    judge = current_judge()
+    judge = current_actor()
     try:
         place, nomination = judge_access.entry_for_judge(judge, nomination_id)
     except NotFound:
@@ -147,7 +101,7 @@ def score_entry(nomination_id: int):
         if is_fragment_request():
             return _status_fragment(refusal.message, status=409)
         category_id = db.session.get(Nomination, nomination_id).category_id
-        return redirect(conflicts_url(category_id), code=303)
+        return see_other(conflicts_url(category_id))
     if request.method == "POST":
         if is_fragment_request():
             return _autosave(judge, nomination)
@@ -226,25 +180,29 @@ def _save_form(judge: User, place: PanelMember, nomination: Nomination):
         return _entry_page(judge, place, nomination, status=422, problem=refusal.message, kept=request.form)
     flash(f"Your scores for {judge_access.shown_name(nomination)} are saved.", "success")
     if request.form.get("go") == "next":
-        following = _neighbours(judge, place, nomination)[1]
-        if following is None:
-            return redirect(url_for("judging.category_entries", category_id=place.category_id), code=303)
-        return redirect(url_for("judging.score_entry", nomination_id=following), code=303)
-    return redirect(url_for("judging.score_entry", nomination_id=nomination.id), code=303)
+        return _go_on(place, _neighbours(judge, place, nomination)[1])
+    return see_other(url_for("judging.score_entry", nomination_id=nomination.id))
+
+
+def _go_on(place: PanelMember, following: int | None):
+    """303 to the next entry in the judge's list, or back to the list after the last."""
+    if following is None:
+        return see_other(url_for("judging.category_entries", category_id=place.category_id))
+    return see_other(url_for("judging.score_entry", nomination_id=following))
 
 
 @bp.post("/entries/<int:nomination_id>/abstain")
 @judge_required
 def abstain_entry(nomination_id: int):
     """Say you will not score an entry (and why): it is left out of your scores and of the ranking."""
-    judge = current_judge()
+    judge = current_actor()
     try:
         place, nomination = judge_access.entry_for_judge(judge, nomination_id)
     except NotFound:
         abort(404)
     except DomainError:
         category_id = db.session.get(Nomination, nomination_id).category_id
-        return redirect(conflicts_url(category_id), code=303)
+        return see_other(conflicts_url(category_id))
     form = AbstainForm()
     if not form.validate_on_submit():
         abort(400)
@@ -255,13 +213,11 @@ def abstain_entry(nomination_id: int):
     except scoring.ScoresLocked as refusal:
         return _entry_page(judge, place, nomination, status=409, problem=refusal.message)
     except DomainError as refusal:
-        form.reason.errors.append(refusal.message)
+        show_refusal(form, refusal, otherwise=form.reason)
         return _entry_page(judge, place, nomination, status=422, abstain_form=form)
     uow.commit()
     flash(f"You will not score {name}. It is left out of your scores and of the ranking.", "success")
-    if following is None:
-        return redirect(url_for("judging.category_entries", category_id=place.category_id), code=303)
-    return redirect(url_for("judging.score_entry", nomination_id=following), code=303)
+    return _go_on(place, following)
 
 
 def _neighbours(judge: User, place: PanelMember, nomination: Nomination) -> tuple[int | None, int | None]:
@@ -333,8 +289,8 @@ def submit_scores(category_id: int):
     """Check what is left and, when everything is scored, lock the judge's scores in the category."""
     place = place_or_404(category_id)
     if place.conflicts_declared_at is None:
-        return redirect(conflicts_url(category_id), code=303)
-    judge = current_judge()
+        return see_other(conflicts_url(category_id))
+    judge = current_actor()
     form = ConfirmForm()
     problem, status = "", 200
     if form.validate_on_submit():
@@ -347,7 +303,7 @@ def submit_scores(category_id: int):
         else:
             uow.commit()
             flash(f"Your scores for {place.category.name} are submitted. Thank you.", "success")
-            return redirect(url_for("judging.category_entries", category_id=category_id), code=303)
+            return see_other(url_for("judging.category_entries", category_id=category_id))
     state = scoring.progress(judge, place)
     entries = {entry.id: entry for entry in judge_access.entries_for_judge(judge, place)}
     unfinished = [
@@ -373,16 +329,4 @@ def submit_scores(category_id: int):
 @organiser_required
 def unlock_scores(place_id: int):
     """Reopen a judge's submitted scores in one category (organisers only)."""
-    place = db.get_or_404(PanelMember, place_id)
-    form = ConfirmForm()
-    if not form.validate_on_submit():
-        abort(400)
-    try:
-        scoring.unlock_scores(current_user._get_current_object(), place)
-    except DomainError as refusal:
-        flash(refusal.message, "error")
-    else:
-        uow.commit()
-        judge = place.judge.name or place.judge.email
-        flash(f"The scores of {judge} in {place.category.name} are unlocked.", "success")
-    return redirect(safe_next(form.next.data) or url_for("admin.dashboard"), code=303)
+    return unlock_place(place_id, scoring.unlock_scores, "The scores of {judge} in {category} are unlocked.")

@@ -93,10 +93,6 @@ NOMINEE_WORDING = {
 _NO_SPELLCHECK = {"spellcheck": "false"}
 
 
-class ActionForm(FlaskForm):
-    """A form with only a CSRF token: Start now, Send the email again."""
-
-
 class CategoryForm(FlaskForm):
     """Which award the nomination is for (choices are the edition's categories)."""
 

@@ -9,8 +9,7 @@ from __future__ import annotations
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_wtf.csrf import CSRFError
+from flask import abort, current_app, flash, g, redirect, request, session, url_for
 from wtforms import SelectChoice
 
 from awards_app.core import uow
@@ -42,13 +41,14 @@ from awards_app.nominations.submission import (
 )
 from awards_app.programme.editions import current_edition
 from awards_app.programme.phases import Phase, phase_of
-from awards_app.web.error_pages import error_response, expired_form_response
+from awards_app.web.forms import ActionForm, render_form, show_refusal
 from awards_app.web.htmx import render_page
+from awards_app.web.journeys import explain_journey_errors
 from awards_app.web.link_problems import link_problem_page
+from awards_app.web.nominate import bp
 from awards_app.web.nominate.forms import (
     KIND_FOR,
     NOMINEE_WORDING,
-    ActionForm,
     AnswerForm,
     CategoryForm,
     NominatorForm,
@@ -58,20 +58,13 @@ from awards_app.web.nominate.forms import (
     SubmitForm,
 )
 from awards_app.web.nominate.summary import posted_rows, step_url, summary_sections
-
-bp = Blueprint("nominate", __name__)
+from awards_app.web.rate_limits import address_key, limit
+from awards_app.web.responses import see_other
 
 # What the session holds: the draft's public id, the reference just sent, and the last step seen.
 DRAFT_KEY = "nomination_draft"
 SENT_KEY = "nomination_sent"
 RETURN_KEY = "nomination_return_to"
-
-# Per client address (IPv4, or IPv6 /64). Generous enough for a drop-in session where several people nominate
-# from one connection, tight enough to make a flood of scripted nominations slow.
-SUBMIT_LIMITS = "10 per hour; 40 per day"
-START_LIMITS = "30 per hour"
-RESUME_EMAIL_LIMITS_PER_CLIENT = "10 per hour; 30 per day"
-RESUME_EMAIL_LIMITS_PER_ADDRESS = "3 per hour; 10 per day"
 
 NO_DRAFT_MESSAGE = (
     "We could not find a nomination in progress in this browser. Start one here, or use the link in your "
@@ -93,24 +86,20 @@ def _resume_address_key() -> str:
     if address is None:
         draft = find_draft(session.get(DRAFT_KEY))
         address = draft.resume_email if draft is not None else ""
-    return "resume-email:" + (address or "").strip().lower()[:254]
+    return address_key("resume-email", address)
 
 
 # One budget shared by "send the link" and "send it again", per connection and per email address.
 resume_email_per_client = limiter.shared_limit(
-    RESUME_EMAIL_LIMITS_PER_CLIENT, scope="resume-email-client", methods=["POST"]
+    limit("RESUME_EMAIL_LIMITS_PER_CLIENT"), scope="resume-email-client", methods=["POST"]
 )
 resume_email_per_address = limiter.shared_limit(
-    RESUME_EMAIL_LIMITS_PER_ADDRESS, scope="resume-email-address", key_func=_resume_address_key, methods=["POST"]
+    limit("RESUME_EMAIL_LIMITS_PER_ADDRESS"), scope="resume-email-address", key_func=_resume_address_key,
+    methods=["POST"],
 )
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------------
-
-
-def _go(url: str):
-    """Redirect with 303, so that the browser follows with a GET."""
-    return redirect(url, code=303)
 
 
 def _changing() -> bool:
@@ -152,7 +141,7 @@ def journey_step(view):
             if not nominations_open(edition):
                 return _window_page(edition, status=403 if request.method == "POST" else 200)
             flash(NO_DRAFT_MESSAGE, "info")
-            return _go(url_for(".start"))
+            return see_other(url_for(".start"))
         if request.method == "GET" and not nominations_open(draft.edition):
             return _window_page(draft.edition, draft)
         return view(draft, **kwargs)
@@ -207,17 +196,15 @@ def _step(draft, form, step_key: str, save, template: str, **context):
         except NominationsClosed:
             return _window_page(draft.edition, draft, form, status=403)
         except StepInvalid as error:
-            for name, message in error.problems.items():
-                form[name].errors = [message]
+            show_refusal(form, error, messages=error.problems)
         else:
             uow.commit()
-            return _go(url_for(".save_for_later") if for_later else _next_url(draft, step_key))
-    return render_page(
+            return see_other(url_for(".save_for_later") if for_later else _next_url(draft, step_key))
+    return render_form(
         template,
-        form=form,
+        form,
         draft=draft,
         back_url=_back_url(draft, step_key),
-        status=422 if form.errors else 200,
         **context,
     )
 
@@ -253,7 +240,7 @@ def start_with_slash():
 
 
 @bp.post("/start")
-@limiter.limit(START_LIMITS)
+@limiter.limit(limit("NOMINATION_START_LIMITS_PER_CLIENT"))
 def begin():
     """Start a new draft and go to the first question."""
     edition = current_edition()
@@ -264,7 +251,7 @@ def begin():
     uow.commit()
     session[DRAFT_KEY] = draft.public_id
     session.pop(SENT_KEY, None)
-    return _go(url_for(".category"))
+    return see_other(url_for(".category"))
 
 
 # --- The steps ---------------------------------------------------------------------------------------------------
@@ -293,7 +280,7 @@ def category(draft):
 def nominee(draft):
     """Ask who or what is nominated, in the words the category's kind of nominee needs."""
     if draft.category is None:
-        return _go(step_url("category"))
+        return see_other(step_url("category"))
     wording = NOMINEE_WORDING[draft.category.nominee_kind]
     form = NomineeForm(data=_saved(draft, "nominee"))
     form.use_wording(wording)
@@ -313,7 +300,7 @@ def nominee(draft):
 def question(draft, number: int):
     """Ask one of the category's questions, with its word limit."""
     if draft.category is None:
-        return _go(step_url("category"))
+        return see_other(step_url("category"))
     questions = draft.category.questions
     if not 1 <= number <= len(questions):
         abort(404)
@@ -360,7 +347,7 @@ def privacy(draft):
 
 
 @bp.route("/check", methods=["GET", "POST"])
-@limiter.limit(SUBMIT_LIMITS, methods=["POST"])
+@limiter.limit(limit("NOMINATION_SUBMIT_LIMITS_PER_CLIENT"), methods=["POST"])
 @journey_step
 def check(draft):
     """Show every answer with Change links; sending turns the draft into a nomination."""
@@ -378,15 +365,15 @@ def check(draft):
             return render_page("nominate/not_sent.html", reason=error.reason, status=422)
         except DraftIncomplete as error:
             first = error.steps[0]
-            return _go(step_url(first.name, first.number, change=1))
+            return see_other(step_url(first.name, first.number, change=1))
         uow.commit()
         for key in (DRAFT_KEY, RETURN_KEY):
             session.pop(key, None)
         session[SENT_KEY] = nomination.reference
-        return _go(url_for(".sent"))
+        return see_other(url_for(".sent"))
     missing = incomplete_steps(draft)
     if missing:
-        return _go(step_url(missing[0].name, missing[0].number))
+        return see_other(step_url(missing[0].name, missing[0].number))
     session[RETURN_KEY] = url_for(".check")
     return render_page(
         "nominate/check.html", form=form, draft=draft, sections=summary_sections(draft),
@@ -399,7 +386,7 @@ def sent():
     """Confirm the nomination was sent, with its reference and what happens next."""
     nomination = nomination_by_reference(session.get(SENT_KEY))
     if nomination is None:
-        return _go(url_for(".start"))
+        return see_other(url_for(".start"))
     return render_page("nominate/sent.html", nomination=nomination, edition=nomination.edition)
 
 
@@ -419,16 +406,13 @@ def save_for_later(draft):
         except NominationsClosed:
             return _window_page(draft.edition, draft, form, status=403)
         except StepInvalid as error:
-            form.email.errors = [error.problems["email"]]
+            show_refusal(form, error, messages=error.problems)
         else:
             uow.commit()
-            return _go(url_for(".save_sent"))
+            return see_other(url_for(".save_sent"))
     else:
         form.email.data = draft.resume_email or (draft.data or {}).get("nominator", {}).get("email", "")
-    return render_page(
-        "nominate/save.html", form=form, draft=draft, back_url=_return_url(draft),
-        status=422 if form.errors else 200,
-    )
+    return render_form("nominate/save.html", form, draft=draft, back_url=_return_url(draft))
 
 
 @bp.get("/save/sent")
@@ -436,7 +420,7 @@ def save_for_later(draft):
 def save_sent(draft):
     """Check your email: the address the link went to, and a way to send it again."""
     if not draft.resume_email:
-        return _go(url_for(".save_for_later"))
+        return see_other(url_for(".save_for_later"))
     return render_page("nominate/save_sent.html", form=ActionForm(), draft=draft, return_url=_return_url(draft))
 
 
@@ -447,14 +431,14 @@ def save_sent(draft):
 def resend(draft):
     """Send the link again to the same address (the older link stops working)."""
     if not draft.resume_email:
-        return _go(url_for(".save_for_later"))
+        return see_other(url_for(".save_for_later"))
     try:
         email_resume_link(draft, draft.resume_email)
     except NominationsClosed:
         return _window_page(draft.edition, draft, status=403)
     uow.commit()
     flash("We have sent the email again. Only the link in the newest email works.", "success")
-    return _go(url_for(".save_sent"))
+    return see_other(url_for(".save_sent"))
 
 
 @bp.get("/resume/<token>")
@@ -472,7 +456,7 @@ def resume(token: str):
         return _window_page(draft.edition, draft)
     flash("Welcome back. Your nomination is as you left it.", "success")
     missing = incomplete_steps(draft)
-    return _go(step_url(missing[0].name, missing[0].number) if missing else url_for(".check"))
+    return see_other(step_url(missing[0].name, missing[0].number) if missing else url_for(".check"))
 
 
 @bp.after_request
@@ -484,44 +468,33 @@ def keep_out_of_caches(response):
 
 # --- Errors ------------------------------------------------------------------------------------------------------
 
-# The steps whose page is shown again, with what was typed, when its form has expired.
-_STEP_ENDPOINTS = {
-    "nominate.category", "nominate.nominee", "nominate.question", "nominate.nominator", "nominate.privacy",
-}
 
-
-@bp.errorhandler(CSRFError)
-def form_expired(error):
-    """An expired or missing form token: nothing is saved or sent, but nothing typed is thrown away either."""
-    if request.endpoint in _STEP_ENDPOINTS:
-        g.form_expired = True
-        return current_app.view_functions[request.endpoint](**(request.view_args or {}))
+def _send_after_expiry():
+    """A check page whose form expired: say so, and show the answers again to send (None elsewhere)."""
     if request.endpoint == "nominate.check" and find_draft(session.get(DRAFT_KEY)) is not None:
         flash("This page was open for a long time, so for your security the nomination was not sent. "
               "Check your answers, then send it again.", "info")
-        return _go(url_for(".check"))
-    return expired_form_response()
+        return see_other(url_for(".check"))
+    return None
 
 
-
-@bp.errorhandler(429)
-def too_many_requests(error):
-    """Explain a rate limit in the journey's terms: nothing typed is lost, and when to try again."""
-    if request.endpoint == "nominate.check":
-        title = "Your nomination has not been sent yet"
-        detail = (
+explain_journey_errors(
+    bp,
+    # The steps whose page is shown again, with what was typed, when its form has expired.
+    drawn_again={
+        "nominate.category", "nominate.nominee", "nominate.question", "nominate.nominator", "nominate.privacy",
+    },
+    after_expiry=_send_after_expiry,
+    limits_explained={
+        "nominate.check": (
+            "Your nomination has not been sent yet",
             "Too many nominations have been sent from your internet connection in a short time. Your answers are "
-            "saved in this browser: wait an hour, then go back to check your answers and send the nomination again."
-        )
-    elif request.endpoint in ("nominate.save_for_later", "nominate.resend"):
-        title = "We cannot send another email just now"
-        detail = (
+            "saved in this browser: wait an hour, then go back to check your answers and send the nomination again.",
+        ),
+        **dict.fromkeys(("nominate.save_for_later", "nominate.resend"), (
+            "We cannot send another email just now",
             "We have sent several emails in a short time. Your nomination is still saved in this browser, so you "
-            "can go back and carry on now, or wait an hour and ask for the link again."
-        )
-    else:
-        title = detail = None
-    response = error_response(429, title, detail)
-    if getattr(error, "response", None) is not None and "Retry-After" in error.response.headers:
-        response.headers["Retry-After"] = error.response.headers["Retry-After"]
-    return response
+            "can go back and carry on now, or wait an hour and ask for the link again.",
+        )),
+    },
+)

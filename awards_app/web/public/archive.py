@@ -11,7 +11,7 @@ from awards_app.ceremony.reveals import archived_edition, archived_editions, pub
 from awards_app.nominations.export import csv_text
 from awards_app.web.downloads import csv_download
 from awards_app.web.htmx import render_page
-from awards_app.web.public.routes import bp
+from awards_app.web.public import bp
 
 
 @bp.get("/editions")

@@ -16,7 +16,7 @@ from awards_app.ceremony.reveals import PublicResult, ResultsStamp, latest_revea
 from awards_app.extensions import db
 from awards_app.programme.models import Edition
 from awards_app.web.htmx import is_fragment_request, render_page
-from awards_app.web.public.routes import bp
+from awards_app.web.public import bp
 
 POLL_SECONDS = 2
 # How long a worker answers polls from the stamp it last read. Thousands of phones polling then cost this worker one

@@ -7,25 +7,18 @@ a per-visitor form token, so never by a shared cache), and images for an hour by
 """
 from __future__ import annotations
 
-from flask import abort, send_file
+from flask import abort
 
 from awards_app.core import clock
 from awards_app.programme.editions import current_edition
-from awards_app.publication.public_shortlist import (
-    StoredImage,
-    announcement_moment,
-    display_name,
-    public_image,
-    public_shortlist,
-)
+from awards_app.publication.public_shortlist import announcement_moment, public_image, public_shortlist
+from awards_app.web.downloads import send_image
 from awards_app.web.htmx import render_page
 from awards_app.web.page_cache import cached_for_visitors
-from awards_app.web.public.routes import bp
+from awards_app.web.public import bp
+from awards_app.web.responses import no_store
 
 PAGE_CACHE = "private, max-age=60"
-IMAGE_CACHE_SECONDS = 3600
-# Images are shown, never run: nothing in them may load, run or be framed.
-IMAGE_POLICY = "default-src 'none'; frame-ancestors 'none'; sandbox"
 
 
 @bp.get("/shortlist")
@@ -36,14 +29,12 @@ def shortlist():
     categories = public_shortlist(edition)
     if categories is None:
         moment = announcement_moment(edition) if edition else None
-        response = render_page(
+        return no_store(render_page(
             "public/shortlist_pending.html",
             edition=edition,
             moment=moment if moment and moment > clock.now() else None,  # a planned date gone by says "soon"
-        )
-        response.headers["Cache-Control"] = "no-store"
-        return response
-    response = render_page("public/shortlist.html", edition=edition, categories=categories, display_name=display_name)
+        ))
+    response = render_page("public/shortlist.html", edition=edition, categories=categories)
     response.headers["Cache-Control"] = PAGE_CACHE
     return response
 
@@ -56,20 +47,3 @@ def shortlist_image(name: str):
         abort(404)
     return send_image(stored, public=True)
 
-
-def send_image(stored: StoredImage, public: bool):
-    """Answer with a stored image: its checked Content-Type, shown inline, never sniffed or run."""
-    response = send_file(
-        stored.path,
-        mimetype=stored.kind.content_type,
-        download_name=stored.name,  # a generated name: only hex digits and the extension
-        as_attachment=False,
-        conditional=True,
-        etag=True,
-        max_age=IMAGE_CACHE_SECONDS if public else None,
-    )
-    response.headers["Content-Security-Policy"] = IMAGE_POLICY
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    if not public:
-        response.headers["Cache-Control"] = "no-store"
-    return response

@@ -18,12 +18,12 @@ from awards_app.extensions import db, limiter
 from awards_app.nominations.export import BOM, safe_cell
 from awards_app.voting import tally
 from awards_app.voting.models import Contest
-from awards_app.web.admin.forms import Required
+from awards_app.web.forms import Required
 from awards_app.web.htmx import render_page
-from awards_app.web.public.routes import bp
+from awards_app.web.public import bp
+from awards_app.web.rate_limits import limit
 
 ROWS_PER_PAGE = 200
-CHECKS_PER_CLIENT = "60 per minute"
 
 
 class ReceiptForm(FlaskForm):
@@ -55,7 +55,7 @@ def _page_number(pages: int) -> int:
 
 
 @bp.route("/tally/<int:contest_id>", methods=["GET", "POST"])
-@limiter.limit(CHECKS_PER_CLIENT, methods=["POST"])
+@limiter.limit(limit("RECEIPT_CHECK_LIMITS_PER_CLIENT"), methods=["POST"])
 def tally_page(contest_id: int):
     """Show the published list of votes with its totals, and check a receipt code against it."""
     contest = _published(contest_id)

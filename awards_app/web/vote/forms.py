@@ -3,10 +3,6 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, RadioField
 
 
-class ActionForm(FlaskForm):
-    """A form with only a CSRF token: Confirm my vote, Send the email again."""
-
-
 class BallotForm(FlaskForm):
     """Who the person votes for (the choices are the contest's finalists)."""
 

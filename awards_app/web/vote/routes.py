@@ -7,10 +7,7 @@ vote. The rules live in voting/votes.py; this module turns requests into calls a
 """
 from __future__ import annotations
 
-import inspect
-
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
-from flask_wtf.csrf import CSRFError
+from flask import abort, flash, g, redirect, request, session, url_for
 from wtforms import SelectChoice
 
 from awards_app.core import clock, uow
@@ -20,18 +17,18 @@ from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import db, limiter
 from awards_app.programme.editions import current_edition
-from awards_app.publication.public_shortlist import display_name, shortlist_is_public
+from awards_app.publication.public_shortlist import shortlist_is_public
 from awards_app.voting.models import Contest, Vote
 from awards_app.voting.voter_keys import voter_key
 from awards_app.voting.votes import (
     AlreadyVoted,
     ContestState,
     VotingNotOpen,
+    ballot_finalists,
     chosen_finalist,
     confirm_vote,
     confirmation_for,
     contest_state,
-    finalists_of,
     find_vote_request,
     has_voted,
     open_contests,
@@ -40,29 +37,20 @@ from awards_app.voting.votes import (
     request_vote,
     resend_vote_link,
 )
-from awards_app.web.error_pages import error_response, expired_form_response
+from awards_app.web.forms import ActionForm, render_form, show_refusal
 from awards_app.web.htmx import render_page
+from awards_app.web.journeys import explain_journey_errors
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.page_cache import cached_for_visitors
-from awards_app.web.vote.forms import ActionForm, BallotForm, VoterEmailForm
-
-bp = Blueprint("vote", __name__)
+from awards_app.web.rate_limits import limit
+from awards_app.web.responses import see_other
+from awards_app.web.vote import bp
+from awards_app.web.vote.forms import BallotForm, VoterEmailForm
 
 # What the session holds: the choice made on the ballot, the pending request's id, and the outcome of a confirmation.
 CHOICE_KEY = "vote_choice"
 REQUEST_KEY = "vote_request"
 DONE_KEY = "vote_done"
-
-# Rate limits (moving window; the app config may override each, e.g. for a benchmark). Per client address (IPv4, or
-# IPv6 /64): roomy enough for a household or a drop-in session sharing one connection, tight enough to make a
-# scripted flood slow. Per voter key: three emails an hour to one inbox, however its address is written.
-LIMIT_DEFAULTS = {
-    "VOTE_REQUEST_LIMITS_PER_CLIENT": "10 per hour",
-    "VOTE_REQUEST_LIMITS_PER_VOTER": "3 per hour",
-    "VOTE_CONFIRM_LIMITS_PER_CLIENT": "20 per hour",
-    "VOTE_RESEND_LIMITS_PER_CLIENT": "10 per hour",
-    "VOTE_RESEND_LIMITS_PER_VOTER": "3 per hour",
-}
 
 FORM_EXPIRED_MESSAGE = (
     "This page was open for a long time, so for your security nothing has been sent yet. "
@@ -72,11 +60,6 @@ LINK_WHAT_NEXT = (
     "If voting is still open, you can vote again from the public vote page to get a new link. "
     "Only the link in the newest email works."
 )
-
-
-def _limit(name: str):
-    """The limit string for one of LIMIT_DEFAULTS, read from the app config when the request comes."""
-    return lambda: current_app.config.get(name) or LIMIT_DEFAULTS[name]
 
 
 def _submitted_voter_key() -> str:
@@ -98,11 +81,6 @@ def _email_was_sent(response) -> bool:
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------------
-
-
-def _go(url: str):
-    """Redirect with 303, so that the browser follows with a GET."""
-    return redirect(url, code=303)
 
 
 def _window_page(edition=None, contests=None, status: int = 200):
@@ -147,29 +125,20 @@ def _already_voted_page(contest: Contest | None):
     return render_page("vote/already_voted.html", contest=contest, edition=edition)
 
 
-def _show_problem(form, error: DomainError) -> None:
-    """Put a service's refusal against its field, or at the top of the form."""
-    if error.field and error.field in form:
-        form[error.field].errors = [error.message]
-    else:
-        form.form_errors.append(error.message)
-
-
 def _ballot_page(contest: Contest, form: BallotForm, back_url: str | None = None):
     """The contest's ballot: a radio per finalist with their public summary (Back leads to the list of contests)."""
-    finalists = finalists_of(contest)
-    form.finalist.choices = [SelectChoice(str(finalist.id), display_name(finalist)) for finalist in finalists]
+    finalists = ballot_finalists(contest)
+    form.finalist.choices = [SelectChoice(str(finalist.id), finalist.display_name) for finalist in finalists]
     choice = session.get(CHOICE_KEY) or {}
     if request.method == "GET" and choice.get("contest") == contest.id:
         form.finalist.data = str(choice.get("finalist"))
-    return render_page(
+    return render_form(
         "vote/ballot.html",
-        form=form,
+        form,
         contest=contest,
         edition=contest.category.edition,
         finalists={str(finalist.id): finalist for finalist in finalists},
         back_url=back_url,
-        status=422 if form.errors else 200,
     )
 
 
@@ -211,10 +180,10 @@ def ballot(contest_id: int):
             try:
                 finalist = chosen_finalist(contest, form.finalist.data)
             except DomainError as error:
-                _show_problem(form, error)
+                show_refusal(form, error)
             else:
                 session[CHOICE_KEY] = {"contest": contest.id, "finalist": finalist.id}
-                return _go(url_for(".email", contest_id=contest.id))
+                return see_other(url_for(".email", contest_id=contest.id))
     several_open = len(open_contests(contest.category.edition)) > 1
     return _ballot_page(contest, form, back_url=url_for(".start") if several_open else None)
 
@@ -223,9 +192,9 @@ def ballot(contest_id: int):
 
 
 @bp.route("/<int:contest_id>/email", methods=["GET", "POST"])
-@limiter.limit(_limit("VOTE_REQUEST_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-request-client")
+@limiter.limit(limit("VOTE_REQUEST_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-request-client")
 @limiter.limit(
-    _limit("VOTE_REQUEST_LIMITS_PER_VOTER"), methods=["POST"], scope="vote-request-voter",
+    limit("VOTE_REQUEST_LIMITS_PER_VOTER"), methods=["POST"], scope="vote-request-voter",
     key_func=_submitted_voter_key, deduct_when=_email_was_sent,
 )
 def email(contest_id: int):
@@ -251,31 +220,30 @@ def email(contest_id: int):
             except DomainError as error:
                 if error.field == "finalist":
                     return _choose_first(contest)
-                _show_problem(form, error)
+                show_refusal(form, error)
             else:
                 request_id = vote_request.id  # read before the commit, which expires it
                 uow.commit()
                 session[REQUEST_KEY] = request_id
-                return _go(url_for(".check_email"))
+                return see_other(url_for(".check_email"))
     try:
         finalist = chosen_finalist(contest, choice.get("finalist"))
     except DomainError:
         return _choose_first(contest)
-    return render_page(
+    return render_form(
         "vote/email.html",
-        form=form,
+        form,
         contest=contest,
         edition=contest.category.edition,
-        finalist_name=display_name(finalist),
+        finalist_name=finalist.display_name,
         back_url=url_for(".ballot", contest_id=contest.id),
-        status=422 if form.errors else 200,
     )
 
 
 def _choose_first(contest: Contest):
     """Send someone who has not chosen a finalist (or whose choice is not on the ballot) back to the ballot."""
     flash("Choose who you want to vote for first.", "info")
-    return _go(url_for(".ballot", contest_id=contest.id))
+    return see_other(url_for(".ballot", contest_id=contest.id))
 
 
 def _pending_request():
@@ -293,7 +261,7 @@ def check_email():
     """Check your email: the address the link went to, how long it works, and a way to send it again."""
     vote_request = _pending_request()
     if vote_request is None:
-        return _go(url_for(".start"))
+        return see_other(url_for(".start"))
     contest = vote_request.contest
     return render_page(
         "vote/check_email.html",
@@ -301,19 +269,19 @@ def check_email():
         vote_request=vote_request,
         contest=contest,
         edition=contest.category.edition,
-        finalist_name=display_name(vote_request.finalist),
+        finalist_name=vote_request.finalist.display_name,
         link_expired=vote_request.expires_at <= clock.now(),
     )
 
 
 @bp.post("/resend")
-@limiter.limit(_limit("VOTE_RESEND_LIMITS_PER_CLIENT"), scope="vote-resend-client")
-@limiter.limit(_limit("VOTE_RESEND_LIMITS_PER_VOTER"), scope="vote-resend-voter", key_func=_pending_voter_key)
+@limiter.limit(limit("VOTE_RESEND_LIMITS_PER_CLIENT"), scope="vote-resend-client")
+@limiter.limit(limit("VOTE_RESEND_LIMITS_PER_VOTER"), scope="vote-resend-voter", key_func=_pending_voter_key)
 def resend():
     """Send the link again to the same address (the older link stops working)."""
     vote_request = _pending_request()
     if vote_request is None:
-        return _go(url_for(".start"))
+        return see_other(url_for(".start"))
     contest = vote_request.contest
     try:
         resend_vote_link(vote_request)
@@ -323,17 +291,17 @@ def resend():
         return _already_voted_page(contest)
     except DomainError as error:
         flash(error.message, "info")
-        return _go(url_for(".ballot", contest_id=contest.id))
+        return see_other(url_for(".ballot", contest_id=contest.id))
     uow.commit()
     flash("We have sent the email again. Only the link in the newest email works.", "success")
-    return _go(url_for(".check_email"))
+    return see_other(url_for(".check_email"))
 
 
 # --- Confirming ------------------------------------------------------------------------------------------------
 
 
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
-@limiter.limit(_limit("VOTE_CONFIRM_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-confirm-client")
+@limiter.limit(limit("VOTE_CONFIRM_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-confirm-client")
 def confirm(token: str):
     """Show the vote with a "Confirm my vote" button (opening the link uses nothing up); the button casts it."""
     if len(token) > 500:
@@ -355,7 +323,7 @@ def confirm(token: str):
         for key in (CHOICE_KEY, REQUEST_KEY):
             session.pop(key, None)
         session[DONE_KEY] = done
-        return _go(url_for(".counted"))
+        return see_other(url_for(".counted"))
     try:
         vote_request = confirmation_for(token)
     except LinkProblem as problem:
@@ -370,13 +338,12 @@ def confirm(token: str):
     if g.get("form_expired"):
         form.form_errors.append("This page was open for a long time, so your vote has not been counted yet. "
                                 "Press Confirm my vote again.")
-    return render_page(
+    return render_form(
         "vote/confirm.html",
-        form=form,
+        form,
         contest=contest,
         edition=contest.category.edition,
-        finalist_name=display_name(vote_request.finalist),
-        status=422 if form.errors else 200,
+        finalist_name=vote_request.finalist.display_name,
     )
 
 
@@ -385,7 +352,7 @@ def counted():
     """Your vote has been counted, with the receipt code; or, after a second press, that it was counted before."""
     done = session.get(DONE_KEY)
     if not isinstance(done, dict):
-        return _go(url_for(".start"))
+        return see_other(url_for(".start"))
     vote = db.session.get(Vote, done["vote"]) if isinstance(done.get("vote"), int) else None
     if vote is None:
         contest = db.session.get(Contest, done["contest"]) if isinstance(done.get("contest"), int) else None
@@ -395,7 +362,7 @@ def counted():
         vote=vote,
         contest=vote.contest,
         edition=vote.contest.category.edition,
-        finalist_name=display_name(vote.finalist),
+        finalist_name=vote.finalist.display_name,
     )
 
 
@@ -408,50 +375,37 @@ def keep_out_of_caches(response):
 
 # --- Errors ------------------------------------------------------------------------------------------------------
 
-# The pages whose form is shown again, with what was typed, when its token has expired.
-_FORM_ENDPOINTS = {"vote.ballot", "vote.email", "vote.confirm"}
 
-
-@bp.errorhandler(CSRFError)
-def form_expired(error):
-    """An expired or missing form token: nothing is sent or counted, but nothing typed is thrown away either."""
-    if request.endpoint in _FORM_ENDPOINTS:
-        g.form_expired = True
-        # Drawn again without its rate limits: nothing is sent or counted, so no budget is spent (and a limit met
-        # here, inside an error handler, would be a 500).
-        return inspect.unwrap(current_app.view_functions[request.endpoint])(**(request.view_args or {}))
+def _resend_after_expiry():
+    """A "send the email again" whose form expired: say so, back on the check-your-email page (None elsewhere)."""
     if request.endpoint == "vote.resend" and _pending_request() is not None:
         flash("This page was open for a long time, so for your security the email was not sent again. "
               "Press the button again.", "info")
-        return _go(url_for(".check_email"))
-    return expired_form_response()
+        return see_other(url_for(".check_email"))
+    return None
 
 
-@bp.errorhandler(429)
-def too_many_requests(error):
-    """Explain a rate limit in the vote's terms: what was not done, and when to try again."""
-    if request.endpoint == "vote.email":
-        title = "Your vote has not been sent yet"
-        detail = (
+explain_journey_errors(
+    bp,
+    # The pages whose form is shown again, with what was typed, when its token has expired.
+    drawn_again={"vote.ballot", "vote.email", "vote.confirm"},
+    after_expiry=_resend_after_expiry,
+    limits_explained={
+        "vote.email": (
+            "Your vote has not been sent yet",
             "We have had many votes from your internet connection, or for this email address, in a short time. "
             "Wait an hour, then try again. If many people are voting from one place, such as an event, "
-            "contact the awards team."
-        )
-    elif request.endpoint == "vote.resend":
-        title = "We cannot send another email just now"
-        detail = (
+            "contact the awards team.",
+        ),
+        "vote.resend": (
+            "We cannot send another email just now",
             "We have sent several emails in a short time. Check your spam or junk folder, and wait a few minutes "
-            "for the newest one. You can ask again in an hour."
-        )
-    elif request.endpoint == "vote.confirm":
-        title = "Your vote has not been counted yet"
-        detail = (
+            "for the newest one. You can ask again in an hour.",
+        ),
+        "vote.confirm": (
+            "Your vote has not been counted yet",
             "Many votes have been confirmed from your internet connection in a short time. Your link still works "
-            "until it runs out: wait an hour, open it again and press Confirm my vote."
-        )
-    else:
-        title = detail = None
-    response = error_response(429, title, detail)
-    if getattr(error, "response", None) is not None and "Retry-After" in error.response.headers:
-        response.headers["Retry-After"] = error.response.headers["Retry-After"]
-    return response
+            "until it runs out: wait an hour, open it again and press Confirm my vote.",
+        ),
+    },
+)

@@ -43,7 +43,7 @@ def test_demo_is_never_built_in_production(runner, app, monkeypatch):
 
 def test_demo_refusal_is_a_plain_message(runner, db_session):
     from awards_app.core import clock
-    from tests.factories import make_edition
+    from tests.factories.programme import make_edition
 
     make_edition(year=clock.now().astimezone().year)
     db_session.commit()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from tests.access_world import CALLERS, World
+from tests.web.access_world import CALLERS, World
 
 # Methods Flask answers by itself for every route; the walks ask them separately where it matters.
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}

@@ -1,5 +1,5 @@
 """Public pages: the home page and the health check."""
-from flask import Blueprint, current_app
+from flask import current_app
 from sqlalchemy import text
 
 from awards_app.ceremony.reveals import archived_editions
@@ -11,8 +11,7 @@ from awards_app.publication.public_shortlist import announcement_moment, shortli
 from awards_app.voting.votes import DEFAULT_LINK_HOURS, DEFAULT_NETWORK_RETENTION_DAYS
 from awards_app.web.htmx import render_page
 from awards_app.web.page_cache import cached_for_visitors
-
-bp = Blueprint("public", __name__)
+from awards_app.web.public import bp
 
 
 @bp.get("/")
@@ -61,10 +60,3 @@ def healthz():
 def floor():
     """A fixed answer that touches no database: the floor benchmarks measure every page against."""
     return "floor\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
-
-
-from awards_app.web.public import (  # noqa: E402,F401  (the results on the night and the archive)
-    archive,
-    results,
-    tally,  # noqa: E402,F401  (the published list of votes: routes on this blueprint)
-)

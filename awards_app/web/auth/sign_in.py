@@ -5,20 +5,19 @@ when: that note opens nothing. Only when the code is right does a sign-in sessio
 """
 import hashlib
 from datetime import timedelta
-from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, request, session, url_for
+from flask import flash, redirect, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from awards_app.accounts import two_factor, users
 from awards_app.accounts.models import User
 from awards_app.core import clock, uow
-from awards_app.core.errors import DomainError
 from awards_app.extensions import db, limiter
+from awards_app.web.auth import bp
 from awards_app.web.auth.forms import SignInCodeForm, SignInForm
-from awards_app.web.htmx import render_page
-
-bp = Blueprint("auth", __name__)
+from awards_app.web.forms import render_form, save_form
+from awards_app.web.rate_limits import address_key, limit
+from awards_app.web.responses import safe_next, see_other
 
 PENDING_KEY = "two_factor_pending"
 # Long enough to find the phone and type a code; after that the password must be given again.
@@ -27,17 +26,7 @@ PENDING_LIFETIME = timedelta(minutes=5)
 
 def _email_key() -> str:
     """Rate-limit key for sign-in attempts against one address, whoever makes them."""
-    return "sign-in:" + (request.form.get("email") or "").strip().lower()[:254]
-
-
-def _safe_next(target: str | None) -> str | None:
-    """Only follow `next` to a path on this site."""
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
+    return address_key("sign-in", request.form.get("email"))
 
 
 def _home_for(user) -> str:
@@ -64,11 +53,11 @@ def begin_sign_in(user: User, destination: str):
             "next": destination,
         }
         uow.commit()  # whatever the first step used up (an emailed link) stays used
-        return redirect(url_for("auth.sign_in_code"), code=303)
+        return see_other(url_for("auth.sign_in_code"))
     users.start_session(user)
     login_user(user)
     uow.commit()
-    return redirect(destination, code=303)
+    return see_other(destination)
 
 
 def _pending_user() -> User | None:
@@ -95,8 +84,8 @@ def _pending_key() -> str:
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
-@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_email_key)
+@limiter.limit(limit("SIGN_IN_LIMITS_PER_CLIENT"), methods=["POST"])
+@limiter.limit(limit("SIGN_IN_LIMITS_PER_ADDRESS"), methods=["POST"], key_func=_email_key)
 def sign_in():
     """Sign an organiser or judge in with email and password."""
     if current_user.is_authenticated:
@@ -108,13 +97,13 @@ def sign_in():
             uow.commit()  # keep the audit record of the failure
             form.email.errors.append("Enter a correct email address and password")
         else:
-            return begin_sign_in(user, _safe_next(request.args.get("next")) or _home_for(user))
-    return render_page("auth/sign_in.html", form=form, status=422 if form.errors else 200)
+            return begin_sign_in(user, safe_next(request.args.get("next")) or _home_for(user))
+    return render_form("auth/sign_in.html", form)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
-@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
-@limiter.limit("5 per 5 minutes; 30 per day", methods=["POST"], key_func=_pending_key)
+@limiter.limit(limit("SIGN_IN_CODE_LIMITS_PER_CLIENT"), methods=["POST"])
+@limiter.limit(limit("SIGN_IN_CODE_LIMITS_PER_ACCOUNT"), methods=["POST"], key_func=_pending_key)
 def sign_in_code():
     """Ask for the code from the authenticator app: the second step of signing in for those who use two-factor."""
     if current_user.is_authenticated:
@@ -123,22 +112,20 @@ def sign_in_code():
     if user is None:
         session.pop(PENDING_KEY, None)
         flash("Sign in with your email address and password first.", "info")
-        return redirect(url_for(".sign_in"), code=303)
+        return see_other(url_for(".sign_in"))
     form = SignInCodeForm()
-    if form.validate_on_submit():
-        try:
-            two_factor.check_sign_in_code(user, form.code.data)
-        except DomainError as refusal:
-            uow.commit()  # keep the audit record of the failure
-            form.code.errors.append(refusal.message)
-        else:
-            destination = session[PENDING_KEY].get("next") or _home_for(user)
-            session.clear()
-            users.start_session(user)
-            login_user(user)
-            uow.commit()
-            return redirect(_safe_next(destination) or _home_for(user), code=303)
-    return render_page("auth/sign_in_code.html", form=form, status=422 if form.errors else 200)
+
+    def check_code_and_sign_in():
+        two_factor.check_sign_in_code(user, form.code.data)
+        users.start_session(user)
+
+    # A wrong code is committed too, so that its audit record stays.
+    if save_form(form, check_code_and_sign_in, audited=True, otherwise=form.code):
+        destination = session[PENDING_KEY].get("next") or _home_for(user)
+        session.clear()
+        login_user(user)
+        return see_other(safe_next(destination) or _home_for(user))
+    return render_form("auth/sign_in_code.html", form)
 
 
 @bp.post("/sign-out")
@@ -150,4 +137,4 @@ def sign_out():
     session.clear()
     uow.commit()
     flash("You have signed out.", "success")
-    return redirect(url_for("public.home"), code=303)
+    return see_other(url_for("public.home"))

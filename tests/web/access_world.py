@@ -18,8 +18,7 @@ from flask import Flask
 from sqlalchemy import select
 
 from awards_app.accounts.invitations import SIGN_IN_PURPOSE as JUDGE_SIGN_IN_PURPOSE
-from awards_app.accounts.models import Role, User
-from awards_app.accounts.passwords import hash_password
+from awards_app.accounts.models import User
 from awards_app.accounts.users import find_user_by_email
 from awards_app.core import clock as app_clock
 from awards_app.core.links import issue_link
@@ -27,7 +26,7 @@ from awards_app.core.models import OutboxEmail
 from awards_app.demo.builder import build_demo
 from awards_app.extensions import db
 from awards_app.judging import judge_access
-from awards_app.judging.models import Conflict, Finalist, PanelMember
+from awards_app.judging.models import Conflict, Finalist
 from awards_app.judging.panels import INVITATION_PURPOSE
 from awards_app.nominations.consent import request_consent
 from awards_app.nominations.drafts import RESUME_PURPOSE
@@ -35,10 +34,12 @@ from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.programme.models import Category, Edition
 from awards_app.voting.models import Contest
 from awards_app.voting.votes import request_vote
+from tests.factories.accounts import JUDGE_PASSWORD, make_judge
+from tests.factories.judging import seat
+from tests.fixtures.database import rolled_back, savepoint
 
 # Mid-afternoon on a weekday, so that the demo's "voting" phase has its vote open and nothing falls on a boundary.
 MOMENT = datetime(2026, 5, 13, 14, 0, tzinfo=timezone.utc)
-JUDGE_PASSWORD = "matrix judges sit on panels"
 
 # Every kind of caller, in the order of the matrix's columns.
 CALLERS = ("anon", "draft", "consent", "vote", "panel", "other", "conflicted", "organiser")
@@ -100,22 +101,6 @@ def _token_in_latest_email(pattern: str) -> str:
     raise AssertionError(f"no email holds a link like {pattern}")
 
 
-def _judge(email: str, name: str) -> User:
-    """A judge account with a known password."""
-    judge = User(email=email, name=name, role=Role.JUDGE, affiliations="", password_hash=hash_password(JUDGE_PASSWORD))
-    db.session.add(judge)
-    db.session.flush()
-    return judge
-
-
-def _seat(judge: User, category: Category, now: datetime) -> PanelMember:
-    """Put a judge on a category's panel with their conflicts declared."""
-    place = PanelMember(judge_id=judge.id, category_id=category.id, conflicts_declared_at=now)
-    db.session.add(place)
-    db.session.flush()
-    return place
-
-
 def build_world(app: Flask) -> tuple[World, dict[str, str]]:
     """Build the demo's public vote and the extra rows; return the world and the callers' passwords."""
     sign_ins = build_demo("voting")
@@ -129,13 +114,13 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
     finalist = db.session.scalars(select(Finalist).where(Finalist.category_id == category.id)).first()
 
     panel, stranger, conflicted = (
-        _judge("panel.judge@example.org", "Pat Panel"),
-        _judge("other.judge@example.org", "Olly Other"),
-        _judge("conflicted.judge@example.org", "Connie Conflicted"),
+        make_judge("panel.judge@example.org", "Pat Panel", password=JUDGE_PASSWORD),
+        make_judge("other.judge@example.org", "Olly Other", password=JUDGE_PASSWORD),
+        make_judge("conflicted.judge@example.org", "Connie Conflicted", password=JUDGE_PASSWORD),
     )
-    place = _seat(panel, category, now)
-    _seat(stranger, other, now)
-    _seat(conflicted, category, now)
+    place = seat(panel, category)
+    seat(stranger, other)
+    seat(conflicted, category)
     # The entry every object-level check is made on: one the panel judge may score.
     nomination = next(
         entry for entry in db.session.scalars(
@@ -227,40 +212,15 @@ def open_callers(app: Flask, world: World, passwords: dict[str, tuple[str, str]]
 @contextmanager
 def world_transaction(app: Flask):
     """Hold one connection and transaction for a module, with the clock frozen; roll everything back at the end."""
-    with app.app_context():
-        engines = db._app_engines[app]
-        engine = engines[None]
-        connection = engine.connect()
-        transaction = connection.begin()
-        db.session.remove()
-        db.session.configure(join_transaction_mode="create_savepoint")
-        engines[None] = connection
+    with rolled_back(app) as connection:
         app_clock.freeze(MOMENT)
         try:
             yield connection
         finally:
             app_clock.freeze(None)
-            db.session.remove()
-            engines[None] = engine
-            transaction.rollback()
-            connection.close()
 
 
-@contextmanager
-def savepoint(app: Flask, connection):
-    """Run one test inside a savepoint of the module's transaction, rolled back afterwards."""
-    with app.app_context():
-        nested = connection.begin_nested()
-        db.session.remove()
-        try:
-            yield db.session
-        finally:
-            db.session.remove()
-            if nested.is_active:
-                nested.rollback()
-
-
-# --- Fixtures for the modules that walk every route: `from tests.access_world import db_session, world` -------------
+# --- Fixtures for the modules that walk every route: `from tests.web.access_world import db_session, world` ---------
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,7 @@ any other, never saying whether it exists) and never an entry they are conflicte
 """
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, request, url_for
-from flask_login import current_user
+from flask import abort, flash, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import TextAreaField
 from wtforms.validators import Length
@@ -16,30 +15,13 @@ from awards_app.core.errors import DomainError, NotFound
 from awards_app.judging import conflicts, panels
 from awards_app.judging.judge_access import entries_for_judge, panel_place, panels_of
 from awards_app.web.access import judge_required
+from awards_app.web.database_ids import database_id
+from awards_app.web.forms import render_form, save_form
 from awards_app.web.htmx import render_page
-
-bp = Blueprint("judging", __name__)
-
-LARGEST_ID = 2**31 - 1
-
-
-def _judge():
-    """The signed-in judge, as a plain object for the services."""
-    return current_user._get_current_object()
-
-
-def _place(category_id: int):
-    """The judge's place on this category's panel; 404 for any category they do not judge."""
-    try:
-        return panel_place(_judge(), category_id)
-    except NotFound:
-        abort(404)
-
-
-def scoring_url(category_id: int) -> str:
-    """Where the judge scores a category's entries."""
-    return url_for("judging.category_entries", category_id=category_id)
-
+from awards_app.web.judging import bp
+from awards_app.web.judging.shared import place_or_404, scoring_url
+from awards_app.web.responses import see_other
+from awards_app.web.signed_in import current_actor
 
 # --- Home ---------------------------------------------------------------------------------------------------------
 
@@ -66,7 +48,7 @@ def _panel_state(judge, place) -> dict:
 @judge_required
 def home():
     """Show the judge's panels, grouped by edition, each with what to do next."""
-    judge = _judge()
+    judge = current_actor()
     editions: list[tuple] = []
     for place in panels_of(judge):
         edition = place.category.edition
@@ -95,11 +77,11 @@ class AffiliationsForm(FlaskForm):
 
 def _return_category(judge) -> int | None:
     """The category whose conflicts page sent the judge here, if it is one of theirs."""
-    value = request.args.get("category", "")
-    if not value.isdigit() or not 0 < int(value) <= LARGEST_ID:
+    category_id = database_id(request.args.get("category", ""))
+    if category_id is None:
         return None
     try:
-        return panel_place(judge, int(value)).category_id
+        return panel_place(judge, category_id).category_id
     except NotFound:
         return None
 
@@ -108,23 +90,17 @@ def _return_category(judge) -> int | None:
 @judge_required
 def affiliations():
     """Record the judge's organisations and affiliations, from which possible conflicts are suggested."""
-    judge = _judge()
+    judge = current_actor()
     back_to = _return_category(judge)
     form = AffiliationsForm(data={"affiliations": judge.affiliations})
-    if form.validate_on_submit():
-        try:
-            conflicts.record_affiliations(judge, form.affiliations.data)
-        except DomainError as refusal:
-            form.affiliations.errors.append(refusal.message)
-        else:
-            uow.commit()
-            flash("Your affiliations have been saved.", "success")
-            if back_to is not None:
-                return redirect(url_for(".declare_conflicts", category_id=back_to), code=303)
-            return redirect(url_for(".home"), code=303)
-    return render_page(
-        "judging/conflicts_affiliations.html", form=form, back_to=back_to, status=422 if form.errors else 200
-    )
+    if save_form(
+        form, lambda: conflicts.record_affiliations(judge, form.affiliations.data), otherwise=form.affiliations
+    ):
+        flash("Your affiliations have been saved.", "success")
+        if back_to is not None:
+            return see_other(url_for(".declare_conflicts", category_id=back_to))
+        return see_other(url_for(".home"))
+    return render_form("judging/conflicts_affiliations.html", form, back_to=back_to)
 
 
 # --- Conflicts of interest ----------------------------------------------------------------------------------------
@@ -155,10 +131,11 @@ def _ticked(open_ids: set[int]) -> list[int]:
     """The entries ticked on the form, in the order posted; 404 for an id that is not among the judge's choices."""
     ticked = []
     for value in request.form.getlist("conflict"):
-        if not value.isdigit() or len(value) > 10 or int(value) not in open_ids:
+        number = database_id(value)
+        if number not in open_ids:
             abort(404)
-        if int(value) not in ticked:
-            ticked.append(int(value))
+        if number not in ticked:
+            ticked.append(number)
     return ticked
 
 
@@ -193,8 +170,8 @@ def _check_choices(form: ConflictsForm, action: str, ticked: list[int], rows, fi
 @judge_required
 def declare_conflicts(category_id: int):
     """Show the nominees (names only) with suggested conflicts; declare conflicts, or that there are none."""
-    judge = _judge()
-    place = _place(category_id)
+    judge = current_actor()
+    place = place_or_404(category_id)
     rows = conflicts.nominee_list(judge, place)
     open_ids = {row.nomination_id for row in rows if row.conflict is None}
     first_time = place.conflicts_declared_at is None
@@ -234,7 +211,7 @@ def declare_conflicts(category_id: int):
 def _posted_ids(open_ids: set[int]) -> list[int]:
     """The ticked ids to show again on a form with errors (only ones the judge may choose)."""
     values = request.form.getlist("conflict") if request.method == "POST" else []
-    return [int(value) for value in values if value.isdigit() and len(value) <= 10 and int(value) in open_ids]
+    return [number for number in map(database_id, values) if number in open_ids]
 
 
 def _after_declaring(place, declared, first_time: bool):
@@ -249,11 +226,11 @@ def _after_declaring(place, declared, first_time: bool):
             )
         else:
             flash("Thank you. You have declared that you have no conflicts in this category.", "success")
-        return redirect(scoring_url(place.category_id), code=303)
+        return see_other(scoring_url(place.category_id))
     else:
         if len(declared) > 1:
             message = "Your conflicts have been recorded. Those entries have been removed from your lists"
         else:
             message = "Your conflict has been recorded. That entry has been removed from your lists"
         flash(message + ", with any scores you gave.", "success")
-    return redirect(url_for(".declare_conflicts", category_id=place.category_id), code=303)
+    return see_other(url_for(".declare_conflicts", category_id=place.category_id))

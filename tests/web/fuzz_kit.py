@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 from awards_app.extensions import limiter
-from tests.access_world import savepoint
+from tests.fixtures.database import savepoint
 
 # Repeatable in CI (derandomize), no per-example deadline (the machine is shared and busy), and few enough examples
 # that each fuzz file runs in well under a minute. Function-scoped fixtures are fine here: every example runs in a

@@ -8,7 +8,7 @@ import pytest
 
 from awards_app.config import REQUIRED_IN_PRODUCTION, ConfigError, load_config
 
-PROJECT = Path(__file__).resolve().parents[2]
+PROJECT = Path(__file__).resolve().parents[1]
 
 PRODUCTION = {
     "AWARDS_ENV": "production",
