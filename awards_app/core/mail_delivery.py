@@ -3,11 +3,19 @@
 An email is a row in the outbox, written in the same transaction as the change that causes it. Nothing here runs
 inside a request's transaction: the send-mail worker claims due rows (so that two workers never take the same one),
 sends them, and records the outcome row by row. A failed delivery goes back to pending with a growing delay, and
-after MAX_ATTEMPTS (or a permanent refusal) it is marked failed and kept, never deleted.
+after MAX_ATTEMPTS (or a permanent refusal) it is marked failed and kept until the retention purge.
+
+An email waiting to go keeps what it says, since it must still be sent. Once it has gone, or been given up on, the row
+keeps only the record of its delivery (subject, Message-ID, times, attempts, the last error): the body and the
+address are removed in the same commit that marks it sent or failed. The body holds a link that works for whoever has
+it (a judge's sign-in, a nominee's consent, a vote) and personal details such as a voter's choice; anyone who can read
+the database or a backup of it must find neither. The development mailbox alone keeps its emails whole, so that
+people trying the app can read and follow them: it is development only (production always sends over SMTP).
 """
 from __future__ import annotations
 
 import logging
+import re
 import signal
 import smtplib
 import ssl
@@ -22,9 +30,7 @@ from flask import current_app
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.exc import SQLAlchemyError
 
-from awards_app.accounts.models import User
 from awards_app.core import clock
-from awards_app.core.audit import record_event
 from awards_app.core.models import OutboxEmail, OutboxStatus
 from awards_app.extensions import db
 
@@ -38,6 +44,11 @@ STALE_CLAIM_AFTER = timedelta(minutes=10)
 # A worker stops sending from a batch after half that time, so that its claims never go stale while it still works.
 CLAIM_BUDGET = STALE_CLAIM_AFTER / 2
 SMTP_TIMEOUT_SECONDS = 10
+# What a sent or given-up email's body becomes: what it said is gone, and the reason is there for whoever looks.
+REMOVED_BODY = (
+    "What this email said was removed once it was sent or given up on: it held a link that works for whoever has it, "
+    "and details of the person it went to."
+)
 
 
 @dataclass
@@ -206,26 +217,40 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     return message
 
 
+def _forget_what_it_said(email: OutboxEmail) -> None:
+    """Remove the body (its live link, its personal details) and the address of an email that has gone for good."""
+    if email.to_address:
+        # Servers often quote the recipient in their refusal; the reason stays readable without the address.
+        email.last_error = re.sub(re.escape(email.to_address), "the recipient", email.last_error, flags=re.IGNORECASE)
+    email.to_address = ""
+    email.text_body = REMOVED_BODY
+    email.html_body = f"<p>{REMOVED_BODY}</p>"
+
+
 def _record_sent(email: OutboxEmail, report: DeliveryReport) -> None:
-    """The server accepted the email: mark it sent and commit straight away, so it is never sent again."""
+    """The server accepted the email: mark it sent, keeping only that record, and commit straight away, so it is
+    never sent again."""
     email.status = OutboxStatus.SENT
     email.sent_at = clock.now()
     email.transport = "smtp"
     email.attempts += 1
     email.claimed_at = None
+    _forget_what_it_said(email)
     db.session.commit()
     report.sent += 1
     log.info("email %s sent (%s)", email.id, email.message_id)
 
 
 def _record_failure(email: OutboxEmail, error: str, report: DeliveryReport, permanent: bool = False) -> None:
-    """Put the email back to wait with a longer delay, or mark it failed (kept) when retrying cannot help."""
+    """Put the email back to wait with a longer delay, or mark it failed when retrying cannot help: its record is
+    kept, what it said is not (whoever needs the link asks for a new one)."""
     email.attempts += 1
     email.last_error = error[:2000]
     email.claimed_at = None
     if permanent or email.attempts >= MAX_ATTEMPTS:
         email.status = OutboxStatus.FAILED
         report.failed += 1
+        _forget_what_it_said(email)
         log.warning("email %s failed after %s attempts: %s", email.id, email.attempts, email.last_error)
     else:
         email.status = OutboxStatus.PENDING
@@ -362,21 +387,3 @@ def _install_stop_handlers(stop: threading.Event) -> dict:
     for signum in previous:
         signal.signal(signum, request_stop)
     return previous
-
-
-# ---------------------------------------------------------------------------------------------------------------
-# For organisers
-
-
-def retry_failed(actor: User | None) -> int:
-    """Give every failed email a fresh round of attempts; returns how many (the caller commits)."""
-    result = db.session.execute(
-        update(OutboxEmail)
-        .where(OutboxEmail.status == OutboxStatus.FAILED)
-        .values(status=OutboxStatus.PENDING, attempts=0, next_attempt_at=clock.now(), claimed_at=None)
-    )
-    count = result.rowcount
-    if count:
-        record_event(actor, "email.retry_failed", emails=count)
-    db.session.flush()
-    return count
