@@ -122,6 +122,20 @@ def test_html_part_is_served_under_a_policy_that_blocks_scripts(devmail, client,
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_email_that_went_over_smtp_shows_only_the_record_that_it_was_sent(client, db_session, smtp_sink):
+    # The development mailbox keeps its own emails whole; one sent over SMTP keeps no link, as in production.
+    email = queue(name="Ada")
+    db_session.commit()
+    assert deliver_pending().sent == 1
+
+    inbox, page = client.get("/dev/mail/"), client.get(f"/dev/mail/{email.id}")
+
+    assert "Removed once sent" in inbox.get_data(as_text=True)
+    body = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Removed once sent" in body and "was removed once it was sent" in body
+    assert "voter@example.org" not in body and "Hello Ada" not in body
+
+
 @pytest.mark.parametrize("path", ["/dev/mail/999999", "/dev/mail/999999/html", "/dev/mail/not-a-number"])
 def test_unknown_email_is_not_found(client, path):
     response = client.get(path)
