@@ -129,3 +129,43 @@ def test_vote_links_emailed_before_the_request_carried_its_link_go_on_working(mi
                 " WHERE nonce_hash = 'made-after-the-upgrade'"
             )).one()
         assert tuple(row) == ("vote", "vote_request", 1)
+
+
+def _outbox_row(number: int, status: str, transport: str = "", error: str = "") -> str:
+    """An outbox email whose body holds a link, as the send-mail worker left it before revision 0012."""
+    return (
+        "INSERT INTO outbox_email (id, message_id, to_address, subject, text_body, html_body, status, attempts,"
+        " next_attempt_at, last_error, created_at, transport)"
+        f" VALUES ({number}, '<{number}@awards.test>', 'jo{number}@example.org', 'Your link',"
+        f" 'Open http://awards.test/sign-in/link/live.token.{number}', '<a href=\"http://awards.test/x/{number}\">',"
+        f" '{status}', 1, :t, '{error}', :t, '{transport}')"
+    )
+
+
+def test_emails_sent_before_the_worker_forgot_them_lose_their_links_and_addresses(migration_app):
+    from awards_app.core.mail_delivery import REMOVED_BODY
+
+    with migration_app.app_context():
+        upgrade(revision="0008")
+        rows = {
+            1: ("sent", "smtp", ""),
+            2: ("failed", "", "550 5.1.1 <jo2@example.org>: no such mailbox"),
+            3: ("sent", "devmail", ""),  # the development mailbox keeps its emails whole
+            4: ("pending", "", "450 try later"),  # still to be sent
+            5: ("sending", "", ""),  # being sent right now
+        }
+        with db.engine.begin() as connection:
+            for number, row in rows.items():
+                connection.execute(text(_outbox_row(number, *row)), {"t": "2026-01-01 00:00:00+00:00"})
+        upgrade()
+
+        with db.engine.connect() as connection:
+            kept = {row.id: row for row in connection.execute(text("SELECT * FROM outbox_email"))}
+        for number in (1, 2):
+            assert (kept[number].to_address, kept[number].text_body) == ("", REMOVED_BODY)
+            assert "live.token" not in kept[number].html_body + kept[number].text_body
+        assert kept[2].last_error == "550 5.1.1 <the recipient>: no such mailbox"
+        for number in (3, 4, 5):
+            assert kept[number].to_address == f"jo{number}@example.org"
+            assert kept[number].text_body.endswith(f"live.token.{number}")
+        assert kept[4].last_error == "450 try later"
