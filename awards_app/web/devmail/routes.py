@@ -1,4 +1,8 @@
-"""The development mailbox: email the app would have sent, readable in the browser (development only)."""
+"""The development mailbox: email the app would have sent, readable in the browser (development only).
+
+Email delivered here keeps what it said, links included, so that people trying the app can follow them; production
+never registers this blueprint and always sends over SMTP, whose worker removes an email's body and address once it
+has gone (core/mail_delivery.py)."""
 from flask import make_response
 from sqlalchemy import select
 
