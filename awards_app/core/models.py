@@ -68,7 +68,11 @@ class OutboxStatus(enum.Enum):
 
 
 class OutboxEmail(db.Model):
-    """An email waiting to be sent, being sent, sent, or given up on (never deleted by sending)."""
+    """An email waiting to be sent, being sent, sent, or given up on (never deleted by sending).
+
+    Once sent or given up on, it keeps only the record of its delivery: the send-mail worker removes its address and
+    bodies then (core/mail_delivery.py), since they hold a link that works for whoever reads it.
+    """
 
     __tablename__ = "outbox_email"
 
