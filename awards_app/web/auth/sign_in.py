@@ -12,8 +12,8 @@ from flask_login import current_user, login_required, login_user, logout_user
 from awards_app.accounts import two_factor, users
 from awards_app.accounts.models import User
 from awards_app.core import clock, uow
-from awards_app.extensions import db, limiter
 from awards_app.core.errors import DomainError
+from awards_app.extensions import db, limiter
 from awards_app.web.auth import account_guard, bp
 from awards_app.web.auth.forms import SignInCodeForm, SignInForm
 from awards_app.web.forms import render_form, save_form
