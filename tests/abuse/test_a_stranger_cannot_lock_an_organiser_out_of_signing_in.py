@@ -118,3 +118,16 @@ def test_each_client_address_is_still_limited(app, organiser):
         for number in range(PER_CLIENT + 1)
     ]
     assert statuses == [422] * PER_CLIENT + [429]
+
+
+def test_the_known_browser_cookie_is_pinned_to_the_site_in_production(app, organiser, monkeypatch):
+    from flask import make_response
+
+    from awards_app.web.auth.account_guard import remember_browser
+
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    with app.test_request_context("/sign-in", base_url="https://awards.example.org"):
+        cookie = remember_browser(make_response(""), organiser).headers["Set-Cookie"]
+    flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert cookie.startswith("__Host-known-browser=") and {"secure", "httponly", "path"} <= flags
+    assert "samesite=lax" in cookie.lower() and "domain" not in flags
