@@ -98,7 +98,9 @@ def _init_extensions(app: Flask) -> None:
         from sqlalchemy.exc import SQLAlchemyError
 
         from awards_app.accounts.users import user_for_session
+        from awards_app.web.security_headers import note_signed_in_request
 
+        note_signed_in_request()  # whatever the view does, its answer is not to be kept
         try:
             return user_for_session(token)
         except SQLAlchemyError:

@@ -136,6 +136,9 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Self Management Awards <awards@example.org>"),
         "PUBLIC_BASE_URL": env.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000").rstrip("/"),
         "TRUSTED_PROXIES": _int(env, "TRUSTED_PROXIES", 0),
+        # Every organiser signs in with a code from an authenticator app after the password (accounts/two_factor.py).
+        # A setting of the site, not of an edition, so that it cannot lapse when next year's edition opens.
+        "ORGANISERS_NEED_TWO_FACTOR": _flag(env.get("ORGANISERS_NEED_TWO_FACTOR"), default=production),
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,
         "MAX_FORM_MEMORY_SIZE": 500 * 1024,
         "WTF_CSRF_TIME_LIMIT": 3600,

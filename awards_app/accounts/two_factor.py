@@ -2,8 +2,8 @@
 
 A person sets it up by adding the secret to their app and typing one code back; from then on, signing in asks for a
 code after the password. A code works once: the time-step of the last code accepted is kept, and only a later one
-passes. The current edition can require it of every organiser; another organiser can reset it for someone who has
-lost their phone.
+passes. The site requires it of every organiser (ORGANISERS_NEED_TWO_FACTOR, on by default in production); another
+organiser can reset it for someone who has lost their phone.
 """
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import hmac
 import re
 
 import pyotp
+from flask import current_app
 from sqlalchemy import or_, select, update
 
 from awards_app.accounts.models import Role, User
@@ -20,8 +21,6 @@ from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.extensions import db
 from awards_app.permissions import is_organiser, is_someone_else
-from awards_app.programme.editions import current_edition
-from awards_app.programme.models import Edition
 
 ISSUER = "Self Management Awards"
 CODE_DIGITS = 6
@@ -135,26 +134,13 @@ def check_sign_in_code(user: User, code: str | None) -> None:
 
 
 def organisers_must_use_two_factor() -> bool:
-    """Whether the current edition requires two-factor sign-in of every organiser."""
-    edition = current_edition()
-    return edition is not None and edition.organisers_need_two_factor
+    """Whether the site requires two-factor sign-in of every organiser, whichever edition is current."""
+    return bool(current_app.config.get("ORGANISERS_NEED_TWO_FACTOR"))
 
 
 def must_set_up_first(user: User) -> bool:
     """An organiser without two-factor sign-in while it is required: they set it up before anything else."""
     return user.is_organiser and not user.has_two_factor and organisers_must_use_two_factor()
-
-
-def require_of_organisers(actor: User, edition: Edition, required: bool) -> None:
-    """Require (or stop requiring) two-factor sign-in of every organiser while this edition is the current one."""
-    is_organiser.require(actor)
-    if required and not actor.has_two_factor:
-        # Otherwise the organiser would lock themselves out of the page that switches it off again.
-        raise DomainError("Set up two-factor sign-in for your own account first", field="required")
-    if edition.organisers_need_two_factor == required:
-        return
-    edition.organisers_need_two_factor = required
-    record_event(actor, "edition.two_factor_requirement_changed", edition, required=required)
 
 
 def accounts_for_security_page() -> list[User]:

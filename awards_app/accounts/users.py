@@ -1,6 +1,7 @@
 """Accounts of organisers and judges: creation, passwords and sign-in sessions."""
 from __future__ import annotations
 
+import hashlib
 import secrets
 
 from email_validator import EmailNotValidError, validate_email
@@ -75,6 +76,12 @@ def authenticate(email: str, password: str) -> User | None:
         record_event(None, "account.sign_in_failed", user, email=user.email)
         return None
     return user
+
+
+def credentials_stamp(user: User) -> str:
+    """A digest that changes whenever the password or the two-factor secret does, so that whatever was granted on the
+    strength of the old ones (a half-finished sign-in, a browser remembered as the person's) then lapses."""
+    return hashlib.sha256(f"{user.password_hash or ''}:{user.totp_secret or ''}".encode()).hexdigest()[:32]
 
 
 def start_session(user: User) -> str:

@@ -55,8 +55,6 @@ class Edition(db.Model):
     results_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The category revealed last, which the presenter view follows (a plain id: no foreign key cycle).
     ceremony_focus_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # While this is the current edition, every organiser must sign in with two-factor codes (accounts/two_factor.py).
-    organisers_need_two_factor: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 

@@ -1,5 +1,5 @@
-"""Security headers on every response."""
-from flask import Flask
+"""Security headers on every response, and no-store on every answer to a browser that holds a sign-in."""
+from flask import Flask, g, request, session
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -17,6 +17,27 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
 
+# The site's own stylesheet and scripts: the same for everyone, so browsers may keep them whoever is signed in.
+SHARED_FILES = {"static"}
+# Set on `g` when the request's sign-in session is loaded (the user loader in awards_app/__init__.py).
+CAME_SIGNED_IN = "came_signed_in"
+
+
+def note_signed_in_request() -> None:
+    """Remember that this request came from a browser holding a sign-in, even if the view then signs it out."""
+    setattr(g, CAME_SIGNED_IN, True)
+
+
+def _holds_a_sign_in(app: Flask) -> bool:
+    """Whether the browser came signed in or leaves signed in.
+
+    The session is only looked at when the browser sent one, so that a visitor without cookies is not answered with
+    `Vary: Cookie` (which reading the session adds).
+    """
+    if g.get(CAME_SIGNED_IN):
+        return True
+    return app.config["SESSION_COOKIE_NAME"] in request.cookies and "_user_id" in session
+
 
 def register(app: Flask) -> None:
     """Add the headers after every request."""
@@ -30,6 +51,10 @@ def register(app: Flask) -> None:
         headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("X-Frame-Options", "DENY")
+        # A page shown to a signed-in person must not come back from the browser's cache after they sign out on a
+        # shared computer: whatever else the view said about caching, no one may keep a copy.
+        if request.endpoint not in SHARED_FILES and _holds_a_sign_in(app):
+            headers["Cache-Control"] = "no-store"
         if app.config["HSTS_SECONDS"]:
             headers.setdefault("Strict-Transport-Security", f"max-age={app.config['HSTS_SECONDS']}; includeSubDomains")
         return response

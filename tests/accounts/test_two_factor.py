@@ -9,7 +9,6 @@ from awards_app.accounts import two_factor, users
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
 from tests.factories.accounts import make_judge
-from tests.factories.programme import make_edition
 
 
 def code_at(user, moment, steps_later: int = 0) -> str:
@@ -109,28 +108,17 @@ def test_judges_may_opt_in_and_out(db_session, clock):
     assert "account.two_factor_turned_off" in actions(db_session)
 
 
-def test_an_edition_can_require_it_of_organisers(db_session, organiser, clock):
-    edition = make_edition()
-    assert not two_factor.must_set_up_first(organiser)
-    with pytest.raises(DomainError, match="your own account first"):
-        two_factor.require_of_organisers(organiser, edition, True)
-    set_up(organiser, clock)
-    two_factor.require_of_organisers(organiser, edition, True)
+def test_the_site_can_require_it_of_organisers(app, db_session, organiser, clock, monkeypatch):
+    assert not two_factor.must_set_up_first(organiser)  # off in development and the tests unless set
+    monkeypatch.setitem(app.config, "ORGANISERS_NEED_TWO_FACTOR", True)
     assert two_factor.organisers_must_use_two_factor()
-    other = users.create_organiser("second@example.org", "granite lighthouse marmalade")
-    assert two_factor.must_set_up_first(other)
+    assert two_factor.must_set_up_first(organiser)
+    set_up(organiser, clock)
+    assert not two_factor.must_set_up_first(organiser)
     assert not two_factor.must_set_up_first(make_judge())  # judges only opt in
     clock.advance(seconds=30)
     with pytest.raises(NotAllowed, match="cannot turn it off"):
         two_factor.turn_off(organiser, code_at(organiser, clock.now()))
-    [changed] = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "edition.two_factor_requirement_changed"))
-    assert changed.actor_id == organiser.id and changed.details == {"required": True}
-
-
-def test_only_organisers_change_the_requirement(db_session, clock):
-    judge = make_judge()
-    with pytest.raises(NotAllowed):
-        two_factor.require_of_organisers(judge, make_edition(), False)
 
 
 def test_another_organiser_resets_it_and_ends_the_persons_sessions(db_session, organiser, clock):

@@ -8,6 +8,10 @@ from tests.web.access_world import CALLERS, World
 # Methods Flask answers by itself for every route; the walks ask them separately where it matters.
 AUTOMATIC_METHODS = {"HEAD", "OPTIONS"}
 STATE_CHANGING = {"POST", "PUT", "PATCH", "DELETE"}
+# Callers who have signed in (a judge or an organiser): whatever they are answered, no browser may keep a copy.
+SIGNED_IN = {"panel", "other", "conflicted", "organiser"}
+# The site's own stylesheet and scripts are the same for everyone, and are kept by browsers whoever asks.
+SHARED_ENDPOINTS = {"static"}
 
 
 def routes(app: Flask) -> list[tuple[str, str]]:
@@ -46,3 +50,16 @@ def answer(response) -> str | int:
     if response.status_code in (301, 302, 303, 307, 308) and location.split("?")[0].endswith("/sign-in"):
         return "signin"
     return response.status_code
+
+
+def cache_problem(response, endpoint: str, caller: str) -> str | None:
+    """Why a browser could keep this answer after its signed-in person signs out (None when it cannot).
+
+    A shared computer's next user would otherwise get the organiser's pages back from the browser's cache.
+    """
+    if caller not in SIGNED_IN or endpoint in SHARED_ENDPOINTS:
+        return None
+    cache_control = response.headers.get("Cache-Control", "")
+    if "no-store" not in cache_control:
+        return f"Cache-Control {cache_control!r} (no no-store) for a signed-in {caller}"
+    return None

@@ -115,7 +115,6 @@ MATRIX_TEXT = """
     admin.reveal                     POST  signin   signin   signin   signin   403      403      403      303
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200
-    admin.security                   POST  signin   signin   signin   signin   403      403      403      303
     admin.send_reminders             POST  signin   signin   signin   signin   403      403      403      303
     admin.set_tie_break              POST  signin   signin   signin   signin   403      403      403      303
     admin.shortlist_publication      GET   signin   signin   signin   signin   403      403      403      200

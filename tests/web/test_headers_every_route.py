@@ -2,7 +2,8 @@
 
 The walk takes the URL map with real ids (the demo's public vote), asks each route with each method it accepts and
 one it does not (405), plus a missing page (404), a conditional static file (304) and the downloads, as a visitor,
-a judge and an organiser; production settings add HSTS and the __Host- cookie with its flags.
+a judge and an organiser; production settings add HSTS and the __Host- cookie with its flags. Every answer to the
+judge and the organiser also carries Cache-Control: no-store (static files aside).
 """
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from awards_app.config import load_config
 from awards_app.extensions import db
 from tests.fixtures.database import savepoint, sessions_on
 from tests.web.access_world import db_session, world  # noqa: F401  (fixtures of this module)
-from tests.web.route_walk import STATE_CHANGING, url_for_route
+from tests.web.route_walk import STATE_CHANGING, cache_problem, url_for_route
 
 PRODUCTION_ENV = {
     "AWARDS_ENV": "production",
@@ -82,10 +83,16 @@ def walk(app, world, clients: dict, *, production: bool, base_url: str = "http:/
                     response = client.open(path, method=method, data=data, base_url=base_url)
                     response.get_data()
                     response.close()
+                # Each request is the caller's as the world made them (signing out, say, must not carry over).
+                for name, value in world.cookies.get(caller, {}).items():
+                    client.set_cookie(name, value)
                 statuses.add(response.status_code)
                 if rule.endpoint in WEAKER_CSP and "sandbox" in response.headers.get("Content-Security-Policy", ""):
                     continue
-                problems += check_headers(response, f"{method} {path} as {caller} ({response.status_code})", production=production)
+                where = f"{method} {path} as {caller} ({response.status_code})"
+                problems += check_headers(response, where, production=production)
+                # Signed in, nothing may be kept by the browser for the next user of a shared computer.
+                problems += [f"{where}: {problem}" for problem in [cache_problem(response, rule.endpoint, caller)] if problem]
     for caller, client in clients.items():
         for path, extra in (("/no-such-page", {}), ("/static/css/app.css", {"If-Modified-Since": "Thu, 01 Jan 2099 00:00:00 GMT"})):
             response = client.get(path, headers=extra, base_url=base_url)

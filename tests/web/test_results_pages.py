@@ -248,9 +248,10 @@ def test_a_worker_answers_polls_from_the_stamp_it_read_for_half_a_second(app, cl
 
 
 def test_signed_in_visitors_get_whole_pages_without_an_etag(organiser_client, night):
-    # Their page header holds a sign-out form whose token would go stale in a kept copy.
+    # Their page header holds a sign-out form whose token would go stale in a kept copy; and nothing shown to a
+    # signed-in person may be kept at all, so that it cannot come back after they sign out (issue #14, finding 10).
     page = organiser_client.get("/results")
-    assert "ETag" not in page.headers and page.headers["Cache-Control"] == "no-cache"
+    assert "ETag" not in page.headers and page.headers["Cache-Control"] == "no-store"
     assert "ETag" in organiser_client.get("/results", headers=HX).headers
 
 

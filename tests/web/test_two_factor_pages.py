@@ -200,12 +200,12 @@ def test_a_judges_emailed_link_asks_for_the_code_too(client, clock, outbox, db_s
 # --- The organisers' rule, and resets ---------------------------------------------------------------------------
 
 
-def test_when_required_an_organiser_without_it_sets_it_up_before_anything_else(client, with_two_factor, clock, db_session):
+def test_when_required_an_organiser_without_it_sets_it_up_before_anything_else(client, app, clock, db_session, monkeypatch):
     edition = make_edition()
-    two_factor.require_of_organisers(with_two_factor, edition, True)
+    monkeypatch.setitem(app.config, "ORGANISERS_NEED_TWO_FACTOR", True)
     users.create_organiser(SECOND_EMAIL, SECOND_PASSWORD)
     db_session.commit()
-    post_sign_in(client, SECOND_EMAIL, SECOND_PASSWORD)
+    assert post_sign_in(client, SECOND_EMAIL, SECOND_PASSWORD).headers["Location"] == "/account/two-factor"
     for path in ("/admin/", f"/admin/editions/{edition.id}", "/admin/security"):
         response = client.get(path)
         assert response.status_code == 302 and response.headers["Location"] == "/account/two-factor", path
@@ -216,24 +216,11 @@ def test_when_required_an_organiser_without_it_sets_it_up_before_anything_else(c
     assert client.get("/admin/").status_code == 200
 
 
-def test_the_security_page_sets_the_requirement(organiser_client, organiser, clock, db_session):
-    edition = make_edition()
-    db_session.commit()
-    response = post_form(organiser_client, "/admin/security", {"required": "y"})
-    assert response.status_code == 422
-    assert "Set up two-factor sign-in for your own account first" in response.get_data(as_text=True)
-    organiser_client.get("/account/two-factor")
-    post_form(organiser_client, "/account/two-factor", {"code": code_at(organiser, clock.now())})
-    response = post_form(organiser_client, "/admin/security", {"required": "y"})
-    assert response.status_code == 303
-    assert edition.organisers_need_two_factor
-    assert "Required" in organiser_client.get(f"/admin/editions/{edition.id}").get_data(as_text=True)
-    assert post_form(organiser_client, "/admin/security", {}).status_code == 303
-    assert not edition.organisers_need_two_factor
-    assert actions(db_session, "edition.two_factor") == [
-        ("edition.two_factor_requirement_changed", organiser.id),
-        ("edition.two_factor_requirement_changed", organiser.id),
-    ]
+def test_the_security_page_says_whether_the_site_requires_it(organiser_client, app, monkeypatch):
+    page = organiser_client.get("/admin/security").get_data(as_text=True)
+    assert "This site does not require two-factor sign-in of organisers" in page and "ORGANISERS_NEED_TWO_FACTOR" in page
+    assert "<form" not in page.split("<h2>Who uses")[0].split("<h2>Two-factor sign-in for organisers</h2>")[1]
+    assert organiser_client.post("/admin/security").status_code == 405  # nothing to change there any more
 
 
 def test_another_organiser_resets_it(organiser_client, organiser, app, clock, db_session):

@@ -1,19 +1,24 @@
 """Sign-in and account forms: email and password, the two-factor code, changing the password."""
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
 from awards_app.web.forms import email_field
 
 
 class SignInForm(FlaskForm):
-    """Email and password."""
+    """Email and password; and the code too while the account's sign-in is guarded (web/auth/account_guard.py)."""
 
     email = email_field(InputRequired("Enter your email address"), autocomplete="username")
     password = PasswordField(
         "Password",
         validators=[InputRequired("Enter your password"), Length(max=256, message="Password must be 256 characters or fewer")],
         render_kw={"autocomplete": "current-password"},
+    )
+    code = StringField(
+        "Security code from your authenticator app",
+        validators=[Optional(), Length(max=20, message="Enter the 6-digit code from your authenticator app")],
+        render_kw={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"},
     )
 
 

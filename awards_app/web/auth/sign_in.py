@@ -1,9 +1,9 @@
 """Signing in (the password, then a two-factor code for those who use it) and out.
 
 Between the two steps the browser holds only a note in its signed cookie of who has given the right password, and
-when: that note opens nothing. Only when the code is right does a sign-in session start.
+when: that note opens nothing. Only when the code is right does a sign-in session start. While an account has had
+too many wrong passwords, its sign-in is guarded instead (account_guard.py): password and code in one step.
 """
-import hashlib
 from datetime import timedelta
 
 from flask import flash, redirect, request, session, url_for
@@ -12,11 +12,13 @@ from flask_login import current_user, login_required, login_user, logout_user
 from awards_app.accounts import two_factor, users
 from awards_app.accounts.models import User
 from awards_app.core import clock, uow
+from awards_app.core.errors import DomainError
 from awards_app.extensions import db, limiter
-from awards_app.web.auth import bp
+from awards_app.web.auth import account_guard, bp
 from awards_app.web.auth.forms import SignInCodeForm, SignInForm
 from awards_app.web.forms import render_form, save_form
-from awards_app.web.rate_limits import address_key, limit
+from awards_app.web.htmx import render_page
+from awards_app.web.rate_limits import limit
 from awards_app.web.responses import safe_next, see_other
 
 PENDING_KEY = "two_factor_pending"
@@ -24,32 +26,25 @@ PENDING_KEY = "two_factor_pending"
 PENDING_LIFETIME = timedelta(minutes=5)
 
 
-def _email_key() -> str:
-    """Rate-limit key for sign-in attempts against one address, whoever makes them."""
-    return address_key("sign-in", request.form.get("email"))
-
-
 def _home_for(user) -> str:
     """Where a person lands after signing in."""
     return url_for("admin.dashboard") if user.is_organiser else url_for("judging.home")
 
 
-def _credentials_stamp(user: User) -> str:
-    """Changes whenever the password or the two-factor secret does, so that a half-finished sign-in then lapses."""
-    return hashlib.sha256(f"{user.password_hash or ''}:{user.totp_secret or ''}".encode()).hexdigest()[:32]
-
-
 def begin_sign_in(user: User, destination: str):
     """After the first step (a password or an emailed link): sign the person in, or first ask for their code.
 
-    Either way the browser starts afresh: nothing from before (such as a planted session) carries over.
+    Either way the browser starts afresh: nothing from before (such as a planted session) carries over. An organiser
+    whom the site requires to use two-factor sign-in, and who has not set it up, is taken to set it up first.
     """
     session.clear()
+    if two_factor.must_set_up_first(user):
+        destination = url_for("auth.set_up_two_factor")
     if user.has_two_factor:
         session[PENDING_KEY] = {
             "user": user.id,
             "since": clock.now().timestamp(),
-            "stamp": _credentials_stamp(user),
+            "stamp": users.credentials_stamp(user),
             "next": destination,
         }
         uow.commit()  # whatever the first step used up (an emailed link) stays used
@@ -57,7 +52,7 @@ def begin_sign_in(user: User, destination: str):
     users.start_session(user)
     login_user(user)
     uow.commit()
-    return see_other(destination)
+    return account_guard.remember_browser(see_other(destination), user)
 
 
 def _pending_user() -> User | None:
@@ -72,7 +67,7 @@ def _pending_user() -> User | None:
         return None
     if user is None or not user.active or not user.has_two_factor:
         return None
-    if clock.now().timestamp() - since > PENDING_LIFETIME.total_seconds() or pending.get("stamp") != _credentials_stamp(user):
+    if clock.now().timestamp() - since > PENDING_LIFETIME.total_seconds() or pending.get("stamp") != users.credentials_stamp(user):
         return None
     return user
 
@@ -85,20 +80,45 @@ def _pending_key() -> str:
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit(limit("SIGN_IN_LIMITS_PER_CLIENT"), methods=["POST"])
-@limiter.limit(limit("SIGN_IN_LIMITS_PER_ADDRESS"), methods=["POST"], key_func=_email_key)
 def sign_in():
-    """Sign an organiser or judge in with email and password."""
+    """Sign an organiser or judge in with email and password; wrong passwords for one address are counted whoever
+    sends them, and once there are too many the address's sign-in is guarded rather than refused."""
     if current_user.is_authenticated:
         return redirect(_home_for(current_user))
     form = SignInForm()
     if form.validate_on_submit():
+        allowance = account_guard.password_allowance(form.email.data, users.find_user_by_email(form.email.data))
+        if allowance.spent:
+            return _guarded_sign_in(form)
         user = users.authenticate(form.email.data, form.password.data)
         if user is None:
+            account_guard.wrong_password(allowance)
             uow.commit()  # keep the audit record of the failure
             form.email.errors.append("Enter a correct email address and password")
         else:
             return begin_sign_in(user, safe_next(request.args.get("next")) or _home_for(user))
     return render_form("auth/sign_in.html", form)
+
+
+def _guarded_sign_in(form):
+    """Sign in with the password and the code together, or answer 429 with the same words whatever was wrong."""
+    user = users.authenticate(form.email.data, form.password.data)
+    # An empty code is no guess: the owner's first try after the attack began must not spend the codes' allowance.
+    if user is not None and user.has_two_factor and (form.code.data or "").strip() and not account_guard.codes_spent(user):
+        try:
+            two_factor.check_sign_in_code(user, form.code.data)
+        except DomainError:
+            account_guard.wrong_code(user)
+        else:
+            session.clear()
+            users.start_session(user)
+            login_user(user)
+            uow.commit()
+            destination = safe_next(request.args.get("next")) or _home_for(user)
+            return account_guard.remember_browser(see_other(destination), user)
+    uow.commit()  # keep the audit records of the failures
+    form.form_errors.append(account_guard.GUARDED_MESSAGE)
+    return render_page("auth/sign_in.html", form=form, guarded=True, status=429)
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])
@@ -124,7 +144,7 @@ def sign_in_code():
         destination = session[PENDING_KEY].get("next") or _home_for(user)
         session.clear()
         login_user(user)
-        return see_other(safe_next(destination) or _home_for(user))
+        return account_guard.remember_browser(see_other(safe_next(destination) or _home_for(user)), user)
     return render_form("auth/sign_in_code.html", form)
 
 

@@ -1,0 +1,133 @@
+"""A stranger who knows an organiser's address sends wrong passwords for it from many client addresses. Guessing must
+stay slow, but the organiser must still get in: with their password and their code (two-factor sign-in), or with
+their password alone from a browser they have signed in with before. Counted in Redis in the PostgreSQL+Redis pass.
+"""
+from __future__ import annotations
+
+import pytest
+
+from awards_app.accounts import two_factor
+from awards_app.web.rate_limits import LIMITS
+from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
+from tests.web.forms import CSRF_PATTERN, csrf_token_from
+from tests.web.test_two_factor_pages import code_at, wrong_code
+
+# One more than the account's allowance, each from a client address of its own (so no per-client limit meets them).
+ATTACK = int(LIMITS["SIGN_IN_LIMITS_PER_ADDRESS"].split()[0]) + 3
+PER_CLIENT = int(LIMITS["SIGN_IN_LIMITS_PER_CLIENT"].split()[0])
+GUARDED = "too many wrong passwords for this account"
+
+
+def from_address(client, address: str, data: dict):
+    """Post the sign-in form from one client address, with a CSRF token fetched from there."""
+    environ = {"REMOTE_ADDR": address}
+    token = csrf_token_from_address(client, environ)
+    return client.post("/sign-in", data={"csrf_token": token, **data}, environ_base=environ)
+
+
+def csrf_token_from_address(client, environ: dict) -> str:
+    """The sign-in form's CSRF token, fetched from the client's address."""
+    page = client.get("/sign-in", environ_base=environ).get_data(as_text=True)
+    return CSRF_PATTERN.search(page).group(1)
+
+
+def attack(app, email: str = ORGANISER_EMAIL) -> list[int]:
+    """Wrong passwords for one address from as many client addresses, each a fresh browser; returns the statuses."""
+    return [
+        from_address(app.test_client(), f"198.51.100.{number}", {"email": email, "password": f"guess number {number}"}).status_code
+        for number in range(1, ATTACK + 1)
+    ]
+
+
+@pytest.fixture
+def with_two_factor(organiser, clock, db_session):
+    """The organiser uses two-factor sign-in."""
+    two_factor.pending_secret(organiser)
+    two_factor.confirm_set_up(organiser, code_at(organiser, clock.now()))
+    db_session.commit()
+    clock.advance(minutes=1)
+    return organiser
+
+
+def test_the_organiser_gets_in_with_password_and_code_during_an_attack(app, with_two_factor, clock):
+    statuses = attack(app)
+    assert 303 not in statuses and statuses.count(429) >= 1  # the account's guesses are limited
+    organiser = app.test_client()
+    # Their password alone, from a new browser and address, is not enough while the account is under attack...
+    first = from_address(organiser, "203.0.113.7", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    assert first.status_code == 429 and GUARDED in first.get_data(as_text=True).lower()
+    assert 'name="code"' in first.get_data(as_text=True)  # the page asks for the code with the password
+    # ...but their password with their code signs them in.
+    response = from_address(organiser, "203.0.113.7", {
+        "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD, "code": code_at(with_two_factor, clock.now()),
+    })
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+    assert organiser.get("/admin/", environ_base={"REMOTE_ADDR": "203.0.113.7"}).status_code == 200
+
+
+def test_a_browser_that_signed_in_before_gets_in_with_the_password_alone(app, organiser):
+    laptop = app.test_client()
+    assert from_address(laptop, "203.0.113.7", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}).status_code == 303
+    laptop.post("/sign-out", data={"csrf_token": csrf_token_from(laptop, "/account")})
+    attack(app)
+    response = from_address(laptop, "203.0.113.8", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    assert response.status_code == 303 and response.headers["Location"] == "/admin/"
+
+
+def test_during_an_attack_a_right_password_without_the_code_tells_the_stranger_nothing(app, with_two_factor, clock):
+    attack(app)
+    stranger = app.test_client()
+    right = from_address(stranger, "198.51.100.200", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
+    wrong = from_address(stranger, "198.51.100.201", {"email": ORGANISER_EMAIL, "password": "another guess entirely"})
+    with_code = from_address(stranger, "198.51.100.202", {
+        "email": ORGANISER_EMAIL, "password": "another guess entirely", "code": code_at(with_two_factor, clock.now()),
+    })
+    assert right.status_code == wrong.status_code == with_code.status_code == 429
+    assert stranger.get("/admin/").status_code == 302  # never signed in
+
+    def message(response):
+        return response.get_data(as_text=True).split('name="csrf_token"')[0].split("<main")[1]
+
+    assert message(right) == message(wrong) == message(with_code)
+
+
+def test_knowing_the_password_but_not_the_code_gets_nowhere_and_code_guesses_are_limited(app, with_two_factor, clock):
+    attack(app)
+    thief = app.test_client()
+    guesses = [
+        from_address(thief, f"198.51.100.{150 + number}", {
+            "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD, "code": wrong_code(with_two_factor, clock.now()),
+        }).status_code
+        for number in range(PER_CLIENT)
+    ]
+    assert set(guesses) == {429}
+    assert thief.get("/admin/").status_code == 302
+    limit = int(LIMITS["SIGN_IN_CODE_LIMITS_PER_ACCOUNT"].split()[0])
+    # Past the account's allowance of codes, even the right code is refused for a while (only someone who has the
+    # password can spend that allowance).
+    late = from_address(thief, "198.51.100.240", {
+        "email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD, "code": code_at(with_two_factor, clock.now()),
+    })
+    assert PER_CLIENT > limit and late.status_code == 429
+
+
+def test_each_client_address_is_still_limited(app, organiser):
+    client = app.test_client()
+    statuses = [
+        from_address(client, "198.51.100.99", {"email": f"someone{number}@example.org", "password": "wrong"}).status_code
+        for number in range(PER_CLIENT + 1)
+    ]
+    assert statuses == [422] * PER_CLIENT + [429]
+
+
+def test_the_known_browser_cookie_is_pinned_to_the_site_in_production(app, organiser, monkeypatch):
+    from flask import make_response
+
+    from awards_app.web.auth.account_guard import remember_browser
+
+    monkeypatch.setitem(app.config, "SESSION_COOKIE_SECURE", True)
+    with app.test_request_context("/sign-in", base_url="https://awards.example.org"):
+        cookie = remember_browser(make_response(""), organiser).headers["Set-Cookie"]
+    flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
+    assert cookie.startswith("__Host-known-browser=") and {"secure", "httponly", "path"} <= flags
+    assert "samesite=lax" in cookie.lower() and "domain" not in flags
