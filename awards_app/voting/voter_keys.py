@@ -53,7 +53,7 @@ def canonical_address(email: str | None) -> str:
     return f"{local}@{domain}"
 
 
-def _pepper() -> bytes:
+def pepper() -> bytes:
     """The secret pepper: VOTER_KEY_PEPPER, or one derived from SECRET_KEY when that is not set."""
     configured = current_app.config.get("VOTER_KEY_PEPPER")
     if configured:
@@ -65,7 +65,7 @@ def _pepper() -> bytes:
 
 def voter_key(email: str | None) -> str:
     """The voter key of an address: HMAC-SHA256 of its canonical form under the pepper, as 64 hex digits."""
-    return hmac.new(_pepper(), canonical_address(email).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(pepper(), canonical_address(email).encode(), hashlib.sha256).hexdigest()
 
 
 def address_domain(email: str | None) -> str:
