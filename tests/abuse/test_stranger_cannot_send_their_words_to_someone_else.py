@@ -15,8 +15,8 @@ import pytest
 from sqlalchemy import delete, select
 
 from awards_app.core import clock as app_clock
-from awards_app.core.mail_budget import DEFAULT_PER_DAY, DEFAULT_PER_HOUR, MailBudget
-from awards_app.core.models import OutboxEmail
+from awards_app.core.mail_budget import DEFAULT_PER_DAY, DEFAULT_PER_HOUR, MailBudget, purge_mail_budgets
+from awards_app.core.models import AuditEvent, OutboxEmail
 from awards_app.core.outbox import queue_email, without_links
 from awards_app.extensions import db
 from awards_app.voting.voter_keys import canonical_address
@@ -129,6 +129,32 @@ def test_the_budget_frees_up_hour_by_hour_and_day_by_day(app, db_session, clock)
 def test_the_organisers_own_emails_are_not_counted(app, db_session, mail_templates):
     for _ in range(DEFAULT_PER_HOUR + 2):
         assert queue_email(VICTIM, "A note from the awards team", "test_message", name="Jo") is not None
+
+
+def test_an_organisers_resend_reaches_a_nominee_whose_budget_a_stranger_spent(app, db_session, organiser, clock):
+    from awards_app.nominations.consent import request_consent
+    from awards_app.nominations.review import resend_consent_request
+    from tests.factories.nominations import make_nomination
+    from tests.factories.programme import make_category, make_edition
+
+    nomination = make_nomination(make_category(make_edition()), nominee_email=VICTIM)
+    for _ in range(DEFAULT_PER_HOUR):
+        queue_email(VICTIM, "Your saved nomination", "resume_link", **_resume_context())
+    request_consent(None, nomination)
+    assert db_session.scalar(select(AuditEvent.details).where(AuditEvent.action == "email.withheld")) == {
+        "template": "nominee_consent"}, "withheld, and the organisers can see it (without the address)"
+    assert not [email for email in db_session.scalars(select(OutboxEmail)) if "/consent/" in email.text_body]
+    resend_consent_request(organiser, nomination)
+    assert [email for email in db_session.scalars(select(OutboxEmail)) if "/consent/" in email.text_body]
+
+
+def test_budgets_of_inboxes_sent_nothing_since_yesterday_are_purged(app, db_session, clock):
+    queue_email(VICTIM, "Your saved nomination", "resume_link", **_resume_context())
+    clock.advance(days=1)
+    assert purge_mail_budgets() == 0, "yesterday's budget is kept for a day"
+    clock.advance(days=1)
+    assert purge_mail_budgets() == 1
+    assert db_session.scalar(select(MailBudget)) is None
 
 
 def _resume_context() -> dict:

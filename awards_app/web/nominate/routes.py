@@ -88,7 +88,7 @@ def _resume_address_key() -> str:
     if address is None:
         draft = find_draft(session.get(DRAFT_KEY))
         address = draft.resume_email if draft is not None else ""
-    return address_key("resume-email", canonical_address(address[: EMAIL_LENGTH + 1]))
+    return address_key("resume-email", canonical_address((address or "")[: EMAIL_LENGTH + 1]))
 
 
 # One budget shared by "send the link" and "send it again", per connection and per email address.
