@@ -104,7 +104,7 @@ ALIAS_SERVICES = (
 _ALIAS_DOMAINS = {domain for service in ALIAS_SERVICES for domain in service.domains}
 
 
-def _parent_domains(domain: str):
+def domain_and_parents(domain: str):
     """The domain and each domain it belongs to (mail.example.org, example.org), never a bare top-level domain."""
     labels = domain.lower().rstrip(".").split(".")
     return (".".join(labels[start:]) for start in range(len(labels) - 1))
@@ -112,7 +112,7 @@ def _parent_domains(domain: str):
 
 def is_alias_service(domain: str) -> bool:
     """Whether a domain (or one it belongs to, as with jo.anonaddy.com) hands out any number of aliases."""
-    return any(parent in _ALIAS_DOMAINS for parent in _parent_domains(domain))
+    return any(parent in _ALIAS_DOMAINS for parent in domain_and_parents(domain))
 
 
 def family_of(domain: str) -> ProviderFamily | None:

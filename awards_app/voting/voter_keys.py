@@ -16,7 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from awards_app.core.columns import EMAIL_LENGTH
-from awards_app.core.email_providers import canonical_parts, is_alias_service
+from awards_app.core.email_providers import canonical_parts, domain_and_parents, is_alias_service
 from awards_app.core.errors import DomainError
 
 try:  # the package ships an allowlist of domains wrongly reported as disposable (empty in some releases)
@@ -79,13 +79,13 @@ def is_disposable(domain: str) -> bool:
     domain = domain.lower().rstrip(".")
     if domain in ALLOWED_DOMAINS:
         return False
-    labels = domain.split(".")
     # mail.throwaway.example is as disposable as throwaway.example; a bare top-level domain never matches.
-    return any(".".join(labels[start:]) in DISPOSABLE_DOMAINS for start in range(len(labels) - 1))
+    return any(parent in DISPOSABLE_DOMAINS for parent in domain_and_parents(domain))
 
 
 def check_voter_address(email: str | None) -> str:
-    """The address in its normal form if a vote may use it; otherwise DomainError (field "email") saying why."""
+    """The address in its normal form if a vote may use it; otherwise DomainError (field "email") saying why (a
+    mistake, too long, a disposable domain, or an alias service that gives out any number of addresses)."""
     text = (email or "").strip()
     if not text:
         raise DomainError("Enter your email address", field="email")
