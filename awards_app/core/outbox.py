@@ -20,28 +20,34 @@ from awards_app.extensions import db
 # bookkeeping would be spent for nothing on the vote's busy path.
 _ADD_EMAIL = insert(OutboxEmail.__table__).returning(OutboxEmail.id)
 
-# What mail programs turn into links: a scheme and what follows, or a host name (words joined by dots, ending in a
-# top-level domain of letters), with any path. Not the domain of an email address (after an @), which stays as it is.
+# What mail programs turn into links: a scheme and whatever follows it, or a host name (words joined by dots, ending
+# in a top-level domain of letters) with any path. An email address is left as it is (its domain follows an @).
 _LINK_LIKE = re.compile(
-    r"(?<![@\w.-])(?:[a-z][a-z0-9+.-]*://)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\b(?![@-])[^\s<>\"']*",
+    r"[a-z][a-z0-9+.-]*://[^\s<>\"']+"
+    r"|(?<![@\w.-])(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,63}\b(?![@-])[^\s<>\"']*",
     re.IGNORECASE,
 )
 
 
 def without_links(text: str) -> str:
     """The text with every URL or host name written so that no mail program makes it a link ("evil[.]example"),
-    except the app's own (under PUBLIC_BASE_URL), which the emails' buttons and addresses need."""
-    own = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
-    own_host = own.split("//", 1)[-1]
+    except the app's own links (to PUBLIC_BASE_URL's host), which the emails' buttons and addresses need."""
+    own_host = re.escape(current_app.config["PUBLIC_BASE_URL"].split("//", 1)[-1].split("/", 1)[0])
+    # The app's own links, whole (their signed tokens hold dots too), even at the end of a sentence; not a longer
+    # host such as ours.evil.example, nor ours@evil.example (which a browser would take to evil.example).
+    ours = re.compile(rf"(?<![\w.@-])(?:https?://)?{own_host}(?:[/?#][^\s<>\"']*)?(?![\w@-]|\.[\w-])", re.IGNORECASE)
+    pieces = []
+    start = 0
+    for match in ours.finditer(text):
+        pieces += [_defuse(text[start:match.start()]), match.group(0)]
+        start = match.end()
+    pieces.append(_defuse(text[start:]))
+    return "".join(pieces)
 
-    def defuse(match: re.Match) -> str:
-        found = match.group(0)
-        for ours in (own, own_host):
-            if found == ours or found.startswith(ours + "/"):
-                return found
-        return found.replace("://", "[:]//").replace(".", "[.]")
 
-    return _LINK_LIKE.sub(defuse, text)
+def _defuse(text: str) -> str:
+    """Every URL or host name in the text with its dots (and "://") bracketed, so that it is no longer a link."""
+    return _LINK_LIKE.sub(lambda match: match.group(0).replace("://", "[:]//").replace(".", "[.]"), text)
 
 
 def queue_email(to: str, subject: str, template: str, *, from_public: bool | None = None, **context) -> int | None:

@@ -177,11 +177,24 @@ def _resume_context() -> dict:
         ("Walk 1.5 miles, e.g. daily", "Walk 1.5 miles, e.g. daily"),
         ("jo@example.org", "jo@example.org"),
         ("http://awards.test/vote", "http://awards.test/vote"),  # our own links stay links
+        ("Ask at awards.test.", "Ask at awards.test."),
+        ("http://awards.test.evil.example/x", "http[:]//awards[.]test[.]evil[.]example/x"),
+        ("http://awards.test@evil.example/x", "http[:]//awards[.]test@evil[.]example/x"),
+        ("ftp://10.0.0.1/x", "ftp[:]//10[.]0[.]0[.]1/x"),
     ],
 )
 def test_urls_in_free_text_are_never_written_as_links(app, text, shown):
     with app.test_request_context():
         assert without_links(text) == shown
+
+
+def test_the_apps_own_links_stay_whole_whatever_its_address(app, monkeypatch):
+    """Signed tokens hold dots, and a site may be served from a bare IP address and port (as the browser tests are)."""
+    monkeypatch.setitem(app.config, "PUBLIC_BASE_URL", "http://127.0.0.1:43321")
+    link = "http://127.0.0.1:43321/vote/confirm/IkpONXJjVGR0aHEw.axathQ.Ilwo3ktwllwbmJAPSKkjhx"
+    with app.test_request_context():
+        assert without_links(f"Open this link:\n{link}\n") == f"Open this link:\n{link}\n"
+        assert without_links(f'<a href="{link}">{link}</a>') == f'<a href="{link}">{link}</a>'
 
 
 def test_a_finalists_name_that_looks_like_a_link_reaches_no_inbox_as_one(app, db_session, clock, mail_templates):
