@@ -31,6 +31,9 @@ def request_consent(actor: User | None, nomination: Nomination) -> None:
         CONSENT_PURPOSE, nomination, clock.now() + CONSENT_LINK_LIFETIME, "consent.respond",
         to=nomination.nominee_email, subject="You have been nominated for a Self Management Award",
         template="nominee_consent", nomination=nomination,
+        # Sent because a member of the public nominated someone: it spends from the nominee's inbox budget. An
+        # organiser's resend does not (core/mail_budget.py).
+        from_public=actor is None,
     )
     nomination.consent = ConsentState.REQUESTED
     record_event(actor, "consent.requested", nomination, resend=actor is not None)

@@ -376,7 +376,6 @@ def email_resume_link(draft: NominationDraft, email) -> str:
         draft=draft,
         edition=draft.edition,
         category=draft.category,
-        nominee=(draft.data or {}).get("nominee", {}).get("name", ""),
         closes_at=closes_at,
     )
     record_event(None, "draft.resume_link_sent", draft, edition_id=draft.edition_id)

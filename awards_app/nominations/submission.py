@@ -108,7 +108,6 @@ def submit_nomination(
         "nomination_received",
         nomination=nomination,
         edition=edition,
-        answers=[(question.prompt, saved_answer(draft, question)) for question in category.questions],
     )
     if nomination.nominee_email:
         request_consent(None, nomination)

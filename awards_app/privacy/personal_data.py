@@ -47,6 +47,7 @@ from awards_app.accounts.models import Role, SignInSession, User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.columns import EMAIL_LENGTH
+from awards_app.core.email_providers import domains_of_one_inbox
 from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent, OutboxEmail, OutboxStatus
 from awards_app.extensions import db
@@ -56,7 +57,7 @@ from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.permissions import is_organiser, is_someone_else
 from awards_app.programme.models import Edition
 from awards_app.voting.models import Vote, VoteRequest
-from awards_app.voting.voter_keys import GMAIL, GMAIL_DOMAINS, canonical_address, voter_key
+from awards_app.voting.voter_keys import canonical_address, voter_key
 
 ERASED = "Erased on request"
 REMOVED_AFTER_CEREMONY = "Removed after the ceremony"
@@ -137,13 +138,13 @@ def find_personal_data(email) -> PersonalData:
     found.accounts = list(db.session.scalars(select(User).where(func.lower(User.email) == address)))
     # Emails go to the address as it was typed each time (capitals, a +tag, Gmail's dots): the candidates at the
     # same domain are read, and those whose canonical form is this address's are kept.
+    # (A domain's subdomains are read too, for Fastmail's anything@name.fastmail.com.)
     canonical = canonical_address(address)
-    domains = {address.rpartition("@")[2]}
-    if canonical.rpartition("@")[2] == GMAIL:
-        domains |= set(GMAIL_DOMAINS)
+    domains = {address.rpartition("@")[2]} | domains_of_one_inbox(canonical.rpartition("@")[2])
+    to_address = func.lower(OutboxEmail.to_address)
     candidates = db.session.scalars(
         select(OutboxEmail)
-        .where(or_(*[func.lower(OutboxEmail.to_address).endswith("@" + domain, autoescape=True) for domain in domains]))
+        .where(or_(*[to_address.endswith(joint + domain, autoescape=True) for domain in domains for joint in "@."]))
         .order_by(OutboxEmail.id))
     found.emails = [email for email in candidates if canonical_address(email.to_address) == canonical]
     # Audit details are JSON: a text search of them finds an address named in any detail.

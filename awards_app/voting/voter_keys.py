@@ -1,8 +1,9 @@
 """Who a voter is, without keeping who they are: the canonical address, its keyed hash, and the address checks.
 
 One person may write their address in several ways that reach the same inbox (Jo.Bloggs+vote@googlemail.com and
-jobloggs@gmail.com). The canonical address folds those together, and the voter key is an HMAC of it under a secret
-pepper: the database can tell that two votes came from one address without holding the address itself.
+jobloggs@gmail.com). The canonical address folds those together, following each provider's own rules (the table in
+core/email_providers.py), and the voter key is an HMAC of it under a secret pepper: the database can tell that two
+votes came from one address without holding the address itself.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from awards_app.core.columns import EMAIL_LENGTH
+from awards_app.core.email_providers import canonical_parts, domain_and_parents, is_alias_service
 from awards_app.core.errors import DomainError
 
 try:  # the package ships an allowlist of domains wrongly reported as disposable (empty in some releases)
@@ -22,9 +24,6 @@ try:  # the package ships an allowlist of domains wrongly reported as disposable
 except ImportError:  # pragma: no cover - older releases have no allowlist
     ALLOWED_DOMAINS = set()
 
-# Google treats these as one mailbox, and ignores dots in the local part; other providers do not, so neither do we.
-GMAIL = "gmail.com"
-GMAIL_DOMAINS = {GMAIL, "googlemail.com"}
 # Mixed into SECRET_KEY when no VOTER_KEY_PEPPER is set, so that the pepper differs from every other use of the key.
 PEPPER_LABEL = b"awards-app/voter-key-pepper/v1"
 
@@ -37,7 +36,8 @@ def _split(address: str) -> tuple[str, str]:
 
 @functools.lru_cache(maxsize=4096)
 def canonical_address(email: str | None) -> str:
-    """The one spelling of an address that stands for its inbox: lower case, no +tag, Gmail's dots dropped."""
+    """The one spelling of an address that stands for its inbox: lower case, then its provider's own rules (a tag
+    dropped, ignored characters removed, one domain for a provider's domains that share an inbox)."""
     # Remembered for recent addresses: one vote step needs it three or four times (the voter key for the rate limit
     # and for the vote, the domain), and each time would run the full syntax check again.
     text = (email or "").strip()
@@ -47,15 +47,13 @@ def canonical_address(email: str | None) -> str:
     except EmailNotValidError:
         pass  # still give a stable answer (rate limits key on what was typed, valid or not)
     local, domain = _split(text.lower())
-    untagged = local.split("+", 1)[0]
-    if untagged:  # an address that starts with "+" has no tag to remove
-        local = untagged
-    if domain in GMAIL_DOMAINS:
-        local, domain = local.replace(".", ""), GMAIL
-    return f"{local}@{domain}" if domain else local
+    if not domain:
+        return local
+    local, domain = canonical_parts(local, domain)
+    return f"{local}@{domain}"
 
 
-def _pepper() -> bytes:
+def pepper() -> bytes:
     """The secret pepper: VOTER_KEY_PEPPER, or one derived from SECRET_KEY when that is not set."""
     configured = current_app.config.get("VOTER_KEY_PEPPER")
     if configured:
@@ -67,11 +65,12 @@ def _pepper() -> bytes:
 
 def voter_key(email: str | None) -> str:
     """The voter key of an address: HMAC-SHA256 of its canonical form under the pepper, as 64 hex digits."""
-    return hmac.new(_pepper(), canonical_address(email).encode(), hashlib.sha256).hexdigest()
+    return hmac.new(pepper(), canonical_address(email).encode(), hashlib.sha256).hexdigest()
 
 
 def address_domain(email: str | None) -> str:
-    """The domain of the canonical address (googlemail.com counts as gmail.com), for fraud checks."""
+    """The domain of the canonical address (googlemail.com counts as gmail.com, pm.me as proton.me), for fraud
+    checks."""
     return _split(canonical_address(email))[1]
 
 
@@ -80,13 +79,13 @@ def is_disposable(domain: str) -> bool:
     domain = domain.lower().rstrip(".")
     if domain in ALLOWED_DOMAINS:
         return False
-    labels = domain.split(".")
     # mail.throwaway.example is as disposable as throwaway.example; a bare top-level domain never matches.
-    return any(".".join(labels[start:]) in DISPOSABLE_DOMAINS for start in range(len(labels) - 1))
+    return any(parent in DISPOSABLE_DOMAINS for parent in domain_and_parents(domain))
 
 
 def check_voter_address(email: str | None) -> str:
-    """The address in its normal form if a vote may use it; otherwise DomainError (field "email") saying why."""
+    """The address in its normal form if a vote may use it; otherwise DomainError (field "email") saying why (a
+    mistake, too long, a disposable domain, or an alias service that gives out any number of addresses)."""
     text = (email or "").strip()
     if not text:
         raise DomainError("Enter your email address", field="email")
@@ -104,6 +103,14 @@ def check_voter_address(email: str | None) -> str:
         raise DomainError(
             f"We cannot accept addresses at {checked.domain}, because it gives out short-lived addresses. "
             "Use an email address that you keep, such as your personal or work address.",
+            field="email",
+        )
+    if is_alias_service(checked.ascii_domain):
+        # Each alias is a new address for one inbox, so an alias cannot stand for one person (core/email_providers.py).
+        raise DomainError(
+            f"We cannot accept addresses at {checked.domain}, because it gives out a new address whenever you ask, "
+            "so it cannot show that each person votes once. Use an email address that you keep, such as your "
+            "personal or work address.",
             field="email",
         )
     return checked.normalized

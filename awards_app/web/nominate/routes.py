@@ -13,6 +13,7 @@ from flask import abort, current_app, flash, g, redirect, request, session, url_
 from wtforms import SelectChoice
 
 from awards_app.core import uow
+from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
 from awards_app.nominations.drafts import (
@@ -41,6 +42,7 @@ from awards_app.nominations.submission import (
 )
 from awards_app.programme.editions import current_edition
 from awards_app.programme.phases import Phase, phase_of
+from awards_app.voting.voter_keys import canonical_address
 from awards_app.web.forms import ActionForm, render_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.journeys import explain_journey_errors
@@ -81,12 +83,12 @@ RESUME_WHAT_NEXT = (
 
 
 def _resume_address_key() -> str:
-    """Rate-limit key for resume-link emails to one address, whoever asks for them."""
+    """Rate-limit key for resume-link emails to one inbox, however its address is written and whoever asks."""
     address = request.form.get("email")
     if address is None:
         draft = find_draft(session.get(DRAFT_KEY))
         address = draft.resume_email if draft is not None else ""
-    return address_key("resume-email", address)
+    return address_key("resume-email", canonical_address((address or "")[: EMAIL_LENGTH + 1]))
 
 
 # One budget shared by "send the link" and "send it again", per connection and per email address.

@@ -4,6 +4,7 @@ from sqlalchemy import text
 
 from awards_app.ceremony.reveals import archived_editions
 from awards_app.core import clock
+from awards_app.core.email_providers import ALIAS_SERVICES, PROVIDER_FAMILIES
 from awards_app.extensions import db, limiter
 from awards_app.programme.editions import current_edition
 from awards_app.programme.phases import PHASE_DATES, phase_of
@@ -40,6 +41,8 @@ def privacy():
         "public/privacy.html",
         link_hours=current_app.config.get("VOTE_LINK_HOURS") or DEFAULT_LINK_HOURS,
         network_days=current_app.config.get("VOTE_NETWORK_RETENTION_DAYS", DEFAULT_NETWORK_RETENTION_DAYS),
+        provider_families=PROVIDER_FAMILIES,
+        alias_services=ALIAS_SERVICES,
     )
 
 

@@ -1,0 +1,111 @@
+"""A budget per inbox for the emails the public can make the app send: a stranger cannot flood someone's inbox.
+
+Every email that a member of the public can cause (a nomination's confirmation, a nominee's consent request, a resume
+link, a vote's confirmation link) spends from the budget of its recipient's inbox: the keyed hash of the canonical
+address (voting/voter_keys.py), so that every spelling of one inbox shares one budget. core/outbox.py, queue_email,
+asks here before it queues such an email; the organisers' own emails, and the sign-in links of judges' accounts
+(which go only to addresses the organisers registered, carry nothing the public typed, and have their own limit per
+account), are not counted.
+
+The budget is counted in the database, in the same transaction as the email itself: a request that fails after
+asking spends nothing, and a Redis outage (when the rate limits fall back to each worker's memory) cannot multiply
+it. One statement (INSERT ... ON CONFLICT DO UPDATE ... WHERE) counts and checks at once, so two requests racing for
+the last email of a budget cannot both have it, on PostgreSQL and SQLite alike. Windows are the clock's hour and
+day: the owner of an inbox whose budget a stranger has spent can get their own email again in the next hour (or the
+next day, for the daily budget).
+
+When a budget is spent the email is not queued, and nothing else changes: the person who pressed the button sees
+the same page as when it is sent, so they learn nothing about the recipient. A warning is logged, and an audit
+event ("email.withheld", naming only the kind of email) lets the organisers see it happen.
+"""
+from __future__ import annotations
+
+import hashlib
+import hmac
+import logging
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import String, and_, case, or_
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Mapped, mapped_column
+
+from awards_app.core import clock
+from awards_app.core.audit import record_event
+from awards_app.core.columns import UTCDateTime
+from awards_app.extensions import db
+from awards_app.voting.voter_keys import canonical_address, pepper
+
+log = logging.getLogger(__name__)
+
+# The emails a member of the public can make the app send (templates/emails/<name>), to any address they type.
+PUBLIC_TEMPLATES = frozenset({"nomination_received", "nominee_consent", "resume_link", "vote_confirm"})
+
+# Room for one person's own use in an hour (votes in three contests, a nomination and a resume link), and in a day.
+DEFAULT_PER_HOUR = 5
+DEFAULT_PER_DAY = 20
+# Mixed into the pepper, so that a budget's key is not the voter key of the same address.
+KEY_LABEL = b"awards-app/mail-budget/v1"
+
+
+class MailBudget(db.Model):
+    """How many public-triggered emails one inbox has been sent this hour and this day (no address is kept)."""
+
+    __tablename__ = "mail_budget"
+
+    # HMAC of the canonical address under a key of its own: which inbox, without the address.
+    recipient_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hour_start: Mapped[datetime] = mapped_column(UTCDateTime())
+    hour_count: Mapped[int] = mapped_column()
+    day_start: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    day_count: Mapped[int] = mapped_column()
+
+
+def recipient_key(address: str) -> str:
+    """The budget's key of an inbox: HMAC-SHA256 of the canonical address, under the voter keys' pepper + a label."""
+    key = hmac.new(pepper(), KEY_LABEL, hashlib.sha256).digest()
+    return hmac.new(key, canonical_address(address).encode(), hashlib.sha256).hexdigest()
+
+
+def _per(name: str, default: int) -> int:
+    """A budget from the app config (RECIPIENT_EMAILS_PER_HOUR, RECIPIENT_EMAILS_PER_DAY), or its default."""
+    return int(current_app.config.get(name) or default)
+
+
+def spend(address: str, template: str) -> bool:
+    """Count one email to the address's inbox if its budget allows it (True); False when the budget is spent."""
+    now = clock.now()
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    day = hour.replace(hour=0)
+    table = MailBudget.__table__
+    insert = postgresql_insert if db.session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    statement = insert(table).values(
+        recipient_key=recipient_key(address), hour_start=hour, hour_count=1, day_start=day, day_count=1,
+    )
+    statement = statement.on_conflict_do_update(
+        index_elements=[table.c.recipient_key],
+        set_={
+            "hour_count": case((table.c.hour_start == hour, table.c.hour_count + 1), else_=1),
+            "hour_start": hour,
+            "day_count": case((table.c.day_start == day, table.c.day_count + 1), else_=1),
+            "day_start": day,
+        },
+        # The row is changed (and returned) only while both budgets have room; otherwise nothing comes back.
+        where=and_(
+            or_(table.c.hour_start != hour, table.c.hour_count < _per("RECIPIENT_EMAILS_PER_HOUR", DEFAULT_PER_HOUR)),
+            or_(table.c.day_start != day, table.c.day_count < _per("RECIPIENT_EMAILS_PER_DAY", DEFAULT_PER_DAY)),
+        ),
+    ).returning(table.c.recipient_key)
+    if db.session.execute(statement).first() is not None:
+        return True
+    log.warning("email withheld: the recipient's budget is spent (%s)", template)
+    record_event(None, "email.withheld", None, template=template)
+    return False
+
+
+def purge_mail_budgets() -> int:
+    """Delete the budgets of inboxes sent nothing since yesterday began (they would start afresh anyway)."""
+    today = clock.now().replace(hour=0, minute=0, second=0, microsecond=0)
+    result = db.session.execute(MailBudget.__table__.delete().where(MailBudget.day_start < today - timedelta(days=1)))
+    return result.rowcount
