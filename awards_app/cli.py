@@ -105,6 +105,13 @@ def purge_command() -> None:
     uow.commit()
     click.echo(f"Outbox: deleted {emails} email(s) sent or given up on.")
 
+    # Each inbox's count of the emails the public caused: kept only while its day's budget can still matter.
+    from awards_app.core.mail_budget import purge_mail_budgets
+
+    budgets = purge_mail_budgets()
+    uow.commit()
+    click.echo(f"Email budgets: deleted {budgets} inbox count(s) from before yesterday.")
+
 
 def register(app: Flask) -> None:
     """Attach the commands to the app."""

@@ -123,6 +123,9 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         "NOMINATION_CONTACT_RETENTION_DAYS": _int(env, "NOMINATION_CONTACT_RETENTION_DAYS", 30),
         # Days an email stays in the outbox after it was sent or given up on (to check delivery, or retry).
         "OUTBOX_RETENTION_DAYS": _int(env, "OUTBOX_RETENTION_DAYS", 7),
+        # The emails the public can cause, per inbox (core/mail_budget.py): an hour's and a day's worth.
+        "RECIPIENT_EMAILS_PER_HOUR": _int(env, "RECIPIENT_EMAILS_PER_HOUR", 5),
+        "RECIPIENT_EMAILS_PER_DAY": _int(env, "RECIPIENT_EMAILS_PER_DAY", 20),
         # Seconds a public page is kept in each worker's memory for visitors with an empty session (page_cache.py).
         "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 2),
         # Seconds a worker answers /results polls from the results version it last read (web/public/results.py).

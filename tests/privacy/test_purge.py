@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from awards_app.core.mail_budget import MailBudget
 from awards_app.core.models import OutboxEmail, OutboxStatus
 from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.privacy import personal_data
@@ -93,6 +94,7 @@ def test_the_purge_command_applies_every_rule_when_due(runner, db_session, clock
     assert "erased 0 email address(es)" in result.output
     assert "contact details of 0 nomination(s)" in result.output
     assert "deleted 0 email(s)" in result.output
+    assert "Email budgets: deleted 0 inbox count(s)" in result.output
     assert db_session.get(NominationDraft, draft_id) is None
     assert db_session.get(VoteRequest, waiting_id).email == "waiting@example.org"
 
@@ -114,7 +116,9 @@ def test_the_purge_command_applies_every_rule_when_due(runner, db_session, clock
     assert "and 3 stored client network(s)" in result.output
     assert f"contact details of {len(site.finalists)} nomination(s)" in result.output
     assert "deleted 2 email(s)" in result.output  # the two vote links
+    assert "Email budgets: deleted 2 inbox count(s)" in result.output  # the two voters' inboxes
     db_session.expire_all()
     assert db_session.get(Vote, vote_id).client_network == ""
     assert all(row.nominator_email == "" for row in db_session.scalars(select(Nomination)))
     assert outbox() == []
+    assert db_session.scalars(select(MailBudget)).all() == []
