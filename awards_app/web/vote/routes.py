@@ -12,14 +12,12 @@ from wtforms import SelectChoice
 
 from awards_app.core import clock, uow
 from awards_app.core.client_address import rate_limit_key_for_client
-from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import db, limiter
 from awards_app.programme.editions import current_edition
 from awards_app.publication.public_shortlist import shortlist_is_public
 from awards_app.voting.models import Contest, Vote
-from awards_app.voting.voter_keys import voter_key
 from awards_app.voting.votes import (
     AlreadyVoted,
     ContestState,
@@ -42,7 +40,8 @@ from awards_app.web.htmx import render_page
 from awards_app.web.journeys import explain_journey_errors
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.page_cache import cached_for_visitors
-from awards_app.web.rate_limits import limit
+from awards_app.web.error_pages import error_response
+from awards_app.web.rate_limits import Spent, limit, spend
 from awards_app.web.responses import see_other
 from awards_app.web.vote import bp
 from awards_app.web.vote.forms import BallotForm, VoterEmailForm
@@ -58,13 +57,8 @@ FORM_EXPIRED_MESSAGE = (
 )
 LINK_WHAT_NEXT = (
     "If voting is still open, you can vote again from the public vote page to get a new link. "
-    "Only the link in the newest email works."
+    "If you asked for the same email to be sent again, only the link in the newest one works."
 )
-
-
-def _submitted_voter_key() -> str:
-    """Rate-limit key: the voter key of the address typed into the form (all spellings of one inbox count as one)."""
-    return "vote-voter:" + voter_key((request.form.get("email") or "")[: EMAIL_LENGTH + 1])
 
 
 def _pending_voter_key() -> str:
@@ -75,9 +69,17 @@ def _pending_voter_key() -> str:
     return "vote-voter:" + vote_request.voter_key
 
 
-def _email_was_sent(response) -> bool:
-    """Count only requests that sent an email: a mistyped address costs nothing from the per-voter budget."""
-    return response.status_code == 303
+def _voters_budget_spent(spent: Spent):
+    """The page for an address that has had its emails for the hour: the links already sent work, and when to ask."""
+    response = error_response(
+        429,
+        "We cannot send another email to this address just now",
+        f"We have already sent {spent.amount} emails to this address in the last hour. The link in each of them "
+        "still works until it runs out: look in your inbox and your spam or junk folder. Each email names who the "
+        "vote is for, so use the one for your choice. If none of them is, you can ask again in an hour.",
+    )
+    response.headers["Retry-After"] = str(spent.retry_after)
+    return response
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------------
@@ -193,10 +195,6 @@ def ballot(contest_id: int):
 
 @bp.route("/<int:contest_id>/email", methods=["GET", "POST"])
 @limiter.limit(limit("VOTE_REQUEST_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-request-client")
-@limiter.limit(
-    limit("VOTE_REQUEST_LIMITS_PER_VOTER"), methods=["POST"], scope="vote-request-voter",
-    key_func=_submitted_voter_key, deduct_when=_email_was_sent,
-)
 def email(contest_id: int):
     """Ask for the voter's email address, then email the link that confirms the vote."""
     contest = _contest_or_404(contest_id)
@@ -222,6 +220,12 @@ def email(contest_id: int):
                     return _choose_first(contest)
                 show_refusal(form, error)
             else:
+                # The voter's budget counts emails queued, and only those (a post that sends nothing costs nothing),
+                # in one atomic step, so that simultaneous requests for one inbox cannot all slip under it.
+                spent = spend("VOTE_REQUEST_LIMITS_PER_VOTER", "vote-voter:" + vote_request.voter_key)
+                if not spent.allowed:
+                    db.session.rollback()  # the request and its email are dropped
+                    return _voters_budget_spent(spent)
                 request_id = vote_request.id  # read before the commit, which expires it
                 uow.commit()
                 session[REQUEST_KEY] = request_id
@@ -293,7 +297,7 @@ def resend():
         flash(error.message, "info")
         return see_other(url_for(".ballot", contest_id=contest.id))
     uow.commit()
-    flash("We have sent the email again. Only the link in the newest email works.", "success")
+    flash("We have sent the email again. Its link replaces the one in the email before it.", "success")
     return see_other(url_for(".check_email"))
 
 
