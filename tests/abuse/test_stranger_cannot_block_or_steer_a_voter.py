@@ -6,15 +6,25 @@ voter's pending link, leaving only the stranger's choice working in their inbox.
 """
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from awards_app.voting.models import Vote
+from tests.factories.voting import voting_site
 from tests.web.forms import csrf_token_from
-from tests.web.test_vote import Voter, link_path, site, text_of, words_of  # noqa: F401  (site is a fixture)
+from tests.web.test_vote import Voter, link_path, text_of, words_of
 
 VICTIM = "jo.bloggs@gmail.com"
 # The same inbox written another way (Gmail ignores dots, +tags and the googlemail domain): the same voter key.
 VICTIM_RESPELT = "JoBloggs+vote@googlemail.com"
+
+
+@pytest.fixture
+def site(db_session, clock):
+    """An open contest with three finalists: Breathe Easy Fife, Harbour Arts, and Walk & Talk."""
+    site = voting_site()
+    db_session.commit()
+    return site
 
 
 def stranger_in(app, site) -> Voter:
