@@ -494,12 +494,16 @@ _CLOSE_OTHER_REQUESTS = (
 )
 
 
-def confirm_vote(token: str) -> tuple[Vote | None, bool]:
+def confirm_vote(token: str, finalist_id=None) -> tuple[Vote | None, bool]:
     """Cast the vote of an emailed link: (the vote, False); or (None or the earlier vote, True) if already voted.
 
+    The vote goes to the finalist the request named, or to `finalist_id` when the person chose another on the
+    confirmation page: whoever holds the link holds the inbox, so an email a stranger asked for, naming someone else,
+    still lets its owner vote as they wish (and a budget of emails spent by a stranger never stops them voting).
     The link is used up atomically first, so that of many presses of one button exactly one goes on; then the vote is
-    inserted unless the voter key has one in the contest. Raises VotingNotOpen after the close (nothing is used up)
-    and LinkProblem for an expired, replaced or broken link. A used link means its vote was counted then.
+    inserted unless the voter key has one in the contest. Raises VotingNotOpen after the close (nothing is used up),
+    DomainError (field "finalist") for a choice not on the ballot (nothing is used up either) and LinkProblem for an
+    expired, replaced or broken link. A used link means its vote was counted then.
     """
     try:
         vote_request, digest = _request_behind(token, _CONFIRM_LOAD)
@@ -509,6 +513,7 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
         raise
     contest = vote_request.contest
     _require_open(contest)
+    chosen_id = vote_request.finalist_id if finalist_id is None else chosen_finalist(contest, finalist_id).id
     now = clock.now()
     # The link was checked a moment ago; the atomic step is to mark the request confirmed, on the condition that it
     # still waits for this very link. Confirmed either way after this: the address has done its job, and from now on
@@ -531,7 +536,7 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
     )
     vote = insert_vote_once(
         contest_id=vote_request.contest_id,
-        finalist_id=vote_request.finalist_id,
+        finalist_id=chosen_id,
         voter_key=vote_request.voter_key,
         cast_at=now,
         client_network=vote_request.client_network,
@@ -543,7 +548,8 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
         )
         record_event(None, "vote.duplicate_refused", vote_request, contest_id=contest.id)
         return earlier, True
-    record_event(None, "vote.cast", vote, contest_id=contest.id, request_id=vote_request.id)
+    changed = {"requested_finalist_id": vote_request.finalist_id} if chosen_id != vote_request.finalist_id else {}
+    record_event(None, "vote.cast", vote, contest_id=contest.id, request_id=vote_request.id, **changed)
     return vote, False
 
 

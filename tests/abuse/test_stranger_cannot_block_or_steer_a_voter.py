@@ -113,3 +113,37 @@ def test_when_the_budget_is_spent_the_page_says_the_links_already_sent_still_wor
     assert "We have already sent 3 emails to this address in the last hour" in page
     assert "still works" in page and "names who the vote is for" in page
     assert int(answer.headers["Retry-After"]) > 0
+
+
+def test_emails_a_stranger_asked_for_still_let_the_voter_vote_for_their_own_choice(app, client, site, outbox,
+                                                                                   db_session):
+    harbour, breathe, _walk = site.finalists
+    for number in range(3):  # the stranger spends the inbox's emails for the hour, each for Breathe Easy Fife
+        Voter(app.test_client(), site, address=f"203.0.113.{number + 1}").ask(VICTIM_RESPELT, finalist=breathe)
+    voter = Voter(client, site)
+    refused = voter.ask(VICTIM, finalist=harbour)
+    assert refused.status_code == 429
+    assert "you can choose someone else on its page" in " ".join(text_of(refused).split())
+
+    # Any of those emails' links lets the voter choose on the page, and the choice is theirs.
+    strangers_link = link_path(outbox)
+    choosing = client.get(strangers_link + "?choose")
+    assert choosing.status_code == 200, f"the page to choose answered {choosing.status_code}"
+    assert "This email was sent for a vote for Breathe Easy Fife" in words_of(choosing)
+    assert f'value="{harbour.id}"' in choosing.get_data(as_text=True)
+    answer = voter.post(strangers_link, {"finalist": str(harbour.id)}, form_page=strangers_link)
+    assert answer.location == "/vote/counted"
+    assert "Harbour Arts" in text_of(client.get("/vote/counted"))
+    assert votes_for(db_session) == {harbour.id: 1}
+
+
+def test_a_choice_that_is_not_on_the_ballot_is_put_right_on_the_page_and_uses_nothing_up(app, client, site, outbox,
+                                                                                        db_session):
+    voter = Voter(client, site)
+    voter.ask(VICTIM)
+    link = link_path(outbox)
+    answer = voter.post(link, {"finalist": "999999"}, form_page=link)
+    assert answer.status_code == 422 and "Choose who you want to vote for" in text_of(answer)
+    assert votes_for(db_session) == {}
+    assert voter.post(link, {"finalist": str(site.finalists[2].id)}, form_page=link).location == "/vote/counted"
+    assert votes_for(db_session) == {site.finalists[2].id: 1}

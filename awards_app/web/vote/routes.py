@@ -44,7 +44,7 @@ from awards_app.web.error_pages import error_response
 from awards_app.web.rate_limits import Spent, limit, spend
 from awards_app.web.responses import see_other
 from awards_app.web.vote import bp
-from awards_app.web.vote.forms import BallotForm, VoterEmailForm
+from awards_app.web.vote.forms import BallotForm, ConfirmVoteForm, VoterEmailForm
 
 # What the session holds: the choice made on the ballot, the pending request's id, and the outcome of a confirmation.
 CHOICE_KEY = "vote_choice"
@@ -76,7 +76,8 @@ def _voters_budget_spent(spent: Spent):
         "We cannot send another email to this address just now",
         f"We have already sent {spent.amount} emails to this address in the last hour. The link in each of them "
         "still works until it runs out: look in your inbox and your spam or junk folder. Each email names who the "
-        "vote is for, so use the one for your choice. If none of them is, you can ask again in an hour.",
+        "vote is for. If none is for your choice, open any of them anyway: you can choose someone else on its page "
+        "before you confirm.",
     )
     response.headers["Retry-After"] = str(spent.retry_after)
     return response
@@ -307,27 +308,35 @@ def resend():
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit(limit("VOTE_CONFIRM_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-confirm-client")
 def confirm(token: str):
-    """Show the vote with a "Confirm my vote" button (opening the link uses nothing up); the button casts it."""
+    """Show the vote with a "Confirm my vote" button (opening the link uses nothing up); the button casts it.
+
+    With ?choose the page shows the ballot instead, the finalist the email named already chosen, so that whoever
+    holds the link can vote for someone else (the form then sends its `finalist`).
+    """
     if len(token) > 500:
         abort(404)
-    form = ActionForm()
+    form = ConfirmVoteForm()
+    choosing = "choose" in request.args or "finalist" in request.form
     if request.method == "POST" and not g.get("form_expired"):
         try:
-            vote, already = confirm_vote(token)
+            vote, already = confirm_vote(token, form.finalist.data if choosing else None)
         except LinkProblem as problem:
             return link_problem_page(problem.reason, LINK_WHAT_NEXT)
         except VotingNotOpen as error:
             return _window_page(error.contest.category.edition, [error.contest], status=403)
-        # Read before the commit, which expires the vote (reading it after would load it again).
-        done = {
-            "vote": vote.id if vote is not None and not already else None,
-            "contest": vote.contest_id if vote is not None else None,
-        }
-        uow.commit()
-        for key in (CHOICE_KEY, REQUEST_KEY):
-            session.pop(key, None)
-        session[DONE_KEY] = done
-        return see_other(url_for(".counted"))
+        except DomainError as error:  # a choice that is not on the ballot: put it right on this page
+            show_refusal(form, error)
+        else:
+            # Read before the commit, which expires the vote (reading it after would load it again).
+            done = {
+                "vote": vote.id if vote is not None and not already else None,
+                "contest": vote.contest_id if vote is not None else None,
+            }
+            uow.commit()
+            for key in (CHOICE_KEY, REQUEST_KEY):
+                session.pop(key, None)
+            session[DONE_KEY] = done
+            return see_other(url_for(".counted"))
     try:
         vote_request = confirmation_for(token)
     except LinkProblem as problem:
@@ -342,12 +351,19 @@ def confirm(token: str):
     if g.get("form_expired"):
         form.form_errors.append("This page was open for a long time, so your vote has not been counted yet. "
                                 "Press Confirm my vote again.")
+    finalists = ballot_finalists(contest) if choosing else []
+    form.finalist.choices = [SelectChoice(str(finalist.id), finalist.display_name) for finalist in finalists]
+    if request.method == "GET":
+        form.finalist.data = str(vote_request.finalist_id)
     return render_form(
         "vote/confirm.html",
         form,
         contest=contest,
         edition=contest.category.edition,
         finalist_name=vote_request.finalist.display_name,
+        token=token,
+        choosing=choosing,
+        finalists={str(finalist.id): finalist for finalist in finalists},
     )
 
 
