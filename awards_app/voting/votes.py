@@ -7,7 +7,10 @@ its own link: it keeps the digest of the emailed token, and its expiry, confirma
 A new request never cancels an older one: whoever typed the address (the voter changing their mind, or a stranger
 who knows it), every pending request keeps its own working link, and its email and confirmation page name its
 finalist in words. Confirming one closes the voter's others in the contest. So a stranger can neither cancel a
-voter's link nor leave only their own choice working in the voter's inbox.
+voter's link nor leave only their own choice working in the voter's inbox; and since the confirmation page lets
+whoever holds a link choose another finalist, no email a stranger caused (nor a budget of emails they spent) keeps
+the voter from voting as they wish.
+
 The database holds one vote per contest and voter key (a unique constraint) and the vote goes in with INSERT ... ON
 CONFLICT DO NOTHING, so that no race between two confirmations can ever count a person twice.
 

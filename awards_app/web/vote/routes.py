@@ -3,7 +3,9 @@
 Each step POSTs and 303-redirects to the next; a page with problems comes back with 422, the error summary and what
 was typed. The choice and the pending request travel in the Flask session (ids only), never in the URL. Opening the
 emailed link shows a "Confirm my vote" button and uses nothing up (mail scanners open links); pressing it casts the
-vote. The rules live in voting/votes.py; this module turns requests into calls and answers into pages.
+vote, for the finalist the email names or for another the person chooses on that page. The voter's budget of emails
+is spent only when one is queued. The rules live in voting/votes.py; this module turns requests into calls and
+answers into pages.
 """
 from __future__ import annotations
 
@@ -35,12 +37,12 @@ from awards_app.voting.votes import (
     request_vote,
     resend_vote_link,
 )
+from awards_app.web.error_pages import error_response
 from awards_app.web.forms import ActionForm, render_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.journeys import explain_journey_errors
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.page_cache import cached_for_visitors
-from awards_app.web.error_pages import error_response
 from awards_app.web.rate_limits import Spent, limit, spend
 from awards_app.web.responses import see_other
 from awards_app.web.vote import bp
