@@ -1,9 +1,11 @@
 """The count of a public vote, and the anonymised list of votes that anyone can recount once it is published.
 
 The organisers see the count live (voting/oversight.py). The public sees nothing of it until an organiser
-publishes the list, which is possible only after the contest has closed: one row per vote with the SHA-256 of its
-receipt code, the finalist and whether the vote was voided, sorted by the hash so that the order says nothing about
-when anyone voted. Anyone can count the rows; every voter can hash their own receipt code and find their row.
+publishes the list, which is possible only once the category's result has been revealed at the ceremony (the count
+names the winner, so an earlier list would announce it before the ceremony): one row per vote with the SHA-256 of
+its receipt code, the finalist and whether the vote was voided, sorted by the hash so that the order says nothing
+about when anyone voted. Anyone can count the rows; every voter can hash their own receipt code and find their row.
+The list is shown only while the result is revealed: a reveal taken back takes the list down with it.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from awards_app.accounts.models import User
+from awards_app.ceremony.award_records import reveal_of
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
@@ -92,17 +95,29 @@ def _lines(contest: Contest, per_finalist: dict[int, int], counted: int) -> list
 
 
 def is_published(contest: Contest) -> bool:
-    """Whether the anonymised list of votes is public."""
+    """Whether an organiser has published the anonymised list of votes."""
     return contest.tally_published_at is not None
 
 
+def result_is_revealed(contest: Contest) -> bool:
+    """Whether the contest's category has its result revealed at the ceremony (and not taken back)."""
+    reveal = reveal_of(contest.category)
+    return reveal is not None and reveal.revealed_at is not None
+
+
+def is_public(contest: Contest) -> bool:
+    """Whether anyone may see the list: published, and the category's result revealed."""
+    return is_published(contest) and result_is_revealed(contest)
+
+
 def can_publish(contest: Contest) -> bool:
-    """Whether the list may be published now: the contest has closed and the list is not public yet."""
-    return not is_published(contest) and clock.now() >= contest.closes_at
+    """Whether the list may be published now: closed, its result revealed at the ceremony, and not published yet."""
+    return not is_published(contest) and clock.now() >= contest.closes_at and result_is_revealed(contest)
 
 
 def publish_tally(actor: User | None, contest: Contest) -> datetime:
-    """Make the anonymised list of votes public; only organisers, only once, and only after the contest has closed."""
+    """Make the anonymised list of votes public; only organisers, only once, only after the contest has closed and
+    its category's result has been revealed at the ceremony."""
     is_organiser.require(actor)
     if is_published(contest):
         raise DomainError("The list of votes has already been published.")
@@ -110,6 +125,11 @@ def publish_tally(actor: User | None, contest: Contest) -> datetime:
     if now < contest.closes_at:
         closes = format_datetime(contest.closes_at, contest.category.edition.timezone)
         raise DomainError(f"The vote is still open: the list of votes can be published after it closes at {closes}.")
+    if not result_is_revealed(contest):
+        raise DomainError(
+            f"The list of votes can be published once the result of {contest.category.name} has been revealed at "
+            "the ceremony: until then, its totals would tell everyone who won."
+        )
     tally = count_votes(contest)
     contest.tally_published_at = now
     db.session.flush()

@@ -3,10 +3,18 @@
 A vote takes two steps. request_vote checks the address, keeps a pending VoteRequest and emails a single-use link;
 confirm_vote, when the person presses "Confirm my vote" on the page that link opens, casts the vote. The request is
 its own link: it keeps the digest of the emailed token, and its expiry, confirmation and replacement are the link's.
+
+A new request never cancels an older one: whoever typed the address (the voter changing their mind, or a stranger
+who knows it), every pending request keeps its own working link, and its email and confirmation page name its
+finalist in words. Confirming one closes the voter's others in the contest. So a stranger can neither cancel a
+voter's link nor leave only their own choice working in the voter's inbox; and since the confirmation page lets
+whoever holds a link choose another finalist, no email a stranger caused (nor a budget of emails they spent) keeps
+the voter from voting as they wish.
+
 The database holds one vote per contest and voter key (a unique constraint) and the vote goes in with INSERT ... ON
 CONFLICT DO NOTHING, so that no race between two confirmations can ever count a person twice.
 
-Privacy: the plain address lives only on the pending request, until it is confirmed, replaced or expired (the purge
+Privacy: the plain address lives only on the pending request, until it is confirmed, closed or expired (the purge
 erases expired ones); votes keep only the voter key. Client networks (/24 or /64) are erased a set number of days
 after the contest closes.
 """
@@ -255,23 +263,13 @@ def _vote_step(contest: Contest, finalist_id, key: str) -> tuple[Finalist | None
     return rows[0].Finalist, bool(rows[0].voted), [row.VoteRequest for row in rows if row.VoteRequest is not None]
 
 
-def _supersede(pending: list[VoteRequest], now: datetime) -> int:
-    """Retire a voter's earlier pending requests in a contest, their links, and their plain addresses."""
-    if not pending:
-        return 0
-    # Their links stop working with them: the newest request's link is the only one that works, whichever way the
-    # address was written the last time.
-    for earlier in pending:
-        earlier.superseded_at, earlier.email = now, None
-    return len(pending)
-
-
 def _email_link(vote_request: VoteRequest, token: str) -> None:
     """Queue the email that carries the request's link (its token) to the voter."""
     contest = vote_request.contest
     queue_email(
         vote_request.email,
-        "Confirm your vote in the Self Management Awards",
+        # The finalist in the subject too: a voter who finds two of these emails sees at once which is their choice.
+        f"Confirm your vote for {vote_request.finalist.display_name} in the Self Management Awards",
         "vote_confirm",
         category=contest.category,
         edition=contest.category.edition,
@@ -323,7 +321,7 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
     if voted:
         raise AlreadyVoted(contest)
     now = clock.now()
-    replaced = _supersede(pending, now)
+    # Earlier pending requests are left as they are, links working: see the module's docstring.
     # The request is its own link: the token goes in the email, its digest in the row.
     token, digest = new_token(VOTE_PURPOSE)
     vote_request = _add_vote_request(
@@ -343,7 +341,8 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
     set_committed_value(vote_request, "finalist", finalist)
     _email_link(vote_request, token)
     record_event(
-        None, "vote.requested", vote_request, contest_id=contest.id, finalist_id=finalist.id, replaced=replaced
+        None, "vote.requested", vote_request, contest_id=contest.id, finalist_id=finalist.id,
+        also_pending=len(pending),
     )
     return vote_request
 
@@ -396,6 +395,8 @@ def _request_behind(token: str, load: tuple) -> tuple[VoteRequest, str]:
     vote_request = db.session.scalar(_request_by_link(load), {"digest": digest})
     if vote_request is None:  # signed here, but no request holds it any more: a newer email's link replaced it
         raise LinkProblem("superseded")
+    if vote_request.superseded_at is not None and has_voted(vote_request.contest, vote_request.voter_key):
+        raise LinkProblem("used")  # closed when another of the voter's requests was confirmed: their vote is in
     refuse_if_spent(vote_request.confirmed_at, vote_request.superseded_at, vote_request.expires_at)
     return vote_request, digest
 
@@ -473,13 +474,39 @@ _CONFIRM_REQUEST = (
     .values(confirmed_at=bindparam("moment"), email=None)
 )
 
+# Close the voter's other requests in the contest still waiting (bound: in_contest, of_voter, except_request, moment):
+# their links stop working and their plain addresses go, since the vote is in. Built once, like the one above.
+# SKIP LOCKED: two of one voter's requests confirmed at once each hold their own row, and waiting for the other's
+# would be a deadlock; a row skipped here is being confirmed itself, and the one-vote constraint settles the two.
+_CLOSE_OTHER_REQUESTS = (
+    update(VoteRequest.__table__)
+    .where(
+        _requests.id.in_(
+            select(_requests.id)
+            .where(
+                _requests.contest_id == bindparam("in_contest"),
+                _requests.voter_key == bindparam("of_voter"),
+                _requests.id != bindparam("except_request"),
+                _requests.confirmed_at.is_(None),
+                _requests.superseded_at.is_(None),
+            )
+            .with_for_update(skip_locked=True)
+        )
+    )
+    .values(superseded_at=bindparam("moment"), email=None)
+)
 
-def confirm_vote(token: str) -> tuple[Vote | None, bool]:
+
+def confirm_vote(token: str, finalist_id=None) -> tuple[Vote | None, bool]:
     """Cast the vote of an emailed link: (the vote, False); or (None or the earlier vote, True) if already voted.
 
+    The vote goes to the finalist the request named, or to `finalist_id` when the person chose another on the
+    confirmation page: whoever holds the link holds the inbox, so an email a stranger asked for, naming someone else,
+    still lets its owner vote as they wish (and a budget of emails spent by a stranger never stops them voting).
     The link is used up atomically first, so that of many presses of one button exactly one goes on; then the vote is
-    inserted unless the voter key has one in the contest. Raises VotingNotOpen after the close (nothing is used up)
-    and LinkProblem for an expired, replaced or broken link. A used link means its vote was counted then.
+    inserted unless the voter key has one in the contest. Raises VotingNotOpen after the close (nothing is used up),
+    DomainError (field "finalist") for a choice not on the ballot (nothing is used up either) and LinkProblem for an
+    expired, replaced or broken link. A used link means its vote was counted then.
     """
     try:
         vote_request, digest = _request_behind(token, _CONFIRM_LOAD)
@@ -489,6 +516,7 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
         raise
     contest = vote_request.contest
     _require_open(contest)
+    chosen_id = vote_request.finalist_id if finalist_id is None else chosen_finalist(contest, finalist_id).id
     now = clock.now()
     # The link was checked a moment ago; the atomic step is to mark the request confirmed, on the condition that it
     # still waits for this very link. Confirmed either way after this: the address has done its job, and from now on
@@ -500,12 +528,18 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
         db.session.refresh(vote_request)
         if vote_request.confirmed_at is not None:  # another press of the same button won the race, and counted it
             return None, True
-        raise LinkProblem("superseded")  # a newer link or request replaced it in the meantime
+        if vote_request.superseded_at is not None and has_voted(contest, vote_request.voter_key):
+            return None, True  # another of the voter's requests was confirmed in the meantime, and closed this one
+        raise LinkProblem("superseded")  # a newer link replaced it in the meantime
     set_committed_value(vote_request, "confirmed_at", now)
     set_committed_value(vote_request, "email", None)
+    db.session.execute(
+        _CLOSE_OTHER_REQUESTS,
+        {"in_contest": contest.id, "of_voter": vote_request.voter_key, "except_request": vote_request.id, "moment": now},
+    )
     vote = insert_vote_once(
         contest_id=vote_request.contest_id,
-        finalist_id=vote_request.finalist_id,
+        finalist_id=chosen_id,
         voter_key=vote_request.voter_key,
         cast_at=now,
         client_network=vote_request.client_network,
@@ -517,7 +551,8 @@ def confirm_vote(token: str) -> tuple[Vote | None, bool]:
         )
         record_event(None, "vote.duplicate_refused", vote_request, contest_id=contest.id)
         return earlier, True
-    record_event(None, "vote.cast", vote, contest_id=contest.id, request_id=vote_request.id)
+    changed = {"requested_finalist_id": vote_request.finalist_id} if chosen_id != vote_request.finalist_id else {}
+    record_event(None, "vote.cast", vote, contest_id=contest.id, request_id=vote_request.id, **changed)
     return vote, False
 
 

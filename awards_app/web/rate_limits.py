@@ -5,14 +5,30 @@ unless the route gives another key. Per client: roomy enough for a household, an
 one connection, tight enough to make a scripted flood slow. Per address or account: a few tries, whichever
 browser makes them. The app config may override any of them by name (a benchmark, say): `limit(name)` reads it when
 the request comes.
+
+A limit that should count only what a request really did (an email queued, say) is spent from inside the view with
+`spend(name, key)`: one atomic step of the limiter's storage checks and counts together, so simultaneous requests
+cannot all slip under it, as they could between a decorator's check and a count made after the response.
 """
 from __future__ import annotations
 
+import logging
+import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from flask import current_app
+from limits import parse_many
+from limits.storage import MemoryStorage
+from limits.strategies import MovingWindowRateLimiter
 
 from awards_app.core.columns import EMAIL_LENGTH
+from awards_app.extensions import limiter
+
+log = logging.getLogger(__name__)
+# Where spend() counts if the shared storage stops answering mid-request: this process's memory, as the limiter's
+# own fallback does (the decorators have usually switched to that already, and spend() then uses it too).
+_FALLBACK = MovingWindowRateLimiter(MemoryStorage())
 
 LIMITS = {
     # Signing in, and the emailed links of judges and nominees.
@@ -52,3 +68,37 @@ def limit(name: str) -> Callable[[], str]:
 def address_key(scope: str, address: str | None) -> str:
     """A rate-limit key for one email address, as typed (trimmed, any case), whoever asks about it."""
     return f"{scope}:" + (address or "").strip().lower()[:EMAIL_LENGTH]
+
+
+@dataclass(frozen=True)
+class Spent:
+    """The answer of spend(): whether the budget allowed it, how many it allows, and when it allows one again."""
+
+    allowed: bool
+    amount: int
+    retry_after: int  # seconds; 0 when allowed
+
+
+def spend(name: str, key: str) -> Spent:
+    """Take one from the budget called `name` (in LIMITS) for `key`, checking and counting in one atomic step.
+
+    Call it only once the request has done what the budget counts. Each limit of the budget is checked and counted
+    atomically on its own (for "3 per hour; 10 per day", one refused after another allowed leaves that one counted).
+    """
+    items = parse_many(limit(name)())
+    if not limiter.enabled:  # RATELIMIT_ENABLED off (a benchmark): no budget is counted, as no decorator is
+        return Spent(True, items[0].amount if items else 0, 0)
+    try:
+        return _spend(limiter.limiter, items, name, key)
+    except Exception:  # the shared storage (Redis) did not answer: count in this process rather than fail the request
+        log.warning("Rate limit storage unreachable - counting %s in this process's memory", name)
+        return _spend(_FALLBACK, items, name, key)
+
+
+def _spend(strategy, items, name: str, key: str) -> Spent:
+    """spend() with one rate-limiting strategy (its storage's acquire is atomic: Redis runs it as one script)."""
+    for item in items:
+        if not strategy.hit(item, "budget", name, key):
+            reset_at = strategy.get_window_stats(item, "budget", name, key).reset_time
+            return Spent(False, item.amount, max(1, int(reset_at - time.time())))
+    return Spent(True, items[0].amount if items else 0, 0)

@@ -110,7 +110,8 @@ class KeyboardVoter:
         emails = self.server.emails_to(address)
         assert len(emails) == count, [email.message["Subject"] for email in emails]
         email = emails[-1]
-        assert email.message["Subject"] == "Confirm your vote in the Self Management Awards"
+        # The subject names the finalist, so that two such emails are told apart in the inbox (issue #14).
+        assert re.fullmatch(r"Confirm your vote for .+ in the Self Management Awards", email.message["Subject"])
         text = email.part("text/plain")
         link = re.search(re.escape(self.server.base_url) + r"/vote/confirm/\S+", text).group(0)
         assert link in email.part("text/html")
@@ -204,3 +205,32 @@ def test_a_vote_by_keyboard_on_a_phone_without_javascript(no_js_phone_page, vote
 
     voter.confirm(newest)
     assert voter.activate("Go to the awards home page") == 200
+
+
+def test_the_link_holder_chooses_someone_else_on_the_confirmation_page(phone_page, vote_server):
+    # An email can name a finalist its reader did not choose (a stranger may have asked for it, issue #14): its page
+    # lets them vote for whoever they want, by keyboard, with the email's finalist already chosen.
+    page = phone_page
+    voter = KeyboardVoter(page, vote_server, javascript=True)
+    assert voter.open(vote_server.url("/vote")) == 200
+    named = voter.choose(0)
+    assert voter.give_email("alex.changes@example.org") == 200
+    link = voter.confirmation_link("alex.changes@example.org")
+    assert voter.open(link) == 200
+    assert named in page.locator("main").inner_text()
+    assert voter.activate("Choose someone else") == 200
+    assert heading(page) == "Who do you want to vote for?"
+    assert f"This email was sent for a vote for {named}" in page.locator("main").inner_text()
+    voter.looks_right()
+    checked = page.locator("input[name=finalist]:checked")
+    assert page.locator(f"label[for={checked.get_attribute('id')}]").inner_text().strip() == named
+    tab_to(page, lambda element: element["type"] == "radio")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Space")
+    checked = page.locator("input[name=finalist]:checked")
+    chosen = page.locator(f"label[for={checked.get_attribute('id')}]").inner_text().strip()
+    assert chosen != named
+    assert voter.activate("Confirm my vote") == 200
+    assert heading(page) == "Your vote has been counted"
+    assert chosen in page.locator("main").inner_text()
+    voter.looks_right()

@@ -5,7 +5,10 @@ from datetime import timedelta
 from types import SimpleNamespace
 
 from awards_app.accounts.models import User
+from awards_app.ceremony.models import Reveal
 from awards_app.core import clock
+from awards_app.extensions import db
+from awards_app.programme.models import Category
 from tests.factories.judging import judging_site, make_finalists
 from tests.factories.voting import make_contest
 
@@ -25,3 +28,12 @@ def ceremony_site(organiser: User, *, closed: bool = True) -> SimpleNamespace:
         closes_at=now - timedelta(hours=1) if closed else now + timedelta(days=1),
     )
     return site
+
+
+def reveal_result(category: Category) -> Reveal:
+    """The category's result, confirmed and revealed at the ceremony a moment ago (the row made directly)."""
+    now = clock.now()
+    reveal = Reveal(category_id=category.id, running_order=1, confirmed_at=now, revealed_at=now)
+    db.session.add(reveal)
+    db.session.flush()
+    return reveal

@@ -14,6 +14,7 @@ from awards_app.voting.models import Vote
 from awards_app.voting.voter_keys import voter_key
 from awards_app.voting.votes import insert_vote_once
 from tests.factories.accounts import make_judge
+from tests.factories.ceremony import reveal_result
 from tests.factories.programme import make_edition
 from tests.factories.voting import make_vote, make_vote_request, make_votes, public_vote
 
@@ -410,6 +411,8 @@ def test_the_list_can_be_published_only_after_the_close(site, organiser, clock, 
     assert not tally.can_publish(site.contest)
 
     clock.set(site.contest.closes_at)
+    assert not tally.can_publish(site.contest), "not before the result is revealed (issue #14)"
+    reveal_result(site.category)
     assert tally.can_publish(site.contest)
     with pytest.raises(NotAllowed):
         tally.publish_tally(make_judge(), site.contest)
@@ -425,6 +428,7 @@ def test_the_list_can_be_published_only_after_the_close(site, organiser, clock, 
 def test_no_void_after_publishing(site, organiser, clock):
     vote = make_vote(site.contest, site.finalists[0])
     clock.set(site.contest.closes_at + timedelta(hours=1))
+    reveal_result(site.category)
     tally.publish_tally(organiser, site.contest)
     with pytest.raises(DomainError, match="has been published"):
         oversight.void_vote(organiser, vote, "Too late")
@@ -442,6 +446,7 @@ def test_the_published_list_holds_receipt_hashes_sorted_by_hash(site, organiser,
         tally.published_tally(site.contest)
 
     clock.set(site.contest.closes_at)
+    reveal_result(site.category)
     tally.publish_tally(organiser, site.contest)
     published = tally.published_tally(site.contest)
 
@@ -466,6 +471,7 @@ def test_a_voter_finds_their_receipt_in_the_published_list(site, organiser, cloc
     make_vote(site.contest, site.finalists[0], receipt="K7QM-3XHT-P2WD")
     make_vote(site.contest, site.finalists[1], receipt="AAAA-BBBB-CCCC", voided=True)
     clock.set(site.contest.closes_at)
+    reveal_result(site.category)
     tally.publish_tally(organiser, site.contest)
 
     mine = tally.check_receipt(site.contest, "k7qm3xhtp2wd")
@@ -480,5 +486,6 @@ def test_receipts_of_another_contest_are_not_found(site, organiser, clock):
     other = public_vote(site.edition, ("Elsewhere",), name="Another category")
     make_vote(other.contest, other.finalists[0], receipt="K7QM-3XHT-P2WD")
     clock.set(site.contest.closes_at)
+    reveal_result(site.category)
     tally.publish_tally(organiser, site.contest)
     assert tally.check_receipt(site.contest, "K7QM-3XHT-P2WD") is None

@@ -156,3 +156,33 @@ def test_a_thousand_different_confirmations_in_parallel_count_a_thousand_votes(s
     assert len({vote.receipt_code for vote in votes}) == DIFFERENT_VOTES
     per_finalist = {finalist: sum(vote.finalist_id == finalist for vote in votes) for finalist in finalists}
     assert sorted(per_finalist.values()) == [333, 333, 334]
+
+
+def test_one_voters_several_links_pressed_at_once_count_one_vote(side, committed_site):
+    # Since issue #14 a voter may hold several working links (one per request, perhaps for different finalists);
+    # confirming one closes the others. Pressed all at once, they must neither deadlock nor count twice.
+    with side.app_context():
+        contest = db.session.get(Contest, committed_site["contest"])
+        tokens = []
+        for finalist, spelling in zip(committed_site["finalists"], ["jo.bloggs@gmail.com", "JoBloggs@googlemail.com",
+                                                                    "jo.bloggs+2@gmail.com"]):
+            pending = request_vote(contest, finalist, spelling, "198.51.100.7")
+            db.session.flush()
+            tokens.append(replace_vote_link(pending))
+        db.session.commit()
+        db.session.remove()
+
+    presses = [tokens[number % len(tokens)] for number in range(ONE_LINK_PRESSES)]
+    barrier = threading.Barrier(len(presses))
+    with ThreadPoolExecutor(max_workers=len(presses)) as pool:
+        outcomes = list(pool.map(lambda token: _confirm(side, token, barrier), presses))
+
+    assert outcomes.count("counted") == 1, outcomes
+    assert set(outcomes) <= {"counted", "already voted", "used"}, outcomes
+    votes = _votes(side, committed_site["contest"])
+    assert len(votes) == 1
+    with side.app_context():
+        assert votes[0].voter_key == voter_key("jo.bloggs@gmail.com")
+        rows = list(db.session.scalars(select(VoteRequest).where(VoteRequest.contest_id == committed_site["contest"])))
+        assert all(row.email is None for row in rows), "no plain address is kept once the vote is in"
+        db.session.remove()

@@ -165,17 +165,24 @@ def test_asking_before_the_open_or_after_the_close_is_refused_with_the_time(site
     assert "closed at" in refused.value.message
 
 
-def test_a_newer_request_replaces_the_older_one_and_its_link(site, outbox, clock):
+def test_a_newer_request_leaves_the_older_one_and_its_link_working_until_one_is_confirmed(site, outbox, clock,
+                                                                                         db_session):
+    # Issue #14: a newer request (perhaps a stranger's, for another finalist) used to cancel the older one's link.
     first = ask(site, "jo.bloggs@gmail.com")
     first_token = token_in(outbox()[-1])
     clock.advance(minutes=3)
     second = ask(site, "JoBloggs+again@googlemail.com", finalist=site.finalists[2])
-    assert first.superseded_at == clock.now() and first.email is None, "a replaced request keeps no address"
+    second_token = token_in(outbox()[-1])
+    assert first.superseded_at is None and first.email == "jo.bloggs@gmail.com"
     assert second.superseded_at is None and second.email == "JoBloggs+again@googlemail.com"
+    assert confirmation_for(first_token) == first and confirmation_for(second_token) == second
+
+    confirm_vote(second_token)
+    db_session.refresh(first)
+    assert first.superseded_at == clock.now() and first.email is None, "a closed request keeps no address"
     with pytest.raises(LinkProblem) as problem:
         confirmation_for(first_token)
-    assert problem.value.reason == "superseded"
-    assert confirmation_for(token_in(outbox()[-1])) == second
+    assert problem.value.reason == "used", "its link says the vote is in"
 
 
 def test_requests_of_other_people_or_contests_are_not_replaced(site, outbox):
@@ -215,15 +222,19 @@ def test_resending_issues_a_new_link_that_replaces_the_old(site, outbox, clock):
     assert confirmation_for(new) == pending
 
 
-def test_resending_after_the_vote_or_a_replacement_is_refused(site, outbox):
+def test_resending_after_the_vote_or_once_the_address_is_erased_is_refused(site, outbox, clock):
     first = ask(site, "jo@example.org")
     second = ask(site, "JO@example.org")
-    with pytest.raises(DomainError) as refused:
-        resend_vote_link(first)
-    assert "Start your vote again" in refused.value.message
+    resend_vote_link(first)  # another request of the same voter leaves it pending (issue #14)
     confirm_vote(token_in(outbox()[-1]))
     with pytest.raises(AlreadyVoted):
         resend_vote_link(second)
+    stale = ask(site, "sam@example.org")
+    clock.advance(hours=25)
+    purge_vote_requests()
+    with pytest.raises(DomainError) as refused:
+        resend_vote_link(stale)
+    assert "Start your vote again" in refused.value.message
 
 
 # --- Confirming ----------------------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from awards_app.core import clock as app_clock
 from awards_app.voting.models import Vote
+from tests.factories.ceremony import reveal_result
 from tests.factories.programme import make_edition
 from tests.factories.voting import make_vote, make_vote_request, make_votes, public_vote
 from tests.web.forms import csrf_token_from, post_form
@@ -258,9 +259,12 @@ def test_after_the_close_no_assisted_votes_and_the_publish_step(organiser_client
     assert "The vote has closed: no more votes can be entered." in page
     assert "Publish the list of votes" in page
 
+    assert organiser_client.get(site.url + "/publish").status_code == 303  # not before the reveal (issue #14)
+    reveal_result(site.category)
+    db_session.commit()
     confirm = organiser_client.get(site.url + "/publish")
     assert confirm.status_code == 200
-    assert "The ceremony has not happened yet" in text_of(confirm)
+    assert "The result of this category has been revealed at the ceremony" in text_of(confirm)
     response = post_form(organiser_client, site.url + "/publish", {}, form_page=site.url + "/publish")
     assert response.status_code == 303
     db_session.refresh(site.contest)

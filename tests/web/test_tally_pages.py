@@ -12,6 +12,7 @@ from datetime import timedelta
 import pytest
 
 from awards_app.voting import tally
+from tests.factories.ceremony import reveal_result
 from tests.factories.programme import make_edition
 from tests.factories.voting import make_vote, make_votes, public_vote
 from tests.web.forms import post_form
@@ -33,8 +34,9 @@ def site(db_session, clock):
 
 @pytest.fixture
 def published(site, organiser, clock, db_session):
-    """The same contest, closed and with its list published."""
+    """The same contest, closed, its result revealed at the ceremony and its list published."""
     clock.set(site.contest.closes_at + timedelta(hours=1))
+    reveal_result(site.category)
     tally.publish_tally(organiser, site.contest)
     db_session.commit()
     return site

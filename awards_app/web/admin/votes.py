@@ -197,6 +197,7 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
         is_open=contest.opens_at <= now < contest.closes_at,
         has_closed=now >= contest.closes_at,
         can_publish=tally.can_publish(contest),
+        list_is_public=tally.is_public(contest),
         rules={"factor": oversight.SPIKE_HOUR_FACTOR, "minimum": oversight.SPIKE_MIN_VOTES,
                "share": oversight.SPIKE_SHARE},
         form=failed,
@@ -308,7 +309,7 @@ def assisted_vote(contest_id: int):
 @bp.route(CONTEST + "/publish", methods=["GET", "POST"])
 @organiser_required
 def publish_tally(contest_id: int):
-    """Ask for confirmation, then publish the anonymised list of votes (only after the close)."""
+    """Ask for confirmation, then publish the anonymised list of votes (only once the result is revealed)."""
     contest = _contest(contest_id)
     form = ActionForm()
     if request.method == "POST":
@@ -319,10 +320,11 @@ def publish_tally(contest_id: int):
         )
         return _back_to_view(contest, "publish")
     if not tally.can_publish(contest):
-        flash("The list of votes can be published once, after the vote has closed.", "info")
+        flash("The list of votes can be published once, after the result of this category has been revealed at the "
+              "ceremony.", "info")
         return _back_to_view(contest, "publish")
     edition = contest.category.edition
     return no_store(render_page(
         "admin/votes/confirm_publish.html", contest=contest, form=form, tally=tally.count_votes(contest),
-        before_ceremony=clock.now() < edition.ceremony_at, edition=edition, trail=_contest_trail(contest),
+        edition=edition, trail=_contest_trail(contest),
     ))

@@ -1,7 +1,8 @@
 """The published list of a public vote's votes: the totals, how to recount them, a receipt checker, the list and CSV.
 
-Every route here is a 404 until an organiser publishes the list, which the service allows only after the contest has
-closed: before that, nothing of the count reaches a public page.
+Every route here is a 404 until an organiser publishes the list, which the service allows only once the category's
+result has been revealed at the ceremony, and again if that reveal is taken back: nothing of the count reaches a
+public page before the winner is announced.
 """
 from __future__ import annotations
 
@@ -38,9 +39,9 @@ class ReceiptForm(FlaskForm):
 
 
 def _published(contest_id: int) -> Contest:
-    """The contest if its list of votes is published; 404 otherwise, as if it did not exist."""
+    """The contest if its list of votes is public (published, result revealed); 404 otherwise, as if it did not exist."""
     contest = db.session.get(Contest, contest_id)
-    if contest is None or not tally.is_published(contest):
+    if contest is None or not tally.is_public(contest):
         abort(404)
     return contest
 

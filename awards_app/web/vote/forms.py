@@ -16,3 +16,9 @@ class VoterEmailForm(FlaskForm):
         "What is your email address?",
         render_kw={"autocomplete": "email", "spellcheck": "false", "autocapitalize": "none"},
     )
+
+
+class ConfirmVoteForm(FlaskForm):
+    """Confirming the vote of an emailed link: for the finalist it names, or for another chosen on the page."""
+
+    finalist = RadioField("Who do you want to vote for?", choices=[], validate_choice=False)

@@ -3,7 +3,9 @@
 Each step POSTs and 303-redirects to the next; a page with problems comes back with 422, the error summary and what
 was typed. The choice and the pending request travel in the Flask session (ids only), never in the URL. Opening the
 emailed link shows a "Confirm my vote" button and uses nothing up (mail scanners open links); pressing it casts the
-vote. The rules live in voting/votes.py; this module turns requests into calls and answers into pages.
+vote, for the finalist the email names or for another the person chooses on that page. The voter's budget of emails
+is spent only when one is queued. The rules live in voting/votes.py; this module turns requests into calls and
+answers into pages.
 """
 from __future__ import annotations
 
@@ -12,14 +14,12 @@ from wtforms import SelectChoice
 
 from awards_app.core import clock, uow
 from awards_app.core.client_address import rate_limit_key_for_client
-from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import db, limiter
 from awards_app.programme.editions import current_edition
 from awards_app.publication.public_shortlist import shortlist_is_public
 from awards_app.voting.models import Contest, Vote
-from awards_app.voting.voter_keys import voter_key
 from awards_app.voting.votes import (
     AlreadyVoted,
     ContestState,
@@ -37,15 +37,16 @@ from awards_app.voting.votes import (
     request_vote,
     resend_vote_link,
 )
+from awards_app.web.error_pages import error_response
 from awards_app.web.forms import ActionForm, render_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.journeys import explain_journey_errors
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.page_cache import cached_for_visitors
-from awards_app.web.rate_limits import limit
+from awards_app.web.rate_limits import Spent, limit, spend
 from awards_app.web.responses import see_other
 from awards_app.web.vote import bp
-from awards_app.web.vote.forms import BallotForm, VoterEmailForm
+from awards_app.web.vote.forms import BallotForm, ConfirmVoteForm, VoterEmailForm
 
 # What the session holds: the choice made on the ballot, the pending request's id, and the outcome of a confirmation.
 CHOICE_KEY = "vote_choice"
@@ -58,13 +59,8 @@ FORM_EXPIRED_MESSAGE = (
 )
 LINK_WHAT_NEXT = (
     "If voting is still open, you can vote again from the public vote page to get a new link. "
-    "Only the link in the newest email works."
+    "If you asked for the same email to be sent again, only the link in the newest one works."
 )
-
-
-def _submitted_voter_key() -> str:
-    """Rate-limit key: the voter key of the address typed into the form (all spellings of one inbox count as one)."""
-    return "vote-voter:" + voter_key((request.form.get("email") or "")[: EMAIL_LENGTH + 1])
 
 
 def _pending_voter_key() -> str:
@@ -75,9 +71,18 @@ def _pending_voter_key() -> str:
     return "vote-voter:" + vote_request.voter_key
 
 
-def _email_was_sent(response) -> bool:
-    """Count only requests that sent an email: a mistyped address costs nothing from the per-voter budget."""
-    return response.status_code == 303
+def _voters_budget_spent(spent: Spent):
+    """The page for an address that has had its emails for the hour: the links already sent work, and when to ask."""
+    response = error_response(
+        429,
+        "We cannot send another email to this address just now",
+        f"We have already sent {spent.amount} emails to this address in the last hour. The link in each of them "
+        "still works until it runs out: look in your inbox and your spam or junk folder. Each email names who the "
+        "vote is for. If none is for your choice, open any of them anyway: you can choose someone else on its page "
+        "before you confirm.",
+    )
+    response.headers["Retry-After"] = str(spent.retry_after)
+    return response
 
 
 # --- Helpers ---------------------------------------------------------------------------------------------------
@@ -193,10 +198,6 @@ def ballot(contest_id: int):
 
 @bp.route("/<int:contest_id>/email", methods=["GET", "POST"])
 @limiter.limit(limit("VOTE_REQUEST_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-request-client")
-@limiter.limit(
-    limit("VOTE_REQUEST_LIMITS_PER_VOTER"), methods=["POST"], scope="vote-request-voter",
-    key_func=_submitted_voter_key, deduct_when=_email_was_sent,
-)
 def email(contest_id: int):
     """Ask for the voter's email address, then email the link that confirms the vote."""
     contest = _contest_or_404(contest_id)
@@ -222,6 +223,12 @@ def email(contest_id: int):
                     return _choose_first(contest)
                 show_refusal(form, error)
             else:
+                # The voter's budget counts emails queued, and only those (a post that sends nothing costs nothing),
+                # in one atomic step, so that simultaneous requests for one inbox cannot all slip under it.
+                spent = spend("VOTE_REQUEST_LIMITS_PER_VOTER", "vote-voter:" + vote_request.voter_key)
+                if not spent.allowed:
+                    db.session.rollback()  # the request and its email are dropped
+                    return _voters_budget_spent(spent)
                 request_id = vote_request.id  # read before the commit, which expires it
                 uow.commit()
                 session[REQUEST_KEY] = request_id
@@ -293,7 +300,7 @@ def resend():
         flash(error.message, "info")
         return see_other(url_for(".ballot", contest_id=contest.id))
     uow.commit()
-    flash("We have sent the email again. Only the link in the newest email works.", "success")
+    flash("We have sent the email again. Its link replaces the one in the email before it.", "success")
     return see_other(url_for(".check_email"))
 
 
@@ -303,27 +310,35 @@ def resend():
 @bp.route("/confirm/<token>", methods=["GET", "POST"])
 @limiter.limit(limit("VOTE_CONFIRM_LIMITS_PER_CLIENT"), methods=["POST"], scope="vote-confirm-client")
 def confirm(token: str):
-    """Show the vote with a "Confirm my vote" button (opening the link uses nothing up); the button casts it."""
+    """Show the vote with a "Confirm my vote" button (opening the link uses nothing up); the button casts it.
+
+    With ?choose the page shows the ballot instead, the finalist the email named already chosen, so that whoever
+    holds the link can vote for someone else (the form then sends its `finalist`).
+    """
     if len(token) > 500:
         abort(404)
-    form = ActionForm()
+    form = ConfirmVoteForm()
+    choosing = "choose" in request.args or "finalist" in request.form
     if request.method == "POST" and not g.get("form_expired"):
         try:
-            vote, already = confirm_vote(token)
+            vote, already = confirm_vote(token, form.finalist.data if choosing else None)
         except LinkProblem as problem:
             return link_problem_page(problem.reason, LINK_WHAT_NEXT)
         except VotingNotOpen as error:
             return _window_page(error.contest.category.edition, [error.contest], status=403)
-        # Read before the commit, which expires the vote (reading it after would load it again).
-        done = {
-            "vote": vote.id if vote is not None and not already else None,
-            "contest": vote.contest_id if vote is not None else None,
-        }
-        uow.commit()
-        for key in (CHOICE_KEY, REQUEST_KEY):
-            session.pop(key, None)
-        session[DONE_KEY] = done
-        return see_other(url_for(".counted"))
+        except DomainError as error:  # a choice that is not on the ballot: put it right on this page
+            show_refusal(form, error)
+        else:
+            # Read before the commit, which expires the vote (reading it after would load it again).
+            done = {
+                "vote": vote.id if vote is not None and not already else None,
+                "contest": vote.contest_id if vote is not None else None,
+            }
+            uow.commit()
+            for key in (CHOICE_KEY, REQUEST_KEY):
+                session.pop(key, None)
+            session[DONE_KEY] = done
+            return see_other(url_for(".counted"))
     try:
         vote_request = confirmation_for(token)
     except LinkProblem as problem:
@@ -338,12 +353,19 @@ def confirm(token: str):
     if g.get("form_expired"):
         form.form_errors.append("This page was open for a long time, so your vote has not been counted yet. "
                                 "Press Confirm my vote again.")
+    finalists = ballot_finalists(contest) if choosing else []
+    form.finalist.choices = [SelectChoice(str(finalist.id), finalist.display_name) for finalist in finalists]
+    if request.method == "GET":
+        form.finalist.data = str(vote_request.finalist_id)
     return render_form(
         "vote/confirm.html",
         form,
         contest=contest,
         edition=contest.category.edition,
         finalist_name=vote_request.finalist.display_name,
+        token=token,
+        choosing=choosing,
+        finalists={str(finalist.id): finalist for finalist in finalists},
     )
 
 
