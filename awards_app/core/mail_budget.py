@@ -14,8 +14,9 @@ the last email of a budget cannot both have it, on PostgreSQL and SQLite alike. 
 day: the owner of an inbox whose budget a stranger has spent can get their own email again in the next hour (or the
 next day, for the daily budget).
 
-When a budget is spent the email is not queued, and nothing else changes: the person who pressed the button sees
-the same page as when it is sent, so they learn nothing about the recipient. A warning is logged, and an audit
+When a budget is spent the email is not queued (except a vote's link, NEVER_WITHHELD below), and nothing else
+changes: the person who pressed the button sees the same page as when it is sent, so they learn nothing about the
+recipient. A warning is logged, and an audit
 event ("email.withheld", naming only the kind of email) lets the organisers see it happen.
 """
 from __future__ import annotations
@@ -41,6 +42,11 @@ log = logging.getLogger(__name__)
 
 # The emails a member of the public can make the app send (templates/emails/<name>), to any address they type.
 PUBLIC_TEMPLATES = frozenset({"nomination_received", "nominee_consent", "resume_link", "vote_confirm"})
+
+# Counted, but never withheld: a vote's link is how a voter votes, and a stranger who spent the inbox's budget on
+# other emails would otherwise stop them voting. Vote links have a stricter budget of their own, per voter
+# (voting/votes.py, 3 an hour), and quote nothing anyone typed.
+NEVER_WITHHELD = frozenset({"vote_confirm"})
 
 # Room for one person's own use in an hour (votes in three contests, a nomination and a resume link), and in a day.
 DEFAULT_PER_HOUR = 5
@@ -74,7 +80,9 @@ def _per(name: str, default: int) -> int:
 
 
 def spend(address: str, template: str) -> bool:
-    """Count one email to the address's inbox if its budget allows it (True); False when the budget is spent."""
+    """Count one email to the address's inbox if its budget allows it (True); False when the budget is spent.
+
+    An email in NEVER_WITHHELD is always counted and always allowed: it spends what is left for the other kinds."""
     now = clock.now()
     hour = now.replace(minute=0, second=0, microsecond=0)
     day = hour.replace(hour=0)
@@ -92,7 +100,7 @@ def spend(address: str, template: str) -> bool:
             "day_start": day,
         },
         # The row is changed (and returned) only while both budgets have room; otherwise nothing comes back.
-        where=and_(
+        where=None if template in NEVER_WITHHELD else and_(
             or_(table.c.hour_start != hour, table.c.hour_count < _per("RECIPIENT_EMAILS_PER_HOUR", DEFAULT_PER_HOUR)),
             or_(table.c.day_start != day, table.c.day_count < _per("RECIPIENT_EMAILS_PER_DAY", DEFAULT_PER_DAY)),
         ),

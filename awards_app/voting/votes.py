@@ -268,8 +268,9 @@ def _email_link(vote_request: VoteRequest, token: str) -> None:
     contest = vote_request.contest
     queue_email(
         vote_request.email,
-        # The finalist in the subject too: a voter who finds two of these emails sees at once which is their choice.
-        f"Confirm your vote for {vote_request.finalist.display_name} in the Self Management Awards",
+        # The finalist is named in the email's text, not its subject: a subject stays in the outbox's delivery record
+        # after the text is removed (core/mail_delivery.py), and shows on a phone's locked screen.
+        "Confirm your vote in the Self Management Awards",
         "vote_confirm",
         category=contest.category,
         edition=contest.category.edition,

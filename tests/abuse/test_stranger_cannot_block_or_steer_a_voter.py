@@ -80,7 +80,8 @@ def test_every_email_and_confirmation_page_name_the_finalist_in_words(app, clien
     Voter(client, site).ask(VICTIM, finalist=harbour)
     stranger_in(app, site).ask(VICTIM_RESPELT, finalist=breathe)
     voters_email, strangers_email = outbox()
-    assert "Harbour Arts" in voters_email.subject and "Breathe Easy Fife" in strangers_email.subject
+    # Not in the subject, which outlives the text in the outbox's record and shows on a locked phone.
+    assert "Harbour Arts" not in voters_email.subject and "Breathe Easy Fife" not in strangers_email.subject
     for email, name in ((voters_email, "Harbour Arts"), (strangers_email, "Breathe Easy Fife")):
         assert f"You asked to vote for {name}" in " ".join(email.text_body.split())
         assert "only the link in the newest one works" not in email.text_body

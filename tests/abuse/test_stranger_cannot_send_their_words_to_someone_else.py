@@ -148,6 +148,21 @@ def test_an_organisers_resend_reaches_a_nominee_whose_budget_a_stranger_spent(ap
     assert [email for email in db_session.scalars(select(OutboxEmail)) if "/consent/" in email.text_body]
 
 
+def test_a_voter_whose_budget_a_stranger_spent_still_gets_their_vote_link(app, db_session, clock):
+    """A stranger cannot stop someone voting by spending their inbox's budget on other emails first."""
+    from awards_app.voting.votes import request_vote
+    from tests.factories.voting import voting_site
+
+    site = voting_site()
+    for _ in range(DEFAULT_PER_HOUR):
+        assert queue_email(VICTIM, "Your saved nomination", "resume_link", **_resume_context()) is not None
+    assert queue_email(VICTIM, "Your saved nomination", "resume_link", **_resume_context()) is None
+    request_vote(site.contest, site.finalists[0].id, "JoBloggs+vote@gmail.com", "198.51.100.7")
+    vote_links = [email for email in db_session.scalars(select(OutboxEmail)) if "/vote/confirm/" in email.text_body]
+    assert len(vote_links) == 1, "the voter's own vote link was withheld because a stranger spent their budget"
+    assert db_session.scalar(select(MailBudget.hour_count)) == DEFAULT_PER_HOUR + 1, "and it is counted all the same"
+
+
 def test_budgets_of_inboxes_sent_nothing_since_yesterday_are_purged(app, db_session, clock):
     queue_email(VICTIM, "Your saved nomination", "resume_link", **_resume_context())
     clock.advance(days=1)

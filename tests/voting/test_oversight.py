@@ -337,12 +337,12 @@ def test_one_vote_per_person_whether_online_or_assisted(site, organiser, db_sess
     with pytest.raises(oversight.AlreadyVoted, match="already voted in this contest"):
         oversight.record_assisted_vote(organiser, site.contest, breathe, "MoragFraser@googlemail.com", "Paper")
 
-    oversight.record_assisted_vote(organiser, site.contest, breathe, "ailsa@example.org", "Paper ballot")
+    oversight.record_assisted_vote(organiser, site.contest, breathe, "ailsa@outlook.com", "Paper ballot")
     with pytest.raises(oversight.AlreadyVoted):
-        oversight.record_assisted_vote(organiser, site.contest, harbour, "Ailsa+again@Example.org", "By phone")
+        oversight.record_assisted_vote(organiser, site.contest, harbour, "Ailsa+again@Outlook.com", "By phone")
     # An online vote with the same address after the assisted one is refused by the same constraint.
     assert insert_vote_once(
-        contest_id=site.contest.id, finalist_id=harbour.id, voter_key=voter_key("ailsa@example.org"),
+        contest_id=site.contest.id, finalist_id=harbour.id, voter_key=voter_key("ailsa@outlook.com"),
         receipt_code="ONLN-0000-0001", cast_at=NOON, client_network="192.0.2.0/24", email_domain="example.org",
     ) is None
     assert db_session.scalar(select(func.count()).select_from(Vote)) == 2
@@ -358,9 +358,9 @@ def test_the_online_journey_and_assisted_votes_share_one_vote_per_person(site, o
     with pytest.raises(oversight.AlreadyVoted):
         oversight.record_assisted_vote(organiser, site.contest, breathe, "iainross@googlemail.com", "By phone")
 
-    oversight.record_assisted_vote(organiser, site.contest, breathe, "mhairi@example.org", "Paper ballot")
+    oversight.record_assisted_vote(organiser, site.contest, breathe, "mhairi@outlook.com", "Paper ballot")
     with pytest.raises(AlreadyVoted):
-        request_vote(site.contest, harbour.id, "Mhairi+online@example.org", "192.0.2.8")
+        request_vote(site.contest, harbour.id, "Mhairi+online@outlook.com", "192.0.2.8")
     assert vote_count(db_session) == 2
 
 

@@ -223,7 +223,7 @@ def test_a_block_by_hour(organiser_client, site, db_session):
 def test_an_assisted_vote_is_recorded_with_a_receipt(organiser_client, site, db_session):
     breathe = site.finalists[1]
     response = post_form(organiser_client, site.url + "/assisted", {
-        "assisted_finalist": str(breathe.id), "assisted_identifier": "Morag@Example.org",
+        "assisted_finalist": str(breathe.id), "assisted_identifier": "Morag@Outlook.com",
         "assisted_note": "Paper ballot, Dundee event",
     }, form_page=site.url)
 
@@ -235,7 +235,7 @@ def test_an_assisted_vote_is_recorded_with_a_receipt(organiser_client, site, db_
     assert "including 1 assisted vote entered by staff" in page
 
     again = post_form(organiser_client, site.url + "/assisted", {
-        "assisted_finalist": str(site.finalists[0].id), "assisted_identifier": "morag+2@example.org",
+        "assisted_finalist": str(site.finalists[0].id), "assisted_identifier": "morag+2@outlook.com",
         "assisted_note": "By phone",
     }, form_page=site.url)
     assert again.status_code == 422
