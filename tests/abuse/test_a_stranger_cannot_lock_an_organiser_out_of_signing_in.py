@@ -8,8 +8,8 @@ import pytest
 
 from awards_app.accounts import two_factor
 from awards_app.web.rate_limits import LIMITS
-from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
-from tests.web.forms import CSRF_PATTERN, csrf_token_from
+from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, ORGANISER_EMAIL, ORGANISER_PASSWORD, make_judge
+from tests.web.forms import CSRF_PATTERN, csrf_token_from, link_in_email, post_form
 from tests.web.test_two_factor_pages import code_at, wrong_code
 
 # One more than the account's allowance, each from a client address of its own (so no per-client limit meets them).
@@ -131,3 +131,28 @@ def test_the_known_browser_cookie_is_pinned_to_the_site_in_production(app, organ
     flags = {part.strip().split("=")[0].lower() for part in cookie.split(";")[1:]}
     assert cookie.startswith("__Host-known-browser=") and {"secure", "httponly", "path"} <= flags
     assert "samesite=lax" in cookie.lower() and "domain" not in flags
+
+
+def test_a_judge_without_two_factor_signs_in_by_the_newest_emailed_link_during_an_attack(app, db_session, outbox):
+    """A judge has no authenticator code to add to their password; the links a stranger asks for reach only them."""
+    make_judge(password=JUDGE_PASSWORD)
+    db_session.commit()
+    attack(app, JUDGE_EMAIL)
+    # The stranger spends the address's allowance of emailed links too, each request from an address of its own.
+    stranger = app.test_client()
+    asked = []
+    for number in range(1, 6):
+        stranger.environ_base["REMOTE_ADDR"] = f"198.51.100.{100 + number}"
+        asked.append(post_form(stranger, "/sign-in/link", {"email": JUDGE_EMAIL}).status_code)
+    assert asked[-1] == 429, asked
+
+    judge = app.test_client()
+    judge.environ_base["REMOTE_ADDR"] = "203.0.113.9"
+    guarded = from_address(judge, "203.0.113.9", {"email": JUDGE_EMAIL, "password": JUDGE_PASSWORD})
+    assert guarded.status_code == 429
+    assert "sign-in link by email" in " ".join(guarded.get_data(as_text=True).split())
+    # Every link the stranger asked for went to the judge's own inbox, and the newest one signs them in.
+    link = link_in_email(outbox()[-1], "/sign-in/link/")
+    response = post_form(judge, link, {})
+    assert response.status_code == 303 and not response.headers["Location"].startswith("/sign-in")
+    assert judge.get("/account").status_code == 200

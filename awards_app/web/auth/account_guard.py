@@ -39,7 +39,8 @@ KNOWN_BROWSER_LIFETIME = timedelta(days=400)
 GUARDED_MESSAGE = (
     "There have been too many wrong passwords for this account in the last few minutes, so a password alone is not "
     "enough to sign in for now. Enter your password again with the 6-digit code from your authenticator app. If you "
-    "do not use two-factor sign-in, sign in from a browser you have signed in with before, or try again later"
+    "do not use two-factor sign-in, sign in from a browser you have signed in with before; judges can also ask for a "
+    "sign-in link by email (below), and the newest link in their inbox works"
 )
 
 
