@@ -7,8 +7,6 @@ real stack answers: gunicorn with four workers, PostgreSQL, and rate limits coun
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import threading
 from contextlib import contextmanager
 from pathlib import Path
@@ -23,18 +21,16 @@ from awards_app.voting.models import Contest, VoteRequest
 from awards_app.voting.votes import ballot_finalists
 from tests.fixtures.apps import rate_limit_storage, side_app
 from tests.fixtures.browser import (
-    die_with_parent,
     drop_postgres_database,
+    gunicorn,
     recreate_postgres_database,
     run_flask,
     server_environment,
-    wait_until_healthy,
     with_database,
 )
 from tests.fixtures.mail import free_port
 from tests.web.test_faults import CSRF, Presser
 
-PROJECT = Path(__file__).resolve().parents[2]
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("TEST_REDIS_URL")
 WORKERS = 4
@@ -58,27 +54,13 @@ def voting_server(work: Path, database: str):
     port = free_port()
     env = server_environment(work / "instance", with_database(POSTGRES_URL, database), f"http://127.0.0.1:{port}")
     env["REDIS_URL"] = rate_limit_storage()
-    log_path = work / "gunicorn.log"
-    process = None
     try:
         run_flask(env, "db", "upgrade")
         run_flask(env, "demo", "--phase", "voting")
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [str(Path(sys.executable).with_name("gunicorn")), APP, "--bind", f"127.0.0.1:{port}",
-                 "--workers", str(WORKERS), "--graceful-timeout", "5", "--error-logfile", "-"],
-                cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
-            )
-        wait_until_healthy(f"http://127.0.0.1:{port}", process, log_path)
-        yield port, env
+        with gunicorn(APP, env, work / "gunicorn.log", bind=f"127.0.0.1:{port}", workers=WORKERS,
+                      health_url=f"http://127.0.0.1:{port}"):
+            yield port, env
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         drop_postgres_database(POSTGRES_URL, database)
 
 

@@ -6,17 +6,15 @@ from __future__ import annotations
 import http.client
 import re
 import sqlite3
-import subprocess
-import sys
-from urllib.parse import urlencode
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlencode
 
 from awards_app.core.client_address import network_of, rate_limit_key_for_client
-from tests.fixtures.browser import (
-    PROJECT_ROOT, die_with_parent, run_flask, server_environment, wait_until_healthy,
-)
-from tests.fixtures.mail import free_port
 from awards_app.web.rate_limits import LIMITS
+from tests.fixtures.browser import gunicorn, run_flask, server_environment
+from tests.fixtures.mail import free_port
 
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 FINALIST = re.compile(r'name="finalist" type="radio" value="(\d+)"')
@@ -78,37 +76,28 @@ class Browser:
         return status
 
 
-def serve_dual_stack(work: Path):
-    """gunicorn bound to [::] (one worker, so that its in-memory counters see every request) over the demo's vote."""
+@contextmanager
+def serving_dual_stack(work: Path) -> Iterator[int]:
+    """gunicorn bound to [::] (one worker, so that its in-memory counters see every request) over the demo's vote;
+    yields its port."""
     port = free_port()
     env = server_environment(work / "instance", f"sqlite:///{work / 'dual.db'}", f"http://127.0.0.1:{port}")
     env["REDIS_URL"] = ""  # memory counters: one worker holds them all
     run_flask(env, "db", "upgrade")
     run_flask(env, "demo", "--phase", "voting")
-    log_path = work / "gunicorn.log"
-    gunicorn = Path(sys.executable).with_name("gunicorn")
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [str(gunicorn), "wsgi:app", "--bind", f"[::]:{port}", "--workers", "1", "--graceful-timeout", "5",
-             "--error-logfile", "-"],
-            cwd=PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
-        )
-    wait_until_healthy(f"http://127.0.0.1:{port}", process, log_path)
-    return process, port
+    with gunicorn("wsgi:app", env, work / "gunicorn.log", bind=f"[::]:{port}", workers=1,
+                  health_url=f"http://127.0.0.1:{port}"):
+        yield port
 
 
 def test_ten_vote_requests_from_one_ipv4_client_leave_another_client_its_own(tmp_path):
-    process, port = serve_dual_stack(tmp_path)
-    try:
+    with serving_dual_stack(tmp_path) as port:
         busy = Browser(port, "127.0.0.1")
         statuses = [busy.request_a_vote(f"busy-{number}@example.org") for number in range(REQUESTS_PER_CLIENT + 1)]
         # The busy client is limited as itself...
         assert statuses == [303] * REQUESTS_PER_CLIENT + [429], statuses
         # ...and an unrelated IPv4 client is not (before the fix both were "::/64": it got 429 at once).
         assert Browser(port, "127.0.0.2").request_a_vote("neighbour@example.org") == 303
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     # The fraud view counts requests by network: IPv4 clients are in their /24, not all of IPv4 in ::/64.
     with sqlite3.connect(tmp_path / "dual.db") as database:
         networks = {row[0] for row in database.execute("SELECT client_network FROM vote_request")}

@@ -30,12 +30,11 @@ from awards_app.voting.models import Vote, VoteRequest
 from tests.factories.voting import voting_site
 from tests.fixtures.apps import side_app
 from tests.fixtures.browser import (
-    die_with_parent,
     drop_postgres_database,
+    gunicorn,
     recreate_postgres_database,
     run_flask,
     server_environment,
-    wait_until_healthy,
     with_database,
 )
 from tests.fixtures.mail import free_port
@@ -296,27 +295,13 @@ def voting_server(work: Path, database: str):
     recreate_postgres_database(POSTGRES_URL, database)
     port = free_port()
     env = server_environment(work / "instance", with_database(POSTGRES_URL, database), f"http://127.0.0.1:{port}")
-    log_path = work / "gunicorn.log"
-    process = None
     try:
         run_flask(env, "db", "upgrade")
         run_flask(env, "demo", "--phase", "voting")
-        with log_path.open("w") as log:
-            process = subprocess.Popen(
-                [str(Path(sys.executable).with_name("gunicorn")), APP_WITHOUT_LIMITS, "--bind", f"127.0.0.1:{port}",
-                 "--workers", "2", "--graceful-timeout", "5", "--error-logfile", "-"],
-                cwd=PROJECT, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=die_with_parent,
-            )
-        wait_until_healthy(f"http://127.0.0.1:{port}", process, log_path)
-        yield process, port, env
+        with gunicorn(APP_WITHOUT_LIMITS, env, work / "gunicorn.log", bind=f"127.0.0.1:{port}", workers=2,
+                      health_url=f"http://127.0.0.1:{port}") as process:
+            yield process, port, env
     finally:
-        if process is not None:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
         drop_postgres_database(POSTGRES_URL, database)
 
 
