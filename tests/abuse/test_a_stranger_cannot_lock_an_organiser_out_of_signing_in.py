@@ -4,13 +4,11 @@ their password alone from a browser they have signed in with before. Counted in 
 """
 from __future__ import annotations
 
-import pytest
 
-from awards_app.accounts import two_factor
 from awards_app.web.rate_limits import LIMITS
 from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, ORGANISER_EMAIL, ORGANISER_PASSWORD, make_judge
 from tests.web.forms import CSRF_PATTERN, csrf_token_from, link_in_email, post_form
-from tests.web.test_two_factor_pages import code_at, wrong_code
+from tests.web.test_two_factor_pages import code_at, with_two_factor, wrong_code  # noqa: F401  (a fixture)
 
 # One more than the account's allowance, each from a client address of its own (so no per-client limit meets them).
 ATTACK = int(LIMITS["SIGN_IN_LIMITS_PER_ADDRESS"].split()[0]) + 3
@@ -39,17 +37,7 @@ def attack(app, email: str = ORGANISER_EMAIL) -> list[int]:
     ]
 
 
-@pytest.fixture
-def with_two_factor(organiser, clock, db_session):
-    """The organiser uses two-factor sign-in."""
-    two_factor.pending_secret(organiser)
-    two_factor.confirm_set_up(organiser, code_at(organiser, clock.now()))
-    db_session.commit()
-    clock.advance(minutes=1)
-    return organiser
-
-
-def test_the_organiser_gets_in_with_password_and_code_during_an_attack(app, with_two_factor, clock):
+def test_the_organiser_gets_in_with_password_and_code_during_an_attack(app, with_two_factor, clock):  # noqa: F811
     statuses = attack(app)
     assert 303 not in statuses and statuses.count(429) >= 1  # the account's guesses are limited
     organiser = app.test_client()
@@ -74,7 +62,7 @@ def test_a_browser_that_signed_in_before_gets_in_with_the_password_alone(app, or
     assert response.status_code == 303 and response.headers["Location"] == "/admin/"
 
 
-def test_during_an_attack_a_right_password_without_the_code_tells_the_stranger_nothing(app, with_two_factor, clock):
+def test_during_an_attack_a_right_password_without_the_code_tells_the_stranger_nothing(app, with_two_factor, clock):  # noqa: F811
     attack(app)
     stranger = app.test_client()
     right = from_address(stranger, "198.51.100.200", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD})
@@ -91,7 +79,7 @@ def test_during_an_attack_a_right_password_without_the_code_tells_the_stranger_n
     assert message(right) == message(wrong) == message(with_code)
 
 
-def test_knowing_the_password_but_not_the_code_gets_nowhere_and_code_guesses_are_limited(app, with_two_factor, clock):
+def test_knowing_the_password_but_not_the_code_gets_nowhere_and_code_guesses_are_limited(app, with_two_factor, clock):  # noqa: F811
     attack(app)
     thief = app.test_client()
     guesses = [
