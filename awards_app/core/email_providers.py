@@ -1,6 +1,6 @@
 """Which spellings of an address reach one inbox: a table per provider family, each row with its sources.
 
-An address's canonical form (voting/voter_keys.py, canonical_address) follows only the rules its own provider
+An address's canonical form (canonical_address, at the end) follows only the rules its own provider
 documents. A provider not in the table keeps every address as written (only lower-cased): at a domain we know nothing
 about, "jo+smith" and "jo+jones" may well be two people, and whoever owns a domain can make any number of addresses
 there anyway. The privacy page (templates/public/privacy.html) says the same in plain words, from this table.
@@ -11,7 +11,10 @@ votes from them by domain on the vote page and void them.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
+
+from email_validator import EmailNotValidError, validate_email
 
 WIKIPEDIA_SUBADDRESSING = "https://en.wikipedia.org/wiki/Email_address#Subaddressing"
 
@@ -148,3 +151,28 @@ def domains_of_one_inbox(domain: str) -> set[str]:
     """Every domain whose addresses may reach the same inbox as an address at this (canonical) domain."""
     family = family_of(domain)
     return set(family.domains) if family is not None and family.one_mailbox else {domain}
+
+
+def split_address(address: str) -> tuple[str, str]:
+    """The local part and the domain of an address (the domain is empty when there is no @)."""
+    local, at, domain = address.rpartition("@")
+    return (local, domain) if at else (address, "")
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical_address(email: str | None) -> str:
+    """The one spelling of an address that stands for its inbox: lower case, then its provider's own rules (a tag
+    dropped, ignored characters removed, one domain for a provider's domains that share an inbox)."""
+    # Remembered for recent addresses: one vote step needs it three or four times (the voter key for the rate limit
+    # and for the vote, the domain), and each time would run the full syntax check again.
+    text = (email or "").strip()
+    try:
+        # The validator's normal form settles Unicode and internationalised domains; it never looks anything up.
+        text = validate_email(text, check_deliverability=False).normalized
+    except EmailNotValidError:
+        pass  # still give a stable answer (rate limits key on what was typed, valid or not)
+    local, domain = split_address(text.lower())
+    if not domain:
+        return local
+    local, domain = canonical_parts(local, domain)
+    return f"{local}@{domain}"

@@ -35,8 +35,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.columns import UTCDateTime
+from awards_app.core.email_providers import canonical_address
 from awards_app.extensions import db
-from awards_app.voting.voter_keys import canonical_address, pepper
+from awards_app.voting.voter_keys import pepper
 
 log = logging.getLogger(__name__)
 

@@ -47,7 +47,7 @@ from awards_app.accounts.models import Role, SignInSession, User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.columns import EMAIL_LENGTH
-from awards_app.core.email_providers import domains_of_one_inbox
+from awards_app.core.email_providers import canonical_address, domains_of_one_inbox
 from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent, OutboxEmail, OutboxStatus
 from awards_app.extensions import db
@@ -57,7 +57,7 @@ from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.permissions import is_organiser, is_someone_else
 from awards_app.programme.models import Edition
 from awards_app.voting.models import Vote, VoteRequest
-from awards_app.voting.voter_keys import canonical_address, voter_key
+from awards_app.voting.voter_keys import voter_key
 
 ERASED = "Erased on request"
 REMOVED_AFTER_CEREMONY = "Removed after the ceremony"

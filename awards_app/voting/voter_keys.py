@@ -7,7 +7,6 @@ votes came from one address without holding the address itself.
 """
 from __future__ import annotations
 
-import functools
 import hashlib
 import hmac
 
@@ -16,7 +15,12 @@ from email_validator import EmailNotValidError, validate_email
 from flask import current_app
 
 from awards_app.core.columns import EMAIL_LENGTH
-from awards_app.core.email_providers import canonical_parts, domain_and_parents, is_alias_service
+from awards_app.core.email_providers import (
+    canonical_address,
+    domain_and_parents,
+    is_alias_service,
+    split_address,
+)
 from awards_app.core.errors import DomainError
 
 try:  # the package ships an allowlist of domains wrongly reported as disposable (empty in some releases)
@@ -26,31 +30,6 @@ except ImportError:  # pragma: no cover - older releases have no allowlist
 
 # Mixed into SECRET_KEY when no VOTER_KEY_PEPPER is set, so that the pepper differs from every other use of the key.
 PEPPER_LABEL = b"awards-app/voter-key-pepper/v1"
-
-
-def _split(address: str) -> tuple[str, str]:
-    """The local part and the domain of an address (the domain is empty when there is no @)."""
-    local, at, domain = address.rpartition("@")
-    return (local, domain) if at else (address, "")
-
-
-@functools.lru_cache(maxsize=4096)
-def canonical_address(email: str | None) -> str:
-    """The one spelling of an address that stands for its inbox: lower case, then its provider's own rules (a tag
-    dropped, ignored characters removed, one domain for a provider's domains that share an inbox)."""
-    # Remembered for recent addresses: one vote step needs it three or four times (the voter key for the rate limit
-    # and for the vote, the domain), and each time would run the full syntax check again.
-    text = (email or "").strip()
-    try:
-        # The validator's normal form settles Unicode and internationalised domains; it never looks anything up.
-        text = validate_email(text, check_deliverability=False).normalized
-    except EmailNotValidError:
-        pass  # still give a stable answer (rate limits key on what was typed, valid or not)
-    local, domain = _split(text.lower())
-    if not domain:
-        return local
-    local, domain = canonical_parts(local, domain)
-    return f"{local}@{domain}"
 
 
 def pepper() -> bytes:
@@ -71,7 +50,7 @@ def voter_key(email: str | None) -> str:
 def address_domain(email: str | None) -> str:
     """The domain of the canonical address (googlemail.com counts as gmail.com, pm.me as proton.me), for fraud
     checks."""
-    return _split(canonical_address(email))[1]
+    return split_address(canonical_address(email))[1]
 
 
 def is_disposable(domain: str) -> bool:

@@ -6,9 +6,14 @@ addresses are refused for votes, like disposable domains.
 """
 import pytest
 
-from awards_app.core.email_providers import ALIAS_SERVICES, PROVIDER_FAMILIES, is_alias_service
+from awards_app.core.email_providers import (
+    ALIAS_SERVICES,
+    PROVIDER_FAMILIES,
+    canonical_address,
+    is_alias_service,
+)
 from awards_app.core.errors import DomainError
-from awards_app.voting.voter_keys import address_domain, canonical_address, check_voter_address, voter_key
+from awards_app.voting.voter_keys import address_domain, check_voter_address, voter_key
 
 # Each row: the provider family, two spellings that its provider delivers to one inbox.
 ONE_INBOX = [

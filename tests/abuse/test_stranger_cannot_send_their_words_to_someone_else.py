@@ -15,11 +15,16 @@ import pytest
 from sqlalchemy import delete, select
 
 from awards_app.core import clock as app_clock
-from awards_app.core.mail_budget import DEFAULT_PER_DAY, DEFAULT_PER_HOUR, MailBudget, purge_mail_budgets
+from awards_app.core.email_providers import canonical_address
+from awards_app.core.mail_budget import (
+    DEFAULT_PER_DAY,
+    DEFAULT_PER_HOUR,
+    MailBudget,
+    purge_mail_budgets,
+)
 from awards_app.core.models import AuditEvent, OutboxEmail
 from awards_app.core.outbox import queue_email, without_links
 from awards_app.extensions import db
-from awards_app.voting.voter_keys import canonical_address
 from tests.fixtures.apps import side_app
 from tests.web.forms import post_form
 from tests.web.test_nominate import Journey, edition, person  # noqa: F401  (fixtures)

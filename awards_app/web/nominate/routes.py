@@ -14,6 +14,7 @@ from wtforms import SelectChoice
 
 from awards_app.core import uow
 from awards_app.core.columns import EMAIL_LENGTH
+from awards_app.core.email_providers import canonical_address
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
 from awards_app.nominations.drafts import (
@@ -42,7 +43,6 @@ from awards_app.nominations.submission import (
 )
 from awards_app.programme.editions import current_edition
 from awards_app.programme.phases import Phase, phase_of
-from awards_app.voting.voter_keys import canonical_address
 from awards_app.web.forms import ActionForm, render_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.journeys import explain_journey_errors
