@@ -2,7 +2,7 @@
 
 Every email that a member of the public can cause (a nomination's confirmation, a nominee's consent request, a resume
 link, a vote's confirmation link) spends from the budget of its recipient's inbox: the keyed hash of the canonical
-address (voting/voter_keys.py), so that every spelling of one inbox shares one budget. core/outbox.py, queue_email,
+address (core/email_providers.py), so that every spelling of one inbox shares one budget. core/outbox.py, queue_email,
 asks here before it queues such an email; the organisers' own emails, and the sign-in links of judges' accounts
 (which go only to addresses the organisers registered, carry nothing the public typed, and have their own limit per
 account), are not counted.
