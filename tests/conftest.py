@@ -22,6 +22,17 @@ from tests.fixtures.mail import *  # noqa: F401,F403  (fixtures)
 from tests.web.forms import sign_in
 
 STRICT = os.environ.get("AWARDS_STRICT_TESTS") == "1"
+# What a test marked `postgres` or `redis` needs in the environment; without it the test shows as skipped.
+SERVICES = {"postgres": "TEST_DATABASE_URL", "redis": "TEST_REDIS_URL"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """Skip a test marked with a service (pyproject.toml's markers) when that service is not given, before its
+    fixtures start: the one place that says so, instead of a check in each test."""
+    for marker, setting in SERVICES.items():
+        if item.get_closest_marker(marker) and not os.environ.get(setting):
+            pytest.skip(f"needs {marker} (set {setting})")
 
 
 @pytest.hookimpl(hookwrapper=True)

@@ -1,7 +1,6 @@
 """Delivering the outbox over SMTP to a real sink: once, after the commit, with retries and without duplicates."""
 from __future__ import annotations
 
-import os
 import re
 import secrets
 import signal
@@ -291,7 +290,6 @@ def test_worker_gives_back_claims_it_has_no_time_left_for(db_session, smtp_sink,
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL: set TEST_DATABASE_URL")
 def test_parallel_workers_never_deliver_the_same_email_twice(app, smtp_sink):
     # Each test runs inside one rolled-back transaction on one connection; parallel workers need their own
     # connections and committed rows, so they use a second app (own engine) and this test deletes what it adds.

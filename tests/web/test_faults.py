@@ -47,12 +47,6 @@ POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 CSRF = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
-def needs_postgres() -> None:
-    """Skip unless the tests run against PostgreSQL."""
-    if not POSTGRES_URL:
-        pytest.skip("needs PostgreSQL: set TEST_DATABASE_URL")
-
-
 # --- SMTP down: the person's flow goes on, the email waits in the outbox --------------------------------------------
 
 
@@ -244,7 +238,6 @@ def _through(url: str, port: int) -> str:
 @pytest.fixture
 def postgres_proxy(app):
     """A proxy in front of the test database's PostgreSQL server, running; stopped after the test."""
-    needs_postgres()
     upstream = urlsplit(app.config["SQLALCHEMY_DATABASE_URI"])
     proxy = TcpProxy(upstream.hostname or "127.0.0.1", upstream.port or 5432).start()
     yield proxy
@@ -391,7 +384,6 @@ class Presser:
 
 @pytest.mark.postgres
 def test_a_worker_killed_during_a_burst_of_votes_loses_and_doubles_nothing(tmp_path):
-    needs_postgres()
     started = time.monotonic()
     with voting_server(tmp_path, f"awards_faults_{os.getpid()}") as (process, port, env):
         prepared, other = prepare_links(env, BURST_LINKS)

@@ -1,5 +1,4 @@
 """Scoring routes: who may use each, autosave by htmx and saving without JavaScript, submitting, unlocking."""
-import os
 import secrets
 import sqlite3
 import threading
@@ -488,7 +487,6 @@ def test_unlocking_a_place_that_does_not_exist_is_404(organiser_user_client):
 
 
 @pytest.mark.postgres
-@pytest.mark.skipif(not os.environ.get("TEST_DATABASE_URL"), reason="needs PostgreSQL: set TEST_DATABASE_URL")
 def test_two_autosaves_of_the_same_score_at_once_leave_one_row(app):
     # Each test runs inside one rolled-back transaction on one connection; saves racing each other need their own
     # connections and committed rows, so they use a second app (its own engine) and this test deletes what it adds.
