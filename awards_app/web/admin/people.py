@@ -2,7 +2,8 @@
 
 The address travels in POST bodies only, never in a URL, so that it stays out of logs and browser history. Erasing
 takes two steps: the person's page has an "Erase" button that opens a confirmation page with the rules and a reason
-box, whose "Yes" button posts the address again with `confirmed=yes`. Every page here is no-store.
+box, whose "Yes" button posts the address again with `confirmed=yes`. Like every page for a signed-in person, none is
+kept in a cache (web/security_headers.py).
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from awards_app.web.admin import bp
 from awards_app.web.admin.shared import trail
 from awards_app.web.forms import Required, at_most, show_refusal
 from awards_app.web.htmx import render_page
-from awards_app.web.responses import no_store, see_other
+from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
 
 SEARCH_TEMPLATE = "admin/people/search.html"
@@ -54,7 +55,7 @@ class EraseForm(FlaskForm):
 
 def _search_page(form: PersonSearchForm, found=None, status: int = 200):
     """The search form, and what was found when there was a search."""
-    return no_store(render_page(SEARCH_TEMPLATE, status=status, form=form, found=found, now=clock.now(), trail=trail()))
+    return render_page(SEARCH_TEMPLATE, status=status, form=form, found=found, now=clock.now(), trail=trail())
 
 
 def _find(form: PersonSearchForm):
@@ -94,7 +95,7 @@ def download_person():
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="personal-data-{clock.now():%Y-%m-%d}.json"'
     response.headers["X-Content-Type-Options"] = "nosniff"
-    return no_store(response)
+    return response
 
 
 @bp.post("/people/erase")
@@ -128,5 +129,5 @@ def erase_person():
 
 def _confirm_page(form: EraseForm, found, status: int = 200):
     """The confirmation page: what will change, the rules, and the reason box."""
-    return no_store(render_page(CONFIRM_TEMPLATE, status=status, form=form, found=found,
-                                open_votes=found.votes_in_open_contests(), trail=trail()))
+    return render_page(CONFIRM_TEMPLATE, status=status, form=form, found=found,
+                       open_votes=found.votes_in_open_contests(), trail=trail())

@@ -29,7 +29,7 @@ from awards_app.web.admin.shared import trail
 from awards_app.web.charts import bar_chart
 from awards_app.web.forms import ActionForm, Required, button_action, show_refusal
 from awards_app.web.htmx import render_page
-from awards_app.web.responses import no_store, see_other
+from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
 
 CONTEST = "/contests/<int:contest_id>/votes"
@@ -176,7 +176,7 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
     }
     failed = next((form for form in forms.values() if form.errors), None)
     now = clock.now()
-    response = render_page(
+    return render_page(
         VIEW_TEMPLATE,
         status=status,
         contest=contest,
@@ -204,7 +204,6 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
         trail=trail(contest.category.edition),
         **forms,
     )
-    return no_store(response)
 
 
 def _day_link(contest: Contest, day: date | None) -> tuple[date, str] | None:
@@ -246,8 +245,8 @@ def void_vote(contest_id: int):
         if form.confirmed.data != "yes":
             if vote.voided_at is not None:
                 raise DomainError("That vote has already been voided.", field="receipt_code")
-            return no_store(render_page("admin/votes/confirm_void.html", contest=contest, vote=vote, form=form,
-                                         finalist_name=vote.finalist.display_name, trail=_contest_trail(contest)))
+            return render_page("admin/votes/confirm_void.html", contest=contest, vote=vote, form=form,
+                               finalist_name=vote.finalist.display_name, trail=_contest_trail(contest))
         oversight.void_vote(current_actor(), vote, form.void_reason.data)
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="void_")
@@ -272,8 +271,8 @@ def void_block(contest_id: int):
             count = oversight.count_block(current_actor(), contest, kind, value)
             if count == 0:
                 raise DomainError(f"No counted votes match that {oversight.BLOCK_KINDS[kind]}.", field="value")
-            return no_store(render_page("admin/votes/confirm_block.html", contest=contest, form=form, count=count,
-                                         kind_label=oversight.BLOCK_KINDS[kind], trail=_contest_trail(contest)))
+            return render_page("admin/votes/confirm_block.html", contest=contest, form=form, count=count,
+                               kind_label=oversight.BLOCK_KINDS[kind], trail=_contest_trail(contest))
         count = oversight.void_votes(current_actor(), contest, kind, value, reason)
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="block_")
@@ -324,7 +323,7 @@ def publish_tally(contest_id: int):
               "ceremony.", "info")
         return _back_to_view(contest, "publish")
     edition = contest.category.edition
-    return no_store(render_page(
+    return render_page(
         "admin/votes/confirm_publish.html", contest=contest, form=form, tally=tally.count_votes(contest),
         edition=edition, trail=_contest_trail(contest),
-    ))
+    )

@@ -158,7 +158,6 @@ def _status_fragment(message: str, status: int = 200, saved: bool = False):
     """The small status htmx puts next to a control (an error status is swapped in too: see base.html's config)."""
     response = make_response(render_template("judging/_save_status.html", message=message, saved=saved), status)
     response.vary.add("HX-Request")
-    response.headers["Cache-Control"] = "no-store"
     return response
 
 
