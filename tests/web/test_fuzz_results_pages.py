@@ -22,16 +22,15 @@ from awards_app.voting.models import Contest, Vote
 from awards_app.voting.tally import publish_tally
 from tests.fixtures.database import savepoint
 from tests.web.access_world import csrf_token_of, world_transaction
+from tests.web import fuzz_kit
 from tests.web.fuzz_kit import (
     FUZZ,
     any_text,
     awkward_text,
-    check_answer,
     form,
     huge_ids,
     limits_off,
     probed,
-    send_form,
     values,
 )
 
@@ -49,6 +48,13 @@ class ResultsWorld:
 
     def __repr__(self) -> str:
         return "world"
+
+    def client(self, app, _caller: str):
+        """A fresh test client holding the world's visitor session (there is no one else here)."""
+        client = app.test_client()
+        for name, value in self.cookies.items():
+            client.set_cookie(name, value)
+        return client
 
 
 @pytest.fixture(scope="module")
@@ -84,17 +90,8 @@ def db_session(app, world):
 
 
 def ask(app, world, method: str, path: str, fields=None, headers=None):
-    """One request from a fresh client with the world's session, in a savepoint of its own; the answer is checked."""
-    with savepoint(app, world.connection):
-        client = app.test_client()
-        for name, value in world.cookies.items():
-            client.set_cookie(name, value)
-        if method == "GET":
-            response = client.get(path, headers=headers or {})
-        else:
-            pairs, shape = fields
-            response = send_form(client, path, pairs, shape, headers=headers or {})
-        return check_answer(response), response.status_code
+    """One request from a fresh visitor's client, in a savepoint of its own; the answer is checked."""
+    return fuzz_kit.ask(app, world, "visitor", method, path, fields, headers)
 
 
 def receipt_like(world):
