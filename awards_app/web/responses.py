@@ -14,7 +14,8 @@ def see_other(url: str):
 
 def safe_next(target: str | None) -> str | None:
     """The `next` address to follow, only when it is a path on this site (never another site, nor //host)."""
-    if not target:
+    # Browsers treat a backslash as a slash and drop tabs and newlines, so "/\\host" and "/<tab>/host" mean //host.
+    if not target or "\\" in target or any(ord(character) < 32 for character in target):
         return None
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
