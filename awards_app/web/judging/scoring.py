@@ -304,11 +304,13 @@ def review_scores(category_id: int):
     place = place_or_404(category_id)
     if place.conflicts_declared_at is None:
         return see_other(conflicts_url(category_id))
+    review = scoring.review_of(current_actor(), place)
     return render_page(
         "judging/review.html",
         place=place,
         category=place.category,
-        review=scoring.review_of(current_actor(), place),
+        review=review,
+        progress=review.progress,
         locked=scoring.is_locked(place),
         trail=category_trail(place),
     )
