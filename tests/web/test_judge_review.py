@@ -8,19 +8,14 @@ import pytest
 from awards_app.judging import scoring
 from tests.factories.accounts import make_judge
 from tests.factories.judging import make_conflict, make_panel, make_scores, seat
+from tests.web import test_scoring as scoring_pages
 from tests.web.forms import csrf_token_from, sign_in
-from tests.web.test_scoring import (  # noqa: F401  (fixtures)
-    elsewhere,
-    entries_url,
-    entry_url,
-    judge,
-    organiser_user_client,
-    outsider,
-    panel,
-    save_form,
-    score_everything,
-    stored,
-)
+from tests.web.test_scoring import entries_url, entry_url, score_everything, stored
+
+# The scoring pages' fixtures: a panel of three entries and two criteria, its judge signed in, a judge of another
+# edition's panel, and an organiser.
+panel, judge, organiser_user_client = scoring_pages.panel, scoring_pages.judge, scoring_pages.organiser_user_client
+elsewhere, outsider = scoring_pages.elsewhere, scoring_pages.outsider
 
 
 def review_url(panel) -> str:
