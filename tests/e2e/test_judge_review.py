@@ -103,7 +103,8 @@ def test_a_judge_reviews_changes_and_submits_on_a_phone(phone, judging_server):
     page.keyboard.press("ArrowLeft" if old > 0 else "ArrowRight")
     new = old - 1 if old > 0 else old + 1
     page.wait_for_function(
-        "([id, text]) => document.getElementById(id).textContent.trim() === text", arg=[f"{name}-status", f"Saved: {new}"]
+        "([id, text]) => document.getElementById(id).textContent.trim() === text",
+        arg=[f"{name}-status", f"Saved: {new}"],
     )
     tab_to(page, lambda element: element["tag"] == "button" and element["text"] == "Save and go back to your review")
     assert press(page, page.locator(":focus")) == 200
