@@ -294,7 +294,7 @@ def _stored(scores: dict[int, int], criterion_id: int) -> str:
     return "" if value is None else str(value)
 
 
-# --- Submitting, and the organisers' unlock ----------------------------------------------------------------------
+# --- Reviewing, submitting, and the organisers' unlock ----------------------------------------------------------
 
 
 @bp.get("/categories/<int:category_id>/review")
