@@ -143,3 +143,21 @@ def test_a_judge_reviews_changes_and_submits_on_a_phone(phone, judging_server):
     links = page.locator("tbody a").all_inner_texts()
     assert len(links) == rows and all(text.split()[0] == "View" for text in links)
     looks_right(page)
+
+
+def test_without_javascript_change_returns_to_the_review_on_a_320px_phone(no_js_phone_page, judging_server):
+    page = no_js_phone_page
+    review = a_review_with_work_left(page, judging_server)
+    fits_the_width(page)
+    entry_name = page.locator("#unfinished-heading + p + ul a").first.inner_text()
+    with page.expect_navigation():
+        page.locator("tbody tr").filter(has=page.locator("th", has_text=entry_name)).get_by_role("link").click()
+    assert page.locator("h1").inner_text() == entry_name
+    fits_the_width(page)
+    for fieldset in page.locator("fieldset.criterion").all():
+        fieldset.locator("label.scale__label").nth(3).click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Save and go back to your review").click()
+    assert page.url == review
+    assert all(cell.startswith("3 out of") for cell in score_cells(page, entry_name)[:-1])
+    fits_the_width(page)
