@@ -199,6 +199,58 @@ def is_locked(place: PanelMember) -> bool:
     return place.submitted_at is not None or place.category.shortlisted_at is not None
 
 
+@dataclass(frozen=True)
+class ReviewRow:
+    """One entry on a judge's review: its state, their score on each criterion (None: not scored) and their comment."""
+
+    entry: EntryView
+    state: EntryState
+    scores: list[tuple[Criterion, int | None]]
+    comment: str
+
+    @property
+    def finished(self) -> bool:
+        """Scored on every criterion."""
+        return self.state is EntryState.SCORED
+
+
+@dataclass(frozen=True)
+class Review:
+    """Everything one judge has given in one category, read before they submit: unfinished entries first."""
+
+    criteria: list[Criterion]
+    rows: list[ReviewRow]
+    progress: Progress
+    submitted_at: datetime | None
+
+    @property
+    def unfinished(self) -> list[ReviewRow]:
+        """The entries still needing a score on some criterion, in the entries' order."""
+        return [row for row in self.rows if not row.finished]
+
+
+def review_of(judge: User, place: PanelMember) -> Review:
+    """The judge's own scores and comments on every entry they score in the place's category (never anyone else's,
+    never a conflicted entry), the unfinished ones first so that nothing left to do is missed."""
+    sits_on_panel.require(judge, place)
+    if place.conflicts_declared_at is None:
+        raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
+    criteria = criteria_of(place)
+    state = progress(judge, place)
+    rows = []
+    for nomination in judge_access.entries_for_judge(judge, place):
+        given = scores_of(judge, nomination)
+        rows.append(ReviewRow(
+            entry=entry_view(nomination, with_answers=False),
+            state=state.states[nomination.id],
+            scores=[(criterion, given.get(criterion.id)) for criterion in criteria],
+            comment=comment_of(judge, nomination),
+        ))
+    # sorted() is stable: within each group the entries keep the order of the judge's list.
+    rows.sort(key=lambda row: row.finished)
+    return Review(criteria=criteria, rows=rows, progress=state, submitted_at=place.submitted_at)
+
+
 # --- Writing one score or comment --------------------------------------------------------------------------------
 
 

@@ -228,8 +228,9 @@ def test_a_judges_whole_session_by_keyboard_on_a_phone(page, phone_page, mail_se
     assert judge.activate(link("All entries", exact=False)) == 200
     assert f"{len(entries)} of {len(entries)} entries scored" in p.locator(".judging-progress").inner_text()
 
-    # Submit: the check page, then the confirmation.
-    assert judge.activate(link("Check and submit my scores")) == 200
+    # Submit: the review, the check page, then the confirmation.
+    assert judge.activate(link("Review your scores")) == 200
+    assert judge.activate(link("Continue to submit")) == 200
     assert judge.heading() == "Submit your scores"
     judge.looks_right()
     assert judge.activate(link("Submit my scores")) == 200

@@ -160,6 +160,7 @@ MATRIX_TEXT = """
     judging.final_round              GET   signin   signin   signin   signin   404      404      404      403
     judging.final_round              POST  signin   signin   signin   signin   404      404      404      403
     judging.home                     GET   signin   signin   signin   signin   200      200      200      403
+    judging.review_scores            GET   signin   signin   signin   signin   200      404      200      403
     judging.score_entry              GET   signin   signin   signin   signin   200      404      404      403
     judging.score_entry              POST  signin   signin   signin   signin   409      404      404      403
     judging.submit_scores            GET   signin   signin   signin   signin   200      404      200      403
@@ -296,7 +297,8 @@ def test_row_follows_the_rules(endpoint, method):
         if endpoint in {"judging.score_entry", "judging.abstain_entry"}:
             # Object level: an entry of this panel does not exist for a judge of another panel or a conflicted one.
             assert cells["other"] == 404 and cells["conflicted"] == 404
-        if endpoint in {"judging.category_entries", "judging.declare_conflicts", "judging.submit_scores"}:
+        if endpoint in {"judging.category_entries", "judging.declare_conflicts", "judging.review_scores",
+                        "judging.submit_scores"}:
             assert cells["other"] == 404, "another panel's category does not exist for this judge"
     elif endpoint.startswith("auth.") and endpoint in {"auth.account", "auth.change_password", "auth.set_up_two_factor",
                                                        "auth.turn_off_two_factor", "auth.sign_out"}:

@@ -1,5 +1,6 @@
 """The judges' area: scoring. A category's entries with the judge's progress, one entry's scoring form (autosaved
-by htmx, or saved with a button without JavaScript), "Submit my scores", and the organisers' unlock.
+by htmx, or saved with a button without JavaScript), the judge's review of their scores, "Submit my scores", and the
+organisers' unlock.
 
 Every route reaches entries through judging.judge_access, so any id a judge may not see answers 404, whatever the
 reason. Autosave posts one control at a time and gets back a small status ("Saved") that htmx puts in a live region
@@ -178,9 +179,12 @@ def _save_form(judge: User, place: PanelMember, nomination: Nomination):
     except DomainError as refusal:
         return _entry_page(judge, place, nomination, status=422, problem=refusal.message, kept=request.form)
     flash(f"Your scores for {judge_access.shown_name(nomination)} are saved.", "success")
+    back = _review_return(place)
+    if back and request.form.get("go") == "review":
+        return see_other(back)
     if request.form.get("go") == "next":
         return _go_on(place, _neighbours(judge, place, nomination)[1])
-    return see_other(url_for("judging.score_entry", nomination_id=nomination.id))
+    return see_other(url_for("judging.score_entry", nomination_id=nomination.id, next=back))
 
 
 def _go_on(place: PanelMember, following: int | None):
@@ -270,7 +274,18 @@ def _entry_page(
         abstain_form=abstain_form,
         reason_max=scoring.REASON_MAX_LENGTH,
         trail=category_trail(place),
+        review_url=_review_return(place),
     )
+
+
+def _review_return(place: PanelMember) -> str | None:
+    """The review page to go back to after saving, when the entry was opened from it ("Change").
+
+    The `next` sent is followed only when it is exactly this category's review page: a fixed address of this site,
+    so no value (another site, //host, /\\host, another judge's page) can turn it into an open redirect.
+    """
+    review = url_for("judging.review_scores", category_id=place.category_id)
+    return review if request.values.get("next") == review else None
 
 
 def _stored(scores: dict[int, int], criterion_id: int) -> str:
@@ -279,7 +294,26 @@ def _stored(scores: dict[int, int], criterion_id: int) -> str:
     return "" if value is None else str(value)
 
 
-# --- Submitting, and the organisers' unlock ----------------------------------------------------------------------
+# --- Reviewing, submitting, and the organisers' unlock ----------------------------------------------------------
+
+
+@bp.get("/categories/<int:category_id>/review")
+@judge_required
+def review_scores(category_id: int):
+    """The judge's own scores and comments on every entry of the category on one page, each with a way back to it."""
+    place = place_or_404(category_id)
+    if place.conflicts_declared_at is None:
+        return see_other(conflicts_url(category_id))
+    review = scoring.review_of(current_actor(), place)
+    return render_page(
+        "judging/review.html",
+        place=place,
+        category=place.category,
+        review=review,
+        progress=review.progress,
+        locked=scoring.is_locked(place),
+        trail=category_trail(place),
+    )
 
 
 @bp.route("/categories/<int:category_id>/submit", methods=["GET", "POST"])
