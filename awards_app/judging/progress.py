@@ -30,7 +30,16 @@ from awards_app.core.outbox import queue_email
 from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.judging.judge_access import judgeable_entries, shown_name
-from awards_app.judging.models import Conflict, Finalist, FinalRank, PanelMember, PanelRole, PanelStatus, Score
+from awards_app.judging.models import (
+    Conflict,
+    Finalist,
+    FinalRank,
+    PanelMember,
+    PanelRole,
+    PanelStatus,
+    Score,
+)
+from awards_app.judging.panels import work_in_words
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
@@ -195,9 +204,7 @@ class SetAside:
     @property
     def kept(self) -> str:
         """Their kept work in words, e.g. '12 scores and 3 final ranks'."""
-        parts = [f"{count} {noun}{'' if count == 1 else 's'}" for count, noun in (
-            (self.scores, "score"), (self.final_ranks, "final rank")) if count]
-        return " and ".join(parts) or "no scores"
+        return work_in_words(self.scores, self.final_ranks)
 
 
 def set_aside(category: Category) -> list[SetAside]:

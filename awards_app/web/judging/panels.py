@@ -13,7 +13,12 @@ from wtforms.validators import Length
 from awards_app.core import uow
 from awards_app.core.errors import DomainError, NotFound
 from awards_app.judging import conflicts, panels
-from awards_app.judging.judge_access import entries_for_judge, panel_place, panels_of, paused_notice
+from awards_app.judging.judge_access import (
+    entries_for_judge,
+    panel_place,
+    panels_of,
+    paused_notice,
+)
 from awards_app.judging.models import PanelRole
 from awards_app.web.access import judge_required
 from awards_app.web.database_ids import database_id
