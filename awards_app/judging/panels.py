@@ -200,8 +200,9 @@ def removal_refused_because(judge: User, category: Category) -> str | None:
     """Why unticking the judge's panel cannot take them off it (they have work there), or None if it can."""
     if scores_given(judge, category) or final_ranks_given(judge, category):
         return (
-            f"{_label(judge)} has already scored or ranked in ‘{category.name}’, so unticking cannot take them off "
-            "its panel. Use ‘Remove’ beside the category on their card: their work is kept but no longer counts."
+            f"{_label(judge)} has already scored entries in ‘{category.name}’, so they stay on its panel when "
+            "unticked. To take them off it, use ‘Remove’ beside the category on their card: their work is kept but "
+            "no longer counts."
         )
     return None
 
