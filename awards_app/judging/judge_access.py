@@ -89,12 +89,13 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
     if nomination is None:
         raise NotFound("There is no such entry among your panels.")
     place = panel_place(judge, nomination.category_id)
-    if place.conflicts_declared_at is None:
-        raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
     # Ineligible, merged, declined or conflicted, or not among the entries of the judge's role (a judge of the final
-    # round only reads the finalists): the judge learns nothing about it, not even that it exists.
+    # round only reads the finalists, one with nothing to do reads none): the judge learns nothing about it, not even
+    # that it exists.
     if nomination not in conflict_candidates(place):
         raise NotFound("There is no such entry among your panels.")
+    if place.conflicts_declared_at is None:
+        raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
     (~is_conflicted).require(judge, nomination)
     return place, nomination
 
