@@ -13,6 +13,7 @@ from sqlalchemy import select
 from awards_app.accounts.models import User
 from awards_app.accounts.passwords import hash_password
 from awards_app.core import clock as app_clock
+from awards_app.judging import panels
 from awards_app.judging.models import PanelMember, PanelRole, PanelStatus
 from tests.factories.accounts import JUDGE_PASSWORD, make_judge
 from tests.factories.judging import judging_site, make_finalists, place_of
@@ -176,7 +177,6 @@ def test_an_existing_judges_panels_form_asks_the_same(organiser_client, site, db
 
 
 def test_a_final_round_judge_goes_from_their_conflicts_to_the_final_round(app, site, db_session, organiser):
-    from awards_app.judging import panels
     late = make_judge("lena@example.org", "Lena Late", password=JUDGE_PASSWORD)
     panels.add_to_panel(organiser, late, site.category, PanelRole.FINAL_ONLY)
     db_session.commit()
@@ -194,7 +194,6 @@ def test_a_final_round_judge_goes_from_their_conflicts_to_the_final_round(app, s
 
 
 def test_a_judge_with_nothing_to_do_sees_the_category_and_nothing_else(app, site, db_session, organiser):
-    from awards_app.judging import panels
     idle = make_judge("ian@example.org", "Ian Idle", password=JUDGE_PASSWORD)
     panels.add_to_panel(organiser, idle, site.category, PanelRole.NONE)
     db_session.commit()
