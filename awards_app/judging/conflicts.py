@@ -18,8 +18,8 @@ from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
-from awards_app.judging.judge_access import conflicted_ids, judgeable_entries, shown_name
-from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
+from awards_app.judging.judge_access import conflict_candidates, conflicted_ids, judgeable_entries, shown_name
+from awards_app.judging.models import Conflict, PanelMember, PanelRole, Score, ScoreComment
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_conflicted, is_judge, sits_on_panel
 
@@ -145,7 +145,7 @@ def nominee_list(judge: User, place: PanelMember) -> list[NomineeRow]:
             suggestion=suggestions.get(nomination.id),
             conflict=conflicts.get(nomination.id),
         )
-        for nomination in judgeable_entries(place.category)
+        for nomination in conflict_candidates(place)
     ]
 
 
@@ -201,7 +201,8 @@ def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str])
     """
     sits_on_panel.require(judge, place)
     category = place.category
-    if category.shortlisted_at is not None:
+    # A judge added after the shortlist for the final round declares against the finalists, so the rule is not theirs.
+    if category.shortlisted_at is not None and place.role == PanelRole.FULL:
         raise DomainError(
             "The shortlist of this category has been chosen, so conflicts can no longer be declared here. "
             "Tell the awards team about the conflict instead."
@@ -209,7 +210,7 @@ def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str])
     first_time = place.conflicts_declared_at is None
     if not declared and not first_time:
         raise DomainError("Tick each entry you have a conflict with, and say why.")
-    open_entries = {nomination.id: nomination for nomination in judgeable_entries(category)}
+    open_entries = {nomination.id: nomination for nomination in conflict_candidates(place)}
     reasons = {}
     for nomination_id, reason in declared.items():
         if nomination_id not in open_entries:

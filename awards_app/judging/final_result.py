@@ -1,7 +1,8 @@
 """The organisers' side of the final round, for categories without a public vote: the Borda count and the result.
 
 The panel's judges rank the finalists (judging/final_round.py, the judges' side); only the ranks of judges who
-submitted them count, and never a rank of a finalist the judge is conflicted on. judging.ranking.borda_count
+submitted them and are on the final round's panel now (progress.final_round_panel_of: paused and removed judges' ranks
+are kept but left out) count, and never a rank of a finalist the judge is conflicted on. judging.ranking.borda_count
 combines them. The organiser then records the winner and any highly commended finalists: following the Borda order
 needs no reason; a different choice, a tie the choice settles, or recording before every judge has submitted does.
 
@@ -22,7 +23,7 @@ from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent
 from awards_app.extensions import db
 from awards_app.judging.models import Conflict, Finalist, FinalRank, PanelMember
-from awards_app.judging.progress import panel_of
+from awards_app.judging.progress import final_round_panel_of
 from awards_app.judging.ranking import BordaResult, SettledOrder, borda_count, settle_ties
 from awards_app.judging.shortlist import category_rankings, finalists_of
 from awards_app.permissions import is_organiser
@@ -38,7 +39,7 @@ class FinalRound:
     category: Category
     finalists: list[Finalist]  # in shortlist order
     result: BordaResult
-    panel: list[PanelMember]
+    panel: list[PanelMember]  # the judges who rank the finalists and count (active, full or final round only)
     submitted: list[PanelMember]  # judges whose final ranks are submitted (only theirs count)
     awards: list[Award]
     decision: AuditEvent | None  # the audit event of the recorded result, with its reason
@@ -61,7 +62,7 @@ class FinalRound:
 def final_round(category: Category) -> FinalRound:
     """The category's final round: the Borda count of the submitted ranks, conflicts left out."""
     finalists = finalists_of(category)
-    panel = panel_of(category)
+    panel = final_round_panel_of(category)
     submitted = [member for member in panel if member.final_submitted_at is not None]
     finalist_ids = [finalist.id for finalist in finalists]
     nomination_of = {finalist.id: finalist.nomination_id for finalist in finalists}

@@ -1,6 +1,6 @@
 """The final round, judges' side: for a category without a public vote, each judge on its panel ranks its finalists.
 
-A judge ranks only the finalists they are not conflicted on, 1 being the best and each rank used once. Saving may
+A judge ranks only the finalists they are not conflicted on (and only with the full or final-round-only role), 1 being the best and each rank used once. Saving may
 leave ranks blank; submitting needs every finalist ranked and locks the ranking (panel place's final_submitted_at).
 The organisers' side combines the ranks by Borda count (judging/ranking.py).
 """
@@ -50,6 +50,8 @@ def finalists_for(judge: User, place: PanelMember) -> list[Finalist]:
     sits_on_panel.require(judge, place)
     if place.category.has_public_vote:
         raise NotFound("This category's winner is chosen by public vote, so there is no final round for judges.")
+    if not place.ranks_finalists:
+        raise NotFound("You have nothing to rank in this category this year.")
     if place.conflicts_declared_at is None:
         raise DomainError("Declare any conflicts of interest in this category before you see its finalists.")
     excluded = judge_access.conflicted_ids(judge, place.category)
@@ -79,8 +81,8 @@ def ranks_of(judge: User, finalists: list[Finalist]) -> dict[int, int]:
 
 
 def is_locked(place: PanelMember) -> bool:
-    """Whether the judge's final ranks can no longer change."""
-    return place.final_submitted_at is not None or _winners_decided(place)
+    """Whether the judge's final ranks can no longer change (submitted, decided, or the judge is paused)."""
+    return place.final_submitted_at is not None or place.is_paused or _winners_decided(place)
 
 
 def record_final_ranks(judge: User, place: PanelMember, ranks: dict[int, object]) -> dict[int, int]:
@@ -206,6 +208,8 @@ def _open_place(judge: User, place: PanelMember, read: bool = True) -> PanelMemb
             "You have submitted your final ranking for this category, so it can no longer be changed. "
             "If you need to change it, ask the awards team to unlock it."
         )
+    if notice := judge_access.paused_notice(place):
+        raise ScoresLocked(notice)
     if _winners_decided(place):
         raise ScoresLocked("The winners of this category have been decided, so the ranking can no longer be changed.")
     return place

@@ -1,5 +1,9 @@
 """What a judge may see: the categories of their panels, and there only the eligible entries they are not conflicted on.
 
+An entry whose nominee declined consent is out of judging altogether: no judge sees it and no figure counts it (the
+nominee was told "the nomination will not go forward"). A judge removed from a panel no longer sees its category; a
+paused judge sees it read-only. A judge added after the shortlist (role final_only or none) scores no entries.
+
 Every judging route goes through these functions, so that no URL or parameter can reach another panel's entries,
 an entry the judge is conflicted on, or anyone else's scores. The rules themselves (sits_on_panel, is_conflicted)
 are in permissions.py; this module finds the places and entries they are asked about.
@@ -11,35 +15,40 @@ from sqlalchemy import select
 from awards_app.accounts.models import User
 from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
-from awards_app.judging.models import Conflict, PanelMember
-from awards_app.nominations.models import Nomination, NominationStatus
+from awards_app.judging.models import Conflict, Finalist, PanelMember, PanelRole, PanelStatus
+from awards_app.nominations.models import ConsentState, Nomination, NominationStatus
 from awards_app.permissions import is_conflicted, sits_on_panel
 from awards_app.programme.models import Category
 
 
 def panels_of(judge: User) -> list[PanelMember]:
-    """The judge's panel places, in the categories' display order."""
+    """The judge's panel places, in the categories' display order (not those they were removed from)."""
     return list(
         db.session.scalars(
             select(PanelMember)
             .join(Category, PanelMember.category_id == Category.id)
-            .where(PanelMember.judge_id == judge.id)
+            .where(PanelMember.judge_id == judge.id, PanelMember.status != PanelStatus.REMOVED)
             .order_by(Category.edition_id.desc(), Category.display_order, Category.id)
         )
     )
 
 
 def panel_place(judge: User, category_id: int) -> PanelMember:
-    """The judge's place on this category's panel; NotFound for a category they do not judge."""
+    """The judge's place on this category's panel; NotFound for a category they do not judge (or were removed from)."""
     place = db.session.scalar(
-        select(PanelMember).where(PanelMember.judge_id == judge.id, PanelMember.category_id == category_id)
+        select(PanelMember).where(
+            PanelMember.judge_id == judge.id,
+            PanelMember.category_id == category_id,
+            PanelMember.status != PanelStatus.REMOVED,
+        )
     )
     sits_on_panel.require(judge, place)
     return place
 
 
 def judgeable_entries(category: Category) -> list[Nomination]:
-    """The entries the panel judges: eligible, and not a duplicate folded into another entry."""
+    """The entries the panel judges: eligible, not a duplicate folded into another entry, and the nominee has not
+    declined (whatever was scored before they declined stays stored, but counts nowhere)."""
     return list(
         db.session.scalars(
             select(Nomination)
@@ -47,6 +56,7 @@ def judgeable_entries(category: Category) -> list[Nomination]:
                 Nomination.category_id == category.id,
                 Nomination.status == NominationStatus.ELIGIBLE,
                 Nomination.merged_into_id.is_(None),
+                Nomination.consent != ConsentState.DECLINED,
             )
             .order_by(Nomination.submitted_at, Nomination.id)
         )
@@ -65,7 +75,10 @@ def conflicted_ids(judge: User, category: Category) -> set[int]:
 
 
 def entries_for_judge(judge: User, place: PanelMember) -> list[Nomination]:
-    """The entries this judge scores: judgeable ones they are not conflicted on."""
+    """The entries this judge scores: judgeable ones they are not conflicted on (none for a judge added after the
+    shortlist, who ranks finalists or does nothing)."""
+    if place.role != PanelRole.FULL:
+        return []
     excluded = conflicted_ids(judge, place.category)
     return [entry for entry in judgeable_entries(place.category) if entry.id not in excluded]
 
@@ -76,13 +89,39 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
     if nomination is None:
         raise NotFound("There is no such entry among your panels.")
     place = panel_place(judge, nomination.category_id)
+    # Ineligible, merged, declined or conflicted, or not among the entries of the judge's role (a judge of the final
+    # round only reads the finalists, one with nothing to do reads none): the judge learns nothing about it, not even
+    # that it exists.
+    if nomination not in conflict_candidates(place):
+        raise NotFound("There is no such entry among your panels.")
     if place.conflicts_declared_at is None:
         raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
-    # Ineligible, merged or conflicted: the judge learns nothing about it, not even that it exists.
-    if nomination not in judgeable_entries(place.category):
-        raise NotFound("There is no such entry among your panels.")
     (~is_conflicted).require(judge, nomination)
     return place, nomination
+
+
+def conflict_candidates(place: PanelMember) -> list[Nomination]:
+    """The entries the judge declares conflicts against: every judgeable entry, only the finalists for a judge of
+    the final round only, and none for a judge with nothing to do."""
+    entries = judgeable_entries(place.category)
+    if place.role == PanelRole.FULL:
+        return entries
+    if place.role == PanelRole.FINAL_ONLY:
+        finalist_ids = set(
+            db.session.scalars(select(Finalist.nomination_id).where(Finalist.category_id == place.category_id))
+        )
+        return [entry for entry in entries if entry.id in finalist_ids]
+    return []
+
+
+def paused_notice(place: PanelMember) -> str | None:
+    """Why the judge can read but not change their work in this category, when an organiser has paused them."""
+    if place.status != PanelStatus.PAUSED:
+        return None
+    return (
+        f"The awards team has paused your judging in ‘{place.category.name}’. You can read your work here, but "
+        "not change it, and it does not count for now. Ask the awards team if you think this is a mistake."
+    )
 
 
 def shown_name(nomination: Nomination) -> str:

@@ -13,6 +13,25 @@ from awards_app.nominations.models import Nomination
 from awards_app.programme.models import Category, Criterion
 
 
+class PanelStatus:
+    """Where a judge stands on a panel: only an active judge's work counts; a paused or removed judge's is kept."""
+
+    ACTIVE = "active"
+    PAUSED = "paused"  # sees their pages read-only
+    REMOVED = "removed"  # no longer sees the category
+    ALL = (ACTIVE, PAUSED, REMOVED)
+
+
+class PanelRole:
+    """What a judge does on a panel: everything, the final round only, or nothing (added after the shortlist)."""
+
+    FULL = "full"
+    FINAL_ONLY = "final_only"
+    NONE = "none"
+    ALL = (FULL, FINAL_ONLY, NONE)
+    LABELS = {FULL: "Scores the entries", FINAL_ONLY: "Final round only", NONE: "Nothing this year"}
+
+
 class PanelMember(db.Model):
     """A judge on the panel of one category; submitted_at locks their scores there."""
 
@@ -26,9 +45,37 @@ class PanelMember(db.Model):
     conflicts_declared_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     final_submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    status: Mapped[str] = mapped_column(String(10), default=PanelStatus.ACTIVE, server_default=PanelStatus.ACTIVE)
+    role: Mapped[str] = mapped_column(String(12), default=PanelRole.FULL, server_default=PanelRole.FULL)
+    # Who last paused, removed, resumed or restored the judge, and when: the pages say so beside the kept work.
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    status_changed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), nullable=True
+    )
 
-    judge: Mapped[User] = relationship()
+    judge: Mapped[User] = relationship(foreign_keys=[judge_id])
     category: Mapped[Category] = relationship()
+    status_changed_by: Mapped[User | None] = relationship(foreign_keys=[status_changed_by_id])
+
+    @property
+    def is_active(self) -> bool:
+        """Whether the judge is on the panel now (not paused or removed)."""
+        return self.status == PanelStatus.ACTIVE
+
+    @property
+    def is_paused(self) -> bool:
+        """Whether an organiser paused the judge: their pages are read-only and their work not counted."""
+        return self.status == PanelStatus.PAUSED
+
+    @property
+    def scores_entries(self) -> bool:
+        """Whether the judge's role is to score the entries (not only the final round, not nothing)."""
+        return self.role == PanelRole.FULL
+
+    @property
+    def ranks_finalists(self) -> bool:
+        """Whether the judge's role includes the final round."""
+        return self.role in (PanelRole.FULL, PanelRole.FINAL_ONLY)
 
 
 class Conflict(db.Model):

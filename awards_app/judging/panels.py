@@ -1,5 +1,10 @@
 """Judging panels and judges, as organisers run them: judge accounts, panel places, invitations, recusals, blind names.
 
+A panel place is never deleted once the judge has done work there: pausing or removing a judge keeps the place and
+every score and rank, which then count nowhere (judging.progress decides who counts) until they are resumed or
+restored. A judge added after a category's shortlist is chosen gets a role the organiser chooses: the final round
+only, or nothing this year.
+
 Judge accounts belong to no edition: a judge keeps their account (and their recorded affiliations) from one year to
 the next, and sits on the panels of one or more categories in each edition.
 """
@@ -19,9 +24,21 @@ from awards_app.core.links import email_link
 from awards_app.core.models import SingleUseLink
 from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
-from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, clean_reason, record_conflict
+from awards_app.judging.conflicts import (
+    AFFILIATIONS_MAX_LENGTH,
+    clean_reason,
+    record_conflict,
+)
 from awards_app.judging.judge_access import panels_of
-from awards_app.judging.models import Conflict, PanelMember, Score
+from awards_app.judging.models import (
+    Conflict,
+    Finalist,
+    FinalRank,
+    PanelMember,
+    PanelRole,
+    PanelStatus,
+    Score,
+)
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_judge, is_organiser
 from awards_app.programme.models import Category, Criterion, Edition
@@ -100,17 +117,49 @@ def _place(judge: User, category: Category) -> PanelMember | None:
     )
 
 
-def add_to_panel(actor: User, judge: User, category: Category) -> PanelMember:
-    """Put a judge on a category's panel (a judge already on it stays as they are)."""
+def late_role_question(category: Category) -> str:
+    """The question the organiser answers when adding a judge to a category whose shortlist is chosen."""
+    if category.has_public_vote:
+        return (
+            f"The shortlist of ‘{category.name}’ has been chosen and the public vote decides it, so a judge added now "
+            "has nothing to do there this year: choose ‘Nothing this year’ to add them."
+        )
+    return (
+        f"The shortlist of ‘{category.name}’ has been chosen, so a judge added now cannot score its entries: choose "
+        "whether they rank the finalists in the final round, or have nothing to do this year."
+    )
+
+
+def role_field(category: Category) -> str:
+    """The form field that holds the role of a judge added to this category after its shortlist (form and service
+    agree on it)."""
+    return f"role-{category.id}"
+
+
+def role_for(category: Category, role: str | None) -> str:
+    """The role of a judge joining this panel now: full before the shortlist; after it, the organiser's choice of
+    final round only (not where the public vote decides) or nothing this year, refused when missing."""
+    if category.shortlisted_at is None:
+        return PanelRole.FULL
+    allowed = (PanelRole.NONE,) if category.has_public_vote else (PanelRole.FINAL_ONLY, PanelRole.NONE)
+    if role not in allowed:
+        raise DomainError(late_role_question(category), field=role_field(category))
+    return role
+
+
+def add_to_panel(actor: User, judge: User, category: Category, role: str | None = None) -> PanelMember:
+    """Put a judge on a category's panel (a judge already on it stays as they are); after the shortlist, with the
+    role the organiser chose for them (see role_for)."""
     is_organiser.require(actor)
     _check_judge(judge)
     place = _place(judge, category)
     if place is not None:
         return place
-    place = PanelMember(judge_id=judge.id, category_id=category.id, added_at=clock.now())
+    role = role_for(category, role)
+    place = PanelMember(judge_id=judge.id, category_id=category.id, added_at=clock.now(), role=role)
     db.session.add(place)
     db.session.flush()
-    record_event(actor, "panel.judge_added", category, judge_id=judge.id, judge=judge.email)
+    record_event(actor, "panel.judge_added", category, judge_id=judge.id, judge=judge.email, role=role)
     return place
 
 
@@ -123,18 +172,43 @@ def scores_given(judge: User, category: Category) -> int:
     )
 
 
+def final_ranks_given(judge: User, category: Category) -> int:
+    """How many final-round ranks the judge has given finalists of this category."""
+    return db.session.scalar(
+        select(func.count(FinalRank.id))
+        .join(Finalist, FinalRank.finalist_id == Finalist.id)
+        .where(FinalRank.judge_id == judge.id, Finalist.category_id == category.id)
+    )
+
+
+def kept_work(judge: User, category: Category) -> str:
+    """The judge's work in this category in words, e.g. '12 scores and 3 final ranks' (or 'no scores')."""
+    return work_in_words(scores_given(judge, category), final_ranks_given(judge, category))
+
+
+def work_in_words(scores: int, final_ranks: int) -> str:
+    """'12 scores and 3 final ranks', '1 score', 'no scores'."""
+    parts = [
+        f"{count} {noun}{'' if count == 1 else 's'}"
+        for count, noun in ((scores, "score"), (final_ranks, "final rank"))
+        if count
+    ]
+    return " and ".join(parts) or "no scores"
+
+
 def removal_refused_because(judge: User, category: Category) -> str | None:
-    """Why the judge must stay on this category's panel, or None if they may leave it."""
-    if scores_given(judge, category):
+    """Why unticking the judge's panel cannot take them off it (they have work there), or None if it can."""
+    if scores_given(judge, category) or final_ranks_given(judge, category):
         return (
-            f"{_label(judge)} has already scored entries in ‘{category.name}’, so they stay on its panel: "
-            "their scores count in its ranking."
+            f"{_label(judge)} has already scored entries in ‘{category.name}’, so they stay on its panel when "
+            "unticked. To take them off it, use ‘Remove’ beside the category on their card: their work is kept but "
+            "no longer counts."
         )
     return None
 
 
 def remove_from_panel(actor: User, judge: User, category: Category) -> None:
-    """Take a judge off a category's panel; refused once they have scored there."""
+    """Take a judge who has done no work off a category's panel altogether (remove_judge keeps a judge's work)."""
     is_organiser.require(actor)
     place = _place(judge, category)
     if place is None:
@@ -147,28 +221,95 @@ def remove_from_panel(actor: User, judge: User, category: Category) -> None:
     record_event(actor, "panel.judge_removed", category, judge_id=judge.id, judge=judge.email)
 
 
-def set_panels(actor: User, judge: User, edition: Edition, category_ids: set[int]) -> tuple[int, int]:
-    """Make the judge's panels in this edition exactly these categories; (added, removed) counts.
+def set_panels(
+    actor: User, judge: User, edition: Edition, category_ids: set[int], roles: dict[int, str] | None = None
+) -> tuple[int, int]:
+    """Make the judge's panels in this edition exactly these categories; (added, removed) counts. `roles` holds the
+    organiser's choice for each category whose shortlist is chosen (final round only, or nothing this year).
 
-    Nothing changes if any removal is refused, so that the organiser can see the whole picture and decide.
+    Nothing changes if any removal is refused or a role is missing, so that the organiser can see the whole picture.
     """
     is_organiser.require(actor)
     _check_judge(judge)
+    roles = roles or {}
     categories = {category.id: category for category in edition.categories}
     unknown = set(category_ids) - set(categories)
     if unknown:
         raise DomainError("Choose panels among this edition's categories.")
-    current = {place.category_id for place in panels_of(judge) if place.category_id in categories}
+    current = {place.category_id for place in all_places_of(judge) if place.category_id in categories}
     leaving = [categories[category_id] for category_id in sorted(current - set(category_ids))]
     refusals = [refusal for refusal in (removal_refused_because(judge, category) for category in leaving) if refusal]
-    if refusals:
-        raise DomainError(" ".join(refusals))
     joining = [category for category in edition.categories if category.id in set(category_ids) - current]
     for category in joining:
-        add_to_panel(actor, judge, category)
+        try:
+            role_for(category, roles.get(category.id))
+        except DomainError as refusal:
+            refusals.append(refusal.message)
+    if refusals:
+        raise DomainError(" ".join(refusals))
+    for category in joining:
+        add_to_panel(actor, judge, category, roles.get(category.id))
     for category in leaving:
         remove_from_panel(actor, judge, category)
     return len(joining), len(leaving)
+
+
+def all_places_of(judge: User) -> list[PanelMember]:
+    """Every panel place of the judge, removed ones too (the organisers' view; judges see judge_access.panels_of)."""
+    return list(db.session.scalars(select(PanelMember).where(PanelMember.judge_id == judge.id)))
+
+
+# --- Pausing, removing, resuming, restoring -----------------------------------------------------------------------
+
+# What each change does: the statuses it may start from, the status it leaves, and its audit action.
+_STATUS_CHANGES = {
+    "pause": ((PanelStatus.ACTIVE,), PanelStatus.PAUSED, "panel.judge_paused"),
+    "resume": ((PanelStatus.PAUSED,), PanelStatus.ACTIVE, "panel.judge_resumed"),
+    "remove": ((PanelStatus.ACTIVE, PanelStatus.PAUSED), PanelStatus.REMOVED, "panel.judge_removed_keeping_work"),
+    "restore": ((PanelStatus.REMOVED,), PanelStatus.ACTIVE, "panel.judge_restored"),
+}
+_STATUS_WORDS = {PanelStatus.ACTIVE: "active", PanelStatus.PAUSED: "paused", PanelStatus.REMOVED: "removed"}
+
+
+def _change_status(actor: User, place: PanelMember, change: str) -> PanelMember:
+    """Move a judge's panel place to another status, keeping all their work; audited with the work kept."""
+    is_organiser.require(actor)
+    starts, status, action = _STATUS_CHANGES[change]
+    if place.status not in starts:
+        raise DomainError(
+            f"{_label(place.judge)} is {_STATUS_WORDS[place.status]} on the panel of ‘{place.category.name}’, "
+            f"so they cannot be {'resumed' if change == 'resume' else change + 'd'}."
+        )
+    place.status = status
+    place.status_changed_at = clock.now()
+    place.status_changed_by_id = actor.id
+    db.session.flush()
+    record_event(
+        actor, action, place.category, judge_id=place.judge_id, judge=place.judge.email,
+        scores_kept=scores_given(place.judge, place.category),
+        final_ranks_kept=final_ranks_given(place.judge, place.category),
+    )
+    return place
+
+
+def pause_judge(actor: User, place: PanelMember) -> PanelMember:
+    """Pause a judge on a panel: they see their pages read-only, and their work is kept but not counted."""
+    return _change_status(actor, place, "pause")
+
+
+def resume_judge(actor: User, place: PanelMember) -> PanelMember:
+    """Let a paused judge carry on: their work counts again."""
+    return _change_status(actor, place, "resume")
+
+
+def remove_judge(actor: User, place: PanelMember) -> PanelMember:
+    """Take a judge off a panel, keeping their work (not counted); they no longer see the category."""
+    return _change_status(actor, place, "remove")
+
+
+def restore_judge(actor: User, place: PanelMember) -> PanelMember:
+    """Put a removed judge back on the panel: they see the category again and their work counts again."""
+    return _change_status(actor, place, "restore")
 
 
 # --- Invitations --------------------------------------------------------------------------------------------------
@@ -290,6 +431,12 @@ class JudgeRow:
     places: list[PanelMember] = field(default_factory=list)
     invitation: InvitationState = field(default_factory=lambda: InvitationState("not_invited"))
     conflicts: list[Conflict] = field(default_factory=list)
+    work: dict[int, str] = field(default_factory=dict)  # the judge's work in words, by category id
+
+    @property
+    def late_categories(self) -> set[int]:
+        """The categories whose panel the judge joined after the shortlist (their role is not the full one)."""
+        return {place.category_id for place in self.places if place.role != PanelRole.FULL}
 
     @property
     def category_ids(self) -> set[int]:
@@ -312,6 +459,8 @@ def judges_of_edition(edition: Edition) -> tuple[list[JudgeRow], list[JudgeRow]]
             .order_by(Conflict.recorded_at, Conflict.id)
         ):
             rows[conflict.judge_id].conflicts.append(conflict)
+    for row in rows.values():
+        row.work = {place.category_id: kept_work(row.judge, place.category) for place in row.places}
     for judge_id, state in invitation_states(judges).items():
         rows[judge_id].invitation = state
     order = {category_id: position for position, category_id in enumerate(category_ids)}

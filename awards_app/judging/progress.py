@@ -4,6 +4,10 @@ A cell of the matrix (one judge, one entry) is "not started" (no score yet), "in
 "scored" (every criterion), or the judge is out of it: "conflict declared", "recused" by an organiser, or "abstained".
 A judge's scores are "submitted" once they pressed "Submit my scores" (PanelMember.submitted_at).
 
+Only judges really on the panel count: active (not paused or removed) and there to score the entries; the final round
+counts active judges who rank finalists (final_round_panel_of). The work of the others is kept, and set_aside says
+whose it is, so that the pages can say it is not counted.
+
 Reminders go to judges with work left, at most once an hour each (the audit log remembers when the last one went).
 """
 from __future__ import annotations
@@ -26,7 +30,16 @@ from awards_app.core.outbox import queue_email
 from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.judging.judge_access import judgeable_entries, shown_name
-from awards_app.judging.models import Conflict, Finalist, PanelMember, Score
+from awards_app.judging.models import (
+    Conflict,
+    Finalist,
+    FinalRank,
+    PanelMember,
+    PanelRole,
+    PanelStatus,
+    Score,
+)
+from awards_app.judging.panels import work_in_words
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
@@ -154,16 +167,67 @@ class ProgressMatrix:
         return [row.cells[index] for row in self.rows]
 
 
-def panel_of(category: Category) -> list[PanelMember]:
-    """The category's panel, judges by name."""
+def _members(category: Category, *conditions) -> list[PanelMember]:
+    """The category's panel places that meet these conditions, judges by name."""
     return list(
         db.session.scalars(
             select(PanelMember)
             .join(User, PanelMember.judge_id == User.id)
-            .where(PanelMember.category_id == category.id)
+            .where(PanelMember.category_id == category.id, *conditions)
             .order_by(User.name, User.email)
         )
     )
+
+
+def panel_of(category: Category) -> list[PanelMember]:
+    """The judges who score the category's entries and count: active, with the full role; judges by name."""
+    return _members(category, PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL)
+
+
+def final_round_panel_of(category: Category) -> list[PanelMember]:
+    """The judges who rank the category's finalists and count: active, with the full or final-round-only role."""
+    return _members(
+        category,
+        PanelMember.status == PanelStatus.ACTIVE,
+        PanelMember.role.in_([PanelRole.FULL, PanelRole.FINAL_ONLY]),
+    )
+
+
+@dataclass(frozen=True)
+class SetAside:
+    """A judge on the panel whose work is kept but counts nowhere: paused, removed, or with nothing to do."""
+
+    member: PanelMember
+    scores: int
+    final_ranks: int
+
+    @property
+    def kept(self) -> str:
+        """Their kept work in words, e.g. '12 scores and 3 final ranks'."""
+        return work_in_words(self.scores, self.final_ranks)
+
+
+def set_aside(category: Category) -> list[SetAside]:
+    """The category's judges who are not counted (paused, removed, or added with nothing to do), with their work."""
+    members = _members(
+        category, (PanelMember.status != PanelStatus.ACTIVE) | (PanelMember.role == PanelRole.NONE)
+    )
+    if not members:
+        return []
+    judge_ids = [member.judge_id for member in members]
+    scores = dict(db.session.execute(
+        select(Score.judge_id, func.count(Score.id))
+        .join(Nomination, Score.nomination_id == Nomination.id)
+        .where(Nomination.category_id == category.id, Score.judge_id.in_(judge_ids))
+        .group_by(Score.judge_id)
+    ).all())
+    ranks = dict(db.session.execute(
+        select(FinalRank.judge_id, func.count(FinalRank.id))
+        .join(Finalist, FinalRank.finalist_id == Finalist.id)
+        .where(Finalist.category_id == category.id, FinalRank.judge_id.in_(judge_ids))
+        .group_by(FinalRank.judge_id)
+    ).all())
+    return [SetAside(member, scores.get(member.judge_id, 0), ranks.get(member.judge_id, 0)) for member in members]
 
 
 def progress_matrix(category: Category) -> ProgressMatrix:
@@ -289,6 +353,19 @@ def work_left(row: JudgeProgress, matrix: ProgressMatrix, finalists: int) -> Wor
     )
 
 
+def final_round_work_left(member: PanelMember, finalists: int) -> WorkLeft:
+    """What a judge of the final round only has left: conflicts to declare against the finalists, then ranking them."""
+    category = member.category
+    return WorkLeft(
+        category=category,
+        declare_conflicts=member.conflicts_declared_at is None,
+        not_started=[],
+        in_progress=[],
+        submit_scores=False,
+        rank_finalists=not category.has_public_vote and finalists > 0 and member.final_submitted_at is None,
+    )
+
+
 def last_reminded(judge: User) -> datetime | None:
     """When the judge was last sent a reminder, if ever."""
     return db.session.scalar(
@@ -324,6 +401,13 @@ def send_reminders(actor: User, scope: Edition | Category) -> ReminderOutcome:
             if left.any and row.judge.active:
                 work.setdefault(row.judge.id, []).append(left)
                 judges[row.judge.id] = row.judge
+        for member in final_round_panel_of(category):
+            if member.role != PanelRole.FINAL_ONLY:
+                continue  # full judges were reminded of their final round with their scores above
+            left = final_round_work_left(member, finalist_counts.get(category.id, 0))
+            if left.any and member.judge.active:
+                work.setdefault(member.judge_id, []).append(left)
+                judges[member.judge_id] = member.judge
     if not work:
         raise DomainError("No judge has work left, so no reminders were sent.")
 

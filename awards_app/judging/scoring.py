@@ -196,7 +196,7 @@ def progress(judge: User, place: PanelMember) -> Progress:
 
 def is_locked(place: PanelMember) -> bool:
     """Whether the judge's scores in this category can no longer change."""
-    return place.submitted_at is not None or place.category.shortlisted_at is not None
+    return place.submitted_at is not None or place.category.shortlisted_at is not None or place.is_paused
 
 
 @dataclass(frozen=True)
@@ -347,6 +347,8 @@ def _refuse_if_locked(place: PanelMember) -> None:
         )
     if place.category.shortlisted_at is not None:
         raise ScoresLocked("The shortlist for this category has been chosen, so its scores can no longer be changed.")
+    if notice := judge_access.paused_notice(place):
+        raise ScoresLocked(notice)
 
 
 def _criterion(nomination: Nomination, criterion_id: int) -> Criterion:

@@ -1,8 +1,10 @@
 """The shortlist decision: a category's rankings from the judges' scores, and the organiser's choice of finalists.
 
 The rankings come from judging.ranking (weighted mean and normalised mean side by side). By default the finalists
-are the top three under the method the organiser chooses, leaving out entries whose nominee declined consent (they
-can never be finalists) and entries without a complete score set (they have no rank). Any change from that default
+are the top three under the method the organiser chooses, leaving out entries without a complete score set (they have
+no rank). Entries whose nominee declined consent are out of judging altogether (judge_access.judgeable_entries), so
+they are never ranked and can never be finalists; the consent of those still awaited is marked on the organisers'
+pages, and publication refuses a shortlist until every finalist's consent is given. Any change from that default
 needs a recorded reason: a finalist from outside the top three (the reason is stored on its Finalist row), or a
 top-three entry left out (the reason is stored in the audit event, which has the whole decision).
 
@@ -171,12 +173,15 @@ def choose_shortlist(
     view = category_rankings(category)
     for entry_id in chosen:
         if entry_id not in view.entries:
+            # A declined nominee's entry is out of judging (judge_access.judgeable_entries): say so by name.
+            nomination = db.session.get(Nomination, entry_id)
+            declined = nomination is not None and nomination.consent is ConsentState.DECLINED
+            if declined and nomination.category_id == category.id:
+                raise DomainError(
+                    f"{nomination.nominee_name} cannot be a finalist: the nominee declined to be considered.",
+                    field="chosen",
+                )
             raise DomainError("Choose finalists from the entries of this category", field="chosen")
-        if entry_id in view.declined:
-            raise DomainError(
-                f"{view.entries[entry_id].nominee_name} cannot be a finalist: the nominee declined to be considered.",
-                field="chosen",
-            )
     reasons = {int(entry_id): (text or "").strip() for entry_id, text in (reasons or {}).items()}
     expected = view.default_shortlist(method, count)
     changes = departures(expected, chosen)

@@ -37,18 +37,18 @@ def test_the_matrix_shows_each_judge_and_entry_in_words(site, db_session):
     matrix = progress_matrix(site.category)
 
     assert [entry.nominee_name for entry in matrix.entries] == [
-        "Morag Fraser", "Hamish MacLeod", "Ailsa Grant", "Eilidh Ross", "Callum Baird",
+        "Morag Fraser", "Hamish MacLeod", "Ailsa Grant", "Eilidh Ross",  # Callum's nominee declined: not judged
     ]
     judge_a, judge_b, judge_c = site.judges
-    assert states(matrix, judge_a) == ["Scored"] * 5
-    assert states(matrix, judge_c) == ["Scored", "Scored", "Conflict declared", "Scored", "Scored"]
+    assert states(matrix, judge_a) == ["Scored"] * 4
+    assert states(matrix, judge_c) == ["Scored", "Scored", "Conflict declared", "Scored"]
     assert states(matrix, judge_d) == [
-        "In progress (1 of 2 criteria)", "Recused", "Abstained", "Not started", "Not started",
+        "In progress (1 of 2 criteria)", "Recused", "Abstained", "Not started",
     ]
     assert [row.judge.name for row in matrix.rows] == ["Aileen Fraser", "Dana Doig", "Morven Clark", "Tariq Hussain"]
     assert [row.submitted for row in matrix.rows] == [False, False, False, True]
-    # 5 + 3 + 4 + 5 = 17 entries to score; 5 + 0 + 4 + 5 = 14 scored.
-    assert (matrix.cells_scored, matrix.cells_to_score, matrix.percent, matrix.submitted) == (14, 17, 82, 1)
+    # 4 + 2 + 3 + 4 = 13 entries to score; 4 + 0 + 3 + 4 = 11 scored.
+    assert (matrix.cells_scored, matrix.cells_to_score, matrix.percent, matrix.submitted) == (11, 13, 84, 1)
     assert [cell.state for cell in matrix.column(2)] == [
         CellState.SCORED, CellState.ABSTAINED, CellState.CONFLICTED, CellState.SCORED,
     ]
@@ -95,10 +95,10 @@ def test_reminders_go_once_to_each_judge_with_work_left(site, organiser, outbox,
     assert dana.subject == "A reminder about your judging for the Self Management Awards 2026"
     assert "Carer of the Year" in dana.text_body
     assert "Started but not finished (1): Morag Fraser" in dana.text_body
-    assert "Not started (4): Hamish MacLeod, Ailsa Grant, Eilidh Ross, Callum Baird" in dana.text_body
+    assert "Not started (3): Hamish MacLeod, Ailsa Grant, Eilidh Ross" in dana.text_body
     assert 'Press "Submit my scores"' in dana.text_body
     assert "http://awards.test/judging/" in dana.text_body and 'href="http://awards.test/judging/' in dana.html_body
-    assert "Not started (4)" in dana.html_body
+    assert "Not started (3)" in dana.html_body
     morven = emails["morven@example.org"]
     assert "Not started" not in morven.text_body and "Started but not finished" not in morven.text_body
     assert 'Press "Submit my scores"' in morven.text_body

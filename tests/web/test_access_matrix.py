@@ -97,6 +97,7 @@ MATRIX_TEXT = """
     admin.nomination_duplicates      GET   signin   signin   signin   signin   403      403      403      200
     admin.nominations_csv            GET   signin   signin   signin   signin   403      403      403      200
     admin.nominations_list           GET   signin   signin   signin   signin   403      403      403      200
+    admin.pause_judge                POST  signin   signin   signin   signin   403      403      403      303
     admin.people                     GET   signin   signin   signin   signin   403      403      403      200
     admin.people                     POST  signin   signin   signin   signin   403      403      403      422
     admin.publish_shortlist_now      POST  signin   signin   signin   signin   403      403      403      422
@@ -109,9 +110,13 @@ MATRIX_TEXT = """
     admin.recuse_judge               GET   signin   signin   signin   signin   403      403      403      200
     admin.recuse_judge               POST  signin   signin   signin   signin   403      403      403      422
     admin.remove_finalist_image      POST  signin   signin   signin   signin   403      403      403      303
+    admin.remove_judge               GET   signin   signin   signin   signin   403      403      403      200
+    admin.remove_judge               POST  signin   signin   signin   signin   403      403      403      303
     admin.resend_consent             POST  signin   signin   signin   signin   403      403      403      303
     admin.reset_two_factor           POST  signin   signin   signin   signin   403      403      403      303
+    admin.restore_judge              POST  signin   signin   signin   signin   403      403      403      303
     admin.results_csv                GET   signin   signin   signin   signin   403      403      403      200
+    admin.resume_judge               POST  signin   signin   signin   signin   403      403      403      303
     admin.reveal                     POST  signin   signin   signin   signin   403      403      403      303
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200

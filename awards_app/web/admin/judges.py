@@ -1,7 +1,10 @@
 """The organisers' area: judges. Who sits on which panel, invitations, judges' details, recusals and blind judging.
 
 Panel places are chosen with one checkbox per category; the categories and ids posted must belong to the edition in
-the URL (404 otherwise). Every change is one service call, one commit, then a 303 back to the judges page.
+the URL (404 otherwise). Ticking a category whose shortlist is chosen asks what the judge should do there (final round
+only, or nothing this year: the role-<category id> radios). Each place on a judge's card can be paused, resumed,
+removed (after a confirmation page) and restored, keeping the judge's work. Every change is one service call, one
+commit, then a 303 back to the judges page.
 """
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from awards_app.extensions import db
 from awards_app.judging import panels
 from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
 from awards_app.judging.judge_access import shown_name
+from awards_app.judging.models import PanelMember, PanelRole
 from awards_app.programme.models import Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
@@ -97,6 +101,20 @@ def _posted_ids(name: str, allowed: set[int]) -> set[int]:
     return chosen
 
 
+def _posted_roles(edition: Edition) -> dict[int, str]:
+    """The role chosen for each category whose shortlist is chosen (the service refuses a missing or unknown one)."""
+    return {
+        category.id: request.form.get(panels.role_field(category), "")
+        for category in edition.categories
+        if category.shortlisted_at is not None
+    }
+
+
+def _place(place_id: int) -> PanelMember:
+    """A panel place, or 404."""
+    return db.get_or_404(PanelMember, place_id)
+
+
 def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_panels: set[int] | None = None):
     """The judges page; 422 when the add-a-judge form comes back with errors."""
     add_form = add_form or AddJudgeForm(formdata=None)
@@ -108,6 +126,10 @@ def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_p
         others=others,
         add_form=add_form,
         added_panels=added_panels or set(),
+        added_roles=_posted_roles(edition) if request.method == "POST" else {},
+        role_field=panels.role_field,
+        role_labels=PanelRole.LABELS,
+        roles=PanelRole,
         form=add_form,  # base.html puts "Error: " in the title when this form has errors
         shown_name=shown_name,
         trail=trail(edition),
@@ -138,11 +160,17 @@ def add_judge(edition_id: int):
     form = AddJudgeForm()
     chosen = _posted_ids("category", {category.id for category in edition.categories})
 
+    roles = _posted_roles(edition)
+
     def add_to_panels():
+        # The roles are checked before the judge is made, so that a missing choice leaves nothing half done.
+        for category in edition.categories:
+            if category.id in chosen:
+                panels.role_for(category, roles.get(category.id))
         judge, created = panels.add_judge(current_actor(), form.email.data, form.name.data, form.affiliations.data)
         for category in edition.categories:
             if category.id in chosen:
-                panels.add_to_panel(current_actor(), judge, category)
+                panels.add_to_panel(current_actor(), judge, category, roles.get(category.id))
         return judge, created
 
     if saved := save_form(form, add_to_panels):
@@ -163,7 +191,8 @@ def judge_panels(edition_id: int, judge_id: int):
     button_action(
         ActionForm(),
         lambda: panels.set_panels(
-            current_actor(), judge, edition, _posted_ids("category", {category.id for category in edition.categories})
+            current_actor(), judge, edition, _posted_ids("category", {category.id for category in edition.categories}),
+            _posted_roles(edition),
         ),
         lambda added_and_removed: f"{judge.name or judge.email}'s panels "
         + ("have been saved." if any(added_and_removed) else "are unchanged."),
@@ -219,6 +248,74 @@ def blind_judging(edition_id: int):
         if edition.hide_nominee_names else "Judges see nominees' names.",
     )
     return see_other(url_for(".judges", edition_id=edition.id, _anchor="blind-judging"))
+
+
+# --- Pausing, removing, resuming, restoring a judge on one panel ---------------------------------------------------
+
+
+def _status_change(place_id: int, operation, done: str):
+    """The buttons on a judge's card that change their place on one panel: flash what happened (or the refusal)."""
+    place = _place(place_id)
+    button_action(
+        ActionForm(),
+        lambda: operation(current_actor(), place),
+        lambda _: done.format(judge=place.judge.name or place.judge.email, category=place.category.name),
+    )
+    return _back_to_judges(place.category.edition_id, place.judge)
+
+
+@bp.post("/panel-places/<int:place_id>/pause")
+@organiser_required
+def pause_judge(place_id: int):
+    """Pause a judge on one panel: their pages turn read-only and their work stops counting, but is kept."""
+    return _status_change(
+        place_id, panels.pause_judge,
+        "{judge} is paused on the panel of ‘{category}’: their work is kept but does not count until you resume them.",
+    )
+
+
+@bp.post("/panel-places/<int:place_id>/resume")
+@organiser_required
+def resume_judge(place_id: int):
+    """Let a paused judge carry on: their work counts again."""
+    return _status_change(
+        place_id, panels.resume_judge, "{judge} can carry on judging ‘{category}’: their work counts again."
+    )
+
+
+@bp.post("/panel-places/<int:place_id>/restore")
+@organiser_required
+def restore_judge(place_id: int):
+    """Put a removed judge back on a panel: they see the category again and their work counts again."""
+    return _status_change(
+        place_id, panels.restore_judge, "{judge} is back on the panel of ‘{category}’: their work counts again."
+    )
+
+
+@bp.route("/panel-places/<int:place_id>/remove", methods=["GET", "POST"])
+@organiser_required
+def remove_judge(place_id: int):
+    """Ask for confirmation, then take a judge off a panel, keeping their work (no longer counted)."""
+    place = _place(place_id)
+    judge, category = place.judge, place.category
+    form = ActionForm()
+    if save_form(form, lambda: panels.remove_judge(current_actor(), place)):
+        flash(
+            f"{judge.name or judge.email} is removed from the panel of ‘{category.name}’. Their work is kept but no "
+            "longer counts; you can restore them from their card.",
+            "success",
+        )
+        return _back_to_judges(category.edition_id, judge)
+    return render_form(
+        "admin/judges/remove.html",
+        form,
+        place=place,
+        judge=judge,
+        category=category,
+        edition=category.edition,
+        kept=panels.kept_work(judge, category),
+        trail=[*trail(category.edition), ("Judges", url_for(".judges", edition_id=category.edition_id))],
+    )
 
 
 # --- Recusal ------------------------------------------------------------------------------------------------------

@@ -176,6 +176,7 @@ def _category_page(category: Category, status=200, shortlist_form=None, winners_
         category=category,
         edition=category.edition,
         matrix=progress.progress_matrix(category),
+        set_aside=progress.set_aside(category),
         states=progress.CellState,
         view=view,
         method=method,

@@ -35,8 +35,8 @@ RANK_FIELD = re.compile(r"rank-([0-9]+)")
 def final_round_page(category_id: int):
     """Rank the category's finalists: save as you go, then submit to lock the ranking."""
     place = place_or_404(category_id)
-    if place.category.has_public_vote:
-        abort(404)  # the public chooses this category's winner: there is no final round for judges
+    if place.category.has_public_vote or not place.ranks_finalists:
+        abort(404)  # the public chooses this category's winner, or the judge has nothing to rank this year
     if place.conflicts_declared_at is None:
         return see_other(conflicts_url(category_id))
     judge = current_actor()
@@ -92,6 +92,7 @@ def final_round_page(category_id: int):
         problem=problem,
         status_error=status == 422,
         locked=final_round.is_locked(place),
+        paused_notice=judge_access.paused_notice(place),
         form=form,
         field_name=final_round.field_name,
         trail=category_trail(place),

@@ -13,7 +13,13 @@ from wtforms.validators import Length
 from awards_app.core import uow
 from awards_app.core.errors import DomainError, NotFound
 from awards_app.judging import conflicts, panels
-from awards_app.judging.judge_access import entries_for_judge, panel_place, panels_of
+from awards_app.judging.judge_access import (
+    entries_for_judge,
+    panel_place,
+    panels_of,
+    paused_notice,
+)
+from awards_app.judging.models import PanelRole
 from awards_app.web.access import judge_required
 from awards_app.web.database_ids import database_id
 from awards_app.web.forms import render_form, save_form
@@ -27,10 +33,23 @@ from awards_app.web.signed_in import current_actor
 
 
 def _panel_state(judge, place) -> dict:
-    """What the judge has to do next in one category: declare conflicts, score (n of m), or nothing (submitted)."""
-    state = {"place": place, "category": place.category, "scoring_url": None, "scored": 0, "total": 0}
+    """What the judge has to do next in one category: declare conflicts, score (n of m), rank the finalists, or
+    nothing (submitted, or added after the shortlist with nothing to do); and whether an organiser paused them."""
+    category = place.category
+    state = {
+        "place": place, "category": category, "scoring_url": None, "scored": 0, "total": 0, "final_round": False,
+        "paused": paused_notice(place),
+    }
+    if place.role == PanelRole.NONE:
+        state["status"] = "nothing"
+        return state
     if place.conflicts_declared_at is None:
         state["status"] = "declare"
+        return state
+    # The panel ranks the finalists of a category the public does not vote on, once the shortlist is chosen.
+    state["final_round"] = not category.has_public_vote and category.shortlisted_at is not None
+    if not place.scores_entries:
+        state["status"] = "final_only"
         return state
     entries = entries_for_judge(judge, place)
     state.update(
@@ -38,10 +57,15 @@ def _panel_state(judge, place) -> dict:
         scored=panels.judge_progress(judge, place, entries),
         total=len(entries),
         scoring_url=scoring_url(place.category_id),
-        # The panel ranks the finalists of a category the public does not vote on, once the shortlist is chosen.
-        final_round=not place.category.has_public_vote and place.category.shortlisted_at is not None,
     )
     return state
+
+
+def first_step_url(place) -> str:
+    """Where a judge goes once their conflicts are declared: scoring, or the final round for a judge of it only."""
+    if place.scores_entries:
+        return scoring_url(place.category_id)
+    return url_for(".final_round", category_id=place.category_id)
 
 
 @bp.get("/")
@@ -226,7 +250,7 @@ def _after_declaring(place, declared, first_time: bool):
             )
         else:
             flash("Thank you. You have declared that you have no conflicts in this category.", "success")
-        return see_other(scoring_url(place.category_id))
+        return see_other(first_step_url(place))
     else:
         if len(declared) > 1:
             message = "Your conflicts have been recorded. Those entries have been removed from your lists"
