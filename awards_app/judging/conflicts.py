@@ -125,6 +125,7 @@ class NomineeRow:
     organisation: str
     suggestion: str | None
     conflict: Conflict | None
+    blind: bool = False  # the judge sees only the reference: no name, organisation or local authority
 
 
 def is_blind(nomination: Nomination) -> bool:
@@ -147,6 +148,7 @@ def nominee_list(judge: User, place: PanelMember) -> list[NomineeRow]:
     return [
         NomineeRow(
             nomination_id=nomination.id,
+            blind=is_blind(nomination),
             name=shown_name(nomination),
             # Under blind judging the organisation would give the nominee away as surely as the name.
             organisation="" if is_blind(nomination) else nomination.nominee_organisation,
