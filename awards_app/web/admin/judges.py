@@ -227,7 +227,7 @@ def blind_judging(edition_id: int):
 @bp.route("/nominations/<int:nomination_id>/recuse", methods=["GET", "POST"])
 @organiser_required
 def recuse_judge(nomination_id: int):
-    """Recuse a judge of the entry's panel from it: the entry disappears from their lists and their scores for it go."""
+    """Recuse a judge of the entry's panel from it: the entry disappears from their lists, their scores stop counting."""
     nomination = nomination_or_404(nomination_id)
     category = nomination.category
     conflicts = panels.conflicts_on(nomination)
