@@ -200,15 +200,21 @@ def kept_work(judge_id: int, nomination_id: int) -> KeptWork:
     return KeptWork(scores=scores or 0, comment=comment is not None)
 
 
-def what_happens(work: KeptWork) -> str:
-    """What declaring a conflict does to the work a judge has given an entry, told to the judge before they confirm."""
-    after = (
-        "you will not see this entry again. If this is a mistake, ask the awards team: they can restore it."
-    )
+def what_happens(work: KeptWork, judge: User | None = None) -> str:
+    """What a conflict does to the work a judge has given an entry, told before it is confirmed: to the judge
+    themselves, or (naming the `judge`) to the organiser recusing them."""
+    if judge is None:
+        who, has = "You", "You have"
+        undo = "ask the awards team: they can restore it."
+    else:
+        who = judge.name or judge.email
+        has = f"{who} has"
+        undo = "you can restore it from the conflicts of interest page."
+    after = f"{'you' if judge is None else who} will not see this entry again. If this is a mistake, {undo}"
     if not work.scores and not work.comment:
-        return f"You have not scored this entry. If you go on, {after}"
+        return f"{has} not scored this entry. If you go on, {after}"
     kept = "It will be kept" if work.scores == 1 and not work.comment else "They will be kept"
-    return f"You gave this entry {work}. {kept} but no longer counted, and {after}"
+    return f"{who} gave this entry {work}. {kept} but no longer counted, and {after}"
 
 
 def record_conflict(actor: User, judge: User, nomination: Nomination, reason: str, kind: str) -> Conflict:

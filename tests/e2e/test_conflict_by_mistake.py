@@ -1,7 +1,8 @@
 """A judge declares a conflict by mistake, on a phone: they score an entry, declare a conflict with it, read on the
 confirmation what happens to their scores, confirm, and the entry leaves their list; the organiser restores it with a
 reason (after tripping over the reason being required); the judge sees the entry again with their scores kept.
-axe-core on every new page and state (the confirmation, the organisers' list, the restore form and its error state).
+axe-core on every new page and state (the confirmation, the organisers' list, the restore form and its error state,
+the recusal's confirmation).
 """
 import os
 import re
@@ -112,6 +113,18 @@ def test_a_conflict_declared_by_mistake_is_restored_by_the_organiser(browser, ju
             assert press(organiser_page, "Restore the conflict") == 200
             assert "count again" in organiser_page.locator("#messages").inner_text()
             assert organiser_page.locator(".card").filter(has_text="I know the nominee.").count() == 0
+
+            # Recusing a judge asks first too (going back records nothing).
+            nomination_id = entry_url.rsplit("/", 1)[1]
+            organiser_page.goto(server.url(f"/admin/nominations/{nomination_id}/recuse"))
+            organiser_page.locator("input[name=judge]").first.check()
+            organiser_page.get_by_label("Why are they recused?").fill("Works with the nominee.")
+            assert press(organiser_page, "Recuse the judge") == 200
+            restorable = "If this is a mistake, you can restore it from the conflicts of interest page."
+            assert restorable in organiser_page.locator("main").inner_text()
+            check(organiser_page)
+            assert press(organiser_page, "No, go back") == 200
+            assert organiser_page.get_by_label("Why are they recused?").input_value() == "Works with the nominee."
 
         # The judge sees the entry again, with the scores and comment they gave it.
         judge_page.goto(entries_url)

@@ -173,6 +173,16 @@ def test_what_happens_to_the_work_given(scores, comment, expected):
     assert conflicts.what_happens(conflicts.KeptWork(scores, comment)) == expected
 
 
+def test_what_happens_told_to_the_organiser_recusing_a_judge(site):
+    assert conflicts.what_happens(conflicts.KeptWork(2, False), site.judge) == (
+        "Jo Judge gave this entry 2 scores. They will be kept but no longer counted, and Jo Judge will not see this "
+        "entry again. If this is a mistake, you can restore it from the conflicts of interest page."
+    )
+    assert conflicts.what_happens(conflicts.KeptWork(0, False), site.judge).startswith(
+        "Jo Judge has not scored this entry. If you go on, Jo Judge will not see"
+    )
+
+
 def test_kept_work_counts_the_judges_own_scores_and_comment(site, place):
     make_scores(site.judge, site.garden, site.criteria, 4, comment="Good")
     make_scores(site.other_judge, site.garden, site.criteria)

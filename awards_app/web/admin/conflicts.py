@@ -51,6 +51,19 @@ def _conflicts_trail(edition) -> list[tuple[str, str]]:
     return [*trail(edition), ("Conflicts of interest", url_for(".conflicts_list", edition_id=edition.id))]
 
 
+def recusal_confirmation(form, judge, nomination):
+    """Before a recusal is recorded: what happens to the judge's scores of the entry, then "Yes" or "No, go back"."""
+    work = conflicts.kept_work(judge.id, nomination.id)
+    return render_page(
+        "admin/conflicts/recuse_confirm.html", form=form, judge=judge, nomination=nomination,
+        edition=nomination.edition, what_happens=conflicts.what_happens(work, judge),
+        trail=[
+            *trail(nomination.edition),
+            (nomination.reference, url_for(".nomination_detail", nomination_id=nomination.id)),
+        ],
+    )
+
+
 @bp.get(EDITION + "/conflicts")
 @organiser_required
 def conflicts_list(edition_id: int):
