@@ -234,6 +234,16 @@ def test_a_later_conflict_is_confirmed_and_keeps_the_judges_scores(jo, site, db_
     assert jo.post(conflicts_url(site), data={"action": "none", "csrf_token": token}).status_code == 400
 
 
+def test_going_back_from_the_confirmation_keeps_the_choice(jo, site, db_session):
+    declare(jo, site, {}, action="none")
+    response = declare(jo, site, {site.garden: "My cousin runs it."}, step="change")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert re.search(rf'value="{site.garden.id}" id="conflict-{site.garden.id}"\s+checked', page)
+    assert "My cousin runs it.</textarea>" in page
+    assert db_session.scalar(select(Conflict)) is None
+
+
 def test_no_more_declarations_once_shortlisted(jo, site, db_session):
     declare(jo, site, {}, action="none")
     site.projects.shortlisted_at = site.edition.judging_end_at

@@ -400,6 +400,16 @@ def test_abstaining_from_an_entry(judge, panel, db_session):
     assert judge.get(entry_url(first)).status_code == 404
 
 
+def test_going_back_from_the_abstain_confirmation_keeps_the_reason(judge, panel, db_session):
+    token = csrf_token_from(judge, entry_url(panel.entries[0]))
+    data = {"csrf_token": token, "reason": "She is my aunt", "step": "change"}
+    response = judge.post(f"/judging/entries/{panel.entries[0].id}/abstain", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<details class="details" id="abstain" open>' in page and "She is my aunt</textarea>" in page
+    assert db_session.scalar(select(func.count(Conflict.id))) == 0
+
+
 def test_abstaining_needs_a_reason(judge, panel, db_session):
     token = csrf_token_from(judge, entry_url(panel.entries[0]))
     response = judge.post(f"/judging/entries/{panel.entries[0].id}/abstain", data={"csrf_token": token, "reason": " "})
