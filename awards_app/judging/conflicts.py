@@ -2,8 +2,9 @@
 
 Before a judge sees any entry of a category they see only the nominees' names (blind where the edition says so) and
 organisations, with suggestions drawn from the affiliations they recorded, and declare any conflict with a reason
-(or that they have none). A conflict hides the entry from the judge for good; whatever they had scored for it is
-deleted, so that a conflicted judge is left out of its ranking.
+(or that they have none). A conflict hides the entry from the judge; whatever they had scored for it is kept but
+left out of every figure (the ranking, progress and the CSV all skip conflicted pairs), so that an organiser who finds
+the declaration was a mistake can restore it and the judge's work counts again.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import func, select
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
@@ -21,7 +22,8 @@ from awards_app.extensions import db
 from awards_app.judging.judge_access import conflict_candidates, conflicted_ids, judgeable_entries, shown_name
 from awards_app.judging.models import Conflict, PanelMember, PanelRole, Score, ScoreComment
 from awards_app.nominations.models import Nomination
-from awards_app.permissions import is_conflicted, is_judge, sits_on_panel
+from awards_app.permissions import is_conflicted, is_judge, is_organiser, sits_on_panel
+from awards_app.programme.models import Category, Edition
 
 REASON_MAX_LENGTH = 1000
 AFFILIATIONS_MAX_LENGTH = 2000
@@ -123,6 +125,12 @@ class NomineeRow:
     organisation: str
     suggestion: str | None
     conflict: Conflict | None
+    blind: bool = False  # the judge sees only the reference: no name, organisation or local authority
+
+
+def is_blind(nomination: Nomination) -> bool:
+    """Whether judges see this entry without its nominee: no name, organisation or local authority."""
+    return shown_name(nomination) != nomination.nominee_name
 
 
 def nominee_list(judge: User, place: PanelMember) -> list[NomineeRow]:
@@ -140,8 +148,10 @@ def nominee_list(judge: User, place: PanelMember) -> list[NomineeRow]:
     return [
         NomineeRow(
             nomination_id=nomination.id,
+            blind=is_blind(nomination),
             name=shown_name(nomination),
-            organisation=nomination.nominee_organisation,
+            # Under blind judging the organisation would give the nominee away as surely as the name.
+            organisation="" if is_blind(nomination) else nomination.nominee_organisation,
             suggestion=suggestions.get(nomination.id),
             conflict=conflicts.get(nomination.id),
         )
@@ -162,11 +172,56 @@ def clean_reason(reason: str | None, field: str | None = None) -> str:
     return reason
 
 
-def record_conflict(actor: User, judge: User, nomination: Nomination, reason: str, kind: str) -> Conflict:
-    """Record a conflict and delete the judge's scores and comment for the entry, so they are left out of its ranking.
+@dataclass(frozen=True)
+class KeptWork:
+    """What a judge had given an entry before a conflict: kept, but counted nowhere while the conflict stands."""
 
-    The deletion is audited with the number of scores removed: a conflicted judge's view must not count, even if
-    they scored the entry before the conflict came to light.
+    scores: int
+    comment: bool
+
+    def __str__(self) -> str:
+        """The work in words: "3 scores and a comment", "1 score", "a comment", or "nothing"."""
+        parts = []
+        if self.scores:
+            parts.append(f"{self.scores} score{'' if self.scores == 1 else 's'}")
+        if self.comment:
+            parts.append("a comment")
+        return " and ".join(parts) or "nothing"
+
+
+def kept_work(judge_id: int, nomination_id: int) -> KeptWork:
+    """The scores and comment a judge has given an entry."""
+    scores = db.session.scalar(
+        select(func.count(Score.id)).where(Score.judge_id == judge_id, Score.nomination_id == nomination_id)
+    )
+    comment = db.session.scalar(
+        select(ScoreComment.id).where(ScoreComment.judge_id == judge_id, ScoreComment.nomination_id == nomination_id)
+    )
+    return KeptWork(scores=scores or 0, comment=comment is not None)
+
+
+def what_happens(work: KeptWork, judge: User | None = None) -> str:
+    """What a conflict does to the work a judge has given an entry, told before it is confirmed: to the judge
+    themselves, or (naming the `judge`) to the organiser recusing them."""
+    if judge is None:
+        who, has = "You", "You have"
+        undo = "ask the awards team: they can restore it."
+    else:
+        who = judge.name or judge.email
+        has = f"{who} has"
+        undo = "you can restore it from the conflicts of interest page."
+    after = f"{'you' if judge is None else who} will not see this entry again. If this is a mistake, {undo}"
+    if not work.scores and not work.comment:
+        return f"{has} not scored this entry. If you go on, {after}"
+    kept = "It will be kept" if work.scores == 1 and not work.comment else "They will be kept"
+    return f"{who} gave this entry {work}. {kept} but no longer counted, and {after}"
+
+
+def record_conflict(actor: User, judge: User, nomination: Nomination, reason: str, kind: str) -> Conflict:
+    """Record a conflict: the entry leaves the judge's lists and their scores of it stop counting (kept, not deleted).
+
+    The scores and comment stay in the database so that restoring the conflict brings them back; every figure leaves
+    out conflicted pairs, so while the conflict stands a conflicted judge's view does not count.
     """
     existing = db.session.scalar(
         select(Conflict).where(Conflict.judge_id == judge.id, Conflict.nomination_id == nomination.id)
@@ -179,16 +234,11 @@ def record_conflict(actor: User, judge: User, nomination: Nomination, reason: st
         recorded_at=clock.now(),
     )
     db.session.add(conflict)
-    removed = db.session.execute(
-        delete(Score).where(Score.judge_id == judge.id, Score.nomination_id == nomination.id)
-    ).rowcount
-    comments = db.session.execute(
-        delete(ScoreComment).where(ScoreComment.judge_id == judge.id, ScoreComment.nomination_id == nomination.id)
-    ).rowcount
     db.session.flush()
+    work = kept_work(judge.id, nomination.id)
     record_event(
         actor, f"conflict.{kind}", nomination, judge_id=judge.id, judge=judge.email, reason=reason,
-        scores_removed=removed, comment_removed=bool(comments),
+        scores_kept=work.scores, comment_kept=work.comment,
     )
     return conflict
 
@@ -196,8 +246,8 @@ def record_conflict(actor: User, judge: User, nomination: Nomination, reason: st
 def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str]) -> list[Conflict]:
     """Record the judge's conflicts in a category, each with its reason; an empty first declaration means none.
 
-    After the first declaration a judge may still add conflicts (never take them back); that entry then disappears
-    from their lists and any scores they gave it are deleted.
+    After the first declaration a judge may still add conflicts (only the awards team can take one back); that entry
+    then disappears from their lists, and any scores they gave it are kept but no longer counted.
     """
     sits_on_panel.require(judge, place)
     category = place.category
@@ -238,3 +288,78 @@ def record_affiliations(judge: User, affiliations: str) -> None:
         )
     judge.affiliations = affiliations
     record_event(judge, "judge.affiliations_recorded", judge)
+
+
+# --- Restoring a conflict declared by mistake ---------------------------------------------------------------------
+
+RESTORE_REASON_MAX_LENGTH = 1000
+
+
+@dataclass(frozen=True)
+class ConflictRow:
+    """One conflict of an edition as organisers list it: the conflict, the work kept, and why it cannot be restored."""
+
+    conflict: Conflict
+    kept: KeptWork
+    refused_because: str | None
+
+
+def restore_refused_because(conflict: Conflict) -> str | None:
+    """Why this conflict can no longer be restored, in words for the organiser, or None when it can."""
+    judge, nomination = conflict.judge, conflict.nomination
+    category = nomination.category
+    who = judge.name or judge.email
+    if category.shortlisted_at is not None:
+        return (
+            f"The shortlist of ‘{category.name}’ has been chosen without {who}'s scores of {nomination.reference}. "
+            "Counting them now would change the figures the shortlist was chosen from, so the conflict stays."
+        )
+    place = db.session.scalar(
+        select(PanelMember).where(PanelMember.judge_id == judge.id, PanelMember.category_id == category.id)
+    )
+    if place is None:
+        return f"{who} is no longer on the panel of ‘{category.name}’, so there is nothing to restore them to."
+    if place.submitted_at is not None:
+        return (
+            f"{who} has submitted their scores in ‘{category.name}’, so they could not score {nomination.reference} "
+            "again. Unlock their scores on the category's judging page first, then restore the conflict."
+        )
+    return None
+
+
+def edition_conflicts(edition: Edition) -> list[ConflictRow]:
+    """Every conflict recorded in the edition, newest first, with the work kept and whether it can be restored."""
+    conflicts = db.session.scalars(
+        select(Conflict)
+        .join(Nomination, Conflict.nomination_id == Nomination.id)
+        .join(Category, Nomination.category_id == Category.id)
+        .where(Category.edition_id == edition.id)
+        .order_by(Conflict.recorded_at.desc(), Conflict.id.desc())
+    )
+    return [
+        ConflictRow(conflict, kept_work(conflict.judge_id, conflict.nomination_id), restore_refused_because(conflict))
+        for conflict in conflicts
+    ]
+
+
+def restore_conflict(actor: User, conflict: Conflict, reason: str) -> KeptWork:
+    """Take back a conflict recorded by mistake: the judge sees the entry again and their kept scores count again."""
+    is_organiser.require(actor)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError("Say why the conflict is being restored", field="reason")
+    if len(reason) > RESTORE_REASON_MAX_LENGTH:
+        raise DomainError(f"The reason must be {RESTORE_REASON_MAX_LENGTH:,} characters or fewer", field="reason")
+    refusal = restore_refused_because(conflict)
+    if refusal:
+        raise DomainError(refusal)
+    judge, nomination = conflict.judge, conflict.nomination
+    work = kept_work(judge.id, nomination.id)
+    record_event(
+        actor, "conflict.restored", nomination, judge_id=judge.id, judge=judge.email, kind=conflict.kind,
+        declared_reason=conflict.reason, reason=reason, scores_counted_again=work.scores,
+        comment_counted_again=work.comment,
+    )
+    db.session.delete(conflict)
+    db.session.flush()
+    return work

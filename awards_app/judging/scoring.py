@@ -119,7 +119,7 @@ class EntryView:
 
 
 def entry_view(nomination: Nomination, with_answers: bool = True) -> EntryView:
-    """What a judge sees of an entry; with blind names the organisation is hidden too, as it would give them away.
+    """What a judge sees of an entry; with blind names the organisation and local authority are hidden too.
 
     Lists leave the answers out (with_answers=False), which saves loading them for every entry.
     """
@@ -134,7 +134,7 @@ def entry_view(nomination: Nomination, with_answers: bool = True) -> EntryView:
         reference=nomination.reference,
         name=name,
         organisation="" if blind else nomination.nominee_organisation,
-        local_authority=nomination.local_authority,
+        local_authority="" if blind else nomination.local_authority,  # a small place can name the nominee too
         answers=answers,
     )
 
@@ -408,7 +408,7 @@ def _write_comment(judge: User, nomination: Nomination, text: str) -> None:
 
 
 def abstain_entry(judge: User, nomination_id: int, reason: str) -> Conflict:
-    """The judge will not score this entry: record why (an 'abstained' conflict) and remove their scores of it."""
+    """The judge will not score this entry: record why (an 'abstained' conflict); their scores of it stop counting."""
     place, nomination = _open_entry(judge, nomination_id)
     cleaned = (reason or "").strip()
     if not cleaned:
@@ -420,11 +420,7 @@ def abstain_entry(judge: User, nomination_id: int, reason: str) -> Conflict:
         recorded_at=clock.now(),
     )
     db.session.add(conflict)
-    # Left out of the ranking: an abstaining judge's scores of the entry must not count.
-    db.session.execute(delete(Score).where(Score.judge_id == judge.id, Score.nomination_id == nomination.id))
-    db.session.execute(
-        delete(ScoreComment).where(ScoreComment.judge_id == judge.id, ScoreComment.nomination_id == nomination.id)
-    )
+    # The scores are kept (an organiser may restore the entry); every figure leaves out conflicted pairs.
     db.session.flush()
     record_event(judge, "scores.abstained", nomination, category_id=place.category_id, reason=cleaned)
     return conflict

@@ -211,7 +211,7 @@ def test_invitation_states(site, organiser, outbox, clock, db_session):
 # --- Recusal ------------------------------------------------------------------------------------------------------
 
 
-def test_recusal_hides_the_entry_and_removes_the_judges_scores(site, organiser, db_session):
+def test_recusal_hides_the_entry_and_keeps_the_judges_scores_out_of_sight(site, organiser, db_session):
     make_scores(site.judge, site.garden, site.criteria, comment="Lovely project")
     make_scores(site.judge, site.strathdee, site.criteria)
     conflict = panels.recuse_judge(organiser, site.judge, site.garden, " Her sister runs the garden. ")
@@ -219,10 +219,10 @@ def test_recusal_hides_the_entry_and_removes_the_judges_scores(site, organiser, 
     place = db_session.scalar(select(PanelMember).where(PanelMember.judge_id == site.judge.id))
     assert site.garden not in entries_for_judge(site.judge, place)
     left = db_session.scalars(select(Score.nomination_id).where(Score.judge_id == site.judge.id)).all()
-    assert set(left) == {site.strathdee.id}
-    assert db_session.scalar(select(ScoreComment).where(ScoreComment.judge_id == site.judge.id)) is None
+    assert set(left) == {site.strathdee.id, site.garden.id}  # kept (restorable), left out of every figure
+    assert db_session.scalar(select(ScoreComment.text).where(ScoreComment.judge_id == site.judge.id)) == "Lovely project"
     [event] = events(db_session, "conflict.recused")
-    assert event.details["scores_removed"] == 2 and event.details["comment_removed"] is True
+    assert event.details["scores_kept"] == 2 and event.details["comment_kept"] is True
     assert event.subject_id == site.garden.id
 
 

@@ -64,6 +64,7 @@ class World:
     place_id: int
     email_id: int
     tokens: dict[str, str]
+    conflict_id: int = 0
     cookies: dict[str, dict[str, str]] = field(default_factory=dict)
     csrf: dict[str, str] = field(default_factory=dict)
 
@@ -74,7 +75,7 @@ class World:
             "nomination_id": self.nomination_id, "criterion_id": self.criterion_id, "question_id": self.question_id,
             "contest_id": self.contest_id, "finalist_id": self.finalist_id, "judge_id": self.judge_id,
             "user_id": self.judge_id, "place_id": self.place_id, "email_id": self.email_id, "position": 1,
-            "number": 1, "name": "no-such-image.jpg", "filename": "css/app.css",
+            "number": 1, "name": "no-such-image.jpg", "filename": "css/app.css", "conflict_id": self.conflict_id,
         }
         token_for = {
             "nominate.resume": "draft", "consent.respond": "consent", "vote.confirm": "vote",
@@ -128,7 +129,8 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
         )
         if _may_see(panel, entry)
     )
-    db.session.add(Conflict(judge_id=conflicted.id, nomination_id=nomination.id, reason="My neighbour", recorded_at=now))
+    conflict = Conflict(judge_id=conflicted.id, nomination_id=nomination.id, reason="My neighbour", recorded_at=now)
+    db.session.add(conflict)
     db.session.flush()
 
     draft = NominationDraft(edition=edition, public_id=secrets.token_urlsafe(32), data={}, started_at=now)
@@ -149,7 +151,7 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
         edition_id=edition.id, year=edition.year, category_id=category.id, other_category_id=other.id,
         nomination_id=nomination.id, criterion_id=edition.criteria[0].id, question_id=category.questions[0].id,
         contest_id=contest.id, finalist_id=finalist.id, judge_id=panel.id, place_id=place.id,
-        email_id=db.session.scalars(select(OutboxEmail.id)).first(), tokens=tokens,
+        email_id=db.session.scalars(select(OutboxEmail.id)).first(), tokens=tokens, conflict_id=conflict.id,
     )
     organiser = next(email_password for role, *email_password in sign_ins if role == "organiser")
     passwords = {

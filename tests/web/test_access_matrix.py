@@ -48,6 +48,7 @@ MATRIX_TEXT = """
     admin.change_nomination_status   POST  signin   signin   signin   signin   403      403      403      422
     admin.choose_shortlist           POST  signin   signin   signin   signin   403      403      403      422
     admin.confirm_result             POST  signin   signin   signin   signin   403      403      403      303
+    admin.conflicts_list             GET   signin   signin   signin   signin   403      403      403      200
     admin.contest_votes              GET   signin   signin   signin   signin   403      403      403      200
     admin.current_ceremony           GET   signin   signin   signin   signin   403      403      403      303
     admin.dashboard                  GET   signin   signin   signin   signin   403      403      403      200
@@ -109,6 +110,8 @@ MATRIX_TEXT = """
     admin.record_winners             POST  signin   signin   signin   signin   403      403      403      422
     admin.recuse_judge               GET   signin   signin   signin   signin   403      403      403      200
     admin.recuse_judge               POST  signin   signin   signin   signin   403      403      403      422
+    admin.restore_conflict           GET   signin   signin   signin   signin   403      403      403      200
+    admin.restore_conflict           POST  signin   signin   signin   signin   403      403      403      422
     admin.remove_finalist_image      POST  signin   signin   signin   signin   403      403      403      303
     admin.remove_judge               GET   signin   signin   signin   signin   403      403      403      200
     admin.remove_judge               POST  signin   signin   signin   signin   403      403      403      303

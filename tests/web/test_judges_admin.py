@@ -272,11 +272,18 @@ def test_recusing_a_judge(organiser_client, site, db_session):
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     assert "Jo Judge (jo@example.org)" in text and "Sam Judge" not in text  # only the entry's panel
-    response = post_form(organiser_client, recuse_url(site.garden), {"judge": str(site.judge.id), "reason": "Her sister runs it."})
+    choice = {"judge": str(site.judge.id), "reason": "Her sister runs it."}
+    asked = post_form(organiser_client, recuse_url(site.garden), choice)
+    assert asked.status_code == 200  # first, what happens to the judge's scores
+    assert "Jo Judge gave this entry 2 scores. They will be kept but no longer counted" in asked.get_data(as_text=True)
+    assert db_session.scalar(select(Conflict)) is None
+    back = post_form(organiser_client, recuse_url(site.garden), {**choice, "step": "change"})
+    assert back.status_code == 200 and "Her sister runs it.</textarea>" in back.get_data(as_text=True)
+    response = post_form(organiser_client, recuse_url(site.garden), {**choice, "step": "confirm"})
     assert response.status_code == 303
     [conflict] = db_session.scalars(select(Conflict))
     assert (conflict.judge_id, conflict.kind, conflict.reason) == (site.judge.id, "recused", "Her sister runs it.")
-    assert db_session.scalar(select(Score).where(Score.nomination_id == site.garden.id)) is None
+    assert db_session.scalar(select(Score).where(Score.nomination_id == site.garden.id)) is not None  # kept
     text = organiser_client.get(recuse_url(site.garden)).get_data(as_text=True)
     assert "Jo Judge has been recused from" in text and "Recused by the organisers" in text
     assert "already has a conflict recorded" in text

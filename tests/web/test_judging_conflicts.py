@@ -29,9 +29,11 @@ def conflicts_url(site, category=None) -> str:
     return f"/judging/categories/{(category or site.projects).id}/conflicts"
 
 
-def declare(client, site, data: dict, action: str = "declare"):
+def declare(client, site, data: dict, action: str = "declare", step: str = ""):
     """Post the conflicts form: `data` maps entries to reasons (None: ticked without a reason box)."""
     payload = {"action": action, "conflict": [], "csrf_token": csrf_token_from(client, conflicts_url(site))}
+    if step:
+        payload["step"] = step
     for nomination, reason in data.items():
         payload["conflict"].append(str(nomination.id))
         if reason is not None:
@@ -211,21 +213,35 @@ def test_declaring_needs_the_csrf_token(jo, site, db_session):
     assert place_of(site.judge, site.projects).conflicts_declared_at is None
 
 
-def test_a_later_conflict_removes_the_judges_scores_for_it(jo, site, db_session):
+def test_a_later_conflict_is_confirmed_and_keeps_the_judges_scores(jo, site, db_session):
     declare(jo, site, {}, action="none")
     make_scores(site.judge, site.garden, site.criteria)
     make_scores(site.judge, site.strathdee, site.criteria)
     db_session.commit()
-    response = declare(jo, site, {site.garden: "I found out my cousin runs it."})
+    asked = declare(jo, site, {site.garden: "I found out my cousin runs it."})
+    assert asked.status_code == 200
+    assert "You gave this entry 2 scores. They will be kept but no longer counted" in asked.get_data(as_text=True)
+    assert db_session.scalar(select(Conflict)) is None
+    response = declare(jo, site, {site.garden: "I found out my cousin runs it."}, step="confirm")
     assert response.status_code == 303
     assert response.headers["Location"] == conflicts_url(site)
-    left = set(db_session.scalars(select(Score.nomination_id).where(Score.judge_id == site.judge.id)))
-    assert left == {site.strathdee.id}
+    kept = set(db_session.scalars(select(Score.nomination_id).where(Score.judge_id == site.judge.id)))
+    assert kept == {site.garden.id, site.strathdee.id}
     text = jo.get(conflicts_url(site)).get_data(as_text=True)
-    assert "removed from your lists" in text
+    assert "removed from your lists. Any scores you gave are kept but no longer counted." in text
     # "I have no conflicts" is not a later answer.
     token = csrf_token_from(jo, conflicts_url(site))
     assert jo.post(conflicts_url(site), data={"action": "none", "csrf_token": token}).status_code == 400
+
+
+def test_going_back_from_the_confirmation_keeps_the_choice(jo, site, db_session):
+    declare(jo, site, {}, action="none")
+    response = declare(jo, site, {site.garden: "My cousin runs it."}, step="change")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert re.search(rf'value="{site.garden.id}" id="conflict-{site.garden.id}"\s+checked', page)
+    assert "My cousin runs it.</textarea>" in page
+    assert db_session.scalar(select(Conflict)) is None
 
 
 def test_no_more_declarations_once_shortlisted(jo, site, db_session):

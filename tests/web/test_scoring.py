@@ -387,13 +387,27 @@ def test_abstaining_from_an_entry(judge, panel, db_session):
     first, second, _ = panel.entries
     token = csrf_token_from(judge, entry_url(first))
     autosave(judge, first, {f"score-{panel.criteria[0].id}": "7"}, token=token)
-    response = judge.post(f"{entry_url(first)}/abstain", data={"csrf_token": token, "reason": "She is my aunt"})
+    asked = judge.post(f"{entry_url(first)}/abstain", data={"csrf_token": token, "reason": "She is my aunt"})
+    assert asked.status_code == 200 and "You gave this entry 1 score." in asked.get_data(as_text=True)
+    assert db_session.scalar(select(Conflict)) is None  # nothing recorded before the judge confirms
+    data = {"csrf_token": token, "reason": "She is my aunt", "step": "confirm"}
+    response = judge.post(f"{entry_url(first)}/abstain", data=data)
     assert response.status_code == 303 and response.headers["Location"] == entry_url(second)
     db_session.expire_all()
     row = db_session.scalar(select(Conflict).where(Conflict.judge_id == panel.judge.id))
     assert (row.kind, row.reason) == ("abstained", "She is my aunt")
-    assert stored(db_session, panel.judge, first) == {}
+    assert stored(db_session, panel.judge, first) == {panel.criteria[0].id: 7}  # kept, no longer counted
     assert judge.get(entry_url(first)).status_code == 404
+
+
+def test_going_back_from_the_abstain_confirmation_keeps_the_reason(judge, panel, db_session):
+    token = csrf_token_from(judge, entry_url(panel.entries[0]))
+    data = {"csrf_token": token, "reason": "She is my aunt", "step": "change"}
+    response = judge.post(f"/judging/entries/{panel.entries[0].id}/abstain", data=data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert '<details class="details" id="abstain" open>' in page and "She is my aunt</textarea>" in page
+    assert db_session.scalar(select(func.count(Conflict.id))) == 0
 
 
 def test_abstaining_needs_a_reason(judge, panel, db_session):

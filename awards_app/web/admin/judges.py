@@ -17,6 +17,7 @@ from awards_app.accounts.models import User
 from awards_app.extensions import db
 from awards_app.judging import panels
 from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
+from awards_app.web.admin.conflicts import recusal_confirmation
 from awards_app.judging.judge_access import shown_name
 from awards_app.judging.models import PanelMember, PanelRole
 from awards_app.programme.models import Edition
@@ -324,7 +325,8 @@ def remove_judge(place_id: int):
 @bp.route("/nominations/<int:nomination_id>/recuse", methods=["GET", "POST"])
 @organiser_required
 def recuse_judge(nomination_id: int):
-    """Recuse a judge of the entry's panel from it: the entry disappears from their lists and their scores for it go."""
+    """Recuse a judge of the entry's panel from it (after a confirmation): the entry leaves their lists, their scores
+    stop counting."""
     nomination = nomination_or_404(nomination_id)
     category = nomination.category
     conflicts = panels.conflicts_on(nomination)
@@ -338,12 +340,20 @@ def recuse_judge(nomination_id: int):
         if posted and posted not in {str(judge.id) for judge in choices}:
             abort(404)
 
+    def chosen() -> User:
+        return next(judge for judge in choices if str(judge.id) == form.judge.data)
+
     def recuse():
-        judge = next(judge for judge in choices if str(judge.id) == form.judge.data)
+        judge = chosen()
         panels.recuse_judge(current_actor(), judge, nomination, form.reason.data)
         return judge
 
-    if saved := save_form(form, recuse):
+    # A valid choice is first shown back with what happens to the judge's scores; "Yes" posts it with step=confirm.
+    step = request.form.get("step")
+    if request.method == "POST" and step != "confirm":
+        if form.validate_on_submit() and step != "change":
+            return recusal_confirmation(form, chosen(), nomination)
+    elif saved := save_form(form, recuse):
         flash(f"{saved.result.name or saved.result.email} has been recused from {nomination.reference}.", "success")
         return see_other(url_for(".recuse_judge", nomination_id=nomination.id))
     return render_form(

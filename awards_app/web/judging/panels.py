@@ -12,6 +12,7 @@ from wtforms.validators import Length
 
 from awards_app.core import uow
 from awards_app.core.errors import DomainError, NotFound
+from awards_app.extensions import db
 from awards_app.judging import conflicts, panels
 from awards_app.judging.judge_access import (
     entries_for_judge,
@@ -206,16 +207,23 @@ def declare_conflicts(category_id: int):
             abort(400)
         ticked = _ticked(open_ids)
         reasons = _check_choices(form, action, ticked, rows, first_time)
+        # Before the first declaration the judge has seen no entry, so has no scores to lose: no second step then.
+        confirmed = first_time or not reasons or request.form.get("step") == "confirm"
         if not form.problems:
             try:
-                declared = conflicts.declare_conflicts(judge, place, reasons)
+                if not confirmed:
+                    # Ask only about what would be accepted: a refusal is shown now, not after "Yes".
+                    raise_refusal_of(lambda: conflicts.declare_conflicts(judge, place, reasons))
+                    if request.form.get("step") != "change":
+                        return _confirmation(form, place, rows, reasons)
+                else:
+                    declared = conflicts.declare_conflicts(judge, place, reasons)
+                    uow.commit()
+                    return _after_declaring(place, declared, first_time)
             except NotFound:
                 abort(404)
             except DomainError as refusal:
                 form.problems.append(("#conflicts", refusal.message))
-            else:
-                uow.commit()
-                return _after_declaring(place, declared, first_time)
     return render_page(
         "judging/conflicts.html",
         form=form,
@@ -227,8 +235,51 @@ def declare_conflicts(category_id: int):
         ticked=set(_posted_ids(open_ids)),
         reasons={key: value for key, value in request.form.items() if key.startswith("reason-")},
         judge=judge,
+        blind=any(row.blind for row in rows),
         scoring_url=scoring_url(place.category_id),
         status=422 if form.problems else 200,
+    )
+
+
+def raise_refusal_of(operation) -> None:
+    """Raise what the operation would refuse, trying it in a savepoint that is always rolled back (nothing is kept)."""
+    savepoint = db.session.begin_nested()
+    try:
+        operation()
+    finally:
+        savepoint.rollback()
+
+
+def confirmation_page(form, place, heading: str, items: list[dict], hidden: list[tuple[str, str]], **context):
+    """The step that says what a conflict does to each entry and the scores already given, before it is recorded."""
+    return render_page(
+        "judging/conflict_confirm.html", form=form, category=place.category, heading=heading, items=items,
+        hidden=hidden, **context,
+    )
+
+
+def conflict_item(judge, nomination_id: int, name: str, reason: str) -> dict:
+    """One entry on the confirmation page: its name as the judge sees it, their reason, and what happens."""
+    work = conflicts.kept_work(judge.id, nomination_id)
+    return {"name": name, "reason": reason, "what_happens": conflicts.what_happens(work)}
+
+
+def _confirmation(form, place, rows, reasons: dict[int, str]):
+    """Ask the judge to confirm the conflicts they ticked, carrying their choices in hidden fields."""
+    judge = current_actor()
+    names = {row.nomination_id: row.name for row in rows}
+    items = [conflict_item(judge, entry_id, names[entry_id], reason) for entry_id, reason in reasons.items()]
+    hidden = [("action", "declare")]
+    for nomination_id, reason in reasons.items():
+        hidden += [("conflict", str(nomination_id)), (f"reason-{nomination_id}", reason)]
+    many = len(items) > 1
+    return confirmation_page(
+        form, place,
+        heading=f"Declare a conflict with {'these entries' if many else items[0]['name']}?",
+        items=items,
+        hidden=hidden,
+        action_url=url_for(".declare_conflicts", category_id=place.category_id),
+        confirm_label="Yes, declare these conflicts" if many else "Yes, declare the conflict",
     )
 
 
@@ -256,5 +307,5 @@ def _after_declaring(place, declared, first_time: bool):
             message = "Your conflicts have been recorded. Those entries have been removed from your lists"
         else:
             message = "Your conflict has been recorded. That entry has been removed from your lists"
-        flash(message + ", with any scores you gave.", "success")
+        flash(message + ". Any scores you gave are kept but no longer counted.", "success")
     return see_other(url_for(".declare_conflicts", category_id=place.category_id))

@@ -28,6 +28,7 @@ from awards_app.web.access import judge_required, organiser_required
 from awards_app.web.forms import show_refusal
 from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.judging import bp
+from awards_app.web.judging.panels import confirmation_page, conflict_item, raise_refusal_of
 from awards_app.web.judging.shared import (
     ConfirmForm,
     category_trail,
@@ -197,7 +198,7 @@ def _go_on(place: PanelMember, following: int | None):
 @bp.post("/entries/<int:nomination_id>/abstain")
 @judge_required
 def abstain_entry(nomination_id: int):
-    """Say you will not score an entry (and why): it is left out of your scores and of the ranking."""
+    """Say you will not score an entry (and why), then confirm: it is left out of your scores and of the ranking."""
     judge = current_actor()
     try:
         place, nomination = judge_access.entry_for_judge(judge, nomination_id)
@@ -209,15 +210,31 @@ def abstain_entry(nomination_id: int):
     form = AbstainForm()
     if not form.validate_on_submit():
         abort(400)
+    step = request.form.get("step")
     following = _neighbours(judge, place, nomination)[1]
     name = judge_access.shown_name(nomination)
     try:
-        scoring.abstain_entry(judge, nomination.id, form.reason.data)
+        if step == "confirm":
+            scoring.abstain_entry(judge, nomination.id, form.reason.data)
+        else:
+            # Ask only about what would be accepted: a refusal is shown now, not after "Yes".
+            raise_refusal_of(lambda: scoring.abstain_entry(judge, nomination.id, form.reason.data))
     except scoring.ScoresLocked as refusal:
         return _entry_page(judge, place, nomination, status=409, problem=refusal.message)
     except DomainError as refusal:
         show_refusal(form, refusal, otherwise=form.reason)
         return _entry_page(judge, place, nomination, status=422, abstain_form=form)
+    if step == "change":
+        return _entry_page(judge, place, nomination, abstain_form=form)  # back to the entry, the reason kept
+    if step != "confirm":
+        return confirmation_page(
+            form, place,
+            heading=f"Stop scoring {name}?",
+            items=[conflict_item(judge, nomination.id, name, form.reason.data.strip())],
+            hidden=[("reason", form.reason.data)],
+            action_url=url_for("judging.abstain_entry", nomination_id=nomination.id),
+            confirm_label="Yes, do not score this entry",
+        )
     uow.commit()
     flash(f"You will not score {name}. It is left out of your scores and of the ranking.", "success")
     return _go_on(place, following)
