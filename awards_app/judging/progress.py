@@ -29,6 +29,7 @@ from awards_app.judging.judge_access import judgeable_entries, shown_name
 from awards_app.judging.models import Conflict, Finalist, PanelMember, Score
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser
+from awards_app.programme.criteria import criteria_for
 from awards_app.programme.models import Category, Edition
 
 REMINDER_INTERVAL = timedelta(hours=1)
@@ -170,14 +171,17 @@ def progress_matrix(category: Category) -> ProgressMatrix:
     """The category's progress: a row per panel judge, a cell per judgeable entry."""
     entries = judgeable_entries(category)
     members = panel_of(category)
-    total = len(category.edition.criteria)
+    criterion_ids = [criterion.id for criterion in criteria_for(category)]
+    total = len(criterion_ids)
     entry_ids = [entry.id for entry in entries]
     judge_ids = [member.judge_id for member in members]
     scored = {
         (judge_id, nomination_id): count
         for judge_id, nomination_id, count in db.session.execute(
             select(Score.judge_id, Score.nomination_id, func.count(Score.id))
-            .where(Score.nomination_id.in_(entry_ids), Score.judge_id.in_(judge_ids))
+            .where(
+                Score.nomination_id.in_(entry_ids), Score.judge_id.in_(judge_ids), Score.criterion_id.in_(criterion_ids)
+            )
             .group_by(Score.judge_id, Score.nomination_id)
         )
     }

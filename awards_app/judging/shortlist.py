@@ -28,6 +28,7 @@ from awards_app.judging.progress import panel_of
 from awards_app.judging.ranking import METHOD_LABELS, METHODS, CriterionRow, Rankings, ScoreRow, compute_rankings
 from awards_app.nominations.models import ConsentState, Nomination
 from awards_app.permissions import is_organiser
+from awards_app.programme.criteria import criteria_for
 from awards_app.programme.models import Category
 from awards_app.voting import contests
 
@@ -95,7 +96,7 @@ def category_rankings(category: Category) -> CategoryRankings:
     ).all()
     criteria = [
         CriterionRow(criterion.id, float(criterion.weight), criterion.scale_min, criterion.scale_max)
-        for criterion in category.edition.criteria
+        for criterion in criteria_for(category)
     ]
     rankings = compute_rankings(
         [ScoreRow(*row) for row in scores],
