@@ -159,8 +159,12 @@ def checked_question_values(*, prompt: str, word_limit: int, hint: str = "", req
 
 def add_criterion(actor: User, edition: Edition, category: Category | None = None, **details) -> Criterion:
     """Add a judging criterion to the edition's shared set, or to a category's own set when `category` is given
-    (`details` as checked_criterion_values takes them)."""
+    (`details` as checked_criterion_values takes them). A category's first own criterion replaces the edition's for
+    it, so it is refused once judges have scored there (as give_own_criteria is)."""
     is_organiser.require(actor)
+    if category is not None and not uses_own_criteria(category):
+        if kept_because := criteria_switch_kept_because(category):
+            raise DomainError(kept_because)
     siblings = _criterion_siblings(edition, category)
     values = checked_criterion_values(siblings, None, **details)
     criterion = Criterion(edition=edition, category=category, display_order=_next_position(siblings), **values)
@@ -215,6 +219,8 @@ def give_own_criteria(actor: User, category: Category) -> list[Criterion]:
         raise DomainError(f"‘{category.name}’ already has criteria of its own.")
     if kept_because := criteria_switch_kept_because(category):
         raise DomainError(kept_because)
+    if not category.edition.criteria:
+        raise DomainError("The edition has no criteria to copy yet: add this category's own criteria one by one.")
     copied = ("name", "description", "guidance", "weight", "scale_min", "scale_max", "display_order")
     for shared in category.edition.criteria:
         db.session.add(Criterion(edition=category.edition, category=category,
