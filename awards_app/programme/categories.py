@@ -15,11 +15,17 @@ from awards_app.nominations.models import Nomination, NominationAnswer
 from awards_app.programme.criteria import uses_own_criteria
 from awards_app.permissions import is_organiser
 from awards_app.programme.editions import apply_changes, clean_text, save_new, whole_number
-from awards_app.programme.models import Category, Criterion, Edition, NomineeKind, Question
+from awards_app.programme.models import (
+    SHORTLIST_SIZE_BY_DEFAULT,
+    Category,
+    Criterion,
+    Edition,
+    NomineeKind,
+    Question,
+)
 from awards_app.voting.contests import ensure_not_locked
 
 DIRECTIONS = ("up", "down")
-SHORTLIST_SIZE_BY_DEFAULT = 3
 SHORTLIST_SIZE_MOST = 10
 
 

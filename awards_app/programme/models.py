@@ -23,6 +23,10 @@ from awards_app.core.columns import UTCDateTime, utcnow
 from awards_app.extensions import db
 
 
+# How many finalists a category's shortlist suggests unless the organisers set another number (1 to 10).
+SHORTLIST_SIZE_BY_DEFAULT = 3
+
+
 class NomineeKind(enum.Enum):
     """What kind of nominee a category is for."""
 
@@ -109,7 +113,7 @@ class Category(db.Model):
     shortlist_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
     shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # How many finalists the organisers' shortlist page suggests (the top entries of the ranking).
-    shortlist_size: Mapped[int] = mapped_column(Integer, default=3, server_default="3")
+    shortlist_size: Mapped[int] = mapped_column(Integer, default=SHORTLIST_SIZE_BY_DEFAULT, server_default="3")
 
     edition: Mapped[Edition] = relationship(back_populates="categories")
     questions: Mapped[list[Question]] = relationship(

@@ -21,9 +21,8 @@ from wtforms import (
 from wtforms.validators import AnyOf, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from awards_app.programme.categories import SHORTLIST_SIZE_BY_DEFAULT
 from awards_app.programme.editions import DEFAULT_TIMEZONE, known_timezone
-from awards_app.programme.models import Edition, NomineeKind
+from awards_app.programme.models import SHORTLIST_SIZE_BY_DEFAULT, Edition, NomineeKind
 from awards_app.programme.phases import PHASE_DATES, dates_out_of_order
 from awards_app.web.forms import Required, at_most, is_blank
 from awards_app.web.template_helpers import local_time

@@ -181,7 +181,7 @@ def _category_page(category: Category, status=200, shortlist_form=None, winners_
         method=method,
         method_labels=METHOD_LABELS,
         default_shortlist=view.default_shortlist(method),
-        top_words=shortlist.top_words(shortlist.FINALISTS_BY_DEFAULT),
+        top_words=shortlist.top_words(category.shortlist_size),
         reason_field=shortlist.reason_field,
         declined=ConsentState.DECLINED,
         shortlist_form=shortlist_form,
