@@ -17,7 +17,7 @@ from awards_app.ceremony.models import Place
 from awards_app.core import uow
 from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.judging import final_result, progress, shortlist
+from awards_app.judging import deadline_reminders, final_result, progress, shortlist
 from awards_app.judging.ranking import METHOD_LABELS, METHODS
 from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Category, Edition
@@ -209,6 +209,7 @@ def judging_overview(edition_id: int):
         "admin/judging/overview.html",
         edition=edition,
         lines=progress.edition_progress(edition),
+        reminder_rounds=deadline_reminders.reminder_schedule(edition),
         trail=trail(edition),
     )
 
