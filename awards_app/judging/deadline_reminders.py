@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from awards_app.accounts.models import User
@@ -105,46 +105,43 @@ def queue_due_reminders(now: datetime | None = None) -> int:
     queued = 0
     for edition in editions:
         milestone = due_milestone(edition, now)
-        if milestone is not None and not _round_exists(edition, milestone) and _claim_round(edition, milestone, now):
-            queued += _remind(edition, milestone, now)
+        if milestone is None or _round_exists(edition, milestone):
+            continue
+        if claimed := _claim_round(edition, milestone, now):
+            queued += _remind(edition, claimed, now)
     return queued
 
 
 def _round_exists(edition: Edition, days_before: int) -> bool:
     """Whether the round was already sent (a cheap read, so that each poll of the worker does not write)."""
     return db.session.scalar(
-        select(JudgingReminderRound.id).where(*_round_is(edition, days_before))
+        select(JudgingReminderRound.id).where(
+            JudgingReminderRound.edition_id == edition.id,
+            JudgingReminderRound.judging_end_at == edition.judging_end_at,
+            JudgingReminderRound.days_before == days_before,
+        )
     ) is not None
 
 
-def _round_is(edition: Edition, days_before: int) -> tuple:
-    """The conditions naming one round of an edition: its deadline as it stands, and the milestone."""
-    return (
-        JudgingReminderRound.edition_id == edition.id,
-        JudgingReminderRound.judging_end_at == edition.judging_end_at,
-        JudgingReminderRound.days_before == days_before,
+def _claim_round(edition: Edition, days_before: int, now: datetime) -> JudgingReminderRound | None:
+    """Insert the round's row unless another worker has: the row when this transaction claimed it, else None. (On
+    PostgreSQL a second insert waits for the first transaction, then fails on the unique constraint; the savepoint
+    keeps the rest of the transaction usable.)"""
+    claimed = JudgingReminderRound(
+        edition_id=edition.id, judging_end_at=edition.judging_end_at, days_before=days_before, sent_at=now, judges=0
     )
-
-
-def _claim_round(edition: Edition, days_before: int, now: datetime) -> bool:
-    """Insert the round's row unless another worker has: True when this transaction claimed it. (On PostgreSQL a
-    second insert waits for the first transaction, then fails on the unique constraint; the savepoint keeps the rest
-    of the transaction usable.)"""
     try:
         with db.session.begin_nested():
-            db.session.execute(
-                insert(JudgingReminderRound).values(
-                    edition_id=edition.id, judging_end_at=edition.judging_end_at, days_before=days_before,
-                    sent_at=now, judges=0,
-                )
-            )
+            db.session.add(claimed)
+            db.session.flush()
     except IntegrityError:
-        return False
-    return True
+        return None
+    return claimed
 
 
-def _remind(edition: Edition, days_before: int, now: datetime) -> int:
+def _remind(edition: Edition, claimed: JudgingReminderRound, now: datetime) -> int:
     """Email each judge with work left in the edition, unless reminded within the hour; note how many on the round."""
+    days_before = claimed.days_before
     subject = f"{_days_left(days_before)} to finish your judging for the {edition.name}"
     reminded = 0
     for judge, tasks in progress.work_by_judge(list(edition.categories)).values():
@@ -152,8 +149,7 @@ def _remind(edition: Edition, days_before: int, now: datetime) -> int:
             continue  # an organiser's reminder has just gone
         progress.queue_reminder(None, judge, edition, tasks, subject, automatic=True, days_before=days_before)
         reminded += 1
-    round_ = db.session.scalars(select(JudgingReminderRound).where(*_round_is(edition, days_before))).one()
-    round_.judges = reminded
+    claimed.judges = reminded
     db.session.flush()
     return reminded
 
