@@ -173,7 +173,9 @@ def add_criterion(actor: User, edition: Edition, category: Category | None = Non
             raise DomainError(kept_because)
     siblings = _criterion_siblings(edition, category)
     values = checked_criterion_values(siblings, None, **details)
-    criterion = Criterion(edition=edition, category=category, display_order=_next_position(siblings), **values)
+    # Ids rather than relationships: a backref would put the row in a loaded list before it is in the session.
+    criterion = Criterion(edition_id=edition.id, category_id=category.id if category else None,
+                          display_order=_next_position(siblings), **values)
     save_new(actor, "criterion.added", criterion, edition_id=edition.id,
              category_id=category.id if category else None, name=criterion.name)
     _reread_criteria(edition, category)
@@ -229,7 +231,7 @@ def give_own_criteria(actor: User, category: Category) -> list[Criterion]:
         raise DomainError("The edition has no criteria to copy yet: add this category's own criteria one by one.")
     copied = ("name", "description", "guidance", "weight", "scale_min", "scale_max", "display_order")
     for shared in category.edition.criteria:
-        db.session.add(Criterion(edition=category.edition, category=category,
+        db.session.add(Criterion(edition_id=category.edition_id, category_id=category.id,
                                  **{column: getattr(shared, column) for column in copied}))
     db.session.flush()
     _reread_criteria(category.edition, category)
