@@ -43,6 +43,7 @@ def own_criteria(db_session, panel) -> list[tuple[str, float, str]]:
 
 
 def test_the_category_page_says_it_uses_the_editions_criteria(organiser_client, panel):
+    assert "except those with criteria of their own" not in page(organiser_client, f"/admin/editions/{panel.edition.id}")
     body = page(organiser_client, category_url(panel))
     assert "This category uses the edition's criteria." in body
     assert "Give this category its own criteria" in body
@@ -57,6 +58,9 @@ def test_giving_a_category_its_own_criteria_copies_the_editions(organiser_client
     body = page(organiser_client, category_url(panel))
     assert "now has criteria of its own, copied from the edition's" in body
     assert "This category has criteria of its own" in body and "Use the edition's criteria instead" in body
+    edition = page(organiser_client, f"/admin/editions/{panel.edition.id}")
+    assert "Every category uses these, except those with criteria of their own:" in edition
+    assert f'{category_url(panel)}#criteria">Project of the Year 2026</a>.' in edition
 
 
 def test_adding_a_criterion_of_the_categorys_own(organiser_client, panel, db_session):
