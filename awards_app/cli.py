@@ -34,15 +34,27 @@ def create_organiser_command(email: str, name: str) -> None:
 @click.option("--once", is_flag=True, help="Deliver what is due now, then stop.")
 @click.option("--poll-seconds", default=2.0, show_default=True, help="How often to look for new email.")
 def send_mail_command(once: bool, poll_seconds: float) -> None:
-    """Deliver pending email from the outbox over SMTP, retrying failures with backoff."""
+    """Deliver pending email from the outbox over SMTP, retrying failures with backoff; first queue the judges'
+    reminders that are due before the judging deadline (so they need no cron of their own)."""
     from awards_app.core import mail_delivery
 
     if once:
+        queue_judges_reminders()
         report = mail_delivery.deliver_pending()
         click.echo(report.summary())
     else:
         click.echo(f"Delivering email every {poll_seconds:g}s; press Ctrl+C to stop.")
-        mail_delivery.run_worker(poll_seconds=poll_seconds, echo=click.echo)
+        mail_delivery.run_worker(poll_seconds=poll_seconds, echo=click.echo, before_each_round=queue_judges_reminders)
+
+
+def queue_judges_reminders() -> None:
+    """Queue the automatic reminders due before judging deadlines, commit, and say how many went."""
+    from awards_app.judging.deadline_reminders import queue_due_reminders
+
+    queued = queue_due_reminders()
+    uow.commit()
+    if queued:
+        click.echo(f"Queued {queued} reminder email(s) to judges before the judging deadline.")
 
 
 @click.command("demo")

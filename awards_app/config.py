@@ -41,6 +41,20 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def _days(env: dict, name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    """Read a list of whole numbers of days from 1 up ("3,1"), naming the setting when it is not one."""
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        days = tuple(int(day) for day in raw.split(",") if day.strip())
+    except ValueError:
+        days = (0,)
+    if any(day < 1 for day in days):
+        raise ConfigError(f"{name} must list whole numbers of days, like 3,1, not {raw!r}.")
+    return days
+
+
 def _sqlalchemy_url(url: str) -> str:
     """Point PostgreSQL URLs at the psycopg 3 driver."""
     for prefix in ("postgres://", "postgresql://"):
@@ -126,6 +140,8 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         # The emails the public can cause, per inbox (core/mail_budget.py): an hour's and a day's worth.
         "RECIPIENT_EMAILS_PER_HOUR": _int(env, "RECIPIENT_EMAILS_PER_HOUR", 5),
         "RECIPIENT_EMAILS_PER_DAY": _int(env, "RECIPIENT_EMAILS_PER_DAY", 20),
+        # Days before the judging deadline when judges with work left are reminded by email ("3,1"; "" for none).
+        "JUDGING_REMINDER_DAYS": _days(env, "JUDGING_REMINDER_DAYS", (3, 1)),
         # Seconds a public page is kept in each worker's memory for visitors with an empty session (page_cache.py).
         "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 2),
         # Seconds a worker answers /results polls from the results version it last read (web/public/results.py).

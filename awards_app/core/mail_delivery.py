@@ -341,14 +341,22 @@ class _SmtpConnection:
         self.smtp = None
 
 
-def run_worker(poll_seconds: float, echo: Callable[[str], None], stop_after: int | None = None) -> None:
-    """Deliver due email every `poll_seconds` until Ctrl+C or SIGTERM (or `stop_after` rounds, for tests)."""
+def run_worker(
+    poll_seconds: float,
+    echo: Callable[[str], None],
+    stop_after: int | None = None,
+    before_each_round: Callable[[], None] | None = None,
+) -> None:
+    """Deliver due email every `poll_seconds` until Ctrl+C or SIGTERM (or `stop_after` rounds, for tests);
+    `before_each_round` queues (and commits) what is due to be sent by itself, such as judges' reminders."""
     stop = threading.Event()
     previous_handlers = _install_stop_handlers(stop)
     rounds = 0
     try:
         while not stop.is_set():
             try:
+                if before_each_round is not None:
+                    before_each_round()
                 report = deliver_pending()
             except SQLAlchemyError as error:
                 # The database may be restarting: keep the worker alive and try again next round.

@@ -41,7 +41,8 @@ from awards_app.judging.models import (
 )
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_judge, is_organiser
-from awards_app.programme.models import Category, Criterion, Edition
+from awards_app.programme.criteria import criteria_for
+from awards_app.programme.models import Category, Edition
 
 INVITATION_PURPOSE = "judge-invitation"
 INVITATION_LIFETIME = timedelta(days=14)
@@ -472,15 +473,18 @@ def judges_of_edition(edition: Edition) -> tuple[list[JudgeRow], list[JudgeRow]]
 
 
 def judge_progress(judge: User, place: PanelMember, entries: list[Nomination]) -> int:
-    """How many of these entries the judge has scored on every criterion of the edition."""
-    criteria = db.session.scalar(
-        select(func.count(Criterion.id)).where(Criterion.edition_id == place.category.edition_id)
-    )
+    """How many of these entries the judge has scored on every criterion of the category."""
+    criterion_ids = [criterion.id for criterion in criteria_for(place.category)]
+    criteria = len(criterion_ids)
     if not criteria or not entries:
         return 0
     counts = db.session.execute(
         select(Score.nomination_id, func.count(Score.id))
-        .where(Score.judge_id == judge.id, Score.nomination_id.in_([entry.id for entry in entries]))
+        .where(
+            Score.judge_id == judge.id,
+            Score.nomination_id.in_([entry.id for entry in entries]),
+            Score.criterion_id.in_(criterion_ids),
+        )
         .group_by(Score.nomination_id)
     ).all()
     return sum(1 for _, count in counts if count >= criteria)

@@ -42,6 +42,7 @@ from awards_app.judging.models import (
 from awards_app.judging.panels import work_in_words
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser
+from awards_app.programme.criteria import criteria_for
 from awards_app.programme.models import Category, Edition
 
 REMINDER_INTERVAL = timedelta(hours=1)
@@ -234,14 +235,17 @@ def progress_matrix(category: Category) -> ProgressMatrix:
     """The category's progress: a row per panel judge, a cell per judgeable entry."""
     entries = judgeable_entries(category)
     members = panel_of(category)
-    total = len(category.edition.criteria)
+    criterion_ids = [criterion.id for criterion in criteria_for(category)]
+    total = len(criterion_ids)
     entry_ids = [entry.id for entry in entries]
     judge_ids = [member.judge_id for member in members]
     scored = {
         (judge_id, nomination_id): count
         for judge_id, nomination_id, count in db.session.execute(
             select(Score.judge_id, Score.nomination_id, func.count(Score.id))
-            .where(Score.nomination_id.in_(entry_ids), Score.judge_id.in_(judge_ids))
+            .where(
+                Score.nomination_id.in_(entry_ids), Score.judge_id.in_(judge_ids), Score.criterion_id.in_(criterion_ids)
+            )
             .group_by(Score.judge_id, Score.nomination_id)
         )
     }
@@ -385,55 +389,66 @@ def _judging_link() -> str:
         return current_app.config["PUBLIC_BASE_URL"].rstrip("/") + "/judging/"
 
 
-def send_reminders(actor: User, scope: Edition | Category) -> ReminderOutcome:
-    """Email each judge with work left in the edition (or one category) what is left; once an hour at most each."""
-    is_organiser.require(actor)
-    edition = scope if isinstance(scope, Edition) else scope.edition
-    categories = edition.categories if isinstance(scope, Edition) else [scope]
+def work_by_judge(categories: list[Category]) -> dict[int, tuple[User, list[WorkLeft]]]:
+    """Each active judge with work left in these categories, by id: the judge and their work in each category (so
+    that a judge on three panels gets one email)."""
     finalist_counts = _counts_by_category(Finalist, [category.id for category in categories])
-    # Gather each judge's work across the categories, so that a judge on three panels gets one email.
-    work: dict[int, list[WorkLeft]] = {}
-    judges: dict[int, User] = {}
+    work: dict[int, tuple[User, list[WorkLeft]]] = {}
     for category in categories:
         matrix = progress_matrix(category)
         for row in matrix.rows:
             left = work_left(row, matrix, finalist_counts.get(category.id, 0))
             if left.any and row.judge.active:
-                work.setdefault(row.judge.id, []).append(left)
-                judges[row.judge.id] = row.judge
+                work.setdefault(row.judge.id, (row.judge, []))[1].append(left)
         for member in final_round_panel_of(category):
             if member.role != PanelRole.FINAL_ONLY:
                 continue  # full judges were reminded of their final round with their scores above
             left = final_round_work_left(member, finalist_counts.get(category.id, 0))
             if left.any and member.judge.active:
-                work.setdefault(member.judge_id, []).append(left)
-                judges[member.judge_id] = member.judge
+                work.setdefault(member.judge_id, (member.judge, []))[1].append(left)
+    return work
+
+
+def reminded_too_soon(judge: User, now: datetime) -> datetime | None:
+    """When the judge was last reminded, if that was less than REMINDER_INTERVAL ago (else None)."""
+    previous = last_reminded(judge)
+    return previous if previous is not None and now - previous < REMINDER_INTERVAL else None
+
+
+def queue_reminder(actor: User | None, judge: User, edition: Edition, tasks: list[WorkLeft], subject: str,
+                   **details) -> None:
+    """Queue the reminder email of what the judge has left, and note it in the audit log (actor None: automatic)."""
+    queue_email(
+        judge.email,
+        subject,
+        "judge_reminder",
+        judge=judge,
+        edition=edition,
+        tasks=tasks,
+        link=_judging_link(),
+        judging_end_at=edition.judging_end_at,
+    )
+    record_event(
+        actor, REMINDER_ACTION, judge,
+        edition_id=edition.id, categories=[task.category.id for task in tasks], **details,
+    )
+
+
+def send_reminders(actor: User, scope: Edition | Category) -> ReminderOutcome:
+    """Email each judge with work left in the edition (or one category) what is left; once an hour at most each."""
+    is_organiser.require(actor)
+    edition = scope if isinstance(scope, Edition) else scope.edition
+    work = work_by_judge(edition.categories if isinstance(scope, Edition) else [scope])
     if not work:
         raise DomainError("No judge has work left, so no reminders were sent.")
 
     outcome = ReminderOutcome()
     now = clock.now()
-    link = _judging_link()
-    for judge_id, tasks in work.items():
-        judge = judges[judge_id]
-        previous = last_reminded(judge)
-        if previous is not None and now - previous < REMINDER_INTERVAL:
+    for judge, tasks in work.values():
+        if previous := reminded_too_soon(judge, now):
             outcome.too_soon.append((judge, previous))
             continue
-        queue_email(
-            judge.email,
-            f"A reminder about your judging for the {edition.name}",
-            "judge_reminder",
-            judge=judge,
-            edition=edition,
-            tasks=tasks,
-            link=link,
-            judging_end_at=edition.judging_end_at,
-        )
-        record_event(
-            actor, REMINDER_ACTION, judge,
-            edition_id=edition.id, categories=[task.category.id for task in tasks],
-        )
+        queue_reminder(actor, judge, edition, tasks, f"A reminder about your judging for the {edition.name}")
         outcome.sent.append(judge)
     db.session.flush()
     return outcome

@@ -23,6 +23,7 @@ from awards_app.judging import judge_access
 from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser, sits_on_panel
+from awards_app.programme.criteria import criteria_for
 from awards_app.programme.models import Criterion
 
 COMMENT_MAX_LENGTH = 2000
@@ -141,10 +142,9 @@ def entry_view(nomination: Nomination, with_answers: bool = True) -> EntryView:
 
 
 def criteria_of(nomination_or_place) -> list[Criterion]:
-    """The edition's criteria an entry (or a panel place's category) is scored on, in display order."""
-    if isinstance(nomination_or_place, PanelMember):
-        return list(nomination_or_place.category.edition.criteria)
-    return list(nomination_or_place.edition.criteria)
+    """The criteria an entry (or a panel place's category) is scored on, in display order: the category's own, or
+    the edition's."""
+    return criteria_for(nomination_or_place.category)
 
 
 def scores_of(judge: User, nomination: Nomination) -> dict[int, int]:
@@ -352,10 +352,10 @@ def _refuse_if_locked(place: PanelMember) -> None:
 
 
 def _criterion(nomination: Nomination, criterion_id: int) -> Criterion:
-    """One of the criteria of the entry's edition; NotFound for any other id."""
+    """One of the criteria the entry is scored on; NotFound for any other id."""
     known = isinstance(criterion_id, int) and 0 < criterion_id <= LARGEST_ID
     criterion = db.session.get(Criterion, criterion_id) if known else None
-    if criterion is None or criterion.edition_id != nomination.edition_id:
+    if criterion is None or criterion not in criteria_of(nomination):
         raise NotFound("There is no such criterion for this entry.")
     return criterion
 

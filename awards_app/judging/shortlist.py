@@ -30,10 +30,10 @@ from awards_app.judging.progress import panel_of
 from awards_app.judging.ranking import METHOD_LABELS, METHODS, CriterionRow, Rankings, ScoreRow, compute_rankings
 from awards_app.nominations.models import ConsentState, Nomination
 from awards_app.permissions import is_organiser
+from awards_app.programme.criteria import criteria_for
 from awards_app.programme.models import Category
 from awards_app.voting import contests
 
-FINALISTS_BY_DEFAULT = 3
 REASON_MAX_LENGTH = 1000
 SHORTLIST_ACTION = "shortlist.chosen"
 
@@ -77,9 +77,10 @@ class CategoryRankings:
         """Entries whose nominee declined consent: they cannot be finalists."""
         return {entry_id for entry_id, entry in self.entries.items() if entry.consent is ConsentState.DECLINED}
 
-    def default_shortlist(self, method: str, count: int = FINALISTS_BY_DEFAULT) -> list[int]:
-        """The top `count` entries under a method that may be finalists (declined consent left out)."""
-        return self.rankings.top(method, count, exclude=self.declined)
+    def default_shortlist(self, method: str, count: int | None = None) -> list[int]:
+        """The top `count` entries (the category's shortlist size unless given) under a method that may be finalists
+        (declined consent left out)."""
+        return self.rankings.top(method, count or self.category.shortlist_size, exclude=self.declined)
 
 
 def category_rankings(category: Category) -> CategoryRankings:
@@ -97,7 +98,7 @@ def category_rankings(category: Category) -> CategoryRankings:
     ).all()
     criteria = [
         CriterionRow(criterion.id, float(criterion.weight), criterion.scale_min, criterion.scale_max)
-        for criterion in category.edition.criteria
+        for criterion in criteria_for(category)
     ]
     rankings = compute_rankings(
         [ScoreRow(*row) for row in scores],
@@ -156,10 +157,12 @@ def choose_shortlist(
     method: str,
     chosen_ids: list[int],
     reasons: dict[int, str] | None = None,
-    count: int = FINALISTS_BY_DEFAULT,
+    count: int | None = None,
 ) -> list[Finalist]:
-    """Store the category's finalists; any change from the top `count` under `method` needs a reason."""
+    """Store the category's finalists; any change from the top `count` (the category's shortlist size unless given)
+    under `method` needs a reason."""
     is_organiser.require(actor)
+    count = count or category.shortlist_size
     if method not in METHODS:
         raise DomainError("Choose which ranking the shortlist follows", field="method")
     if has_awards(category):

@@ -1,4 +1,5 @@
-"""An edition's categories, their questions, and the edition's judging criteria, as organisers shape them."""
+"""An edition's categories, their questions, and the judging criteria (the edition's shared set, or a category's own),
+as organisers shape them."""
 from __future__ import annotations
 
 import math
@@ -11,12 +12,21 @@ from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Score
 from awards_app.nominations.models import Nomination, NominationAnswer
+from awards_app.programme.criteria import uses_own_criteria
 from awards_app.permissions import is_organiser
 from awards_app.programme.editions import apply_changes, clean_text, save_new, whole_number
-from awards_app.programme.models import Category, Criterion, Edition, NomineeKind, Question
+from awards_app.programme.models import (
+    SHORTLIST_SIZE_BY_DEFAULT,
+    Category,
+    Criterion,
+    Edition,
+    NomineeKind,
+    Question,
+)
 from awards_app.voting.contests import ensure_not_locked
 
 DIRECTIONS = ("up", "down")
+SHORTLIST_SIZE_MOST = 10
 
 
 # --- Categories --------------------------------------------------------------------------------------------------
@@ -73,9 +83,10 @@ def checked_category_values(
     has_public_vote: bool = False,
     description: str = "",
     eligibility_notes: str = "",
+    shortlist_size: int = SHORTLIST_SIZE_BY_DEFAULT,
 ) -> dict:
-    """A category's values, checked: a name no other category of the edition has, and a known kind of nominee;
-    `category` is the one being changed, None for a new one."""
+    """A category's values, checked: a name no other category of the edition has, a known kind of nominee, and a
+    shortlist of 1 to 10 finalists; `category` is the one being changed, None for a new one."""
     name = clean_text(name, field="name", label="the name of the category", max_length=200, required=True)
     if any(other.name.casefold() == name.casefold() for other in edition.categories if other is not category):
         raise DomainError(f"There is already a category called ‘{name}’ in this edition", field="name")
@@ -90,6 +101,9 @@ def checked_category_values(
         "description": clean_text(description, field="description", label="the description", max_length=5000),
         "eligibility_notes": clean_text(
             eligibility_notes, field="eligibility_notes", label="the eligibility notes", max_length=5000
+        ),
+        "shortlist_size": whole_number(
+            shortlist_size, field="shortlist_size", label="Number of finalists", lowest=1, highest=SHORTLIST_SIZE_MOST
         ),
     }
 
@@ -149,19 +163,29 @@ def checked_question_values(*, prompt: str, word_limit: int, hint: str = "", req
 # --- Criteria ----------------------------------------------------------------------------------------------------
 
 
-def add_criterion(actor: User, edition: Edition, **details) -> Criterion:
-    """Add a judging criterion to the edition (`details` as checked_criterion_values takes them)."""
+def add_criterion(actor: User, edition: Edition, category: Category | None = None, **details) -> Criterion:
+    """Add a judging criterion to the edition's shared set, or to a category's own set when `category` is given
+    (`details` as checked_criterion_values takes them). A category's first own criterion replaces the edition's for
+    it, so it is refused once judges have scored there (as give_own_criteria is)."""
     is_organiser.require(actor)
-    values = checked_criterion_values(edition, None, **details)
-    criterion = Criterion(edition=edition, display_order=_next_position(edition.criteria), **values)
-    save_new(actor, "criterion.added", criterion, edition_id=edition.id, name=criterion.name)
+    if category is not None and not uses_own_criteria(category):
+        if kept_because := criteria_switch_kept_because(category):
+            raise DomainError(kept_because)
+    siblings = _criterion_siblings(edition, category)
+    values = checked_criterion_values(siblings, None, **details)
+    # Ids rather than relationships: a backref would put the row in a loaded list before it is in the session.
+    criterion = Criterion(edition_id=edition.id, category_id=category.id if category else None,
+                          display_order=_next_position(siblings), **values)
+    save_new(actor, "criterion.added", criterion, edition_id=edition.id,
+             category_id=category.id if category else None, name=criterion.name)
+    _reread_criteria(edition, category)
     return criterion
 
 
 def update_criterion(actor: User, criterion: Criterion, **details) -> Criterion:
-    """Change a criterion's name, description, weight or scale."""
+    """Change a criterion's name, description, guidance, weight or scale."""
     is_organiser.require(actor)
-    values = checked_criterion_values(criterion.edition, criterion, **details)
+    values = checked_criterion_values(_criterion_siblings(criterion.edition, criterion.category), criterion, **details)
     apply_changes(actor, "criterion.updated", criterion, values)
     return criterion
 
@@ -178,12 +202,60 @@ def criterion_kept_because(criterion: Criterion) -> str | None:
 def delete_criterion(actor: User, criterion: Criterion) -> None:
     """Delete a criterion, unless judges have already scored with it."""
     is_organiser.require(actor)
-    _delete_unless_kept(actor, criterion, criterion_kept_because(criterion), criterion.edition, "criteria",
-                        name=criterion.name)
+    if criterion.category is not None:
+        _delete_unless_kept(actor, criterion, criterion_kept_because(criterion), criterion.category, "own_criteria",
+                            name=criterion.name)
+    else:
+        _delete_unless_kept(actor, criterion, criterion_kept_because(criterion), criterion.edition, "criteria",
+                            name=criterion.name)
+
+
+def criteria_switch_kept_because(category: Category) -> str | None:
+    """Why the category cannot change between the edition's criteria and its own, or None when it can: scores
+    already given with the criteria it uses now would drop out of its figures (as deleting a scored criterion would)."""
+    scores = _count_rows(Score.nomination_id.in_(select(Nomination.id).where(Nomination.category_id == category.id)))
+    return (
+        f"‘{category.name}’ keeps the criteria it has because judges have already given {_count(scores, 'score')} "
+        "with them. You can still change each criterion's name, description and guidance."
+    ) if scores else None
+
+
+def give_own_criteria(actor: User, category: Category) -> list[Criterion]:
+    """Give the category criteria of its own, starting as copies of the edition's (then changed one by one)."""
+    is_organiser.require(actor)
+    if uses_own_criteria(category):
+        raise DomainError(f"‘{category.name}’ already has criteria of its own.")
+    if kept_because := criteria_switch_kept_because(category):
+        raise DomainError(kept_because)
+    if not category.edition.criteria:
+        raise DomainError("The edition has no criteria to copy yet: add this category's own criteria one by one.")
+    copied = ("name", "description", "guidance", "weight", "scale_min", "scale_max", "display_order")
+    for shared in category.edition.criteria:
+        db.session.add(Criterion(edition_id=category.edition_id, category_id=category.id,
+                                 **{column: getattr(shared, column) for column in copied}))
+    db.session.flush()
+    _reread_criteria(category.edition, category)
+    record_event(actor, "category.own_criteria", category, criteria=[c.name for c in category.own_criteria])
+    return list(category.own_criteria)
+
+
+def use_edition_criteria(actor: User, category: Category) -> None:
+    """Have the category use the edition's criteria again, deleting its own (refused once judges scored with them)."""
+    is_organiser.require(actor)
+    if not uses_own_criteria(category):
+        raise DomainError(f"‘{category.name}’ already uses the edition's criteria.")
+    if kept_because := criteria_switch_kept_because(category):
+        raise DomainError(kept_because)
+    names = [criterion.name for criterion in category.own_criteria]
+    for criterion in list(category.own_criteria):
+        db.session.delete(criterion)
+    db.session.flush()
+    _reread_criteria(category.edition, category)
+    record_event(actor, "category.edition_criteria", category, removed=names)
 
 
 def checked_criterion_values(
-    edition: Edition,
+    siblings: list[Criterion],
     criterion: Criterion | None,
     *,
     name: str,
@@ -191,12 +263,14 @@ def checked_criterion_values(
     scale_min: int,
     scale_max: int,
     description: str = "",
+    guidance: str = "",
 ) -> dict:
-    """A criterion's values, checked: a unique name, a weight above 0 up to 100, and a scale within 0 to 100;
-    `criterion` is the one being changed, None for a new one."""
+    """A criterion's values, checked: a name unique among its siblings (the set it belongs to), a weight above 0 up to
+    100, and a scale within 0 to 100; `criterion` is the one being changed, None for a new one."""
     name = clean_text(name, field="name", label="the name of the criterion", max_length=200, required=True)
-    if any(other.name.casefold() == name.casefold() for other in edition.criteria if other is not criterion):
-        raise DomainError(f"There is already a criterion called ‘{name}’ in this edition", field="name")
+    if any(other.name.casefold() == name.casefold() for other in siblings if other is not criterion):
+        where = "this category" if siblings and siblings[0].category_id else "this edition"
+        raise DomainError(f"There is already a criterion called ‘{name}’ in {where}", field="name")
     if isinstance(weight, bool) or not isinstance(weight, (int, float)) or not math.isfinite(weight):
         raise DomainError("Weight must be a number, like 1 or 2.5", field="weight")
     weight = round(float(weight), 2)  # the column keeps two decimal places
@@ -209,10 +283,23 @@ def checked_criterion_values(
     return {
         "name": name,
         "description": clean_text(description, field="description", label="the description", max_length=5000),
+        "guidance": clean_text(guidance, field="guidance", label="the guidance", max_length=2000),
         "weight": weight,
         "scale_min": scale_min,
         "scale_max": scale_max,
     }
+
+
+def _criterion_siblings(edition: Edition, category: Category | None) -> list[Criterion]:
+    """The set a criterion belongs to: the category's own, or the edition's shared criteria."""
+    return list(category.own_criteria if category is not None else edition.criteria)
+
+
+def _reread_criteria(edition: Edition, category: Category | None) -> None:
+    """Have the edition and category read their criteria again (a new row is not in a list already loaded)."""
+    db.session.expire(edition, ["criteria"])
+    if category is not None:
+        db.session.expire(category, ["own_criteria"])
 
 
 # --- Shared steps ------------------------------------------------------------------------------------------------

@@ -4,11 +4,27 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, CheckConstraint, Enum, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import (
+    Boolean,
+    CheckConstraint,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    Numeric,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards_app.core.columns import UTCDateTime, utcnow
 from awards_app.extensions import db
+
+
+# How many finalists a category's shortlist suggests unless the organisers set another number (1 to 10).
+SHORTLIST_SIZE_BY_DEFAULT = 3
 
 
 class NomineeKind(enum.Enum):
@@ -61,8 +77,12 @@ class Edition(db.Model):
     categories: Mapped[list[Category]] = relationship(
         back_populates="edition", order_by="Category.display_order, Category.id", cascade="all, delete-orphan"
     )
+    # The edition's shared criteria only: a category with criteria of its own keeps them in Category.own_criteria.
     criteria: Mapped[list[Criterion]] = relationship(
-        back_populates="edition", order_by="Criterion.display_order, Criterion.id", cascade="all, delete-orphan"
+        primaryjoin="and_(Edition.id == Criterion.edition_id, Criterion.category_id.is_(None))",
+        order_by="Criterion.display_order, Criterion.id",
+        cascade="all, delete-orphan",
+        overlaps="edition",
     )
 
     def __repr__(self) -> str:
@@ -73,7 +93,10 @@ class Category(db.Model):
     """An award within an edition."""
 
     __tablename__ = "category"
-    __table_args__ = (UniqueConstraint("edition_id", "name"),)
+    __table_args__ = (
+        UniqueConstraint("edition_id", "name"),
+        CheckConstraint("shortlist_size BETWEEN 1 AND 10", name="shortlist_size_in_range"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
@@ -89,10 +112,16 @@ class Category(db.Model):
     # The shortlist decision: which ranking it followed and when (null until the organiser decides).
     shortlist_method: Mapped[str | None] = mapped_column(String(20), nullable=True)
     shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # How many finalists the organisers' shortlist page suggests (the top entries of the ranking).
+    shortlist_size: Mapped[int] = mapped_column(Integer, default=SHORTLIST_SIZE_BY_DEFAULT, server_default="3")
 
     edition: Mapped[Edition] = relationship(back_populates="categories")
     questions: Mapped[list[Question]] = relationship(
         back_populates="category", order_by="Question.display_order, Question.id", cascade="all, delete-orphan"
+    )
+    # Criteria of the category's own, used instead of the edition's when there are any (programme.criteria).
+    own_criteria: Mapped[list[Criterion]] = relationship(
+        back_populates="category", order_by="Criterion.display_order, Criterion.id", cascade="all, delete-orphan"
     )
 
     def __repr__(self) -> str:
@@ -117,22 +146,50 @@ class Question(db.Model):
 
 
 class Criterion(db.Model):
-    """A judging criterion of an edition: its weight and the scale judges score on."""
+    """A judging criterion: the edition's shared one (no category) or one category's own; its weight, the scale judges
+    score on and guidance on what the scores mean."""
 
     __tablename__ = "criterion"
     __table_args__ = (
-        UniqueConstraint("edition_id", "name"),
+        # Names are unique among the edition's shared criteria, and among each category's own.
+        Index(
+            "uq_criterion_shared_name", "edition_id", "name", unique=True,
+            sqlite_where=text("category_id IS NULL"), postgresql_where=text("category_id IS NULL"),
+        ),
+        UniqueConstraint("category_id", "name"),
         CheckConstraint("weight > 0", name="weight_positive"),
         CheckConstraint("scale_max > scale_min", name="scale_ordered"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("category.id", ondelete="CASCADE"), index=True, nullable=True
+    )
     name: Mapped[str] = mapped_column(String(200))
     description: Mapped[str] = mapped_column(Text, default="")
+    # What each score means, for judges beside the field ("0-3: little evidence; 4-6: ...").
+    guidance: Mapped[str] = mapped_column(Text, default="", server_default="")
     weight: Mapped[float] = mapped_column(Numeric(6, 2, asdecimal=False), default=1.0)
     scale_min: Mapped[int] = mapped_column(Integer, default=0)
     scale_max: Mapped[int] = mapped_column(Integer, default=10)
     display_order: Mapped[int] = mapped_column(Integer, default=0)
 
-    edition: Mapped[Edition] = relationship(back_populates="criteria")
+    edition: Mapped[Edition] = relationship(overlaps="criteria")
+    category: Mapped[Category | None] = relationship(back_populates="own_criteria")
+
+
+class JudgingReminderRound(db.Model):
+    """One automatic reminder round before an edition's judging deadline (judging/deadline_reminders.py): the row is
+    the claim, so two send-mail workers never both send it, and it tells organisers when it went and to how many."""
+
+    __tablename__ = "judging_reminder_round"
+    __table_args__ = (UniqueConstraint("edition_id", "judging_end_at", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"))
+    # The deadline the round was for: moving the deadline gives its milestones rounds of their own.
+    judging_end_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    days_before: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    judges: Mapped[int] = mapped_column(Integer)  # how many judges were reminded

@@ -75,6 +75,7 @@ MATRIX_TEXT = """
     admin.edit_question              POST  signin   signin   signin   signin   403      403      403      422
     admin.erase_person               POST  signin   signin   signin   signin   403      403      403      422
     admin.finalist_image_preview     GET   signin   signin   signin   signin   403      403      403      404
+    admin.give_own_criteria          POST  signin   signin   signin   signin   403      403      403      303
     admin.hide                       GET   signin   signin   signin   signin   403      403      403      200
     admin.hide                       POST  signin   signin   signin   signin   403      403      403      422
     admin.invite_judge               POST  signin   signin   signin   signin   403      403      403      303
@@ -88,6 +89,8 @@ MATRIX_TEXT = """
     admin.move_question              POST  signin   signin   signin   signin   403      403      403      400
     admin.new_category               GET   signin   signin   signin   signin   403      403      403      200
     admin.new_category               POST  signin   signin   signin   signin   403      403      403      422
+    admin.new_category_criterion     GET   signin   signin   signin   signin   403      403      403      200
+    admin.new_category_criterion     POST  signin   signin   signin   signin   403      403      403      422
     admin.new_criterion              GET   signin   signin   signin   signin   403      403      403      200
     admin.new_criterion              POST  signin   signin   signin   signin   403      403      403      422
     admin.new_edition                GET   signin   signin   signin   signin   403      403      403      200
@@ -131,6 +134,8 @@ MATRIX_TEXT = """
     admin.unmerge_nomination         POST  signin   signin   signin   signin   403      403      403      303
     admin.unpublish_shortlist        POST  signin   signin   signin   signin   403      403      403      422
     admin.upload_finalist_image      POST  signin   signin   signin   signin   403      403      403      422
+    admin.use_edition_criteria       GET   signin   signin   signin   signin   403      403      403      200
+    admin.use_edition_criteria       POST  signin   signin   signin   signin   403      403      403      409
     admin.void_block                 POST  signin   signin   signin   signin   403      403      403      422
     admin.void_vote                  POST  signin   signin   signin   signin   403      403      403      422
     admin.vote_shares                POST  signin   signin   signin   signin   403      403      403      400

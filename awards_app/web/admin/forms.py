@@ -18,11 +18,11 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import AnyOf, ValidationError
+from wtforms.validators import AnyOf, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from awards_app.programme.editions import DEFAULT_TIMEZONE, known_timezone
-from awards_app.programme.models import Edition, NomineeKind
+from awards_app.programme.models import SHORTLIST_SIZE_BY_DEFAULT, Edition, NomineeKind
 from awards_app.programme.phases import PHASE_DATES, dates_out_of_order
 from awards_app.web.forms import Required, at_most, is_blank
 from awards_app.web.template_helpers import local_time
@@ -191,6 +191,13 @@ class CategoryForm(FlaskForm):
     has_public_vote = BooleanField("The public votes for the winner among the finalists")
     description = TextAreaField("Description", validators=[at_most(5000, "Description")])
     eligibility_notes = TextAreaField("Eligibility notes", validators=[at_most(5000, "Eligibility notes")])
+    shortlist_size = IntegerField(
+        "Number of finalists",
+        default=SHORTLIST_SIZE_BY_DEFAULT,
+        validators=[Optional()],  # blank: the usual three
+        invalid_value_message="Number of finalists must be a whole number, like 3",
+        **_number_box(),
+    )
 
     def values(self) -> dict:
         """The keyword arguments for add_category and update_category."""
@@ -200,6 +207,7 @@ class CategoryForm(FlaskForm):
             "has_public_vote": self.has_public_vote.data,
             "description": self.description.data,
             "eligibility_notes": self.eligibility_notes.data,
+            "shortlist_size": SHORTLIST_SIZE_BY_DEFAULT if self.shortlist_size.data is None else self.shortlist_size.data,
         }
 
 
@@ -232,6 +240,7 @@ class CriterionForm(FlaskForm):
 
     name = StringField("Name", validators=[Required("Enter the name of the criterion"), at_most(200, "Name")])
     description = TextAreaField("Description", validators=[at_most(5000, "Description")])
+    guidance = TextAreaField("Guidance on scores", validators=[at_most(2000, "Guidance on scores")])
     weight = FloatField(
         "Weight",
         default=1,
@@ -259,6 +268,7 @@ class CriterionForm(FlaskForm):
         return {
             "name": self.name.data,
             "description": self.description.data,
+            "guidance": self.guidance.data,
             "weight": self.weight.data,
             "scale_min": self.scale_min.data,
             "scale_max": self.scale_max.data,

@@ -17,7 +17,7 @@ from awards_app.ceremony.models import Place
 from awards_app.core import uow
 from awards_app.core.errors import DomainError
 from awards_app.extensions import db
-from awards_app.judging import final_result, progress, shortlist
+from awards_app.judging import deadline_reminders, final_result, progress, shortlist
 from awards_app.judging.ranking import METHOD_LABELS, METHODS
 from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Category, Edition
@@ -182,7 +182,7 @@ def _category_page(category: Category, status=200, shortlist_form=None, winners_
         method=method,
         method_labels=METHOD_LABELS,
         default_shortlist=view.default_shortlist(method),
-        top_words=shortlist.top_words(shortlist.FINALISTS_BY_DEFAULT),
+        top_words=shortlist.top_words(category.shortlist_size),
         reason_field=shortlist.reason_field,
         declined=ConsentState.DECLINED,
         shortlist_form=shortlist_form,
@@ -210,6 +210,7 @@ def judging_overview(edition_id: int):
         "admin/judging/overview.html",
         edition=edition,
         lines=progress.edition_progress(edition),
+        reminder_rounds=deadline_reminders.reminder_schedule(edition),
         trail=trail(edition),
     )
 

@@ -1,4 +1,5 @@
-"""The organisers' area: the dashboard, editions, their categories and questions, and the judging criteria.
+"""The organisers' area: the dashboard, editions, their categories and questions, and the judging criteria (the
+edition's, and a category's own).
 
 Every view loads what its URL names (404 when an id does not exist or sits under another parent than the URL says),
 parses a form, calls one service operation, commits once, and answers with a 303 redirect or the page again.
@@ -11,13 +12,14 @@ from awards_app.core import uow
 from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.programme import categories, editions
-from awards_app.programme.models import Criterion, Question
+from awards_app.programme.criteria import criteria_for, uses_own_criteria
+from awards_app.programme.models import Category, Criterion, Question
 from awards_app.programme.phases import PHASE_DATES, phase_of
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.forms import CategoryForm, CriterionForm, EditionForm, QuestionForm
 from awards_app.web.admin.shared import EDITION, category_or_404, edition_or_404, move, trail
-from awards_app.web.forms import ActionForm, render_form, save_form
+from awards_app.web.forms import ActionForm, button_action, render_form, save_form
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
@@ -130,10 +132,12 @@ def new_category(edition_id: int):
 @bp.get(CATEGORY)
 @organiser_required
 def show_category(edition_id: int, category_id: int):
-    """Show a category and its questions in order."""
+    """Show a category, its questions in order, and the criteria its entries are judged on."""
     category = category_or_404(edition_id, category_id)
     return render_page(
-        "admin/category.html", edition=category.edition, category=category, trail=trail(category.edition)
+        "admin/category.html", edition=category.edition, category=category, trail=trail(category.edition),
+        criteria=criteria_for(category), own_criteria=uses_own_criteria(category),
+        switch_kept_because=categories.criteria_switch_kept_because(category), form=ActionForm(),
     )
 
 
@@ -251,6 +255,21 @@ def move_question(edition_id: int, category_id: int, question_id: int):
 # --- Criteria ----------------------------------------------------------------------------------------------------
 
 
+def _criteria_url(edition_id: int, category: Category | None) -> str:
+    """Where a criterion's set is listed: the category's page for its own criteria, else the edition's page."""
+    if category is not None:
+        return url_for(".show_category", edition_id=edition_id, category_id=category.id, _anchor="criteria")
+    return url_for(".show_edition", edition_id=edition_id, _anchor="criteria")
+
+
+def _criterion_page(form: CriterionForm, edition, category: Category | None, criterion: Criterion | None):
+    """The form of a new criterion (criterion None) or of one to change, for the edition's set or a category's."""
+    return render_form(
+        "admin/criterion_form.html", form, edition=edition, category=category, criterion=criterion,
+        cancel_url=_criteria_url(edition.id, category), trail=trail(edition, category),
+    )
+
+
 @bp.route(EDITION + "/criteria/new", methods=["GET", "POST"])
 @organiser_required
 def new_criterion(edition_id: int):
@@ -259,8 +278,59 @@ def new_criterion(edition_id: int):
     form = CriterionForm()
     if saved := save_form(form, lambda: categories.add_criterion(current_actor(), edition, **form.values())):
         flash(f"The criterion ‘{saved.result.name}’ has been added.", "success")
-        return see_other(url_for(".show_edition", edition_id=edition.id, _anchor="criteria"))
-    return render_form("admin/criterion_form.html", form, edition=edition, criterion=None, trail=trail(edition))
+        return see_other(_criteria_url(edition.id, None))
+    return _criterion_page(form, edition, None, None)
+
+
+@bp.route(CATEGORY + "/criteria/new", methods=["GET", "POST"])
+@organiser_required
+def new_category_criterion(edition_id: int, category_id: int):
+    """Add a criterion to a category's own set."""
+    category = category_or_404(edition_id, category_id)
+    form = CriterionForm()
+    if saved := save_form(
+        form, lambda: categories.add_criterion(current_actor(), category.edition, category, **form.values())
+    ):
+        flash(f"The criterion ‘{saved.result.name}’ has been added to ‘{category.name}’.", "success")
+        return see_other(_criteria_url(edition_id, category))
+    return _criterion_page(form, category.edition, category, None)
+
+
+@bp.post(CATEGORY + "/criteria/own")
+@organiser_required
+def give_own_criteria(edition_id: int, category_id: int):
+    """Give a category criteria of its own, copied from the edition's as a start."""
+    category = category_or_404(edition_id, category_id)
+    button_action(
+        ActionForm(),
+        lambda: categories.give_own_criteria(current_actor(), category),
+        lambda _: f"‘{category.name}’ now has criteria of its own, copied from the edition's: change them as needed.",
+    )
+    return see_other(_criteria_url(edition_id, category))
+
+
+@bp.route(CATEGORY + "/criteria/shared", methods=["GET", "POST"])
+@organiser_required
+def use_edition_criteria(edition_id: int, category_id: int):
+    """Ask for confirmation, then have a category use the edition's criteria again (its own are deleted)."""
+    category = category_or_404(edition_id, category_id)
+    form = ActionForm()
+    kept_because = categories.criteria_switch_kept_because(category)
+    if kept_because is None and not uses_own_criteria(category):
+        kept_because = f"‘{category.name}’ already uses the edition's criteria."
+    outcome = _confirm_delete(form, lambda: categories.use_edition_criteria(current_actor(), category), kept_because)
+    if outcome is True:
+        flash(f"‘{category.name}’ now uses the edition's criteria.", "success")
+        return see_other(_criteria_url(edition_id, category))
+    own = len(category.own_criteria)
+    return _confirm_page(
+        form,
+        outcome,
+        title=f"Use the edition's criteria for ‘{category.name}’",
+        consequence=f"Its own {own} criteri{'on' if own == 1 else 'a'} will be deleted.",
+        cancel_url=_criteria_url(edition_id, category),
+        trail=trail(category.edition, category),
+    )
 
 
 @bp.route(CRITERION + "/edit", methods=["GET", "POST"])
@@ -271,9 +341,8 @@ def edit_criterion(edition_id: int, criterion_id: int):
     form = CriterionForm(obj=criterion)
     if save_form(form, lambda: categories.update_criterion(current_actor(), criterion, **form.values())):
         flash(f"The criterion ‘{criterion.name}’ has been updated.", "success")
-        return see_other(url_for(".show_edition", edition_id=edition_id, _anchor="criteria"))
-    return render_form("admin/criterion_form.html", form, edition=criterion.edition, criterion=criterion,
-                       trail=trail(criterion.edition))
+        return see_other(_criteria_url(edition_id, criterion.category))
+    return _criterion_page(form, criterion.edition, criterion.category, criterion)
 
 
 @bp.route(CRITERION + "/delete", methods=["GET", "POST"])
@@ -281,18 +350,18 @@ def edit_criterion(edition_id: int, criterion_id: int):
 def delete_criterion(edition_id: int, criterion_id: int):
     """Ask for confirmation, then delete a judging criterion."""
     criterion = _criterion(edition_id, criterion_id)
-    name, form = criterion.name, ActionForm()
+    name, category, form = criterion.name, criterion.category, ActionForm()
     outcome = _confirm_delete(
         form, lambda: categories.delete_criterion(current_actor(), criterion),
         categories.criterion_kept_because(criterion),
     )
     if outcome is True:
         flash(f"The criterion ‘{name}’ has been deleted.", "success")
-        return see_other(url_for(".show_edition", edition_id=edition_id, _anchor="criteria"))
+        return see_other(_criteria_url(edition_id, category))
     return _confirm_page(
         form,
         outcome,
         title=f"Delete the criterion ‘{name}’",
-        cancel_url=url_for(".show_edition", edition_id=edition_id, _anchor="criteria"),
-        trail=trail(criterion.edition),
+        cancel_url=_criteria_url(edition_id, category),
+        trail=trail(criterion.edition, category),
     )

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("judging", __name__)
 
 # The route modules register their views on bp as they are imported, so a new module is listed here and nowhere else.
-from awards_app.web.judging import final_round, panels, scoring  # noqa: E402,F401
+from awards_app.web.judging import deadline, final_round, panels, scoring  # noqa: E402,F401
