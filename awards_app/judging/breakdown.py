@@ -27,7 +27,7 @@ from typing import Iterable, NamedTuple, Sequence
 from sqlalchemy import select
 
 from awards_app.extensions import db
-from awards_app.judging.models import Score
+from awards_app.judging.models import Conflict, Score
 from awards_app.judging.ranking import SCALE, TIE_TOLERANCE, EntryRanking, JudgeSummary, Rankings, ScoreRow
 from awards_app.judging.shortlist import CategoryRankings, category_rankings
 from awards_app.programme.models import Category
@@ -192,10 +192,28 @@ def points(value: float) -> str:
 
 @dataclass
 class CategoryBreakdown:
-    """A category's rankings (as the judging page shows them) and their breakdown."""
+    """A category's rankings (as the judging page shows them), their breakdown, and why panel judges are missing."""
 
     view: CategoryRankings
     breakdown: Breakdown
+    conflicts: set[tuple[int, int]]  # (judge id, entry id) pairs with a conflict of interest recorded
+
+    def not_counted(self, entry: EntryBreakdown) -> list[tuple[int, str]]:
+        """The panel's judges whose scores of the entry do not count, each with why, in plain words."""
+        counted = {line.judge_id for line in entry.judges}
+        partial = {p.judge_id: p for p in self.view.rankings.partials if p.nomination_id == entry.ranking.entry_id}
+        reasons = []
+        for judge_id in self.view.judges:
+            if judge_id in counted:
+                continue
+            if (judge_id, entry.ranking.entry_id) in self.conflicts:
+                reasons.append((judge_id, "Has a conflict of interest with this entry: any scores are not counted."))
+            elif judge_id in partial:
+                reasons.append((judge_id, f"Has scored {partial[judge_id].criteria_scored} of "
+                                          f"{partial[judge_id].criteria_total} criteria: not counted until complete."))
+            else:
+                reasons.append((judge_id, "Has not scored this entry."))
+        return reasons
 
 
 def ranked_criteria(category: Category) -> list[CriterionInfo]:
@@ -218,4 +236,9 @@ def category_breakdown(category: Category, method: str) -> CategoryBreakdown:
         .where(Score.nomination_id.in_(list(view.entries)), Score.judge_id.in_(list(view.judges)))
     ).all()
     scores = [ScoreRow(*row) for row in rows if (row.judge_id, row.nomination_id) in counted]
-    return CategoryBreakdown(view, build_breakdown(view.rankings, scores, ranked_criteria(category), method))
+    conflicts = db.session.execute(
+        select(Conflict.judge_id, Conflict.nomination_id).where(Conflict.nomination_id.in_(list(view.entries)))
+    ).all()
+    return CategoryBreakdown(
+        view, build_breakdown(view.rankings, scores, ranked_criteria(category), method), {tuple(c) for c in conflicts}
+    )

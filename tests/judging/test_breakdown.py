@@ -15,7 +15,7 @@ from awards_app.judging.models import PanelMember
 from awards_app.judging.ranking import CriterionRow, ScoreRow, compute_rankings
 from awards_app.judging.shortlist import category_rankings
 from tests.factories.accounts import make_judge
-from tests.factories.judging import judging_site, make_scores
+from tests.factories.judging import judging_site, make_scores, seat
 
 IMPACT = CriterionInfo(1, "Impact", 3.0, 0, 10)
 REACH = CriterionInfo(2, "Reach", 1.0, 0, 10)
@@ -187,3 +187,19 @@ def test_a_judge_off_the_panel_is_left_out_as_the_rankings_leave_them_out(site, 
 def test_hamish_in_the_demo_site_is_explained(site):
     hamish = entry(category_breakdown(site.category, "weighted").breakdown, site.hamish.id)
     assert hamish.agreement == "Judges differ by up to 5 points on Innovation (from 2 to 7, on a scale of 0 to 10)."
+
+
+def test_panel_judges_left_out_of_an_entry_are_listed_with_why(site):
+    judge_a, judge_b, judge_c = site.judges
+    found = category_breakdown(site.category, "weighted")
+    ailsa = entry(found.breakdown, site.ailsa.id)
+    assert found.not_counted(ailsa) == [
+        (judge_c.id, "Has a conflict of interest with this entry: any scores are not counted.")
+    ]
+    late = make_judge("late@example.org", "Late Judge")
+    seat(late, site.category)
+    make_scores(late, site.morag, site.criteria, 5)  # one criterion of two
+    found = category_breakdown(site.category, "weighted")
+    morag, eilidh = entry(found.breakdown, site.morag.id), entry(found.breakdown, site.eilidh.id)
+    assert (late.id, "Has scored 1 of 2 criteria: not counted until complete.") in found.not_counted(morag)
+    assert (late.id, "Has not scored this entry.") in found.not_counted(eilidh)
