@@ -107,9 +107,12 @@ def breakdown_csv(category_id: int):
     return csv_download(_csv_text(rows), f"breakdown-category-{category.id}-{method}-{stamp}.csv")
 
 
-def _figure(value: float | None) -> float | str:
-    """A figure for the CSV, rounded to four decimals; nothing when there is none."""
-    return "" if value is None else round(float(value), 4)
+def _figure(value: float | None) -> float | int | str:
+    """A figure for the CSV, rounded to four decimals (7, not 7.0); nothing when there is none."""
+    if value is None:
+        return ""
+    number = round(float(value), 4)
+    return int(number) if number.is_integer() else number
 
 
 def _csv_text(rows: list[list]) -> str:
