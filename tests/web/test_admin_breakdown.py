@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -135,3 +136,30 @@ def test_the_csv_never_holds_a_formula(organiser_client, site, db_session):
     raw = organiser_client.get(site.csv).get_data(as_text=True)
     assert '"=HYPERLINK' not in raw
     assert "\"'=HYPERLINK" in raw
+
+
+# --- The range chart (web/charts.py range_chart) ---------------------------------------------------------------
+
+
+def test_the_range_chart_draws_each_range_to_scale_with_its_mean():
+    from awards_app.web.charts import MARGIN, WIDTH, range_chart
+
+    chart = str(range_chart("spread", "Spread <b>", [("Morag & co", 5, 7, 6), ("Nobody yet", None, None, None)],
+                            (0, 10), "What it shows."))
+    plot = WIDTH - 2 * MARGIN
+    # The range's line runs from 5 to 7 on the 0-10 scale (gridlines run top to bottom, so never end at 7).
+    assert re.search(rf'<line x1="{MARGIN + plot * 0.5:g}" y1="[\d.]+" x2="{MARGIN + plot * 0.7:g}"', chart)
+    assert f'cx="{MARGIN + plot * 0.6:g}"' in chart
+    assert "5 to 7, mean 6" in chart
+    assert "Spread &lt;b&gt;" in chart and "Morag &amp; co" in chart
+    assert chart.count("<circle") == 1  # a row without figures has its label only
+    assert "style" not in chart
+
+
+def test_the_range_chart_refuses_a_bad_id_or_scale():
+    from awards_app.web.charts import range_chart
+
+    with pytest.raises(ValueError):
+        range_chart("1 bad", "Title", [], (0, 10))
+    with pytest.raises(ValueError):
+        range_chart("good", "Title", [], (10, 0))
