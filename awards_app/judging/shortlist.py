@@ -31,7 +31,7 @@ from awards_app.judging.ranking import METHOD_LABELS, METHODS, CriterionRow, Ran
 from awards_app.nominations.models import ConsentState, Nomination
 from awards_app.permissions import is_organiser
 from awards_app.programme.criteria import criteria_for
-from awards_app.programme.models import Category
+from awards_app.programme.models import Category, Criterion
 from awards_app.voting import contests
 
 REASON_MAX_LENGTH = 1000
@@ -67,6 +67,10 @@ class CategoryRankings:
     entries: dict[int, Nomination]  # by id, in submission order
     judges: dict[int, User]  # the panel, by id
     submitted: int  # judges who submitted their scores
+    # What the rankings were computed from, so that every breakdown of them (judging.breakdown) uses the same.
+    criteria: list[Criterion]
+    scores: list[ScoreRow]
+    conflicts: set[tuple[int, int]]  # (judge id, entry id)
 
     def nomination(self, entry_id: int) -> Nomination:
         """The entry with this id."""
@@ -96,15 +100,17 @@ def category_rankings(category: Category) -> CategoryRankings:
     conflicts = db.session.execute(
         select(Conflict.judge_id, Conflict.nomination_id).where(Conflict.nomination_id.in_(entry_ids))
     ).all()
-    criteria = [
-        CriterionRow(criterion.id, float(criterion.weight), criterion.scale_min, criterion.scale_max)
-        for criterion in criteria_for(category)
-    ]
+    criteria = criteria_for(category)
+    score_rows = [ScoreRow(*row) for row in scores]
+    conflicted = {(judge_id, entry_id) for judge_id, entry_id in conflicts}
     rankings = compute_rankings(
-        [ScoreRow(*row) for row in scores],
-        criteria,
+        score_rows,
+        [
+            CriterionRow(criterion.id, float(criterion.weight), criterion.scale_min, criterion.scale_max)
+            for criterion in criteria
+        ],
         {entry_id: entry.nominee_name for entry_id, entry in entries.items()},
-        conflicts=[tuple(row) for row in conflicts],
+        conflicts=conflicted,
         judges=judge_ids,
     )
     return CategoryRankings(
@@ -113,6 +119,9 @@ def category_rankings(category: Category) -> CategoryRankings:
         entries=entries,
         judges=judges,
         submitted=sum(1 for member in members if member.submitted_at is not None),
+        criteria=criteria,
+        scores=score_rows,
+        conflicts=conflicted,
     )
 
 

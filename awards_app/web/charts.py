@@ -140,3 +140,77 @@ def _number(value: float) -> str:
 def _fmt(coordinate: float) -> str:
     """A coordinate with at most one decimal."""
     return f"{coordinate:.1f}".rstrip("0").rstrip(".")
+
+
+DOT_RADIUS = 6
+RANGE_WIDTH = 4
+
+
+def range_chart(
+    chart_id: str, title: str, rows: Sequence[tuple[str, float, float, float]], scale: tuple[float, float],
+    description: str = "",
+) -> Markup:
+    """A dot-and-range plot of (label, lowest, highest, middle) rows on a fixed scale, as SVG markup.
+
+    Each row's label sits above a line from its lowest to its highest value with a dot at its middle value (a mean),
+    so that the chart keeps its whole width at a phone's size. Rows whose values are None are not drawn.
+    """
+    if not CHART_ID.match(chart_id):
+        raise ValueError(f"chart id {chart_id!r} must be a letter followed by letters, digits, - or _")
+    low, high = scale
+    if high <= low:
+        raise ValueError("a range chart's scale must run upwards")
+    figures_space = len("10 to 10, mean 10") * VALUE_SIZE * 0.5  # the figures are written under the label, right
+    plot_width = WIDTH - 2 * MARGIN
+    height = MARGIN + len(rows) * ROW_PITCH + AXIS_SPACE
+
+    def x_of(value: float) -> float:
+        return MARGIN + plot_width * (min(max(value, low), high) - low) / (high - low)
+
+    title_id, desc_id = f"{chart_id}-title", f"{chart_id}-desc"
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
+        f'aria-labelledby="{title_id} {desc_id}">',
+        f'<title id="{title_id}">{escape(title)}</title>',
+        f'<desc id="{desc_id}">{escape(description.strip())}</desc>',
+    ]
+    axis_y = MARGIN + len(rows) * ROW_PITCH
+    for tick in _ticks(high - low, True):
+        x = _fmt(x_of(low + tick))
+        parts.append(f'<line x1="{x}" y1="{MARGIN}" x2="{x}" y2="{axis_y}" stroke="{GRID_COLOUR}" stroke-width="1"/>')
+        parts.append(
+            f'<text x="{x}" y="{_fmt(axis_y + TICK_SIZE + 8)}" font-size="{TICK_SIZE}" fill="{TEXT_COLOUR}" '
+            f'text-anchor="middle">{_number(low + tick)}</text>'
+        )
+    parts.append(
+        f'<line x1="{MARGIN}" y1="{axis_y}" x2="{_fmt(MARGIN + plot_width)}" y2="{axis_y}" '
+        f'stroke="{AXIS_COLOUR}" stroke-width="1"/>'
+    )
+    for position, (label, lowest, highest, middle) in enumerate(rows):
+        top = MARGIN + position * ROW_PITCH
+        label_y = top + LABEL_SIZE
+        line_y = label_y + 6 + BAR_HEIGHT / 2
+        room = int((plot_width - figures_space) / (LABEL_SIZE * 0.6))
+        shown = str(label) if len(str(label)) <= room else str(label)[: room - 1].rstrip() + "…"
+        row = ["<g>", f"<title>{escape(label)}</title>" if shown != str(label) else ""]
+        row.append(
+            f'<text x="{MARGIN}" y="{_fmt(label_y)}" font-size="{LABEL_SIZE}" fill="{TEXT_COLOUR}">{escape(shown)}</text>'
+        )
+        if middle is not None:
+            row.append(
+                f'<text x="{_fmt(MARGIN + plot_width)}" y="{_fmt(label_y)}" font-size="{VALUE_SIZE}" '
+                f'font-weight="bold" fill="{TEXT_COLOUR}" text-anchor="end">'
+                f"{_number(lowest)} to {_number(highest)}, mean {_number(middle)}</text>"
+            )
+            row.append(
+                f'<line x1="{_fmt(x_of(lowest))}" y1="{_fmt(line_y)}" x2="{_fmt(x_of(highest))}" y2="{_fmt(line_y)}" '
+                f'stroke="{BAR_COLOUR}" stroke-width="{RANGE_WIDTH}" stroke-linecap="round"/>'
+            )
+            row.append(
+                f'<circle cx="{_fmt(x_of(middle))}" cy="{_fmt(line_y)}" r="{DOT_RADIUS}" fill="{BAR_COLOUR}" '
+                f'stroke="{TEXT_COLOUR}" stroke-width="1"/>'
+            )
+        row.append("</g>")
+        parts.append("".join(row))
+    parts.append("</svg>")
+    return Markup("".join(parts))

@@ -42,6 +42,11 @@ MATRIX_TEXT = """
     admin.add_nomination_note        POST  signin   signin   signin   signin   403      403      403      422
     admin.assisted_vote              POST  signin   signin   signin   signin   403      403      403      422
     admin.blind_judging              POST  signin   signin   signin   signin   403      403      403      303
+    admin.breakdown_csv              GET   signin   signin   signin   signin   403      403      403      200
+    admin.category_breakdown         GET   signin   signin   signin   signin   403      403      403      200
+    admin.category_comments          GET   signin   signin   signin   signin   403      403      403      200
+    admin.category_feedback          GET   signin   signin   signin   signin   403      403      403      200
+    admin.category_feedback          POST  signin   signin   signin   signin   403      403      403      422
     admin.category_judging           GET   signin   signin   signin   signin   403      403      403      200
     admin.ceremony_control           GET   signin   signin   signin   signin   403      403      403      200
     admin.ceremony_result            GET   signin   signin   signin   signin   403      403      403      200
@@ -74,11 +79,14 @@ MATRIX_TEXT = """
     admin.edit_question              GET   signin   signin   signin   signin   403      403      403      200
     admin.edit_question              POST  signin   signin   signin   signin   403      403      403      422
     admin.erase_person               POST  signin   signin   signin   signin   403      403      403      422
+    admin.feedback_settings          GET   signin   signin   signin   signin   403      403      403      200
+    admin.feedback_settings          POST  signin   signin   signin   signin   403      403      403      422
     admin.finalist_image_preview     GET   signin   signin   signin   signin   403      403      403      404
     admin.give_own_criteria          POST  signin   signin   signin   signin   403      403      403      303
     admin.hide                       GET   signin   signin   signin   signin   403      403      403      200
     admin.hide                       POST  signin   signin   signin   signin   403      403      403      422
     admin.invite_judge               POST  signin   signin   signin   signin   403      403      403      303
+    admin.judge_comments             GET   signin   signin   signin   signin   403      403      403      200
     admin.judge_panels               POST  signin   signin   signin   signin   403      403      403      303
     admin.judges                     GET   signin   signin   signin   signin   403      403      403      200
     admin.judging_overview           GET   signin   signin   signin   signin   403      403      403      200
@@ -126,6 +134,7 @@ MATRIX_TEXT = """
     admin.reveal                     POST  signin   signin   signin   signin   403      403      403      303
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200
+    admin.send_feedback              POST  signin   signin   signin   signin   403      403      403      303
     admin.send_reminders             POST  signin   signin   signin   signin   403      403      403      303
     admin.set_tie_break              POST  signin   signin   signin   signin   403      403      403      303
     admin.shortlist_publication      GET   signin   signin   signin   signin   403      403      403      200
