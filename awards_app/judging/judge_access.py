@@ -65,9 +65,17 @@ def conflicted_ids(judge: User, category: Category) -> set[int]:
 
 
 def entries_for_judge(judge: User, place: PanelMember) -> list[Nomination]:
-    """The entries this judge scores: judgeable ones they are not conflicted on."""
+    """The entries this judge scores: judgeable ones they are not conflicted on (and assigned, where the category
+    uses assignment)."""
+    # Imported here: the assignment module builds on this one.
+    from awards_app.judging.assignment import assigned_entry_ids
+
     excluded = conflicted_ids(judge, place.category)
-    return [entry for entry in judgeable_entries(place.category) if entry.id not in excluded]
+    assigned = assigned_entry_ids(judge, place.category)
+    return [
+        entry for entry in judgeable_entries(place.category)
+        if entry.id not in excluded and (assigned is None or entry.id in assigned)
+    ]
 
 
 def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomination]:
@@ -82,6 +90,8 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
     if nomination not in judgeable_entries(place.category):
         raise NotFound("There is no such entry among your panels.")
     (~is_conflicted).require(judge, nomination)
+    if nomination not in entries_for_judge(judge, place):  # not assigned to them
+        raise NotFound("There is no such entry among your panels.")
     return place, nomination
 
 

@@ -44,6 +44,7 @@ class CellState(enum.Enum):
     CONFLICTED = "conflicted"
     RECUSED = "recused"
     ABSTAINED = "abstained"
+    NOT_ASSIGNED = "not_assigned"  # the category uses assignment, and this entry is not the judge's
 
     @property
     def label(self) -> str:
@@ -63,6 +64,7 @@ _LABELS = {
     CellState.CONFLICTED: "Conflict declared",
     CellState.RECUSED: "Recused",
     CellState.ABSTAINED: "Abstained",
+    CellState.NOT_ASSIGNED: "Not assigned",
 }
 _CONFLICT_STATES = {"declared": CellState.CONFLICTED, "recused": CellState.RECUSED, "abstained": CellState.ABSTAINED}
 
@@ -187,6 +189,10 @@ def progress_matrix(category: Category) -> ProgressMatrix:
             select(Conflict).where(Conflict.nomination_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids))
         )
     }
+    # Imported here: the assignment module builds on this one. None when every judge scores every entry.
+    from awards_app.judging.assignment import assigned_pairs
+
+    assigned = assigned_pairs(category)
     rows = []
     for member in members:
         cells = []
@@ -195,6 +201,8 @@ def progress_matrix(category: Category) -> ProgressMatrix:
             count = scored.get(key, 0)
             if key in conflicts:
                 state = _CONFLICT_STATES.get(conflicts[key], CellState.CONFLICTED)
+            elif assigned is not None and key not in assigned:
+                state = CellState.NOT_ASSIGNED
             elif count == 0:
                 state = CellState.NOT_STARTED
             elif count < total:
