@@ -410,3 +410,29 @@ def test_no_changes_once_the_shortlist_is_chosen(panel, organiser, clock):
 
     with pytest.raises(DomainError, match="shortlist of this category has been chosen"):
         run_assignment(organiser, panel.category)
+
+
+def test_the_demo_judging_phase_has_a_category_judged_by_assignment(clock):
+    from awards_app.demo.builder import build_demo
+    from awards_app.judging.judge_access import panels_of
+    from awards_app.judging.models import AssignmentPlan, Score
+    from awards_app.nominations.models import ConsentState
+    from awards_app.programme.models import Category
+
+    build_demo("judging")
+
+    plan = db.session.scalars(select(AssignmentPlan)).one()
+    category = db.session.get(Category, plan.category_id)
+    # The demo assigns the entries judges score; a declined nominee's entry is out of judging (engineer A's change
+    # makes judgeable_entries leave it out too).
+    entries = [e for e in judge_access.judgeable_entries(category) if e.consent is not ConsentState.DECLINED]
+    seen = []
+    for member in progress_matrix(category).rows:
+        place = next(place for place in panels_of(member.judge) if place.category_id == category.id)
+        theirs = judge_access.entries_for_judge(member.judge, place)
+        seen.append(len(theirs))
+        assert 0 < len(theirs) < len(entries)
+        scored = set(db.session.scalars(select(Score.nomination_id).where(Score.judge_id == member.judge.id)))
+        assert scored & {entry.id for entry in entries} <= {entry.id for entry in theirs}
+    assert sum(seen) == len(entries) * plan.judges_per_entry
+    print(f"\ndemo: {category.name}, {len(entries)} entries, judges see {seen}")
