@@ -64,14 +64,20 @@ def conflicted_ids(judge: User, category: Category) -> set[int]:
     )
 
 
-def entries_for_judge(judge: User, place: PanelMember) -> list[Nomination]:
-    """The entries this judge scores: judgeable ones they are not conflicted on (and assigned, where the category
-    uses assignment)."""
+def assigned_ids(judge: User, category: Category) -> set[int] | None:
+    """Ids of the entries assigned to the judge where the category uses assignment; None where every judge scores
+    every entry."""
     # Imported here: the assignment module builds on this one.
     from awards_app.judging.assignment import assigned_entry_ids
 
+    return assigned_entry_ids(judge, category)
+
+
+def entries_for_judge(judge: User, place: PanelMember) -> list[Nomination]:
+    """The entries this judge scores: judgeable ones they are not conflicted on (and assigned, where the category
+    uses assignment)."""
     excluded = conflicted_ids(judge, place.category)
-    assigned = assigned_entry_ids(judge, place.category)
+    assigned = assigned_ids(judge, place.category)
     return [
         entry for entry in judgeable_entries(place.category)
         if entry.id not in excluded and (assigned is None or entry.id in assigned)
@@ -90,7 +96,8 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
     if nomination not in judgeable_entries(place.category):
         raise NotFound("There is no such entry among your panels.")
     (~is_conflicted).require(judge, nomination)
-    if nomination not in entries_for_judge(judge, place):  # not assigned to them
+    assigned = assigned_ids(judge, place.category)
+    if assigned is not None and nomination.id not in assigned:
         raise NotFound("There is no such entry among your panels.")
     return place, nomination
 
