@@ -94,7 +94,7 @@ def test_an_organiser_runs_the_assignment_and_edits_a_pair(page, judging_server)
     choose(page, "Judge", judge)
     assert submit(page, page.get_by_role("button", name="Add the judge")) == 200
     assert "The judge is added to the entry." in page.locator("#messages").inner_text()
-    assert "(by hand)" in page.get_by_role("region", name="Each entry's judges").inner_text()
+    assert "(by hand)" in page.get_by_role("region", name="Table of each entry's judges").inner_text()
 
     # The same judge again is refused, with the reason on the form.
     choose(page, "Entry", f"{reference}:")
