@@ -137,7 +137,7 @@ panels = st.tuples(
 
 
 def _feasible(entries, judges, k, most, conflicts) -> bool:
-    """Whether an assignment exists, by brute force on a max-flow (independent of `assign`'s own repair)."""
+    """Whether an assignment exists, by a plain max-flow written apart from `assign` (so it checks, not repeats, it)."""
     # Edmonds-Karp on source -> entry (k) -> judge (1) -> sink (most).
     source, sink = "s", "t"
     capacity: dict = {}
