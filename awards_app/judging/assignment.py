@@ -21,7 +21,7 @@ are audited; the judges' side asks `assigned_entry_ids` through judging.judge_ac
 from __future__ import annotations
 
 import random
-from collections import Counter, deque
+from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
@@ -117,7 +117,8 @@ class _Board:
         self.most = most
         self.judges_of: dict[int, set[int]] = {entry: set() for entry in free}
         self.entries_of: dict[int, set[int]] = {}
-        self.together: Counter = Counter()
+        # judge -> other judge -> how many entries they share (kept both ways round)
+        self.together: defaultdict[int, Counter] = defaultdict(Counter)
 
     def load(self, judge: int) -> int:
         """How many entries the judge has."""
@@ -126,7 +127,8 @@ class _Board:
     def add(self, judge: int, entry: int) -> None:
         """Give the entry to the judge."""
         for other in self.judges_of[entry]:
-            self.together[frozenset((judge, other))] += 1
+            self.together[judge][other] += 1
+            self.together[other][judge] += 1
         self.judges_of[entry].add(judge)
         self.entries_of.setdefault(judge, set()).add(entry)
 
@@ -135,7 +137,8 @@ class _Board:
         self.judges_of[entry].discard(judge)
         self.entries_of[judge].discard(entry)
         for other in self.judges_of[entry]:
-            self.together[frozenset((judge, other))] -= 1
+            self.together[judge][other] -= 1
+            self.together[other][judge] -= 1
 
     def movable(self, judge: int) -> list[int]:
         """The judge's entries that may move (not kept), in a fixed order."""
@@ -179,18 +182,23 @@ class _Board:
 
     def repetition(self, judge: int, entry: int) -> int:
         """How often the judge already shares entries with the entry's other judges."""
-        return sum(self.together[frozenset((judge, other))] for other in self.judges_of[entry] if other != judge)
+        met = self.together[judge]
+        return sum(met[other] for other in self.judges_of[entry] if other != judge)
 
     def swap_gain(self, a: int, first: int, b: int, second: int) -> int:
         """How much swapping judge a (on `first`) with judge b (on `second`) lowers the sum of squared pair counts,
-        the measure of judges meeting too often (squares, so that one pair meeting often weighs more than two)."""
-        change: Counter = Counter()
-        for judge, leaves, joins, partner in ((a, first, second, b), (b, second, first, a)):
-            for other in self.judges_of[leaves] - {judge}:
-                change[frozenset((judge, other))] -= 1
-            for other in self.judges_of[joins] - {partner}:
-                change[frozenset((judge, other))] += 1
-        return -sum((self.together[two] + step) ** 2 - self.together[two] ** 2 for two, step in change.items())
+        the measure of judges meeting too often (squares, so that one pair meeting often weighs more than two).
+
+        Only the judges on one entry and not the other change partners: a leaves those of `first` (each count c
+        drops, lowering the sum by 2c - 1) and meets those of `second` (raising it by 2c + 1), and b the other way.
+        """
+        leaving = self.judges_of[first] - self.judges_of[second] - {a}
+        joining = self.judges_of[second] - self.judges_of[first] - {b}
+        met_a, met_b = self.together[a], self.together[b]
+        return 2 * (
+            sum(met_a[x] - met_b[x] for x in leaving) + sum(met_b[y] - met_a[y] for y in joining)
+            - len(leaving) - len(joining)
+        )
 
 
 def assign(
