@@ -28,7 +28,17 @@ from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent, SingleUseLink
 from awards_app.demo import content
 from awards_app.extensions import db
-from awards_app.judging.models import Conflict, Finalist, FinalRank, PanelMember, Score, ScoreComment
+from awards_app.judging.assignment import assign
+from awards_app.judging.models import (
+    AssignmentPlan,
+    Conflict,
+    Finalist,
+    FinalRank,
+    JudgeAssignment,
+    PanelMember,
+    Score,
+    ScoreComment,
+)
 from awards_app.nominations.models import (
     ConsentState,
     Nomination,
@@ -69,6 +79,9 @@ DATE_PLANS = {
 
 # In the judging phase, the panels (judge position, category position) whose scores are already submitted.
 SUBMITTED_DURING_JUDGING = {(0, 0), (0, 1), (0, 2), (1, 3), (3, 1)}
+# In the judging phase, the category judged by assignment (position, judges per entry, most entries per judge): each of
+# its two judges scores about half of its entries.
+ASSIGNED_DURING_JUDGING = (4, 1, 4)
 # In the voting phase, the judges (by position) who have already ranked their finalists.
 RANKED_DURING_VOTING = {0, 1}
 VOTES_DURING_VOTING = 184
@@ -172,6 +185,8 @@ def _remove_earlier_demos(year: int) -> None:
         (Reveal, Reveal.category_id.in_(category_ids)),
         (Contest, Contest.category_id.in_(category_ids)),
         (Finalist, Finalist.category_id.in_(category_ids)),
+        (JudgeAssignment, JudgeAssignment.nomination_id.in_(nomination_ids)),
+        (AssignmentPlan, AssignmentPlan.category_id.in_(category_ids)),
         (ScoreComment, ScoreComment.nomination_id.in_(nomination_ids)),
         (Score, Score.nomination_id.in_(nomination_ids)),
         (Conflict, Conflict.nomination_id.in_(nomination_ids)),
@@ -289,6 +304,9 @@ class _Demo:
     # (judge id, nomination id) -> {criterion id: value}
     scores: dict[tuple[int, int], dict[int, int]] = field(default_factory=dict)
     conflicted: set[tuple[int, int]] = field(default_factory=set)  # (judge id, nomination id)
+    # The category judged by assignment (judging phase only) and its (judge id, nomination id) pairs.
+    assigned_category: int | None = None
+    assigned: set[tuple[int, int]] = field(default_factory=set)
     finalists: list[list[Finalist]] = field(default_factory=list)
     # Per nomination reference: how good it is, which the judges' scores vary around.
     strength: dict[str, float] = field(default_factory=dict)
@@ -425,7 +443,7 @@ class _Demo:
         edition, rng = self.edition, self.rng
         conflicts = {(judge, category, name): reason for judge, category, name, reason in content.CONFLICTS}
         judging_until = min(edition.judging_end_at, self.now - timedelta(hours=1))
-        rows = []
+        rows = self.add_assignment()
         for judge_position, (judge, panel) in enumerate(zip(self.judges, content.PANELS)):
             bias = rng.uniform(-0.8, 0.8)  # some judges mark harder than others
             for category_position in panel:
@@ -448,6 +466,8 @@ class _Demo:
                             recorded_at=declared_at,
                         ))
                         continue
+                    if category_position == self.assigned_category and (judge.id, nomination.id) not in self.assigned:
+                        continue
                     # A judge still at work has not scored every nomination yet.
                     if not submitted and rng.random() < 0.3:
                         continue
@@ -464,6 +484,29 @@ class _Demo:
                         last_scored + timedelta(minutes=rng.randint(5, 90)), edition.judging_end_at, self.now
                     )
         db.session.add_all(rows)
+
+    def add_assignment(self) -> list:
+        """In the judging phase, one category judged by assignment: its plan and pairs (judging.assignment.assign,
+        seeded, conflicts left out), so that each of its judges sees only their entries."""
+        if self.phase != "judging":
+            return []
+        position, per_entry, most = ASSIGNED_DURING_JUDGING
+        judges = [judge for judge, panel in zip(self.judges, content.PANELS) if position in panel]
+        entries = self.judged(position)
+        blocked = {
+            (self.judges[judge].id, nomination.id)
+            for judge, category, name, _ in content.CONFLICTS if category == position
+            for nomination in entries if nomination.nominee_name == name
+        }
+        outcome = assign([n.id for n in entries], [j.id for j in judges], per_entry, most, conflicts=blocked, seed=SEED)
+        self.assigned_category, self.assigned = position, set(outcome.pairs)
+        at = self.edition.judging_start_at
+        return [
+            AssignmentPlan(category_id=self.categories[position].id, judges_per_entry=per_entry,
+                           most_entries_per_judge=most, created_at=at, updated_at=at),
+            *(JudgeAssignment(judge_id=judge, nomination_id=entry, how="auto", assigned_by_id=self.organiser.id,
+                              assigned_at=at) for judge, entry in sorted(outcome.pairs)),
+        ]
 
     def _scores(self, judge: User, nomination: Nomination, bias: float, at: datetime) -> list[Score]:
         """One judge's scores of one nomination on every criterion, varied around the nomination's strength."""

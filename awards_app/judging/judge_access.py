@@ -74,13 +74,26 @@ def conflicted_ids(judge: User, category: Category) -> set[int]:
     )
 
 
+def assigned_ids(judge: User, category: Category) -> set[int] | None:
+    """Ids of the entries assigned to the judge where the category uses assignment; None where every judge scores
+    every entry."""
+    # Imported here: the assignment module builds on this one.
+    from awards_app.judging.assignment import assigned_entry_ids
+
+    return assigned_entry_ids(judge, category)
+
+
 def entries_for_judge(judge: User, place: PanelMember) -> list[Nomination]:
-    """The entries this judge scores: judgeable ones they are not conflicted on (none for a judge added after the
-    shortlist, who ranks finalists or does nothing)."""
+    """The entries this judge scores: judgeable ones they are not conflicted on, and assigned where the category uses
+    assignment (none for a judge added after the shortlist, who ranks finalists or does nothing)."""
     if place.role != PanelRole.FULL:
         return []
     excluded = conflicted_ids(judge, place.category)
-    return [entry for entry in judgeable_entries(place.category) if entry.id not in excluded]
+    assigned = assigned_ids(judge, place.category)
+    return [
+        entry for entry in judgeable_entries(place.category)
+        if entry.id not in excluded and (assigned is None or entry.id in assigned)
+    ]
 
 
 def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomination]:
@@ -97,6 +110,9 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
     if place.conflicts_declared_at is None:
         raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
     (~is_conflicted).require(judge, nomination)
+    assigned = assigned_ids(judge, place.category)
+    if assigned is not None and nomination.id not in assigned:
+        raise NotFound("There is no such entry among your panels.")
     return place, nomination
 
 

@@ -192,3 +192,35 @@ class FeedbackPick(db.Model):
     picked_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     picked_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+
+
+class AssignmentPlan(db.Model):
+    """A category judged by assignment: how many judges each entry needs and the most entries one judge scores.
+
+    Without a plan every judge on the panel scores every entry; with one, each judge sees only their assigned entries.
+    """
+
+    __tablename__ = "assignment_plan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("category.id", ondelete="CASCADE"), unique=True)
+    judges_per_entry: Mapped[int] = mapped_column(Integer)
+    most_entries_per_judge: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    category: Mapped[Category] = relationship()
+
+
+class JudgeAssignment(db.Model):
+    """One judge assigned to score one entry; `how` is "auto" (the assignment run) or "hand" (an organiser)."""
+
+    __tablename__ = "judge_assignment"
+    __table_args__ = (UniqueConstraint("judge_id", "nomination_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    judge_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    how: Mapped[str] = mapped_column(String(10), default="auto")
+    assigned_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    assigned_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

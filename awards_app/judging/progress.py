@@ -58,6 +58,7 @@ class CellState(enum.Enum):
     CONFLICTED = "conflicted"
     RECUSED = "recused"
     ABSTAINED = "abstained"
+    NOT_ASSIGNED = "not_assigned"  # the category uses assignment, and this entry is not the judge's
 
     @property
     def label(self) -> str:
@@ -77,6 +78,7 @@ _LABELS = {
     CellState.CONFLICTED: "Conflict declared",
     CellState.RECUSED: "Recused",
     CellState.ABSTAINED: "Abstained",
+    CellState.NOT_ASSIGNED: "Not assigned",
 }
 _CONFLICT_STATES = {"declared": CellState.CONFLICTED, "recused": CellState.RECUSED, "abstained": CellState.ABSTAINED}
 
@@ -255,6 +257,10 @@ def progress_matrix(category: Category) -> ProgressMatrix:
             select(Conflict).where(Conflict.nomination_id.in_(entry_ids), Conflict.judge_id.in_(judge_ids))
         )
     }
+    # Imported here: the assignment module builds on this one. None when every judge scores every entry.
+    from awards_app.judging.assignment import assigned_pairs
+
+    assigned = assigned_pairs(category)
     rows = []
     for member in members:
         cells = []
@@ -263,6 +269,8 @@ def progress_matrix(category: Category) -> ProgressMatrix:
             count = scored.get(key, 0)
             if key in conflicts:
                 state = _CONFLICT_STATES.get(conflicts[key], CellState.CONFLICTED)
+            elif assigned is not None and key not in assigned:
+                state = CellState.NOT_ASSIGNED
             elif count == 0:
                 state = CellState.NOT_STARTED
             elif count < total:

@@ -40,6 +40,8 @@ MATRIX_TEXT = """
     # endpoint                     method anon     draft    consent  vote     panel    other    conflicted organiser
     admin.add_judge                  POST  signin   signin   signin   signin   403      403      403      422
     admin.add_nomination_note        POST  signin   signin   signin   signin   403      403      403      422
+    admin.assign_judge               POST  signin   signin   signin   signin   403      403      403      422
+    admin.assignment_page            GET   signin   signin   signin   signin   403      403      403      200
     admin.assisted_vote              POST  signin   signin   signin   signin   403      403      403      422
     admin.blind_judging              POST  signin   signin   signin   signin   403      403      403      303
     admin.breakdown_csv              GET   signin   signin   signin   signin   403      403      403      200
@@ -132,14 +134,18 @@ MATRIX_TEXT = """
     admin.results_csv                GET   signin   signin   signin   signin   403      403      403      200
     admin.resume_judge               POST  signin   signin   signin   signin   403      403      403      303
     admin.reveal                     POST  signin   signin   signin   signin   403      403      403      303
+    admin.run_assignment             POST  signin   signin   signin   signin   403      403      403      409
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200
     admin.send_feedback              POST  signin   signin   signin   signin   403      403      403      303
     admin.send_reminders             POST  signin   signin   signin   signin   403      403      403      303
+    admin.set_assignment_plan        POST  signin   signin   signin   signin   403      403      403      422
     admin.set_tie_break              POST  signin   signin   signin   signin   403      403      403      303
     admin.shortlist_publication      GET   signin   signin   signin   signin   403      403      403      200
     admin.show_category              GET   signin   signin   signin   signin   403      403      403      200
     admin.show_edition               GET   signin   signin   signin   signin   403      403      403      200
+    admin.stop_assignment            POST  signin   signin   signin   signin   403      403      403      409
+    admin.unassign_judge             POST  signin   signin   signin   signin   403      403      403      422
     admin.unmerge_nomination         POST  signin   signin   signin   signin   403      403      403      303
     admin.unpublish_shortlist        POST  signin   signin   signin   signin   403      403      403      422
     admin.upload_finalist_image      POST  signin   signin   signin   signin   403      403      403      422
