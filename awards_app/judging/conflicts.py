@@ -19,8 +19,10 @@ from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
-from awards_app.judging.judge_access import conflict_candidates, conflicted_ids, judgeable_entries, shown_name
-from awards_app.judging.models import Conflict, PanelMember, PanelRole, Score, ScoreComment
+from awards_app.judging.judge_access import (
+    conflict_candidates, conflicted_ids, judgeable_entries, paused_notice, shown_name,
+)
+from awards_app.judging.models import Conflict, PanelMember, PanelRole, PanelStatus, Score, ScoreComment
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_conflicted, is_judge, is_organiser, sits_on_panel
 from awards_app.programme.models import Category, Edition
@@ -250,6 +252,8 @@ def declare_conflicts(judge: User, place: PanelMember, declared: dict[int, str])
     then disappears from their lists, and any scores they gave it are kept but no longer counted.
     """
     sits_on_panel.require(judge, place)
+    if notice := paused_notice(place):
+        raise DomainError(notice)
     category = place.category
     # A judge added after the shortlist for the final round declares against the finalists, so the rule is not theirs.
     if category.shortlisted_at is not None and place.role == PanelRole.FULL:
@@ -317,8 +321,13 @@ def restore_refused_because(conflict: Conflict) -> str | None:
     place = db.session.scalar(
         select(PanelMember).where(PanelMember.judge_id == judge.id, PanelMember.category_id == category.id)
     )
-    if place is None:
+    if place is None or place.status == PanelStatus.REMOVED:
         return f"{who} is no longer on the panel of ‘{category.name}’, so there is nothing to restore them to."
+    if place.status == PanelStatus.PAUSED:
+        return (
+            f"{who} is paused on the panel of ‘{category.name}’, so their scores count nowhere for now. Resume them "
+            "on the judges page first, then restore the conflict."
+        )
     if place.submitted_at is not None:
         return (
             f"{who} has submitted their scores in ‘{category.name}’, so they could not score {nomination.reference} "

@@ -398,7 +398,7 @@ def invitation_states(judges: list[User]) -> dict[int, InvitationState]:
 
 
 def recuse_judge(actor: User, judge: User, nomination: Nomination, reason: str) -> Conflict:
-    """Recuse a judge from an entry of their panel: it disappears from their lists and any scores they gave it go."""
+    """Recuse a judge from an entry of their panel: it leaves their lists; their scores of it are kept, uncounted."""
     is_organiser.require(actor)
     _check_judge(judge)
     if _place(judge, nomination.category) is None:
