@@ -191,6 +191,10 @@ def test_a_final_round_judge_goes_from_their_conflicts_to_the_final_round(app, s
     assert response.headers["Location"].endswith(f"/judging/categories/{site.category.id}/final-round")
     assert "Final round only" in text_of(judge.get("/judging/"))
     assert judge.get(f"/judging/entries/{site.eilidh.id}").status_code == 404  # not a finalist
+    # Back on the conflicts page, the way on is the final round, never the entries they do not score.
+    declared = judge.get(conflicts_url).get_data(as_text=True)
+    assert f'href="/judging/categories/{site.category.id}/final-round">Rank the finalists</a>' in declared
+    assert "Score the entries" not in declared
 
 
 def test_a_judge_with_nothing_to_do_sees_the_category_and_nothing_else(app, site, db_session, organiser):

@@ -236,7 +236,7 @@ def declare_conflicts(category_id: int):
         reasons={key: value for key, value in request.form.items() if key.startswith("reason-")},
         judge=judge,
         blind=any(row.blind for row in rows),
-        scoring_url=scoring_url(place.category_id),
+        next_step_url=first_step_url(place),
         status=422 if form.problems else 200,
     )
 
