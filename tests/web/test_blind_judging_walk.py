@@ -119,6 +119,9 @@ def test_no_judge_page_or_fragment_gives_a_nominee_away(client, site, db_session
     walk.post(conflicts, {"action": "declare", "conflict": str(second), f"reason-{second}": "Cousin", "step": "confirm"})
     walk.get(conflicts)  # the declared conflict, listed
 
+    review = f"/judging/categories/{projects}/review"
+    walk.get(review)  # every score and comment on one page
+    walk.get(f"/judging/entries/{first}?next={review}")  # "Change", with the way back to the review
     walk.get(f"/judging/categories/{projects}/submit")
     walk.post(f"/judging/categories/{projects}/submit", {})  # refused: an entry is left to score
 
@@ -136,7 +139,7 @@ def test_no_judge_page_or_fragment_gives_a_nominee_away(client, site, db_session
     # The walk really went everywhere: every entry page answered, and the conflict was recorded.
     pages = {url for method, url, status, _ in walk.seen if method == "GET" and status == 200}
     assert {f"/judging/entries/{entry.id}" for entry in site.entries + site.finalists} <= pages
-    assert final_round in pages
+    assert final_round in pages and review in pages
     assert len(walk.seen) > 40
     assert any(re.search(r"Entry [A-Z0-9-]+", body) for _, _, _, body in walk.seen)
     assert {conflict.kind for conflict in db_session.query(Conflict)} == {"declared"}
