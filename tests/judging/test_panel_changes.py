@@ -264,7 +264,8 @@ def test_reminders_go_to_the_judges_really_on_each_round(shortlisted, organiser,
     assert sorted(judge.email for judge in outcome.sent) == sorted([judge_b.email, judge_c.email, late.email])
     lena = next(email for email in outbox() if email.to_address == late.email)
     assert "Declare any conflicts of interest" in lena.text_body and "Rank the finalists" in lena.text_body
-    assert "Not started" not in lena.text_body
+    assert "Not started" not in lena.text_body and "score the entries" not in lena.text_body
+    assert "then rank the finalists" in lena.text_body and "then rank the finalists" in lena.html_body
 
 
 def test_seating_helper_gives_a_full_active_place(site):
