@@ -24,7 +24,7 @@ from awards_app.core import clock as app_clock
 from awards_app.core.links import issue_link
 from awards_app.core.models import OutboxEmail
 from awards_app.demo.builder import build_demo
-from awards_app.extensions import db
+from awards_app.extensions import db, limiter
 from awards_app.judging import judge_access
 from awards_app.judging.models import Conflict, Finalist
 from awards_app.judging.panels import INVITATION_PURPOSE
@@ -231,6 +231,8 @@ def world(app):
     with world_transaction(app) as connection:
         built, passwords = build_world(app)
         db.session.commit()
+        # A module fixture runs before each test's fresh_limits: the previous module's sign-ins must not count here.
+        limiter.reset()
         open_callers(app, built, passwords)
         built.connection = connection
         yield built
