@@ -78,16 +78,17 @@ def _quoted(words: list[str]) -> str:
     return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def match_affiliations(affiliations: str, nomination: Nomination) -> str | None:
+def match_affiliations(affiliations: str, nomination: Nomination, for_organisers: bool = False) -> str | None:
     """Why the nominee's name or organisation seems to match the judge's affiliations, or None.
 
-    Under blind judging the explanation names only the judge's own words, never the hidden name.
+    Worded for the judge ("your affiliations"), or for the organisers, who may read the nominee's name.
     """
     theirs = _plain_words(affiliations)
     mine = _distinctive(theirs)
     if not mine:
         return None
-    named = shown_name(nomination) == nomination.nominee_name
+    named = for_organisers or shown_name(nomination) == nomination.nominee_name
+    whose_affiliations = "the judge's affiliations" if for_organisers else "your affiliations"
     reasons = []
     for label, text in (("name", nomination.nominee_name), ("organisation", nomination.nominee_organisation)):
         words = _plain_words(text)
@@ -96,23 +97,58 @@ def match_affiliations(affiliations: str, nomination: Nomination) -> str | None:
             continue
         whose = f"Its {label}" if label == "organisation" or named else "The nominee's name"
         if _phrase_in(words, theirs):
-            reasons.append(f"{whose} appears in your affiliations.")
+            reasons.append(f"{whose} appears in {whose_affiliations}.")
         else:
-            reasons.append(f"{whose} shares {_quoted(shared)} with your affiliations.")
+            reasons.append(f"{whose} shares {_quoted(shared)} with {whose_affiliations}.")
     return " ".join(reasons) or None
 
 
 def conflict_suggestions(judge: User, place: PanelMember) -> dict[int, str]:
-    """Entries of the judge's category that may be conflicts, by nomination id, with the reason for each."""
+    """Entries of the judge's category that may be conflicts, by nomination id, with the reason for each.
+
+    None under blind judging: a suggestion tied to a hidden entry would let a judge try guesses in their affiliations
+    until one names it. The organisers see those suggestions instead (hidden_suggestions).
+    """
     excluded = conflicted_ids(judge, place.category)
     suggestions = {}
     for nomination in judgeable_entries(place.category):
-        if nomination.id in excluded:
+        if nomination.id in excluded or is_blind(nomination):
             continue
         explanation = match_affiliations(judge.affiliations, nomination)
         if explanation:
             suggestions[nomination.id] = explanation
     return suggestions
+
+
+@dataclass(frozen=True)
+class HiddenSuggestion:
+    """A possible conflict that a judge is not shown because judging is blind, for the organisers to look into."""
+
+    judge: User
+    nomination: Nomination
+    explanation: str
+
+
+def hidden_suggestions(edition: Edition) -> list[HiddenSuggestion]:
+    """Each active judge's declared affiliations against the blind entries of their panels they have no conflict with:
+    the suggestions judges are not shown under blind judging."""
+    places = db.session.scalars(
+        select(PanelMember)
+        .join(Category, PanelMember.category_id == Category.id)
+        .where(Category.edition_id == edition.id, PanelMember.status == PanelStatus.ACTIVE)
+        .order_by(Category.display_order, Category.id, PanelMember.id)
+    )
+    found = []
+    for place in places:
+        if not place.judge.affiliations:
+            continue
+        excluded = conflicted_ids(place.judge, place.category)
+        for nomination in conflict_candidates(place):
+            if nomination.id in excluded or not is_blind(nomination):
+                continue
+            if explanation := match_affiliations(place.judge.affiliations, nomination, for_organisers=True):
+                found.append(HiddenSuggestion(place.judge, nomination, explanation))
+    return found
 
 
 # --- What the judge sees before and after declaring ---------------------------------------------------------------

@@ -92,8 +92,32 @@ def test_under_blind_judging_the_nominee_list_shows_only_references(site, place)
         (f"Entry {site.garden.reference}", "", True),
         (f"Entry {site.strathdee.reference}", "", True),
     ]
-    # Suggestions still work, in words that do not name the nominee.
-    assert rows[1].suggestion and "Strathdee" not in rows[1].suggestion
+    # No suggestions under blind judging: they would let the judge test guesses of who an entry is.
+    assert all(row.suggestion is None for row in rows)
+
+
+def test_under_blind_judging_guessing_in_the_affiliations_confirms_nothing(site, place):
+    site.edition.hide_nominee_names = True
+    site.projects.names_can_be_hidden = True
+    for guess in ("Growing Together Garden", "Leith Community Trust", "Strathdee"):
+        conflicts.record_affiliations(site.judge, guess)
+        assert conflicts.conflict_suggestions(site.judge, place) == {}
+        assert all(row.suggestion is None for row in conflicts.nominee_list(site.judge, place))
+
+
+def test_the_organisers_see_the_suggestions_judges_are_not_shown(site, place, db_session):
+    site.edition.hide_nominee_names = True
+    site.projects.names_can_be_hidden = True
+    found = conflicts.hidden_suggestions(site.edition)
+    assert [(s.judge.id, s.nomination.id) for s in found] == [(site.judge.id, site.strathdee.id)]
+    assert found[0].explanation == (
+        "Its name appears in the judge's affiliations. Its organisation shares ‘strathdee’ with the judge's affiliations."
+    )
+    site.edition.hide_nominee_names = False  # the judge is shown this suggestion themselves: nothing hidden to list
+    assert conflicts.hidden_suggestions(site.edition) == []
+    site.edition.hide_nominee_names = True
+    conflicts.declare_conflicts(site.judge, place, {site.strathdee.id: "I am a member."})
+    assert conflicts.hidden_suggestions(site.edition) == []
 
 
 def test_nobody_reads_another_judges_list(site, place):

@@ -1,5 +1,6 @@
 """The judges' home, affiliations and conflicts pages through the test client: who may use them, what they show,
 declaring conflicts (or none), tampered ids, CSRF and escaping."""
+import html
 import re
 
 import pytest
@@ -130,7 +131,20 @@ def test_blind_judging_hides_the_names(jo, site, db_session):
     text = jo.get(conflicts_url(site)).get_data(as_text=True)
     assert f"Entry {site.garden.reference}" in text
     assert "Growing Together Garden" not in text and "Strathdee Long Covid Peer Group" not in text
-    assert "The nominee&#39;s name appears in your affiliations." in text
+    # No suggestion either: "appears in your affiliations" beside a reference would confirm a guessed name.
+    assert "appears in your affiliations" not in text and "Possible conflict" not in text
+
+
+def test_the_organisers_conflicts_page_lists_what_blind_judges_are_not_shown(client, organiser, site, db_session):
+    site.edition.hide_nominee_names = True
+    site.projects.names_can_be_hidden = True
+    db_session.commit()
+    sign_in(client, organiser.email, ORGANISER_PASSWORD)
+    text = html.unescape(client.get(f"/admin/editions/{site.edition.id}/conflicts").get_data(as_text=True))
+    assert "Possible conflicts the judges are not shown" in text
+    assert f"{site.strathdee.reference}, Strathdee Long Covid Peer Group" in text
+    assert "Its name appears in the judge's affiliations." in text
+    assert f'href="/admin/nominations/{site.strathdee.id}/recuse"' in text
 
 
 def test_entries_stay_hidden_until_the_judge_declares(jo, site):

@@ -71,7 +71,7 @@ def conflicts_list(edition_id: int):
     edition = edition_or_404(edition_id)
     return render_page(
         "admin/conflicts/list.html", edition=edition, rows=conflicts.edition_conflicts(edition), kinds=KIND_LABELS,
-        trail=trail(edition),
+        hidden_suggestions=conflicts.hidden_suggestions(edition), trail=trail(edition),
     )
 
 
