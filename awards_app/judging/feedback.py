@@ -61,6 +61,12 @@ class JudgeComment:
         return self.comment.text.strip() if self.comment is not None else ""
 
     @property
+    def may_pass_on(self) -> bool:
+        """Whether the comment may go to the nominee: never a conflicted judge's, nor one no longer on the panel (the
+        comment most likely to give its judge away, from a judge whose scores do not even count)."""
+        return bool(self.text) and not self.conflicted and self.on_panel
+
+    @property
     def counted(self) -> bool:
         """Whether the judge's scores of the entry count in the rankings."""
         return self.weighted is not None
@@ -206,7 +212,7 @@ def save_picks(actor: User, category: Category, picked: dict[int, str]) -> list[
     """Keep the comments ticked (comment id -> the text to send; blank sends the judge's words) and drop the rest."""
     is_organiser.require(actor)
     _require_open(category)
-    comments = {row.comment.id: row for row in category_comments(category).rows if row.text}
+    comments = {row.comment.id: row for row in category_comments(category).rows if row.may_pass_on}
     for comment_id, text in picked.items():
         if comment_id not in comments:
             raise DomainError("Choose comments from the judges' comments on this category", field="picked")
@@ -265,6 +271,11 @@ class SendOutcome:
 def send_feedback(actor: User, category: Category) -> SendOutcome:
     """Email each entry's picked comments, anonymised, to its nominee or nominator: once, after the ceremony."""
     is_organiser.require(actor)
+    # Two sends at once (a double click without JavaScript, two organisers) queue one after the other here: the second
+    # waits for the first to commit, then finds the feedback sent. SQLite takes writers one at a time anyway.
+    db.session.execute(
+        select(FeedbackSetting.id).where(FeedbackSetting.edition_id == category.edition_id).with_for_update()
+    )
     _require_open(category)
     if not ceremony_over(category):
         raise DomainError(
@@ -274,7 +285,8 @@ def send_feedback(actor: User, category: Category) -> SendOutcome:
     comments = category_comments(category)
     by_entry: dict[int, list[FeedbackPick]] = {}
     for row in comments.rows:
-        if row.pick is not None:
+        # A judge who declared a conflict or left the panel after their comment was picked: it stays unsent.
+        if row.pick is not None and row.may_pass_on:
             by_entry.setdefault(row.entry.id, []).append(row.pick)
     if not by_entry:
         raise DomainError("No comments are ticked to pass on yet. Tick some, save, then send.")

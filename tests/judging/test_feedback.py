@@ -3,16 +3,27 @@ scores (conflicted and off-panel judges marked), the edition's switch, picking a
 sending once only, after the ceremony."""
 from __future__ import annotations
 
-import pytest
-from sqlalchemy import delete, select
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+from sqlalchemy import delete, func, select
+from sqlalchemy import text as sql
+
+from awards_app.accounts.models import User
+from awards_app.accounts.users import create_organiser
 from awards_app.core.errors import DomainError, NotAllowed
-from awards_app.core.models import AuditEvent
-from awards_app.judging import feedback
+from awards_app.core.models import AuditEvent, OutboxEmail
+from awards_app.extensions import db
+from awards_app.judging import conflicts, feedback
 from awards_app.judging.models import FeedbackPick, PanelMember, ScoreComment
 from awards_app.nominations.models import ConsentState
+from awards_app.programme.models import Category, Edition
 from tests.factories.ceremony import reveal_result
 from tests.factories.judging import judging_site, make_scores
+from tests.fixtures.apps import side_app
 
 
 @pytest.fixture
@@ -240,3 +251,97 @@ def test_sending_with_nothing_picked_or_switched_off_is_refused(switched_on, org
     with pytest.raises(DomainError, match="switched off"):
         feedback.send_feedback(organiser, switched_on.category)
     assert outbox() == []
+
+
+# --- Never a conflicted judge's comment, and never twice ------------------------------------------------------------
+
+
+def test_a_conflicted_judges_comment_cannot_be_picked(switched_on, organiser, outbox):
+    site = switched_on
+    judge_c = site.judges[2]
+    conflicted = comment_of(site, judge_c, site.ailsa)  # "I know Ailsa well": it would give judge C away
+    with pytest.raises(DomainError, match="Choose comments"):
+        feedback.save_picks(organiser, site.category, {conflicted.id: ""})
+
+
+def test_a_comment_picked_before_its_judge_declared_a_conflict_is_not_sent(picked, organiser, outbox, db_session):
+    site = picked
+    judge_b = site.judges[1]
+    conflicts.record_conflict(organiser, judge_b, site.morag, "Turned out to be her neighbour.", "recused")
+    reveal_result(site.category)
+    feedback.send_feedback(organiser, site.category)
+    to_morag = next(email for email in outbox() if email.to_address == "morag@example.org")
+    assert "Morag's work is outstanding." in to_morag.text_body
+    assert "Clear impact on carers' lives." not in to_morag.text_body
+
+
+@pytest.mark.postgres
+def test_two_sends_at_once_email_each_entry_once(app, monkeypatch):
+    # Each test runs in one rolled-back transaction on one connection; two organisers sending at once need connections
+    # of their own and committed rows, so they use a second app, and this test deletes what it made. Queuing each
+    # email is slowed down so that both sends read "not sent yet" before either commits, as a double click would.
+    side = side_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                     "PUBLIC_BASE_URL": "http://awards.test", "MAIL_BACKEND": "smtp"})
+    with side.app_context():
+        first_event = db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)))
+        first_email = db.session.scalar(select(func.coalesce(func.max(OutboxEmail.id), 0)))
+        site = judging_site()
+        site.edition.year = 3000 + secrets.randbelow(5000)
+        organiser = create_organiser(f"race-{secrets.token_hex(4)}@example.org", "a long organiser password")
+        judge_a = site.judges[0]
+        comment = ScoreComment(judge_id=judge_a.id, nomination_id=site.morag.id, text="Outstanding.")
+        db.session.add(comment)
+        db.session.flush()
+        site.morag.nominee_email = "morag@example.org"
+        feedback.set_feedback(organiser, site.edition, True)
+        feedback.save_picks(organiser, site.category, {comment.id: ""})
+        reveal_result(site.category)
+        db.session.commit()
+        edition_id, category_id, organiser_id = site.edition.id, site.category.id, organiser.id
+        user_ids = [organiser.id, *(judge.id for judge in site.judges)]
+        db.session.remove()
+
+    real_queue = feedback.queue_email
+
+    def slow_queue(*args, **kwargs):
+        time.sleep(0.3)
+        return real_queue(*args, **kwargs)
+
+    monkeypatch.setattr(feedback, "queue_email", slow_queue)
+    together = threading.Barrier(2)
+
+    def organiser_sends() -> str:
+        """One organiser's send, in its own app context (own session and connection), started with the other's."""
+        with side.app_context():
+            try:
+                together.wait(timeout=10)
+                feedback.send_feedback(db.session.get(User, organiser_id), db.session.get(Category, category_id))
+                db.session.commit()
+                return "sent"
+            except DomainError as refusal:
+                db.session.rollback()
+                return refusal.message
+            finally:
+                db.session.remove()
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            outcomes = sorted(future.result(timeout=30) for future in [pool.submit(organiser_sends) for _ in range(2)])
+        with side.app_context():
+            emails = db.session.scalars(select(OutboxEmail.to_address).where(OutboxEmail.id > first_email)).all()
+            db.session.remove()
+        assert emails == ["morag@example.org"], outcomes
+        assert outcomes[1] == "sent" and "sent only once" in outcomes[0]
+    finally:
+        with side.app_context():
+            # The audit log refuses changes by trigger (deleting a user would update its events): as the database
+            # owner, the clean-up alone sets that aside, for the events it made, before deleting the rest.
+            db.session.execute(sql("SET LOCAL session_replication_role = replica"))
+            db.session.execute(delete(AuditEvent).where(AuditEvent.id > first_event))
+            db.session.commit()
+            db.session.execute(delete(Edition).where(Edition.id == edition_id))
+            db.session.execute(delete(User).where(User.id.in_(user_ids)))
+            db.session.execute(delete(OutboxEmail).where(OutboxEmail.id > first_email))
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()

@@ -42,7 +42,7 @@ def text_field(comment_id: int) -> str:
 
 def _picks_form(comments: feedback.CategoryComments, formdata: bool = True) -> FlaskForm:
     """A form with a tick box and a text box for each comment that has words."""
-    rows = [row for row in comments.rows if row.text]
+    rows = [row for row in comments.rows if row.may_pass_on]
     fields = {}
     for row in rows:
         fields[pick_field(row.comment.id)] = BooleanField("Pass this comment on")
@@ -175,7 +175,7 @@ def category_feedback(category_id: int):
         """The ticked comments and their texts (read once the form is valid)."""
         return {
             row.comment.id: form[text_field(row.comment.id)].data or ""
-            for row in comments.rows if row.text and form[pick_field(row.comment.id)].data
+            for row in comments.rows if row.may_pass_on and form[pick_field(row.comment.id)].data
         }
 
     if saved := save_form(form, lambda: feedback.save_picks(current_actor(), category, ticked())):
