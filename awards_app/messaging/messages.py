@@ -200,7 +200,7 @@ def send_message(actor: User, message: Message, *, send_again: bool = False) -> 
     db.session.flush()
     db.session.refresh(message)
     record_event(
-        actor, "message.sent", message, segment=message.segment, subject=message.subject,
+        actor, "message.sent", message, segment=message.segment, title=message.subject,
         queued=sum(1 for row in rows if row.outbox_email_id), not_sent=sum(1 for row in rows if not row.outbox_email_id),
         send_again=bool(repeats),
     )
