@@ -62,6 +62,15 @@ def _check_text(segment_key: str, subject: str, body: str, *, sending: bool) -> 
     merge_fields.check(body, role, "body", sending=sending)
 
 
+def sending_problem(message: Message) -> str | None:
+    """What would stop the message's text being sent (a field not available yet), or None."""
+    try:
+        _check_text(message.segment, message.subject, message.body, sending=True)
+    except DomainError as refusal:
+        return refusal.message
+    return None
+
+
 def save_message(
     actor: User, edition: Edition, segment: str, category: Category | None, subject: str, body: str,
     message: Message | None = None,
