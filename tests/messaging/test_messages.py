@@ -3,13 +3,13 @@ subject goes to someone again, the embargo before the shortlist is out, per-reci
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from awards_app.accounts.models import User
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent, OutboxStatus
 from awards_app.messaging import messages
-from awards_app.messaging.models import MessageRecipient
+from awards_app.messaging.models import Message, MessageRecipient
 from tests.messaging.site import messaging_site, nominator_address, nominee_address
 
 BODY = "Dear {name},\n\nThank you for nominating {nominee} ({reference}) for {category}."
@@ -164,3 +164,15 @@ def test_sending_is_audited_without_addresses(site, db_session):
     assert event.subject_id == message.id and event.details["queued"] == 3 and event.details["not_sent"] == 0
     assert "example.org" not in str(event.details)
     assert db_session.scalar(select(MessageRecipient.id).where(MessageRecipient.message_id == message.id))
+
+
+def test_a_second_request_that_loaded_the_draft_before_the_first_sent_it_sends_nothing(site, db_session, clock, outbox):
+    message = draft(site)
+    # Another request sends it after this one loaded the draft: only the database knows (the object is stale).
+    db_session.execute(update(Message).where(Message.id == message.id).values(sent_at=clock.now()),
+                       execution_options={"synchronize_session": False})
+    assert message.sent_at is None
+    with pytest.raises(DomainError) as refusal:
+        messages.send_message(site.organiser, message)
+    assert "cannot be changed or sent again" in refusal.value.message
+    assert outbox() == []
