@@ -28,6 +28,7 @@ from awards_app.extensions import db, limiter
 from awards_app.judging import judge_access
 from awards_app.judging.models import Conflict, Finalist
 from awards_app.judging.panels import INVITATION_PURPOSE
+from awards_app.messaging.models import Message
 from awards_app.nominations.consent import request_consent
 from awards_app.nominations.drafts import RESUME_PURPOSE
 from awards_app.nominations.models import Nomination, NominationDraft
@@ -65,6 +66,7 @@ class World:
     email_id: int
     tokens: dict[str, str]
     conflict_id: int = 0
+    message_id: int = 0
     cookies: dict[str, dict[str, str]] = field(default_factory=dict)
     csrf: dict[str, str] = field(default_factory=dict)
 
@@ -76,6 +78,7 @@ class World:
             "contest_id": self.contest_id, "finalist_id": self.finalist_id, "judge_id": self.judge_id,
             "user_id": self.judge_id, "place_id": self.place_id, "email_id": self.email_id, "position": 1,
             "number": 1, "name": "no-such-image.jpg", "filename": "css/app.css", "conflict_id": self.conflict_id,
+            "message_id": self.message_id,
         }
         token_for = {
             "nominate.resume": "draft", "consent.respond": "consent", "vote.confirm": "vote",
@@ -152,6 +155,7 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
         nomination_id=nomination.id, criterion_id=edition.criteria[0].id, question_id=category.questions[0].id,
         contest_id=contest.id, finalist_id=finalist.id, judge_id=panel.id, place_id=place.id,
         email_id=db.session.scalars(select(OutboxEmail.id)).first(), tokens=tokens, conflict_id=conflict.id,
+        message_id=_draft_message(edition, category),
     )
     organiser = next(email_password for role, *email_password in sign_ins if role == "organiser")
     passwords = {
@@ -161,6 +165,15 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
         "conflicted": (conflicted.email, JUDGE_PASSWORD),
     }
     return world, passwords
+
+
+def _draft_message(edition: Edition, category: Category) -> int:
+    """A draft message to the category's shortlisted nominators, for the messages' routes."""
+    message = Message(edition=edition, segment="shortlisted.nominators", category=category, subject="Hello",
+                      body="Dear {name}")
+    db.session.add(message)
+    db.session.flush()
+    return message.id
 
 
 def edition_nominations(edition: Edition) -> list[Nomination]:

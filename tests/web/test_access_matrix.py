@@ -78,6 +78,8 @@ MATRIX_TEXT = """
     admin.edit_finalist              POST  signin   signin   signin   signin   403      403      403      422
     admin.edit_judge                 GET   signin   signin   signin   signin   403      403      403      200
     admin.edit_judge                 POST  signin   signin   signin   signin   403      403      403      422
+    admin.edit_message               GET   signin   signin   signin   signin   403      403      403      200
+    admin.edit_message               POST  signin   signin   signin   signin   403      403      403      422
     admin.edit_question              GET   signin   signin   signin   signin   403      403      403      200
     admin.edit_question              POST  signin   signin   signin   signin   403      403      403      422
     admin.erase_person               POST  signin   signin   signin   signin   403      403      403      422
@@ -94,6 +96,9 @@ MATRIX_TEXT = """
     admin.judging_overview           GET   signin   signin   signin   signin   403      403      403      200
     admin.merge_duplicates           GET   signin   signin   signin   signin   403      403      403      303
     admin.merge_duplicates           POST  signin   signin   signin   signin   403      403      403      303
+    admin.message_delivery           GET   signin   signin   signin   signin   403      403      403      303
+    admin.message_preview            GET   signin   signin   signin   signin   403      403      403      200
+    admin.messages_list              GET   signin   signin   signin   signin   403      403      403      200
     admin.move_category              POST  signin   signin   signin   signin   403      403      403      400
     admin.move_in_running_order      POST  signin   signin   signin   signin   403      403      403      400
     admin.move_question              POST  signin   signin   signin   signin   403      403      403      400
@@ -105,6 +110,8 @@ MATRIX_TEXT = """
     admin.new_criterion              POST  signin   signin   signin   signin   403      403      403      422
     admin.new_edition                GET   signin   signin   signin   signin   403      403      403      200
     admin.new_edition                POST  signin   signin   signin   signin   403      403      403      422
+    admin.new_message                GET   signin   signin   signin   signin   403      403      403      200
+    admin.new_message                POST  signin   signin   signin   signin   403      403      403      422
     admin.new_question               GET   signin   signin   signin   signin   403      403      403      200
     admin.new_question               POST  signin   signin   signin   signin   403      403      403      422
     admin.nomination_detail          GET   signin   signin   signin   signin   403      403      403      200
@@ -138,6 +145,7 @@ MATRIX_TEXT = """
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200
     admin.send_feedback              POST  signin   signin   signin   signin   403      403      403      303
+    admin.send_message               POST  signin   signin   signin   signin   403      403      403      303
     admin.send_reminders             POST  signin   signin   signin   signin   403      403      403      303
     admin.set_assignment_plan        POST  signin   signin   signin   signin   403      403      403      422
     admin.set_tie_break              POST  signin   signin   signin   signin   403      403      403      303

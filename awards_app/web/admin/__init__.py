@@ -13,6 +13,7 @@ from awards_app.web.admin import (  # noqa: E402,F401
     duplicates,
     judges,
     judging,
+    messages,
     nominations,
     people,
     programme,

@@ -1,0 +1,1 @@
+"""Messages from the organisers to people by where they stand: segments, merge fields, preview, sending once."""

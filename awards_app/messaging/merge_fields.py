@@ -1,0 +1,125 @@
+"""Merge fields: {name}, {nominee}, {category}... in an organiser's subject and body, filled in per recipient.
+
+A tiny placeholder syntax, parsed here, never a template language: the organiser's text can name a field and nothing
+else (no expressions, no attributes, no filters), and a value is inserted as plain text and never read again, so a
+nominee called "{name}" or "{{ 7*7 }}" or "<script>" is printed as written (the HTML part escapes it like any text).
+Write {{ and }} for a brace of your own. A field reads only its own recipient (messaging.segments.Recipient) and the
+edition; an unknown field, a field that does not fit the segment, or a stray brace is refused before anything is
+sent, with the field named.
+
+Each field is one entry of FIELDS: its name, what it holds (for the help beside the body), the roles it fits and a
+function of the recipient. A field whose function is None is listed but not available yet (share_link and rsvp_link
+are filled in by the finalists' pages and the ceremony's RSVP).
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from awards_app.core.errors import DomainError
+from awards_app.core.public_urls import public_url
+from awards_app.messaging.segments import JUDGE, NOMINATOR, NOMINEE, Recipient
+from awards_app.programme.models import Edition
+from awards_app.web.template_helpers import format_datetime
+
+ENTRY_ROLES = frozenset({NOMINEE, NOMINATOR})
+ALL_ROLES = frozenset({NOMINEE, NOMINATOR, JUDGE})
+
+
+@dataclass(frozen=True)
+class Field:
+    """One merge field: what it holds, whom it fits, and how it is filled in (None: not available yet)."""
+
+    name: str
+    help: str
+    roles: frozenset[str]
+    value: Callable[[Edition, Recipient], str | None] | None
+
+
+def _link(edition: Edition, person: Recipient) -> str:
+    """The page that fits the person: the judges' sign-in for judges, the awards' home page for everyone else."""
+    return public_url("auth.sign_in") if person.role == JUDGE else public_url("public.home")
+
+
+FIELDS: dict[str, Field] = {
+    field.name: field
+    for field in [
+        Field("name", "the person's own name", ALL_ROLES, lambda edition, person: person.name),
+        Field("nominee", "the nominee's name (the finalist's public name once shortlisted)", ENTRY_ROLES,
+              lambda edition, person: person.finalist.display_name if person.finalist else person.nomination.nominee_name),
+        Field("category", "the award category", ALL_ROLES,
+              lambda edition, person: person.category.name if person.category else ""),
+        Field("reference", "the nomination's reference", ENTRY_ROLES, lambda edition, person: person.nomination.reference),
+        Field("ceremony_date", "the date and time of the ceremony", ALL_ROLES,
+              lambda edition, person: format_datetime(edition.ceremony_at, edition.timezone)),
+        Field("ceremony_place", "where the ceremony is held", ALL_ROLES, lambda edition, person: edition.venue),
+        Field("link", "the awards' website (the judges' sign-in page for judges)", ALL_ROLES, _link),
+        Field("share_link", "the finalist's page to share, for finalists", ENTRY_ROLES, None),
+        Field("rsvp_link", "the person's own link to answer the ceremony invitation", ALL_ROLES, None),
+    ]
+}
+
+# A field, a doubled brace, or a single brace (which is always a mistake).
+_TOKEN = re.compile(r"\{\{|\}\}|\{([a-z_]{1,40})\}|[{}]")
+
+Piece = tuple[str, str]  # ("text", words) or ("field", name)
+
+
+def parse(text: str, what: str = "body") -> list[Piece]:
+    """The text as literal pieces and field names; a DomainError (on `what`) for a stray brace."""
+    pieces: list[Piece] = []
+    start = 0
+    for match in _TOKEN.finditer(text):
+        pieces.append(("text", text[start:match.start()]))
+        token = match.group(0)
+        if token in ("{{", "}}"):
+            pieces.append(("text", token[0]))
+        elif match.group(1):
+            pieces.append(("field", match.group(1)))
+        else:
+            near = text[match.start():match.start() + 20].split("\n", 1)[0]
+            raise DomainError(
+                f"The {what} has a brace that is not part of a field, at “{near}”. Fields are written like "
+                "{name}, in lower case; write {{ or }} for a brace of your own.",
+                field=what,
+            )
+        start = match.end()
+    pieces.append(("text", text[start:]))
+    return [piece for piece in pieces if piece != ("text", "")]
+
+
+def check(text: str, role: str, what: str = "body", *, sending: bool = True) -> list[Piece]:
+    """The parsed text, once every field in it is known, fits recipients of `role` and (when sending) is available."""
+    pieces = parse(text, what)
+    for kind, name in pieces:
+        if kind != "field":
+            continue
+        field = FIELDS.get(name)
+        if field is None:
+            raise DomainError(f"The {what} uses {{{name}}}, which is not a field. The fields are: "
+                              + ", ".join(f"{{{known}}}" for known in FIELDS) + ".", field=what)
+        if field.value is None and sending:
+            raise DomainError(f"The {what} uses {{{name}}}, which is not available yet.", field=what)
+        if role not in field.roles:
+            raise DomainError(f"The {what} uses {{{name}}}, which does not fit messages to {role}s.", field=what)
+    return pieces
+
+
+def fill(pieces: list[Piece], edition: Edition, person: Recipient) -> str:
+    """The text for one recipient: each field's value as plain text (an empty string when it has none)."""
+    return "".join(words if kind == "text" else _value(FIELDS[words], edition, person) for kind, words in pieces)
+
+
+def _value(field: Field, edition: Edition, person: Recipient) -> str:
+    """A field's value for the person; a marker in a preview of a field not available yet (sending refuses it)."""
+    if field.value is None:
+        return f"[{field.name.replace('_', ' ')}: not available yet]"
+    return field.value(edition, person) or ""
+
+
+def field_help(role: str | None = None) -> list[Field]:
+    """The fields to list beside the body (those fitting `role`, when given), available ones first."""
+    fields = [field for field in FIELDS.values() if role is None or role in field.roles]
+    return sorted(fields, key=lambda field: field.value is None)
+

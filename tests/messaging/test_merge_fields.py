@@ -1,0 +1,91 @@
+"""Merge fields: each field's value for its own recipient, unknown and malformed fields refused with the field named,
+fields that do not fit the segment, and hostile values printed as written (never run, never read as fields)."""
+from __future__ import annotations
+
+import pytest
+
+from awards_app.core.errors import DomainError
+from awards_app.core.public_urls import public_url
+from awards_app.messaging import merge_fields, segments
+from tests.messaging.site import messaging_site
+
+
+@pytest.fixture
+def site(db_session, clock, organiser):
+    return messaging_site(organiser)
+
+
+def person(site, segment="shortlisted.nominees", index=0):
+    return segments.recipients(site.edition, segment, None if segment != "panel.judges" else site.category)[index]
+
+
+def filled(site, text, who) -> str:
+    return merge_fields.fill(merge_fields.check(text, who.role), site.edition, who)
+
+
+def test_each_field_holds_the_recipients_own_details(site):
+    nominator = person(site, "shortlisted.nominators", 1)  # Hamish's nominator
+    site.finalists[1].public_name = "Hamish MacLeod of Skye"
+    assert filled(site, "{name}", nominator) == "Hamish's Nominator"
+    assert filled(site, "{nominee}", nominator) == "Hamish MacLeod of Skye"
+    assert filled(site, "{category}", nominator) == "Carer of the Year"
+    assert filled(site, "{reference}", nominator) == site.hamish.reference
+    assert filled(site, "{ceremony_place}", nominator) == "Assembly Rooms, Edinburgh"
+    assert filled(site, "{ceremony_date}", nominator).endswith(str(site.edition.ceremony_at.year))
+    assert filled(site, "{link}", nominator) == public_url("public.home")
+
+
+def test_a_judges_link_is_the_sign_in_page(site):
+    assert filled(site, "{link}", person(site, "panel.judges")) == public_url("auth.sign_in")
+    assert public_url("auth.sign_in") != public_url("public.home")
+
+
+def test_unknown_field_is_refused_naming_it(site):
+    with pytest.raises(DomainError) as refusal:
+        merge_fields.check("Dear {nmae},", "nominee")
+    assert "{nmae}" in refusal.value.message and refusal.value.field == "body"
+
+
+@pytest.mark.parametrize("text", ["Dear {name,", "Dear name}", "{ name }", "{Name}", "{{name}"])
+def test_a_stray_brace_is_refused(text):
+    with pytest.raises(DomainError) as refusal:
+        merge_fields.check(text, "nominee", "subject")
+    assert refusal.value.field == "subject" and "brace" in refusal.value.message
+
+
+def test_doubled_braces_are_braces_of_your_own(site):
+    assert filled(site, "{{name}} is {name}", person(site)) == "{name} is Morag Fraser"
+
+
+def test_a_field_that_does_not_fit_the_segment_is_refused(site):
+    with pytest.raises(DomainError) as refusal:
+        merge_fields.check("{reference}", "judge")
+    assert "{reference}" in refusal.value.message and "judges" in refusal.value.message
+
+
+def test_fields_not_available_yet_are_refused_for_sending_but_previewed_with_a_marker(site):
+    with pytest.raises(DomainError) as refusal:
+        merge_fields.check("Share: {share_link}", "nominee")
+    assert "{share_link}" in refusal.value.message and "not available yet" in refusal.value.message
+    pieces = merge_fields.check("Share: {share_link}", "nominee", sending=False)
+    assert merge_fields.fill(pieces, site.edition, person(site)) == "Share: [share link: not available yet]"
+
+
+@pytest.mark.parametrize("hostile", ["{{ 7*7 }}", "{name}", "<script>alert(1)</script>", "{reference}",
+                                     "{% raw %}x{% endraw %}"])
+def test_hostile_values_are_printed_as_written(site, db_session, hostile):
+    site.morag.nominee_name = hostile
+    site.finalists[0].public_name = hostile
+    db_session.flush()
+    who = person(site)
+    assert filled(site, "Dear {name}, about {nominee}.", who) == f"Dear {hostile}, about {hostile}."
+
+
+def test_a_field_never_reaches_another_recipients_data(site):
+    pieces = merge_fields.check("{name} {nominee} {reference}", "nominator")
+    texts = [merge_fields.fill(pieces, site.edition, who)
+             for who in segments.recipients(site.edition, "shortlisted.nominators", None)]
+    for text, entry in zip(texts, (site.morag, site.hamish, site.ailsa)):
+        assert entry.reference in text
+        others = [other.reference for other in (site.morag, site.hamish, site.ailsa) if other is not entry]
+        assert not any(reference in text for reference in others)
