@@ -14,9 +14,9 @@ from sqlalchemy import func, select
 from awards_app.nominations.models import ConsentState
 from awards_app.voting.models import Vote
 from tests.factories.publication import shortlist_site
-from tests.factories.voting import voting_site
+from tests.factories.voting import public_vote, voting_site
 from tests.web.forms import post_form
-from tests.web.test_vote import Voter, link_path, text_of, words_of
+from tests.web.test_vote import Voter, link_path, words_of
 
 META = re.compile(r'<meta (?:property|name)="([^"]+)" content="([^"]*)">')
 VOTE_BUTTON = re.compile(r'<a class="button" href="([^"]+)">Vote for ')
@@ -173,7 +173,6 @@ def test_a_preselection_not_on_the_ballot_chooses_nobody(client, site, wanted):
 
 
 def test_a_finalist_of_another_contest_is_not_preselected(client, site, db_session):
-    from tests.factories.voting import public_vote
     other = public_vote(site.edition, ("Someone Else",), name="Carer of the Year").finalists[0]
     db_session.commit()
     assert checked_finalist(client.get(f"/vote/{site.contest.id}?for={other.id}")) is None
