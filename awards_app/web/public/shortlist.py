@@ -12,6 +12,7 @@ from flask import abort
 from awards_app.core import clock
 from awards_app.programme.editions import current_edition
 from awards_app.publication.public_shortlist import announcement_moment, public_image, public_shortlist
+from awards_app.voting.votes import open_contests
 from awards_app.web.downloads import send_image
 from awards_app.web.htmx import render_page
 from awards_app.web.page_cache import cached_for_visitors
@@ -34,7 +35,9 @@ def shortlist():
             edition=edition,
             moment=moment if moment and moment > clock.now() else None,  # a planned date gone by says "soon"
         ))
-    response = render_page("public/shortlist.html", edition=edition, categories=categories)
+    # The contests taking votes now, by category: their finalists get a "Vote for ..." button.
+    open_votes = {contest.category_id: contest.id for contest in open_contests(edition)}
+    response = render_page("public/shortlist.html", edition=edition, categories=categories, open_votes=open_votes)
     response.headers["Cache-Control"] = PAGE_CACHE
     return response
 

@@ -18,7 +18,9 @@ from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import db, limiter
 from awards_app.programme.editions import current_edition
+from awards_app.core.public_urls import public_url
 from awards_app.publication.public_shortlist import shortlist_is_public
+from awards_app.publication.sharing import share_links
 from awards_app.voting.models import Contest, Vote
 from awards_app.voting.votes import (
     AlreadyVoted,
@@ -137,6 +139,10 @@ def _ballot_page(contest: Contest, form: BallotForm, back_url: str | None = None
     choice = session.get(CHOICE_KEY) or {}
     if request.method == "GET" and choice.get("contest") == contest.id:
         form.finalist.data = str(choice.get("finalist"))
+    # "Vote for ..." on a finalist's page opens the ballot with them chosen (?for=<id>): only chosen, never sent, so
+    # the voter still presses Continue and confirms from the emailed link, and may choose someone else on the way.
+    if request.method == "GET" and request.args.get("for") in {str(finalist.id) for finalist in finalists}:
+        form.finalist.data = request.args["for"]
     return render_form(
         "vote/ballot.html",
         form,
@@ -379,12 +385,18 @@ def counted():
     if vote is None:
         contest = db.session.get(Contest, done["contest"]) if isinstance(done.get("contest"), int) else None
         return _already_voted_page(contest)
+    contest = vote.contest
+    vote_url = public_url("vote.ballot", contest_id=contest.id)
     return render_page(
         "vote/counted.html",
         vote=vote,
-        contest=vote.contest,
-        edition=vote.contest.category.edition,
+        contest=contest,
+        edition=contest.category.edition,
         finalist_name=vote.finalist.display_name,
+        # "Tell others": the vote's own link, and every finalist's page alike, so nothing shared shows the choice.
+        vote_url=vote_url,
+        vote_share_links=share_links(vote_url, f"Vote in {contest.category.name}"),
+        finalists=ballot_finalists(contest),
     )
 
 
