@@ -97,7 +97,7 @@ def answer_invitation(token: str, answer: str, access_needs: str = "") -> Ceremo
         raise DomainError("Choose whether you will come", field="answer")
     needs = str(access_needs or "").strip()
     if len(needs) > ACCESS_NEEDS_MAX:
-        raise DomainError(f"Access needs must be {ACCESS_NEEDS_MAX:,} characters or fewer", field="access_needs")
+        raise DomainError(f"Access needs must be {ACCESS_NEEDS_MAX} characters or fewer", field="access_needs")
     invitation.answer = answer
     invitation.access_needs = needs
     invitation.answered_at = clock.now()
