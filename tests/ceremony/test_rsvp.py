@@ -153,3 +153,30 @@ def test_the_purge_removes_invitations_of_past_ceremonies_only(organiser, editio
     assert rsvp.purge_invitations(edition.ceremony_at - timedelta(seconds=1)) == 0
     assert rsvp.purge_invitations(edition.ceremony_at) == 1
     assert [invitation.edition_id for invitation in invitations(db_session)] == [later.id]
+
+
+def test_a_persons_invitations_are_exported_erased_and_purged(organiser, edition, db_session, clock):
+    from awards_app.privacy import personal_data
+
+    token = invite(organiser, edition, "Jo.Bloggs@example.org", "Jo Bloggs")
+    rsvp.answer_invitation(token, "yes", "A quiet room")
+    invite(organiser, edition, "someone.else@example.org", "Someone Else")
+    found = personal_data.find_personal_data("JO.BLOGGS@example.org")
+    assert [invitation.email for invitation in found.invitations] == ["jo.bloggs@example.org"]
+    assert found.erasable == 1
+    [exported] = personal_data.export_personal_data(found)["ceremony_invitations"]
+    assert (exported["answer"], exported["access_needs"], exported["name"]) == ("yes", "A quiet room", "Jo Bloggs")
+
+    counts = personal_data.erase_personal_data(organiser, "jo.bloggs@example.org", "Asked by email on 1 March")
+    assert counts["ceremony_invitations"] == 1
+    assert [invitation.email for invitation in invitations(db_session)] == ["someone.else@example.org"]
+    with pytest.raises(LinkProblem):
+        rsvp.invitation_for_link(token)
+
+    # The daily purge deletes the rest once the ceremony is past the contact retention period.
+    assert personal_data.purge_nomination_contacts(edition.ceremony_at + timedelta(days=29), 30) == 0
+    assert len(invitations(db_session)) == 1
+    personal_data.purge_nomination_contacts(edition.ceremony_at + timedelta(days=30), 30)
+    assert invitations(db_session) == []
+    event = db_session.scalars(select(AuditEvent).where(AuditEvent.action == "nominations.contacts_purged")).one()
+    assert event.details["ceremony_invitations"] == 1
