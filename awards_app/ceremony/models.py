@@ -4,13 +4,14 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import Boolean, Enum, ForeignKey, Integer, UniqueConstraint
+from sqlalchemy import Boolean, Enum, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from awards_app.core.columns import UTCDateTime, utcnow
+from awards_app.core.columns import EMAIL_LENGTH, UTCDateTime, utcnow
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
-from awards_app.programme.models import Category
+from awards_app.nominations.models import Nomination
+from awards_app.programme.models import Category, Edition
 
 
 class Place(enum.Enum):
@@ -52,3 +53,28 @@ class Reveal(db.Model):
     show_vote_shares: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     category: Mapped[Category] = relationship()
+
+
+class CeremonyInvitation(db.Model):
+    """One person invited to an edition's ceremony, and their answer (yes, no, or none yet) with any access needs.
+
+    Their personal link is a SingleUseLink of purpose "rsvp" (core/links.py) that is never marked used, so it keeps
+    working to change the answer until the ceremony starts.
+    """
+
+    __tablename__ = "ceremony_invitation"
+    __table_args__ = (UniqueConstraint("edition_id", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
+    # Kept trimmed and lower-cased, so that one person written two ways is still one invitation.
+    email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id", ondelete="SET NULL"), nullable=True)
+    answer: Mapped[str | None] = mapped_column(String(3), nullable=True)  # "yes", "no", or None before answering
+    access_needs: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    edition: Mapped[Edition] = relationship()
+    nomination: Mapped[Nomination | None] = relationship()

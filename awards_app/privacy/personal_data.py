@@ -4,8 +4,8 @@ What is found for an address (case does not matter; votes are found by the voter
 "Jo.Bloggs+awards@googlemail.com" finds the votes of jo.bloggs@gmail.com):
   nominations they made (nominator's email), nominations of them (nominee's email), unfinished drafts (the address
   to resume, or the nominator's or nominee's address typed into it), vote requests (plain address or voter key),
-  votes (voter key), an organiser or judge account, emails in the outbox (to any spelling of the same inbox), and
-  audit events that name the address.
+  votes (voter key), invitations to a ceremony, an organiser or judge account, emails in the outbox (to any spelling
+  of the same inbox), and audit events that name the address.
 
 The rules of erase_personal_data (the page in the organisers' area repeats them):
   - Nominations they made: the nominator's name becomes "Erased on request"; their email address, phone number and
@@ -21,6 +21,7 @@ The rules of erase_personal_data (the page in the organisers' area repeats them)
     and the email domain and client address blanked; the receipt code stays, and only the voter has it. One vote per
     person can then no longer be checked for this person: in a contest still open they could vote again. The page
     warns about that before anything is erased.
+  - Invitations to a ceremony: deleted with their answers and access needs, and their RSVP links stop working.
   - An organiser's or judge's account: deactivated, signed out everywhere, and anonymised (name "Erased on request",
     an address that can receive nothing, no password, no two-factor secret, no affiliations). Scores, conflicts and
     ranks stay, attached to the anonymous account. Nobody can erase their own account, or the last active organiser.
@@ -32,7 +33,8 @@ The rules of erase_personal_data (the page in the organisers' area repeats them)
 
 Retention (run daily by `flask purge`): nominators' names and contact details and nominees' email addresses are
 removed NOMINATION_CONTACT_RETENTION_DAYS after the ceremony; emails are deleted from the outbox
-OUTBOX_RETENTION_DAYS after they were sent or given up on.
+OUTBOX_RETENTION_DAYS after they were sent or given up on; ceremony invitations (with their access needs) are deleted
+NOMINATION_CONTACT_RETENTION_DAYS after their ceremony too.
 """
 from __future__ import annotations
 
@@ -44,6 +46,8 @@ from flask import current_app
 from sqlalchemy import String, cast, delete, func, or_, select, update
 
 from awards_app.accounts.models import Role, SignInSession, User
+from awards_app.ceremony.models import CeremonyInvitation
+from awards_app.ceremony.rsvp import delete_invitations, invitations_of, purge_invitations
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.columns import EMAIL_LENGTH
@@ -76,6 +80,7 @@ class PersonalData:
     drafts: list[NominationDraft] = field(default_factory=list)
     vote_requests: list[VoteRequest] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
+    invitations: list[CeremonyInvitation] = field(default_factory=list)
     accounts: list[User] = field(default_factory=list)
     emails: list[OutboxEmail] = field(default_factory=list)
     audit_events: list[AuditEvent] = field(default_factory=list)
@@ -84,7 +89,8 @@ class PersonalData:
     def erasable(self) -> int:
         """How many things an erasure would change (audit events are not among them)."""
         return sum(len(rows) for rows in (self.nominations_made, self.nominations_of, self.drafts,
-                                          self.vote_requests, self.votes, self.accounts, self.emails))
+                                          self.vote_requests, self.votes, self.invitations, self.accounts,
+                                          self.emails))
 
     @property
     def is_empty(self) -> bool:
@@ -135,6 +141,7 @@ def find_personal_data(email) -> PersonalData:
         .where(or_(VoteRequest.voter_key == key, func.lower(VoteRequest.email) == address))
         .order_by(VoteRequest.id)))
     found.votes = list(db.session.scalars(select(Vote).where(Vote.voter_key == key).order_by(Vote.id)))
+    found.invitations = invitations_of(address)
     found.accounts = list(db.session.scalars(select(User).where(func.lower(User.email) == address)))
     # Emails go to the address as it was typed each time (capitals, a +tag, Gmail's dots): the candidates at the
     # same domain are read, and those whose canonical form is this address's are kept.
@@ -190,6 +197,10 @@ def export_personal_data(found: PersonalData) -> dict:
         "votes": [{"award": row.contest.category.name, "cast_at": _when(row.cast_at),
                    "receipt_code": row.receipt_code, "voided_at": _when(row.voided_at), "void_reason": row.void_reason,
                    "email_domain": row.email_domain, "client_network": row.client_network} for row in found.votes],
+        "ceremony_invitations": [{"edition": row.edition.name, "name": row.name, "email": row.email,
+                                  "answer": row.answer, "access_needs": row.access_needs,
+                                  "answered_at": _when(row.answered_at), "invited_at": _when(row.created_at)}
+                                 for row in found.invitations],
         "accounts": [{"role": row.role.value, "email": row.email, "name": row.name, "affiliations": row.affiliations,
                       "active": row.active, "created_at": _when(row.created_at),
                       "last_sign_in_at": _when(row.last_sign_in_at)} for row in found.accounts],
@@ -257,6 +268,7 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
         vote.voter_key = replacement[vote.voter_key]
         vote.email_domain, vote.client_network = "", ""
 
+    delete_invitations(found.invitations)
     for account in found.accounts:
         _anonymise_account(account, now)
 
@@ -269,7 +281,8 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
     counts = {
         "nominations_made": len(found.nominations_made), "nominations_of": len(found.nominations_of),
         "drafts": len(found.drafts), "vote_requests": len(found.vote_requests), "votes": len(found.votes),
-        "accounts": len(found.accounts), "emails_deleted": len(gone), "emails_being_sent": len(sending),
+        "ceremony_invitations": len(found.invitations), "accounts": len(found.accounts), "emails_deleted": len(gone),
+        "emails_being_sent": len(sending),
     }
     # Never the address or anything erased: only who, why, and how many.
     record_event(actor, "personal_data.erased", None, reason=reason, **counts)
@@ -338,9 +351,11 @@ def purge_nomination_contacts(now: datetime | None = None, retention_days: int |
                 nominator_relationship="", nominee_email=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    invitations = purge_invitations(now - timedelta(days=days))
     db.session.expire_all()
-    if changed:
-        record_event(None, "nominations.contacts_purged", None, nominations=changed, retention_days=days)
+    if changed or invitations:
+        record_event(None, "nominations.contacts_purged", None, nominations=changed,
+                     ceremony_invitations=invitations, retention_days=days)
     return changed
 
 

@@ -55,6 +55,8 @@ LIMITS = {
     "VOTE_RESEND_LIMITS_PER_VOTER": "3 per hour",
     # Checking a receipt code against a published list of votes.
     "RECEIPT_CHECK_LIMITS_PER_CLIENT": "60 per minute",
+    # A ceremony invitee answering (or changing their answer) through their RSVP link.
+    "RSVP_LIMITS_PER_CLIENT": "20 per hour",
 }
 
 

@@ -32,6 +32,7 @@ from tests.web.route_walk import answer, ask, routes
 #   steps send them on (303) to the step that comes first.
 # - auth.sign_in_with_link, auth.accept_invitation, vote.confirm, consent.respond: the link is the credential, so
 #   whoever holds it gets the same answer; nothing else about the caller matters.
+# - public.rsvp: the same, and no caller holds an RSVP link here (404, the link-problem page, for everyone).
 # - auth.sign_in_code: the second sign-in step grants nothing; without a first step it goes back to sign-in.
 # - judging.final_round: none of the callers is asked to rank finalists in this category (404, the panel's too).
 # - judging.unlock_scores, judging.unlock_final_ranks: organisers' actions under /judging (judges get 403).
@@ -141,6 +142,8 @@ MATRIX_TEXT = """
     admin.results_csv                GET   signin   signin   signin   signin   403      403      403      200
     admin.resume_judge               POST  signin   signin   signin   signin   403      403      403      303
     admin.reveal                     POST  signin   signin   signin   signin   403      403      403      303
+    admin.rsvp_csv                   GET   signin   signin   signin   signin   403      403      403      200
+    admin.rsvp_list                  GET   signin   signin   signin   signin   403      403      403      200
     admin.run_assignment             POST  signin   signin   signin   signin   403      403      403      409
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200
@@ -236,6 +239,8 @@ MATRIX_TEXT = """
     public.present_slide             GET   200      200      200      200      200      200      200      200
     public.privacy                   GET   200      200      200      200      200      200      200      200
     public.results                   GET   200      200      200      200      200      200      200      200
+    public.rsvp                      GET   404      404      404      404      404      404      404      404
+    public.rsvp                      POST  404      404      404      404      404      404      404      404
     public.shortlist                 GET   200      200      200      200      200      200      200      200
     public.shortlist_image           GET   404      404      404      404      404      404      404      404
     public.tally_csv                 GET   404      404      404      404      404      404      404      404

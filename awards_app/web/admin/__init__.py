@@ -19,6 +19,7 @@ from awards_app.web.admin import (  # noqa: E402,F401
     programme,
     publication,
     reach,
+    rsvp,
     security,
     votes,
 )
