@@ -8,8 +8,8 @@ edition; an unknown field, a field that does not fit the segment, or a stray bra
 sent, with the field named.
 
 Each field is one entry of FIELDS: its name, what it holds (for the help beside the body), the roles it fits and a
-function of the recipient. A field whose function is None is listed but not available yet (share_link and rsvp_link
-are filled in by the finalists' pages and the ceremony's RSVP).
+function of the edition, the recipient and the sender (None in a preview: a field that makes something, such as a
+person's own RSVP link, makes it only when the message is sent and shows what it will be in a preview).
 """
 from __future__ import annotations
 
@@ -17,10 +17,13 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from awards_app.accounts.models import User
+from awards_app.ceremony.rsvp import invitation_link
 from awards_app.core.errors import DomainError
 from awards_app.core.public_urls import public_url
 from awards_app.messaging.segments import JUDGE, NOMINATOR, NOMINEE, Recipient
 from awards_app.programme.models import Edition
+from awards_app.publication.sharing import share_url
 from awards_app.web.template_helpers import format_datetime
 
 ENTRY_ROLES = frozenset({NOMINEE, NOMINATOR})
@@ -34,29 +37,44 @@ class Field:
     name: str
     help: str
     roles: frozenset[str]
-    value: Callable[[Edition, Recipient], str | None] | None
+    value: Callable[[Edition, Recipient, User | None], str | None] | None
 
 
-def _link(edition: Edition, person: Recipient) -> str:
+def _link(edition: Edition, person: Recipient, sender: User | None) -> str:
     """The page that fits the person: the judges' sign-in for judges, the awards' home page for everyone else."""
     return public_url("auth.sign_in") if person.role == JUDGE else public_url("public.home")
+
+
+def _share_link(edition: Edition, person: Recipient, sender: User | None) -> str | None:
+    """The finalist's own public page, to share with their supporters (nothing for an entry not on the shortlist)."""
+    return share_url(person.finalist) if person.finalist else None
+
+
+def _rsvp_link(edition: Edition, person: Recipient, sender: User | None) -> str:
+    """The person's own link to answer the ceremony invitation: made when the message is sent, never in a preview."""
+    if sender is None:
+        return "[their own link to answer the invitation, made when the message is sent]"
+    return invitation_link(sender, edition, person.email, person.name, nomination=person.nomination)
 
 
 FIELDS: dict[str, Field] = {
     field.name: field
     for field in [
-        Field("name", "the person's own name", ALL_ROLES, lambda edition, person: person.name),
+        Field("name", "the person's own name", ALL_ROLES, lambda edition, person, sender: person.name),
         Field("nominee", "the nominee's name (the finalist's public name once shortlisted)", ENTRY_ROLES,
-              lambda edition, person: person.finalist.display_name if person.finalist else person.nomination.nominee_name),
+              lambda edition, person, sender: (
+                  person.finalist.display_name if person.finalist else person.nomination.nominee_name
+              )),
         Field("category", "the award category", ALL_ROLES,
-              lambda edition, person: person.category.name if person.category else ""),
-        Field("reference", "the nomination's reference", ENTRY_ROLES, lambda edition, person: person.nomination.reference),
+              lambda edition, person, sender: person.category.name if person.category else ""),
+        Field("reference", "the nomination's reference", ENTRY_ROLES,
+              lambda edition, person, sender: person.nomination.reference),
         Field("ceremony_date", "the date and time of the ceremony", ALL_ROLES,
-              lambda edition, person: format_datetime(edition.ceremony_at, edition.timezone)),
-        Field("ceremony_place", "where the ceremony is held", ALL_ROLES, lambda edition, person: edition.venue),
+              lambda edition, person, sender: format_datetime(edition.ceremony_at, edition.timezone)),
+        Field("ceremony_place", "where the ceremony is held", ALL_ROLES, lambda edition, person, sender: edition.venue),
         Field("link", "the awards' website (the judges' sign-in page for judges)", ALL_ROLES, _link),
-        Field("share_link", "the finalist's page to share, for finalists", ENTRY_ROLES, None),
-        Field("rsvp_link", "the person's own link to answer the ceremony invitation", ALL_ROLES, None),
+        Field("share_link", "the finalist's page to share, for finalists", ENTRY_ROLES, _share_link),
+        Field("rsvp_link", "the person's own link to answer the ceremony invitation", ALL_ROLES, _rsvp_link),
     ]
 }
 
@@ -106,16 +124,19 @@ def check(text: str, role: str, what: str = "body", *, sending: bool = True) -> 
     return pieces
 
 
-def fill(pieces: list[Piece], edition: Edition, person: Recipient) -> str:
-    """The text for one recipient: each field's value as plain text (an empty string when it has none)."""
-    return "".join(words if kind == "text" else _value(FIELDS[words], edition, person) for kind, words in pieces)
+def fill(pieces: list[Piece], edition: Edition, person: Recipient, sender: User | None = None) -> str:
+    """The text for one recipient: each field's value as plain text (an empty string when it has none); `sender` is
+    the organiser sending it, None in a preview."""
+    return "".join(
+        words if kind == "text" else _value(FIELDS[words], edition, person, sender) for kind, words in pieces
+    )
 
 
-def _value(field: Field, edition: Edition, person: Recipient) -> str:
+def _value(field: Field, edition: Edition, person: Recipient, sender: User | None) -> str:
     """A field's value for the person; a marker in a preview of a field not available yet (sending refuses it)."""
     if field.value is None:
         return f"[{field.name.replace('_', ' ')}: not available yet]"
-    return field.value(edition, person) or ""
+    return field.value(edition, person, sender) or ""
 
 
 def field_help(role: str | None = None) -> list[Field]:

@@ -127,11 +127,17 @@ class Rendered:
     embargo: str
 
 
-def render_for(message: Message, person: segments.Recipient, *, sending: bool = False) -> Rendered:
-    """Subject and body filled in with the person's own details, and the embargo line if there is one."""
+def render_for(message: Message, person: segments.Recipient, *, sender: User | None = None) -> Rendered:
+    """Subject and body filled in with the person's own details, and the embargo line if there is one; `sender` is
+    the organiser sending it (None for a preview, which makes nothing such as an RSVP link)."""
     role = segments.segment_of(message.segment).role
-    subject = merge_fields.fill(merge_fields.check(message.subject, role, "subject", sending=sending), message.edition, person)
-    body = merge_fields.fill(merge_fields.check(message.body, role, "body", sending=sending), message.edition, person)
+    sending = sender is not None
+    subject = merge_fields.fill(
+        merge_fields.check(message.subject, role, "subject", sending=sending), message.edition, person, sender
+    )
+    body = merge_fields.fill(
+        merge_fields.check(message.body, role, "body", sending=sending), message.edition, person, sender
+    )
     return Rendered(person, " ".join(subject.split()), body, embargo_line(message))
 
 
@@ -194,7 +200,7 @@ def send_message(actor: User, message: Message, *, send_again: bool = False) -> 
     for person in people:
         email_id = None
         if person.reachable:
-            rendered = render_for(message, person, sending=True)
+            rendered = render_for(message, person, sender=actor)
             email_id = queue_email(
                 person.email, rendered.subject, TEMPLATE, from_public=False,
                 edition=message.edition, body=rendered.body, embargo=rendered.embargo,

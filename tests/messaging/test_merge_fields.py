@@ -4,9 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from sqlalchemy import func, select
+
+from awards_app.ceremony import rsvp
+from awards_app.ceremony.models import CeremonyInvitation
 from awards_app.core.errors import DomainError
 from awards_app.core.public_urls import public_url
 from awards_app.messaging import merge_fields, segments
+from awards_app.publication.sharing import share_url
 from tests.messaging.site import messaging_site
 
 
@@ -63,12 +68,23 @@ def test_a_field_that_does_not_fit_the_segment_is_refused(site):
     assert "{reference}" in refusal.value.message and "judges" in refusal.value.message
 
 
-def test_fields_not_available_yet_are_refused_for_sending_but_previewed_with_a_marker(site):
-    with pytest.raises(DomainError) as refusal:
-        merge_fields.check("Share: {share_link}", "nominee")
-    assert "{share_link}" in refusal.value.message and "not available yet" in refusal.value.message
-    pieces = merge_fields.check("Share: {share_link}", "nominee", sending=False)
-    assert merge_fields.fill(pieces, site.edition, person(site)) == "Share: [share link: not available yet]"
+def test_share_link_is_the_finalists_own_page(site):
+    nominator = person(site, "shortlisted.nominators", 1)
+    assert filled(site, "Share: {share_link}", nominator) == f"Share: {share_url(nominator.finalist)}"
+    assert share_url(nominator.finalist).endswith(f"/finalists/{nominator.finalist.id}")
+
+
+def test_rsvp_link_is_made_only_when_sending_and_only_for_its_recipient(site, organiser, db_session):
+    first, second = person(site, "shortlisted.nominees", 0), person(site, "shortlisted.nominees", 1)
+    pieces = merge_fields.check("Reply: {rsvp_link}", first.role)
+    assert "made when the message is sent" in merge_fields.fill(pieces, site.edition, first)  # a preview makes nothing
+    assert db_session.scalar(select(func.count(CeremonyInvitation.id))) == 0
+    links = [merge_fields.fill(pieces, site.edition, who, organiser) for who in (first, second)]
+    assert links[0] != links[1]
+    invitations = {row.email: row for row in db_session.scalars(select(CeremonyInvitation))}
+    assert set(invitations) == {first.email.lower(), second.email.lower()}
+    token = links[0].rsplit("/", 1)[1]
+    assert rsvp.invitation_for_link(token).email == first.email.lower()
 
 
 @pytest.mark.parametrize("hostile", ["{{ 7*7 }}", "{name}", "<script>alert(1)</script>", "{reference}",

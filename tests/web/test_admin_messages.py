@@ -4,8 +4,9 @@ the count and hostile names escaped, sending once (the second press refused), th
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from awards_app.ceremony.models import CeremonyInvitation
 from awards_app.messaging.models import Message
 from tests.factories.accounts import JUDGE_PASSWORD, make_judge
 from tests.factories.judging import seat
@@ -66,7 +67,7 @@ def test_a_starting_point_fills_in_the_form(organiser_client, site):
     page = organiser_client.get(site.new + "?start=not_shortlisted").get_data(as_text=True)
     assert '<option selected value="not_shortlisted.nominators">' in page
     assert "Thank you for nominating {nominee}" in page
-    assert "{share_link}" in page and "not available yet" in page  # the field help
+    assert "{share_link}" in page and "{rsvp_link}" in page  # the field help
 
 
 def test_an_unknown_field_is_refused_naming_it_and_keeps_the_text(organiser_client, site, db_session):
@@ -133,15 +134,18 @@ def test_sending_once_then_the_delivery(organiser_client, site, db_session, outb
     assert edit.status_code == 303 and edit.headers["Location"] == f"/admin/messages/{message.id}"
 
 
-def test_a_field_not_available_yet_can_be_saved_not_sent(organiser_client, site, db_session, outbox):
-    assert new_message(organiser_client, site, body="Share {share_link}").status_code == 303
+def test_an_invitation_previews_without_making_links_and_sends_each_their_own(organiser_client, site, db_session,
+                                                                               outbox):
+    assert new_message(organiser_client, site, body="Please answer: {rsvp_link}").status_code == 303
     message = saved(db_session)
     preview = text_of(organiser_client.get(f"/admin/messages/{message.id}/preview"))
-    assert "[share link: not available yet]" in preview and "Change the message before sending it" in preview
+    assert "made when the message is sent" in preview
+    assert db_session.scalar(select(func.count(CeremonyInvitation.id))) == 0
     response = post_form(organiser_client, f"/admin/messages/{message.id}/send", {},
                          form_page=f"/admin/messages/{message.id}/preview?x=1")
-    assert response.status_code == 409
-    assert outbox() == []
+    assert response.status_code == 303
+    links = [email.text_body.split("Please answer: ", 1)[1].split()[0] for email in outbox()]
+    assert len(links) == len(set(links)) == db_session.scalar(select(func.count(CeremonyInvitation.id))) > 0
 
 
 def test_the_same_subject_again_asks_before_sending(organiser_client, site, db_session, outbox):
