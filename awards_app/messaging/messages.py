@@ -10,6 +10,7 @@ organiser confirms. A message about the shortlist, sent before the shortlist is 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, select, update
 
@@ -253,3 +254,34 @@ def delivery(message: Message) -> list[Delivery]:
 def messages_of(edition: Edition) -> list[Message]:
     """The edition's messages, newest first."""
     return list(db.session.scalars(select(Message).where(Message.edition_id == edition.id).order_by(Message.id.desc())))
+
+
+# --- One person's data (privacy/personal_data.py) -----------------------------------------------------------------
+
+ERASED_NAME = "Erased on request"
+
+
+def received_by(address: str) -> list[MessageRecipient]:
+    """The messages an address was sent (or would have been), oldest first."""
+    return list(db.session.scalars(
+        select(MessageRecipient)
+        .where(func.lower(MessageRecipient.email) == address.lower())
+        .order_by(MessageRecipient.id)
+    ))
+
+
+def erase_recipients(rows: list[MessageRecipient]) -> None:
+    """Forget who these were: the address and name go, the row stays so that the message's counts stay true."""
+    for row in rows:
+        row.email, row.name = None, ERASED_NAME
+
+
+def purge_recipients(sent_before: datetime) -> int:
+    """Forget the addresses and names of everyone sent a message of an edition whose ceremony was before `sent_before`."""
+    past = select(Message.id).join(Edition, Message.edition_id == Edition.id).where(Edition.ceremony_at <= sent_before)
+    return db.session.execute(
+        update(MessageRecipient)
+        .where(MessageRecipient.message_id.in_(past), MessageRecipient.email.is_not(None))
+        .values(email=None, name="")
+        .execution_options(synchronize_session=False)
+    ).rowcount

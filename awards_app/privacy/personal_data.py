@@ -4,8 +4,8 @@ What is found for an address (case does not matter; votes are found by the voter
 "Jo.Bloggs+awards@googlemail.com" finds the votes of jo.bloggs@gmail.com):
   nominations they made (nominator's email), nominations of them (nominee's email), unfinished drafts (the address
   to resume, or the nominator's or nominee's address typed into it), vote requests (plain address or voter key),
-  votes (voter key), invitations to a ceremony, an organiser or judge account, emails in the outbox (to any spelling
-  of the same inbox), and audit events that name the address.
+  votes (voter key), invitations to a ceremony, messages from the organisers, an organiser or judge account, emails
+  in the outbox (to any spelling of the same inbox), and audit events that name the address.
 
 The rules of erase_personal_data (the page in the organisers' area repeats them):
   - Nominations they made: the nominator's name becomes "Erased on request"; their email address, phone number and
@@ -22,6 +22,8 @@ The rules of erase_personal_data (the page in the organisers' area repeats them)
     person can then no longer be checked for this person: in a contest still open they could vote again. The page
     warns about that before anything is erased.
   - Invitations to a ceremony: deleted with their answers and access needs, and their RSVP links stop working.
+  - Messages from the organisers: the address and name on each message's list of recipients are blanked (the row
+    stays, so the message's counts stay true).
   - An organiser's or judge's account: deactivated, signed out everywhere, and anonymised (name "Erased on request",
     an address that can receive nothing, no password, no two-factor secret, no affiliations). Scores, conflicts and
     ranks stay, attached to the anonymous account. Nobody can erase their own account, or the last active organiser.
@@ -34,7 +36,7 @@ The rules of erase_personal_data (the page in the organisers' area repeats them)
 Retention (run daily by `flask purge`): nominators' names and contact details and nominees' email addresses are
 removed NOMINATION_CONTACT_RETENTION_DAYS after the ceremony; emails are deleted from the outbox
 OUTBOX_RETENTION_DAYS after they were sent or given up on; ceremony invitations (with their access needs) are deleted
-NOMINATION_CONTACT_RETENTION_DAYS after their ceremony too.
+and the addresses on messages' lists of recipients blanked NOMINATION_CONTACT_RETENTION_DAYS after their ceremony too.
 """
 from __future__ import annotations
 
@@ -48,6 +50,8 @@ from sqlalchemy import String, cast, delete, func, or_, select, update
 from awards_app.accounts.models import Role, SignInSession, User
 from awards_app.ceremony.models import CeremonyInvitation
 from awards_app.ceremony.rsvp import delete_invitations, invitations_of, purge_invitations
+from awards_app.messaging.messages import erase_recipients, purge_recipients, received_by
+from awards_app.messaging.models import MessageRecipient
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.columns import EMAIL_LENGTH
@@ -81,6 +85,7 @@ class PersonalData:
     vote_requests: list[VoteRequest] = field(default_factory=list)
     votes: list[Vote] = field(default_factory=list)
     invitations: list[CeremonyInvitation] = field(default_factory=list)
+    messages: list[MessageRecipient] = field(default_factory=list)
     accounts: list[User] = field(default_factory=list)
     emails: list[OutboxEmail] = field(default_factory=list)
     audit_events: list[AuditEvent] = field(default_factory=list)
@@ -89,7 +94,8 @@ class PersonalData:
     def erasable(self) -> int:
         """How many things an erasure would change (audit events are not among them)."""
         return sum(len(rows) for rows in (self.nominations_made, self.nominations_of, self.drafts,
-                                          self.vote_requests, self.votes, self.invitations, self.accounts,
+                                          self.vote_requests, self.votes, self.invitations, self.messages,
+                                          self.accounts,
                                           self.emails))
 
     @property
@@ -142,6 +148,7 @@ def find_personal_data(email) -> PersonalData:
         .order_by(VoteRequest.id)))
     found.votes = list(db.session.scalars(select(Vote).where(Vote.voter_key == key).order_by(Vote.id)))
     found.invitations = invitations_of(address)
+    found.messages = received_by(address)
     found.accounts = list(db.session.scalars(select(User).where(func.lower(User.email) == address)))
     # Emails go to the address as it was typed each time (capitals, a +tag, Gmail's dots): the candidates at the
     # same domain are read, and those whose canonical form is this address's are kept.
@@ -201,6 +208,8 @@ def export_personal_data(found: PersonalData) -> dict:
                                   "answer": row.answer, "access_needs": row.access_needs,
                                   "answered_at": _when(row.answered_at), "invited_at": _when(row.created_at)}
                                  for row in found.invitations],
+        "messages_received": [{"subject": row.message.subject, "sent_at": _when(row.message.sent_at), "name": row.name,
+                               "email": row.email} for row in found.messages],
         "accounts": [{"role": row.role.value, "email": row.email, "name": row.name, "affiliations": row.affiliations,
                       "active": row.active, "created_at": _when(row.created_at),
                       "last_sign_in_at": _when(row.last_sign_in_at)} for row in found.accounts],
@@ -269,6 +278,7 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
         vote.email_domain, vote.client_network = "", ""
 
     delete_invitations(found.invitations)
+    erase_recipients(found.messages)
     for account in found.accounts:
         _anonymise_account(account, now)
 
@@ -281,8 +291,8 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
     counts = {
         "nominations_made": len(found.nominations_made), "nominations_of": len(found.nominations_of),
         "drafts": len(found.drafts), "vote_requests": len(found.vote_requests), "votes": len(found.votes),
-        "ceremony_invitations": len(found.invitations), "accounts": len(found.accounts), "emails_deleted": len(gone),
-        "emails_being_sent": len(sending),
+        "ceremony_invitations": len(found.invitations), "messages_received": len(found.messages),
+        "accounts": len(found.accounts), "emails_deleted": len(gone), "emails_being_sent": len(sending),
     }
     # Never the address or anything erased: only who, why, and how many.
     record_event(actor, "personal_data.erased", None, reason=reason, **counts)
@@ -352,10 +362,11 @@ def purge_nomination_contacts(now: datetime | None = None, retention_days: int |
         .execution_options(synchronize_session=False)
     ).rowcount
     invitations = purge_invitations(now - timedelta(days=days))
+    message_recipients = purge_recipients(now - timedelta(days=days))
     db.session.expire_all()
-    if changed or invitations:
+    if changed or invitations or message_recipients:
         record_event(None, "nominations.contacts_purged", None, nominations=changed,
-                     ceremony_invitations=invitations, retention_days=days)
+                     ceremony_invitations=invitations, message_recipients=message_recipients, retention_days=days)
     return changed
 
 
