@@ -101,3 +101,16 @@ def test_a_conflicted_finalist_is_not_found_for_readers(app, client, panel, db_s
 
     assert sign_in(client, panel.late.email).get(entry_url(conflicted)).status_code == 404
     assert sign_in(app.test_client(), panel.b.email).get(entry_url(conflicted)).status_code == 404
+
+
+def test_under_blind_judging_the_read_only_page_names_the_entry_by_its_reference(client, panel, db_session):
+    panel.edition.hide_nominee_names = True
+    panel.category.names_can_be_hidden = True
+    db_session.commit()
+    finalist = panel.entries[0]
+
+    page = sign_in(client, panel.late.email).get(entry_url(finalist))
+
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and f"Entry {finalist.reference}" in html
+    assert finalist.nominee_name not in html and finalist.nominee_organisation not in html
