@@ -15,6 +15,8 @@ The arithmetic is `assign`, a pure function of plain ids (no database), so that 
 4. Swaps between two entries that keep every load as it is spread the pairs of judges further.
 
 Pairs in `keep` (a judge who has started scoring an entry, or a pair an organiser made by hand) never move.
+Pairs in `held` (a paused judge's started work) never move either and fill a place on their entry, but their judge
+takes nothing new: when the judge resumes, their scored entries are still theirs and nobody else was given them too.
 The operations below (run the assignment, add or remove a judge by hand, the organisers' view) use the database and
 are audited; the judges' side asks `assigned_entry_ids` through judging.judge_access.
 """
@@ -36,7 +38,9 @@ from awards_app.extensions import db
 from awards_app.judging import conflicts as conflict_rules
 from awards_app.judging import progress
 from awards_app.judging.judge_access import judgeable_entries
-from awards_app.judging.models import AssignmentPlan, Conflict, JudgeAssignment, PanelMember, Score
+from awards_app.judging.models import (
+    AssignmentPlan, Conflict, JudgeAssignment, PanelMember, PanelRole, PanelStatus, Score,
+)
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category
@@ -209,6 +213,7 @@ def assign(
     conflicts: Collection[Pair] = (),
     keep: Collection[Pair] = (),
     seed: int = 0,
+    held: Collection[Pair] = (),
 ) -> Outcome:
     """Assign `judges_per_entry` judges to each entry, at most `most_entries_per_judge` entries to each judge, never a
     conflicted pair, loads as even as they can be and each entry's judges as varied; `keep` pairs stay as they are.
@@ -220,12 +225,18 @@ def assign(
     blocked = set(conflicts)
     free = {entry: {judge for judge in judges if (judge, entry) not in blocked} for entry in entries}
     kept = {(judge, entry) for judge, entry in keep if entry in free and judge in free[entry]}
+    # A held judge is free for their held entries only, so that no path ever gives them another.
+    held = {(judge, entry) for judge, entry in held if entry in free and (judge, entry) not in blocked}
+    for judge, entry in held:
+        free[entry].add(judge)
+    kept |= held
     board = _Board(free, kept, most)
     for judge, entry in sorted(kept):
         board.add(judge, entry)
-    outcome = dict(
-        judges_per_entry=k, most_entries_per_judge=most, needed=len(entries) * k, capacity=len(judges) * most,
-    )
+    # Work kept beyond the limit still fills its places, so it counts in full towards what the judges can take.
+    kept_loads = Counter(judge for judge, _ in kept if judge in judges)
+    capacity = sum(max(most, kept_loads[judge]) for judge in judges) + len(held)
+    outcome = dict(judges_per_entry=k, most_entries_per_judge=most, needed=len(entries) * k, capacity=capacity)
     too_few = {entry: len(free[entry]) for entry in entries if len(free[entry]) < k}
     if outcome["capacity"] < outcome["needed"] or too_few:
         return Outcome(pairs=frozenset(kept), too_few_free=too_few, **outcome)
@@ -355,7 +366,8 @@ class AssignmentView:
         return [member for member in self.members if (member.judge_id, entry.id) in self.pairs]
 
     def load(self, member: PanelMember) -> int:
-        """How many entries the judge has."""
+        """How many entries the judge has: their pairs on judgeable entries (the one definition of a load, which
+        assign_by_hand and the page both use)."""
         return sum(1 for judge, _ in self.pairs if judge == member.judge_id)
 
     def started_by(self, member: PanelMember) -> int:
@@ -403,6 +415,30 @@ def _started(category: Category) -> set[Pair]:
             .distinct()
         ).tuples()
     )
+
+
+def _paused_judges(category: Category) -> list[PanelMember]:
+    """The panel's paused full judges: they may resume, so their started work keeps its place."""
+    return list(db.session.scalars(
+        select(PanelMember).where(
+            PanelMember.category_id == category.id, PanelMember.status == PanelStatus.PAUSED,
+            PanelMember.role == PanelRole.FULL,
+        )
+    ))
+
+
+def _work_to_keep(view: AssignmentView) -> tuple[set[Pair], set[Pair]]:
+    """Started pairs no run may move, whether or not they were assigned before (a judge may have scored before the
+    plan was set): the panel's judges' (kept) and its paused judges' (held), conflicted pairs left out."""
+    open_ids = {entry.id for entry in view.entries}
+    on_panel = {member.judge_id for member in view.members}
+    paused = _paused_judges(view.category)
+    paused_blocked = blocked_pairs(view.category, paused, view.entries)
+    paused_ids = {member.judge_id for member in paused}
+    kept = {pair for pair in view.started if pair[0] in on_panel and pair[1] in open_ids and pair not in view.blocked}
+    held = {pair for pair in view.started
+            if pair[0] in paused_ids and pair[1] in open_ids and pair not in paused_blocked}
+    return kept, held
 
 
 def _stored(category: Category) -> dict[Pair, JudgeAssignment]:
@@ -479,13 +515,17 @@ def set_plan(actor: User, category: Category, judges_per_entry: int, most_entrie
     _refuse_after_shortlist(category)
     judges_per_entry, most_entries_per_judge = _check_numbers(judges_per_entry, most_entries_per_judge)
     plan = plan_of(category)
-    if plan is None:
+    new = plan is None
+    if new:
         plan = AssignmentPlan(category_id=category.id, created_at=clock.now())
         db.session.add(plan)
     plan.judges_per_entry = judges_per_entry
     plan.most_entries_per_judge = most_entries_per_judge
     plan.updated_at = clock.now()
     db.session.flush()
+    if new:
+        _assign_started_work(actor, category)
+        db.session.flush()
     record_event(actor, "assignment.plan_set", category, judges_per_entry=judges_per_entry,
                  most_entries_per_judge=most_entries_per_judge)
     return plan
@@ -507,6 +547,17 @@ def stop_assignment(actor: User, category: Category) -> int:
     return removed
 
 
+def _assign_started_work(actor: User, category: Category) -> None:
+    """Assign each judge the entries they have already scored, so that the work done before the plan stays theirs
+    (and counts, and they still see it) until the first run, which keeps it too."""
+    kept, held = _work_to_keep(assignment_view(category))
+    now = clock.now()
+    db.session.add_all(
+        JudgeAssignment(judge_id=judge, nomination_id=entry, how="auto", assigned_by_id=actor.id, assigned_at=now)
+        for judge, entry in sorted(kept | held)
+    )
+
+
 @dataclass(frozen=True)
 class RunResult:
     """What a run changed: pairs kept (work started, or made by hand), added and removed; loads after it."""
@@ -519,8 +570,8 @@ class RunResult:
 
 
 def run_assignment(actor: User, category: Category) -> RunResult:
-    """Assign the category's entries to its judges; a rerun keeps every pair with work started and every pair made
-    by hand, and moves only the others. Nothing is changed when it cannot be done: the refusal says what to change."""
+    """Assign the category's entries to its judges; a run keeps every pair with work started (assigned before or
+    not, a paused judge's too) and every pair made by hand, and moves only the others. Nothing is changed when it cannot be done: the refusal says what to change."""
     is_organiser.require(actor)
     _refuse_after_shortlist(category)
     plan = plan_of(category)
@@ -532,11 +583,12 @@ def run_assignment(actor: User, category: Category) -> RunResult:
     if not view.entries:
         raise DomainError("There are no eligible entries to assign in this category yet.")
     stored = _stored(category)
-    started = view.started
-    keep = {pair for pair, row in view.pairs.items() if pair in started or row.how == "hand"}
+    started, held = _work_to_keep(view)
+    keep = started | {pair for pair, row in view.pairs.items() if row.how == "hand"}
     outcome = assign(
         [entry.id for entry in view.entries], [member.judge_id for member in view.members],
         plan.judges_per_entry, plan.most_entries_per_judge, conflicts=set(view.blocked), keep=keep, seed=category.id,
+        held=held,
     )
     if not outcome.done:
         names = {entry.id: f"{entry.nominee_name} ({entry.reference})" for entry in view.entries}
@@ -552,7 +604,7 @@ def run_assignment(actor: User, category: Category) -> RunResult:
     )
     db.session.flush()
     loads = outcome.loads([member.judge_id for member in view.members]).values()
-    result = RunResult(kept=len(keep & outcome.pairs), added=len(added), removed=len(removed),
+    result = RunResult(kept=len((keep | held) & outcome.pairs), added=len(added), removed=len(removed),
                        lowest_load=min(loads), highest_load=max(loads))
     record_event(
         actor, "assignment.run", category, judges_per_entry=plan.judges_per_entry,
@@ -587,7 +639,7 @@ def assign_by_hand(actor: User, category: Category, judge_id: int, nomination_id
         raise DomainError(f"{blocked[(judge_id, nomination_id)]}, so they cannot be assigned it.", field="judge_id")
     if (judge_id, nomination_id) in _stored(category):
         raise DomainError(f"{who} is already assigned {entry.reference}.", field="judge_id")
-    load = sum(1 for judge, _ in _stored(category) if judge == judge_id)
+    load = assignment_view(category).load(member)
     if load >= plan.most_entries_per_judge:
         raise DomainError(
             f"{who} already has {load} entries, the most per judge. Raise the most entries per judge first, or "

@@ -97,7 +97,17 @@ def entries_for_judge(judge: User, place: PanelMember) -> list[Nomination]:
 
 
 def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomination]:
-    """An entry the judge may see, with their panel place; NotFound for anything else, whatever the reason."""
+    """An entry the judge scores, with their panel place; NotFound for anything else, whatever the reason (an entry
+    they may only read, a finalist of their final round, included)."""
+    place, nomination = entry_to_read(judge, nomination_id)
+    if not scores_entry(place, nomination):
+        raise NotFound("There is no such entry among your panels.")
+    return place, nomination
+
+
+def entry_to_read(judge: User, nomination_id: int) -> tuple[PanelMember, Nomination]:
+    """An entry the judge may read, with their panel place: one they score, or a finalist of a final round they sit
+    in (read-only when they do not score it); NotFound for anything else, whatever the reason."""
     nomination = db.session.get(Nomination, nomination_id)
     if nomination is None:
         raise NotFound("There is no such entry among your panels.")
@@ -110,10 +120,24 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
     if place.conflicts_declared_at is None:
         raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
     (~is_conflicted).require(judge, nomination)
-    assigned = assigned_ids(judge, place.category)
-    if assigned is not None and nomination.id not in assigned:
+    # Under assignment a full judge scores only their entries, but ranks every finalist: those they read.
+    if not scores_entry(place, nomination) and nomination.id not in finalist_ids(place.category):
         raise NotFound("There is no such entry among your panels.")
     return place, nomination
+
+
+def scores_entry(place: PanelMember, nomination: Nomination) -> bool:
+    """Whether the judge scores this entry of their category: a full judge, and assigned it where the category uses
+    assignment (conflicts and eligibility are checked by the callers above)."""
+    if place.role != PanelRole.FULL:
+        return False
+    assigned = assigned_ids(place.judge, place.category)
+    return assigned is None or nomination.id in assigned
+
+
+def finalist_ids(category: Category) -> set[int]:
+    """Ids of the category's finalists (none before its shortlist is chosen)."""
+    return set(db.session.scalars(select(Finalist.nomination_id).where(Finalist.category_id == category.id)))
 
 
 def conflict_candidates(place: PanelMember) -> list[Nomination]:
@@ -123,10 +147,8 @@ def conflict_candidates(place: PanelMember) -> list[Nomination]:
     if place.role == PanelRole.FULL:
         return entries
     if place.role == PanelRole.FINAL_ONLY:
-        finalist_ids = set(
-            db.session.scalars(select(Finalist.nomination_id).where(Finalist.category_id == place.category_id))
-        )
-        return [entry for entry in entries if entry.id in finalist_ids]
+        finalists = finalist_ids(place.category)
+        return [entry for entry in entries if entry.id in finalists]
     return []
 
 

@@ -116,6 +116,13 @@ def test_a_judge_added_after_the_shortlist_ranks_the_finalists(phone_page, secon
     assert judge.url == server.url(f"/judging/categories/{category_id}/final-round")
     assert judge.locator("h1").inner_text() == "Final round"
     looks_right(judge)
+    # A finalist's nomination, read-only: no scoring form, and the way back to the final round.
+    with judge.expect_navigation() as reading:
+        judge.locator("a", has_text="Read the nomination").first.click()
+    assert reading.value.status == 200
+    assert judge.locator("input[name^=score-]").count() == 0
+    looks_right(judge)
+    assert click(judge, "link", "Back to the final round") == 200
 
     for rank in range(1, finalists + 1):
         judge.locator("select.select").nth(rank - 1).select_option(str(rank))

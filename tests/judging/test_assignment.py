@@ -21,6 +21,7 @@ from awards_app.judging.assignment import (
 )
 from awards_app.judging.models import JudgeAssignment
 from awards_app.judging.progress import CellState, progress_matrix
+from awards_app.nominations.models import ConsentState, Nomination
 from tests.factories.accounts import make_judge
 from tests.factories.judging import make_conflict, make_panel, make_scores, seat
 from tests.factories.nominations import make_entry
@@ -336,6 +337,24 @@ def test_an_organiser_adds_and_removes_a_judge_by_hand(panel, organiser):
     unassign_by_hand(organiser, panel.category, absent.id, entry.id)
     assert (absent.id, entry.id) not in assigned(panel.category)
     assert actions()[-1] == "assignment.removed_by_hand"
+
+
+def test_a_hand_assignment_counts_the_load_the_page_shows(panel, organiser, db_session):
+    set_plan(organiser, panel.category, 1, 2)
+    run_assignment(organiser, panel.category)
+    judge = panel.others[0]
+    mine = sorted(entry for who, entry in assigned(panel.category) if who == judge.id)
+    db_session.get(Nomination, mine[0]).consent = ConsentState.DECLINED  # out of judging: no longer a load
+    db_session.flush()
+    view = assignment_view(panel.category)
+    assert view.load(next(member for member in view.members if member.judge_id == judge.id)) == 1
+    other = next(entry for entry in panel.entries if entry.id not in mine and entry.consent != ConsentState.DECLINED)
+
+    assign_by_hand(organiser, panel.category, judge.id, other.id)
+
+    with pytest.raises(DomainError, match="already has 2 entries"):
+        assign_by_hand(organiser, panel.category, judge.id,
+                       next(entry.id for entry in panel.entries if entry.id not in mine and entry.id != other.id))
 
 
 def test_a_conflicted_judge_cannot_be_added_by_hand(panel, organiser):

@@ -210,10 +210,10 @@ def test_a_final_round_judge_declares_against_the_finalists_then_ranks_them(shor
         conflicts.declare_conflicts(late, place, {shortlisted.eilidh.id: "I know her."})
 
     assert judge_access.entries_for_judge(late, place) == []  # never sent to score entries
-    assert judge_access.entry_for_judge(late, shortlisted.morag.id)[1] == shortlisted.morag  # reads a finalist
+    assert judge_access.entry_to_read(late, shortlisted.morag.id)[1] == shortlisted.morag  # reads a finalist
     with pytest.raises(NotFound):
-        judge_access.entry_for_judge(late, shortlisted.eilidh.id)
-    with pytest.raises(scoring.ScoresLocked):
+        judge_access.entry_to_read(late, shortlisted.eilidh.id)
+    with pytest.raises(NotFound):  # ...but never scores one
         scoring.record_score(late, shortlisted.morag.id, shortlisted.criteria[0].id, 5)
 
     # Until they submit, the panel of the final round is 3 of 4 judges: recording the Borda order needs a reason.

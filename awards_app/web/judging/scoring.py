@@ -92,10 +92,11 @@ def category_entries(category_id: int):
 @bp.route("/entries/<int:nomination_id>", methods=["GET", "POST"])
 @judge_required
 def score_entry(nomination_id: int):
-    """Show an entry with its scoring form; save one control (htmx autosave) or the whole form (a button)."""
+    """Show an entry with its scoring form; save one control (htmx autosave) or the whole form (a button). A finalist
+    the judge ranks but does not score (final round only, or not assigned to them) is shown read-only."""
     judge = current_actor()
     try:
-        place, nomination = judge_access.entry_for_judge(judge, nomination_id)
+        place, nomination = judge_access.entry_to_read(judge, nomination_id)
     except NotFound:
         abort(404)
     except DomainError as refusal:
@@ -104,6 +105,10 @@ def score_entry(nomination_id: int):
             return _status_fragment(refusal.message, status=409)
         category_id = db.session.get(Nomination, nomination_id).category_id
         return see_other(conflicts_url(category_id))
+    if not judge_access.scores_entry(place, nomination):
+        if request.method == "POST":
+            abort(404)  # nothing to save here: as for any entry the judge does not score
+        return _reading_page(place, nomination)
     if request.method == "POST":
         if is_fragment_request():
             return _autosave(judge, nomination)
@@ -292,6 +297,21 @@ def _entry_page(
         reason_max=scoring.REASON_MAX_LENGTH,
         trail=category_trail(place),
         review_url=_review_return(place),
+    )
+
+
+def _reading_page(place: PanelMember, nomination: Nomination):
+    """A finalist as a judge who ranks but does not score it reads it: the nomination, then back to the final round
+    (no neighbours, no scoring form, no way to abstain)."""
+    final_round_url = url_for("judging.final_round", category_id=place.category_id)
+    return render_page(
+        ENTRY_TEMPLATE,
+        read_only=True,
+        place=place,
+        category=place.category,
+        entry=scoring.entry_view(nomination),
+        final_round_url=final_round_url,
+        trail=[("Your panels", url_for("judging.home")), (f"Final round: {place.category.name}", final_round_url)],
     )
 
 
