@@ -348,8 +348,11 @@ class ReminderOutcome:
 
 
 def work_left(row: JudgeProgress, matrix: ProgressMatrix, finalists: int) -> WorkLeft:
-    """What a judge has left in a category: conflicts to declare, entries to score, scores to submit, a final round."""
+    """What a judge has left in a category: conflicts to declare, entries to score, scores to submit, a final round.
+    Once the shortlist is chosen scoring is over (scores are locked), so only the final round is left."""
     category = matrix.category
+    if category.shortlisted_at is not None:
+        return final_round_work_left(row.member, finalists)
     not_started = [shown_name(e) for e, c in zip(matrix.entries, row.cells) if c.state is CellState.NOT_STARTED]
     in_progress = [shown_name(e) for e, c in zip(matrix.entries, row.cells) if c.state is CellState.IN_PROGRESS]
     return WorkLeft(
@@ -366,7 +369,8 @@ def work_left(row: JudgeProgress, matrix: ProgressMatrix, finalists: int) -> Wor
 
 
 def final_round_work_left(member: PanelMember, finalists: int) -> WorkLeft:
-    """What a judge of the final round only has left: conflicts to declare against the finalists, then ranking them."""
+    """What a judge has left in the final round (a final-round-only judge, or any judge once the shortlist is chosen):
+    conflicts to declare against the finalists, then ranking them."""
     category = member.category
     return WorkLeft(
         category=category,
@@ -403,14 +407,16 @@ def work_by_judge(categories: list[Category]) -> dict[int, tuple[User, list[Work
     finalist_counts = _counts_by_category(Finalist, [category.id for category in categories])
     work: dict[int, tuple[User, list[WorkLeft]]] = {}
     for category in categories:
-        matrix = progress_matrix(category)
-        for row in matrix.rows:
-            left = work_left(row, matrix, finalist_counts.get(category.id, 0))
-            if left.any and row.judge.active:
-                work.setdefault(row.judge.id, (row.judge, []))[1].append(left)
+        final_phase = category.shortlisted_at is not None
+        if not final_phase:
+            matrix = progress_matrix(category)
+            for row in matrix.rows:
+                left = work_left(row, matrix, finalist_counts.get(category.id, 0))
+                if left.any and row.judge.active:
+                    work.setdefault(row.judge.id, (row.judge, []))[1].append(left)
         for member in final_round_panel_of(category):
-            if member.role != PanelRole.FINAL_ONLY:
-                continue  # full judges were reminded of their final round with their scores above
+            if member.role != PanelRole.FINAL_ONLY and not final_phase:
+                continue  # before the shortlist, full judges were reminded of their scores above
             left = final_round_work_left(member, finalist_counts.get(category.id, 0))
             if left.any and member.judge.active:
                 work.setdefault(member.judge_id, (member.judge, []))[1].append(left)
