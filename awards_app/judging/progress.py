@@ -39,7 +39,7 @@ from awards_app.judging.models import (
     PanelStatus,
     Score,
 )
-from awards_app.judging.panels import work_in_words
+from awards_app.judging.panels import STATUS_CHANGE_ACTIONS, work_in_words
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser
 from awards_app.programme.criteria import criteria_for
@@ -183,8 +183,38 @@ def _members(category: Category, *conditions) -> list[PanelMember]:
 
 
 def panel_of(category: Category) -> list[PanelMember]:
-    """The judges who score the category's entries and count: active, with the full role; judges by name."""
-    return _members(category, PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL)
+    """The judges who score the category's entries and count: active, with the full role; judges by name.
+
+    Once the shortlist is chosen the first round is frozen: its panel is the one that stood when the shortlist was
+    chosen, so pausing, removing, resuming or restoring a judge afterwards changes the final round only."""
+    if category.shortlisted_at is None:
+        return _members(category, PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL)
+    members = _members(category, PanelMember.role == PanelRole.FULL)
+    before = _status_before_changes_since_shortlist(category)
+    return [member for member in members if before.get(member.judge_id, member.status) == PanelStatus.ACTIVE]
+
+
+def _status_before_changes_since_shortlist(category: Category) -> dict[int, str]:
+    """Each judge's panel status just before their first status change after the shortlist was chosen, by judge id
+    (judges whose status has not changed since are not in it). A change audited without its earlier status counts the
+    judge as active then."""
+    from awards_app.judging.shortlist import SHORTLIST_ACTION  # shortlist reads panel_of: imported here, not above
+
+    about_category = (AuditEvent.subject_type == Category.__tablename__, AuditEvent.subject_id == category.id)
+    # Events after the shortlist's own event (ids order events recorded within the same clock moment).
+    shortlist_event_id = db.session.scalar(
+        select(func.max(AuditEvent.id)).where(AuditEvent.action == SHORTLIST_ACTION, *about_category)
+    )
+    after = AuditEvent.id > shortlist_event_id if shortlist_event_id else AuditEvent.at > category.shortlisted_at
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(STATUS_CHANGE_ACTIONS), *about_category, after)
+        .order_by(AuditEvent.id)
+    )
+    before: dict[int, str] = {}
+    for event in events:
+        before.setdefault(event.details.get("judge_id"), event.details.get("status_before", PanelStatus.ACTIVE))
+    return before
 
 
 def final_round_panel_of(category: Category) -> list[PanelMember]:
