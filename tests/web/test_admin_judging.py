@@ -509,3 +509,11 @@ def test_the_final_round_says_which_finalist_declined_and_leaves_them_out(organi
     text = text_of(organiser_client.get(site.page))
     assert "Declined after the shortlist: Morag Fraser. The judges no longer rank them" in text
     assert "Morag Fraser 2.00" not in text
+
+
+def test_the_rankings_say_the_first_round_is_frozen_once_the_shortlist_is_chosen(organiser_client, site, db_session):
+    frozen = "These first-round figures stay as they were when the shortlist was chosen"
+    assert frozen not in text_of(organiser_client.get(site.page))
+    site.category.shortlisted_at = app_clock.now()
+    db_session.commit()
+    assert frozen in text_of(organiser_client.get(site.page))
