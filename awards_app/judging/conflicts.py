@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from awards_app.accounts.models import User
+from awards_app.ceremony.models import Award
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError, NotFound
@@ -345,11 +346,16 @@ class ConflictRow:
 
 
 def restore_refused_because(conflict: Conflict) -> str | None:
-    """Why this conflict can no longer be restored, in words for the organiser, or None when it can."""
+    """Why this conflict can no longer be restored, in words for the organiser, or None when it can.
+
+    A conflict recorded before the shortlist counts in the first round, which is frozen once the shortlist is chosen;
+    one recorded after it touches the final round only, so it can be restored until the judge's final ranks are
+    submitted or the result is recorded."""
     judge, nomination = conflict.judge, conflict.nomination
     category = nomination.category
     who = judge.name or judge.email
-    if category.shortlisted_at is not None:
+    final_round_only = category.shortlisted_at is not None and conflict.recorded_at > category.shortlisted_at
+    if category.shortlisted_at is not None and not final_round_only:
         return (
             f"The shortlist of ‘{category.name}’ has been chosen without {who}'s scores of {nomination.reference}. "
             "Counting them now would change the figures the shortlist was chosen from, so the conflict stays."
@@ -364,12 +370,44 @@ def restore_refused_because(conflict: Conflict) -> str | None:
             f"{who} is paused on the panel of ‘{category.name}’, so their scores count nowhere for now. Resume them "
             "on the judges page first, then restore the conflict."
         )
+    if final_round_only:
+        return _final_round_restore_refused_because(place, nomination, who)
+    if (pairs := assigned_pairs(category)) is not None and (judge.id, nomination.id) not in pairs:
+        return (
+            f"{who} is no longer assigned to {nomination.reference}: the assignment was run again while the conflict "
+            "stood. Assign the judge to the entry by hand on the assignment page first, then restore the conflict."
+        )
     if place.submitted_at is not None:
         return (
             f"{who} has submitted their scores in ‘{category.name}’, so they could not score {nomination.reference} "
             "again. Unlock their scores on the category's judging page first, then restore the conflict."
         )
     return None
+
+
+def _final_round_restore_refused_because(place: PanelMember, nomination: Nomination, who: str) -> str | None:
+    """Why a conflict recorded after the shortlist (it touches the final round only) cannot be restored, or None."""
+    category = place.category
+    if db.session.scalar(select(func.count(Award.id)).where(Award.category_id == category.id)):
+        return (
+            f"The result of ‘{category.name}’ has been recorded without {who}'s ranking of "
+            f"{nomination.reference}, so the conflict stays."
+        )
+    if place.final_submitted_at is not None:
+        return (
+            f"{who} has submitted their final ranks in ‘{category.name}’, so they could not rank "
+            f"{nomination.reference} now. Unlock their final ranks on the category's judging page first, then restore "
+            "the conflict."
+        )
+    return None
+
+
+def assigned_pairs(category: Category) -> set[tuple[int, int]] | None:
+    """The category's (judge id, entry id) assignments, None without assignment (judging.assignment's, which imports
+    this module: read here when needed)."""
+    from awards_app.judging import assignment
+
+    return assignment.assigned_pairs(category)
 
 
 def edition_conflicts(edition: Edition) -> list[ConflictRow]:

@@ -22,6 +22,7 @@ from awards_app.core.audit import latest_event, record_event
 from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent
 from awards_app.extensions import db
+from awards_app.judging.final_round import has_declined
 from awards_app.judging.models import Conflict, Finalist, FinalRank, PanelMember
 from awards_app.judging.progress import final_round_panel_of
 from awards_app.judging.ranking import BordaResult, SettledOrder, borda_count, settle_ties
@@ -37,13 +38,14 @@ class FinalRound:
     """A category's final round as the organisers see it: finalists, the Borda count, who has ranked, the result."""
 
     category: Category
-    finalists: list[Finalist]  # in shortlist order
+    finalists: list[Finalist]  # in shortlist order, leaving out those whose nominee has since declined
     result: BordaResult
     panel: list[PanelMember]  # the judges who rank the finalists and count (active, full or final round only)
     submitted: list[PanelMember]  # judges whose final ranks are submitted (only theirs count)
     awards: list[Award]
     decision: AuditEvent | None  # the audit event of the recorded result, with its reason
     settled: SettledOrder  # the Borda order with ties settled by the edition's rule where it can
+    declined: list[Finalist]  # finalists whose nominee declined after the shortlist: not ranked, not a winner
 
     @property
     def applies(self) -> bool:
@@ -51,8 +53,8 @@ class FinalRound:
         return not self.category.has_public_vote and bool(self.finalists)
 
     def finalist(self, finalist_id: int) -> Finalist:
-        """The finalist with this id."""
-        return next(finalist for finalist in self.finalists if finalist.id == finalist_id)
+        """The finalist with this id (a declined one too: a result recorded before they declined names them)."""
+        return next(finalist for finalist in self.finalists + self.declined if finalist.id == finalist_id)
 
     def place_of(self, finalist_id: int) -> Place | None:
         """The recorded place of a finalist, if any."""
@@ -60,8 +62,10 @@ class FinalRound:
 
 
 def final_round(category: Category) -> FinalRound:
-    """The category's final round: the Borda count of the submitted ranks, conflicts left out."""
-    finalists = finalists_of(category)
+    """The category's final round: the Borda count of the submitted ranks, conflicts and declined finalists left out."""
+    shortlisted = finalists_of(category)
+    declined = [finalist for finalist in shortlisted if has_declined(finalist)]
+    finalists = [finalist for finalist in shortlisted if finalist not in declined]
     panel = final_round_panel_of(category)
     submitted = [member for member in panel if member.final_submitted_at is not None]
     finalist_ids = [finalist.id for finalist in finalists]
@@ -86,7 +90,13 @@ def final_round(category: Category) -> FinalRound:
     decision = latest_event(RESULT_ACTION, category)
     averages = {line.finalist_id: line.average for line in result.lines}
     settled = settle_ties(averages, first_round_results(category, finalists), category.edition.tie_break)
-    return FinalRound(category, finalists, result, panel, submitted, awards, decision, settled)
+    return FinalRound(category, finalists, result, panel, submitted, awards, decision, settled, declined)
+
+
+def _names(finalists: list[Finalist]) -> str:
+    """'Morag Reid', 'Morag Reid and Hamish Dunn'."""
+    names = [finalist.display_name for finalist in finalists]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 def first_round_results(category: Category, finalists: list[Finalist]) -> dict[int, float | None]:
@@ -114,8 +124,14 @@ def record_winners(
         raise DomainError("The public vote decides this category: its result is recorded with the vote.")
     award_records.require_unsealed(category)
     view = final_round(category)
-    if not view.finalists:
+    if not view.finalists and not view.declined:
         raise DomainError("Choose the shortlist before recording the result.")
+    if refused := [finalist for finalist in view.declined if finalist.id in {winner_id, *highly_commended_ids}]:
+        raise DomainError(
+            f"{_names(refused)} declined to be considered after the shortlist, so cannot be recorded as winner "
+            "or highly commended. Choose among the other finalists.",
+            field="winner",
+        )
     if not view.submitted:
         raise DomainError(
             f"No judge has submitted their final ranks yet (0 of {len(view.panel)}). "

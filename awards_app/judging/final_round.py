@@ -20,6 +20,7 @@ from awards_app.extensions import db
 from awards_app.judging import judge_access
 from awards_app.judging.models import Finalist, FinalRank, PanelMember
 from awards_app.judging.scoring import LARGEST_ID, ScoresLocked, locked_place, reopen_submission
+from awards_app.nominations.models import ConsentState
 from awards_app.permissions import sits_on_panel
 
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,9}")
@@ -58,7 +59,13 @@ def finalists_for(judge: User, place: PanelMember) -> list[Finalist]:
     finalists = db.session.scalars(
         select(Finalist).where(Finalist.category_id == place.category_id).order_by(Finalist.position, Finalist.id)
     )
-    return [finalist for finalist in finalists if finalist.nomination_id not in excluded]
+    # A nominee who declined after the shortlist leaves the final round (final_result leaves them out too).
+    return [finalist for finalist in finalists if finalist.nomination_id not in excluded and not has_declined(finalist)]
+
+
+def has_declined(finalist: Finalist) -> bool:
+    """Whether the finalist's nominee declined to be considered after the shortlist (they leave the final round)."""
+    return finalist.nomination.consent is ConsentState.DECLINED
 
 
 def conflicted_finalists(judge: User, place: PanelMember) -> int:

@@ -269,6 +269,7 @@ _STATUS_CHANGES = {
     "remove": ((PanelStatus.ACTIVE, PanelStatus.PAUSED), PanelStatus.REMOVED, "panel.judge_removed_keeping_work"),
     "restore": ((PanelStatus.REMOVED,), PanelStatus.ACTIVE, "panel.judge_restored"),
 }
+STATUS_CHANGE_ACTIONS = tuple(action for _, _, action in _STATUS_CHANGES.values())  # progress.panel_of reads them
 _STATUS_WORDS = {PanelStatus.ACTIVE: "active", PanelStatus.PAUSED: "paused", PanelStatus.REMOVED: "removed"}
 
 
@@ -281,12 +282,13 @@ def _change_status(actor: User, place: PanelMember, change: str) -> PanelMember:
             f"{_label(place.judge)} is {_STATUS_WORDS[place.status]} on the panel of ‘{place.category.name}’, "
             f"so they cannot be {'resumed' if change == 'resume' else change + 'd'}."
         )
+    status_before = place.status  # kept so that the first-round panel as it stood at the shortlist can be read
     place.status = status
     place.status_changed_at = clock.now()
     place.status_changed_by_id = actor.id
     db.session.flush()
     record_event(
-        actor, action, place.category, judge_id=place.judge_id, judge=place.judge.email,
+        actor, action, place.category, judge_id=place.judge_id, judge=place.judge.email, status_before=status_before,
         scores_kept=scores_given(place.judge, place.category),
         final_ranks_kept=final_ranks_given(place.judge, place.category),
     )

@@ -39,7 +39,7 @@ from awards_app.judging.models import (
     PanelStatus,
     Score,
 )
-from awards_app.judging.panels import work_in_words
+from awards_app.judging.panels import STATUS_CHANGE_ACTIONS, work_in_words
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser
 from awards_app.programme.criteria import criteria_for
@@ -183,8 +183,38 @@ def _members(category: Category, *conditions) -> list[PanelMember]:
 
 
 def panel_of(category: Category) -> list[PanelMember]:
-    """The judges who score the category's entries and count: active, with the full role; judges by name."""
-    return _members(category, PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL)
+    """The judges who score the category's entries and count: active, with the full role; judges by name.
+
+    Once the shortlist is chosen the first round is frozen: its panel is the one that stood when the shortlist was
+    chosen, so pausing, removing, resuming or restoring a judge afterwards changes the final round only."""
+    if category.shortlisted_at is None:
+        return _members(category, PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL)
+    members = _members(category, PanelMember.role == PanelRole.FULL)
+    before = _status_before_changes_since_shortlist(category)
+    return [member for member in members if before.get(member.judge_id, member.status) == PanelStatus.ACTIVE]
+
+
+def _status_before_changes_since_shortlist(category: Category) -> dict[int, str]:
+    """Each judge's panel status just before their first status change after the shortlist was chosen, by judge id
+    (judges whose status has not changed since are not in it). A change audited without its earlier status counts the
+    judge as active then."""
+    from awards_app.judging.shortlist import SHORTLIST_ACTION  # shortlist reads panel_of: imported here, not above
+
+    about_category = (AuditEvent.subject_type == Category.__tablename__, AuditEvent.subject_id == category.id)
+    # Events after the shortlist's own event (ids order events recorded within the same clock moment).
+    shortlist_event_id = db.session.scalar(
+        select(func.max(AuditEvent.id)).where(AuditEvent.action == SHORTLIST_ACTION, *about_category)
+    )
+    after = AuditEvent.id > shortlist_event_id if shortlist_event_id else AuditEvent.at > category.shortlisted_at
+    events = db.session.scalars(
+        select(AuditEvent)
+        .where(AuditEvent.action.in_(STATUS_CHANGE_ACTIONS), *about_category, after)
+        .order_by(AuditEvent.id)
+    )
+    before: dict[int, str] = {}
+    for event in events:
+        before.setdefault(event.details.get("judge_id"), event.details.get("status_before", PanelStatus.ACTIVE))
+    return before
 
 
 def final_round_panel_of(category: Category) -> list[PanelMember]:
@@ -348,8 +378,11 @@ class ReminderOutcome:
 
 
 def work_left(row: JudgeProgress, matrix: ProgressMatrix, finalists: int) -> WorkLeft:
-    """What a judge has left in a category: conflicts to declare, entries to score, scores to submit, a final round."""
+    """What a judge has left in a category: conflicts to declare, entries to score, scores to submit, a final round.
+    Once the shortlist is chosen scoring is over (scores are locked), so only the final round is left."""
     category = matrix.category
+    if category.shortlisted_at is not None:
+        return final_round_work_left(row.member, finalists)
     not_started = [shown_name(e) for e, c in zip(matrix.entries, row.cells) if c.state is CellState.NOT_STARTED]
     in_progress = [shown_name(e) for e, c in zip(matrix.entries, row.cells) if c.state is CellState.IN_PROGRESS]
     return WorkLeft(
@@ -366,7 +399,8 @@ def work_left(row: JudgeProgress, matrix: ProgressMatrix, finalists: int) -> Wor
 
 
 def final_round_work_left(member: PanelMember, finalists: int) -> WorkLeft:
-    """What a judge of the final round only has left: conflicts to declare against the finalists, then ranking them."""
+    """What a judge has left in the final round (a final-round-only judge, or any judge once the shortlist is chosen):
+    conflicts to declare against the finalists, then ranking them."""
     category = member.category
     return WorkLeft(
         category=category,
@@ -403,14 +437,16 @@ def work_by_judge(categories: list[Category]) -> dict[int, tuple[User, list[Work
     finalist_counts = _counts_by_category(Finalist, [category.id for category in categories])
     work: dict[int, tuple[User, list[WorkLeft]]] = {}
     for category in categories:
-        matrix = progress_matrix(category)
-        for row in matrix.rows:
-            left = work_left(row, matrix, finalist_counts.get(category.id, 0))
-            if left.any and row.judge.active:
-                work.setdefault(row.judge.id, (row.judge, []))[1].append(left)
+        final_phase = category.shortlisted_at is not None
+        if not final_phase:
+            matrix = progress_matrix(category)
+            for row in matrix.rows:
+                left = work_left(row, matrix, finalist_counts.get(category.id, 0))
+                if left.any and row.judge.active:
+                    work.setdefault(row.judge.id, (row.judge, []))[1].append(left)
         for member in final_round_panel_of(category):
-            if member.role != PanelRole.FINAL_ONLY:
-                continue  # full judges were reminded of their final round with their scores above
+            if member.role != PanelRole.FINAL_ONLY and not final_phase:
+                continue  # before the shortlist, full judges were reminded of their scores above
             left = final_round_work_left(member, finalist_counts.get(category.id, 0))
             if left.any and member.judge.active:
                 work.setdefault(member.judge_id, (member.judge, []))[1].append(left)

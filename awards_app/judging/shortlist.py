@@ -97,8 +97,10 @@ def category_rankings(category: Category) -> CategoryRankings:
         select(Score.judge_id, Score.nomination_id, Score.criterion_id, Score.value)
         .where(Score.nomination_id.in_(entry_ids), Score.judge_id.in_(judge_ids))
     ).all()
+    # Conflicts recorded after the shortlist touch the final round only: the first round's figures stay as chosen from.
+    recorded_in_time = [] if category.shortlisted_at is None else [Conflict.recorded_at <= category.shortlisted_at]
     conflicts = db.session.execute(
-        select(Conflict.judge_id, Conflict.nomination_id).where(Conflict.nomination_id.in_(entry_ids))
+        select(Conflict.judge_id, Conflict.nomination_id).where(Conflict.nomination_id.in_(entry_ids), *recorded_in_time)
     ).all()
     criteria = criteria_for(category)
     score_rows = [ScoreRow(*row) for row in scores]

@@ -172,6 +172,8 @@ def add_criterion(actor: User, edition: Edition, category: Category | None = Non
         if kept_because := criteria_switch_kept_because(category):
             raise DomainError(kept_because)
     siblings = _criterion_siblings(edition, category)
+    if kept_because := criteria_set_closed_because(edition, category, siblings):
+        raise DomainError(kept_because)
     values = checked_criterion_values(siblings, None, **details)
     # Ids rather than relationships: a backref would put the row in a loaded list before it is in the session.
     criterion = Criterion(edition_id=edition.id, category_id=category.id if category else None,
@@ -183,9 +185,13 @@ def add_criterion(actor: User, edition: Edition, category: Category | None = Non
 
 
 def update_criterion(actor: User, criterion: Criterion, **details) -> Criterion:
-    """Change a criterion's name, description, guidance, weight or scale."""
+    """Change a criterion's name, description, guidance, weight or scale (weight and scale only before any scores
+    with it and before the shortlist of a category using it: either would rewrite figures already given)."""
     is_organiser.require(actor)
     values = checked_criterion_values(_criterion_siblings(criterion.edition, criterion.category), criterion, **details)
+    if any(values[column] != getattr(criterion, column) for column in ("weight", "scale_min", "scale_max")):
+        if kept_because := criterion_measure_kept_because(criterion):
+            raise DomainError(kept_because, field="weight")
     apply_changes(actor, "criterion.updated", criterion, values)
     return criterion
 
@@ -197,6 +203,36 @@ def criterion_kept_because(criterion: Criterion) -> str | None:
         f"‘{criterion.name}’ cannot be deleted because judges have already given "
         f"{_count(scores, 'score')} with it. You can still change its name and description."
     ) if scores else None
+
+
+def criterion_measure_kept_because(criterion: Criterion) -> str | None:
+    """Why the criterion's weight and scale can no longer change, or None when they can: scores given on the old scale
+    (or a shortlist chosen from them) would be read with the new one."""
+    if chosen := _shortlisted_categories(criterion.edition, criterion.category):
+        return (f"The weight and scale of ‘{criterion.name}’ cannot change because the shortlist of "
+                f"‘{chosen[0].name}’ was chosen with them. You can still change its name, description and guidance.")
+    if scores := _count_rows(Score.criterion_id == criterion.id):
+        return (f"The weight and scale of ‘{criterion.name}’ cannot change because judges have already given "
+                f"{_count(scores, 'score')} with them. You can still change its name, description and guidance.")
+    return None
+
+
+def criteria_set_closed_because(edition: Edition, category: Category | None, siblings: list[Criterion]) -> str | None:
+    """Why no criterion can be added to the set (the category's own, or the edition's shared one), or None when one can:
+    every score set already given would become incomplete, so every entry would drop out of the figures."""
+    if chosen := _shortlisted_categories(edition, category):
+        return (f"No criterion can be added because the shortlist of ‘{chosen[0].name}’ was chosen with these criteria. "
+                "You can still change each criterion's name, description and guidance.")
+    if siblings and (scores := _count_rows(Score.criterion_id.in_([c.id for c in siblings]))):
+        return (f"No criterion can be added because judges have already given {_count(scores, 'score')} with these "
+                "criteria. You can still change each criterion's name, description and guidance.")
+    return None
+
+
+def _shortlisted_categories(edition: Edition, category: Category | None) -> list[Category]:
+    """The categories judged on the set (the category's own, or the edition's shared one) whose shortlist is chosen."""
+    using = [category] if category is not None else [c for c in edition.categories if not uses_own_criteria(c)]
+    return [c for c in using if c.shortlisted_at is not None]
 
 
 def delete_criterion(actor: User, criterion: Criterion) -> None:

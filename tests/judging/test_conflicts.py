@@ -1,6 +1,6 @@
 """Conflicts of interest: suggestions from affiliations, declaring (or none), later conflicts keeping scores out of
 every figure, and organisers restoring a conflict declared by mistake."""
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 from sqlalchemy import delete, select
@@ -304,7 +304,8 @@ def test_only_organisers_restore(site, mistaken, db_session):
 
 
 def test_no_restoring_once_the_shortlist_is_chosen(site, mistaken, organiser):
-    site.projects.shortlisted_at = datetime(2026, 3, 1, tzinfo=timezone.utc)
+    # The conflict was recorded before the shortlist, so it counts in the frozen first round.
+    site.projects.shortlisted_at = mistaken.recorded_at + timedelta(minutes=1)
     assert "shortlist of ‘Project of the Year" in conflicts.restore_refused_because(mistaken)
     with pytest.raises(DomainError, match="The shortlist of .* has been chosen"):
         conflicts.restore_conflict(organiser, mistaken, "Mistake")

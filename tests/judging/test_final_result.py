@@ -8,10 +8,12 @@ from awards_app.ceremony.models import Award, Place, Reveal
 from awards_app.core import clock as app_clock
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
+from awards_app.judging import final_round as final_round_module
 from awards_app.judging.final_result import final_round, first_round_results, reasons_needed, record_winners
 from awards_app.judging.models import FinalRank
 from awards_app.judging.progress import panel_of
-from tests.factories.judging import judging_site, make_finalists, make_ranks, mark_final_ranks_submitted
+from awards_app.nominations.models import ConsentState
+from tests.factories.judging import judging_site, make_finalists, make_ranks, mark_final_ranks_submitted, place_of
 
 
 @pytest.fixture
@@ -209,3 +211,21 @@ def test_a_category_without_a_shortlist_cannot_have_a_result(db_session, clock, 
     assert not final_round(site.category).applies
     with pytest.raises(DomainError, match="Choose the shortlist before recording the result"):
         record_winners(organiser, site.category, 1, [])
+
+
+def test_a_finalist_who_declines_after_the_shortlist_leaves_the_final_round(site, organiser, db_session):
+    morag, hamish, ailsa = site.finalists
+    site.morag.consent = ConsentState.DECLINED
+    db_session.flush()
+
+    round_ = final_round(site.category)
+    assert round_.finalists == [hamish, ailsa] and round_.declined == [morag]
+    assert set(round_.result.order()) == {hamish.id, ailsa.id}
+    judge = site.judges[0]
+    assert final_round_module.finalists_for(judge, place_of(judge, site.category)) == [hamish, ailsa]
+    with pytest.raises(DomainError, match="Morag .* declined to be considered after the shortlist"):
+        record_winners(organiser, site.category, morag.id, [], reason="The panel's choice")
+    with pytest.raises(DomainError, match="declined"):
+        record_winners(organiser, site.category, hamish.id, [morag.id], reason="The panel's choice")
+    assert db_session.scalars(select(Award)).all() == []
+    record_winners(organiser, site.category, round_.result.order()[0], [], reason="The panel's choice")

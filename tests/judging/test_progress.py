@@ -7,7 +7,8 @@ from sqlalchemy import select
 from awards_app.ceremony.models import Award, Place
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
-from awards_app.judging.progress import CellState, edition_progress, progress_matrix, send_reminders
+from awards_app.judging import shortlist
+from awards_app.judging.progress import CellState, edition_progress, progress_matrix, send_reminders, work_by_judge
 from awards_app.nominations.models import NominationStatus
 from tests.factories.accounts import make_judge
 from tests.factories.judging import judging_site, make_conflict, make_finalists, make_scores, seat
@@ -177,3 +178,21 @@ def test_no_work_left_means_no_reminders(site, organiser, outbox, db_session):
 def test_only_organisers_send_reminders(site):
     with pytest.raises(NotAllowed):
         send_reminders(site.judges[0], site.edition)
+
+
+def test_after_the_shortlist_every_panel_judge_is_asked_to_rank_finalists_not_to_score(site, organiser, outbox):
+    judge_a, judge_b, judge_c = site.judges
+    order = [e.entry_id for e in shortlist.category_rankings(site.category).rankings.ordered("weighted")]
+    shortlist.choose_shortlist(organiser, site.category, "weighted", order[:3])
+
+    work = work_by_judge([site.category])
+
+    # A and C never submitted their scores: scoring is over, so they are told to rank the finalists like B.
+    for judge in (judge_a, judge_b, judge_c):
+        [left] = work[judge.id][1]
+        assert not left.submit_scores and left.not_started == [] and left.in_progress == []
+        assert left.rank_finalists
+    send_reminders(organiser, site.category)
+    emails = {email.to_address: email for email in outbox()}
+    assert "Rank the finalists and submit your ranking." in emails[judge_a.email].text_body
+    assert 'Press "Submit my scores"' not in emails[judge_a.email].text_body

@@ -119,11 +119,56 @@ def test_the_switch_is_refused_both_ways_once_judges_have_scored(panel, organise
     make_scores(other.judge, other.entries[0], own, 5, 5)
     assert "2 scores" in refusal(categories.use_edition_criteria, organiser, other.category).message
     assert "already given 1 score" in refusal(categories.delete_criterion, organiser, own[0]).message
-    # Once scored, a criterion can still be reworded, and new ones added to the category's own set.
+    # Once scored, a criterion can still be reworded, but no criterion added to the set.
     categories.update_criterion(organiser, own[0], name="Impact", weight=1, scale_min=0, scale_max=10,
                                 guidance=GUIDANCE)
-    own_criterion(organiser, other.category, name="Courage")
-    assert [c.name for c in criteria_for(other.category)] == ["Impact", "Innovation", "Courage"]
+    assert "No criterion can be added because judges have already given 2 scores" in refusal(
+        own_criterion, organiser, other.category, name="Courage").message
+    assert [c.name for c in criteria_for(other.category)] == ["Impact", "Innovation"]
+
+
+def test_adding_to_the_editions_set_is_refused_once_scored_and_drops_no_entry(db_session, clock, organiser):
+    site = judging_site()
+    before = shortlist.category_rankings(site.category).rankings
+
+    message = refusal(categories.add_criterion, organiser, site.edition, None,
+                      name="Reach", weight=1, scale_min=0, scale_max=10).message
+
+    assert "judges have already given" in message and "name, description and guidance" in message
+    after = shortlist.category_rankings(site.category).rankings
+    assert [e.weighted_mean for e in after.entries] == [e.weighted_mean for e in before.entries]
+    assert all(e.weighted_mean is not None for e in after.entries if e.entry_id == site.morag.id)
+
+
+@pytest.mark.parametrize("change", [{"scale_max": 5}, {"scale_min": 1}, {"weight": 7.5}])
+def test_weight_and_scale_stay_once_scored_but_the_wording_changes(db_session, clock, organiser, change):
+    site = judging_site()
+    criterion = site.criteria[0]
+    values = {"name": criterion.name, "weight": float(criterion.weight), "scale_min": criterion.scale_min,
+              "scale_max": criterion.scale_max}
+
+    message = refusal(categories.update_criterion, organiser, criterion, **{**values, **change}).message
+
+    assert "cannot change because judges have already given" in message
+    assert "You can still change its name, description and guidance" in message
+    assert (float(criterion.weight), criterion.scale_min, criterion.scale_max) == (values["weight"], 0, 10)
+    categories.update_criterion(organiser, criterion, **{**values, "name": "Difference made"}, guidance=GUIDANCE)
+    assert criterion.name == "Difference made" and criterion.guidance == GUIDANCE
+
+
+def test_after_the_shortlist_the_set_and_its_measures_are_fixed_even_unscored(panel, organiser, db_session):
+    panel.category.shortlisted_at = panel.edition.created_at
+    db_session.flush()
+    criterion = panel.criteria[0]
+
+    assert "shortlist of" in refusal(categories.add_criterion, organiser, panel.edition, None,
+                                     name="Reach", weight=1, scale_min=0, scale_max=10).message
+    assert "shortlist of" in refusal(categories.update_criterion, organiser, criterion, name=criterion.name,
+                                     weight=float(criterion.weight), scale_min=0, scale_max=5).message
+    # Before any score or shortlist, weight and scale may change freely.
+    other = make_panel(year=2027, email="judge.two@example.org")
+    categories.update_criterion(organiser, other.criteria[0], name="Impact", weight=4, scale_min=1, scale_max=5)
+    assert (other.criteria[0].weight, other.criteria[0].scale_max) == (4, 5)
 
 
 def test_giving_own_criteria_needs_something_to_copy_and_happens_once(db_session, clock, organiser):

@@ -499,3 +499,21 @@ def test_organisers_can_unlock_submitted_scores_from_the_progress_view(organiser
     assert response.status_code == 303
     db_session.refresh(place)
     assert place.submitted_at is None
+
+
+def test_the_final_round_says_which_finalist_declined_and_leaves_them_out(organiser_client, final_round, db_session):
+    from awards_app.nominations.models import ConsentState
+    site = final_round
+    site.morag.consent = ConsentState.DECLINED
+    db_session.commit()
+    text = text_of(organiser_client.get(site.page))
+    assert "Declined after the shortlist: Morag Fraser. The judges no longer rank them" in text
+    assert "Morag Fraser 2.00" not in text
+
+
+def test_the_rankings_say_the_first_round_is_frozen_once_the_shortlist_is_chosen(organiser_client, site, db_session):
+    frozen = "These first-round figures stay as they were when the shortlist was chosen"
+    assert frozen not in text_of(organiser_client.get(site.page))
+    site.category.shortlisted_at = app_clock.now()
+    db_session.commit()
+    assert frozen in text_of(organiser_client.get(site.page))

@@ -205,3 +205,19 @@ def test_a_judge_with_nothing_to_do_sees_the_category_and_nothing_else(app, site
     assert "Nothing to do this year" in text_of(judge.get("/judging/"))
     assert judge.get(f"/judging/categories/{site.category.id}/final-round").status_code == 404
     assert judge.get(f"/judging/entries/{site.morag.id}").status_code == 404
+
+
+def test_a_final_round_judges_first_ticks_are_confirmed_before_they_are_recorded(app, site, db_session, organiser):
+    from awards_app.judging.models import Conflict
+    late = make_judge("lena@example.org", "Lena Late", password=JUDGE_PASSWORD)
+    panels.add_to_panel(organiser, late, site.category, PanelRole.FINAL_ONLY)
+    db_session.commit()
+    judge = judge_client(app, late.email)
+    conflicts_url = f"/judging/categories/{site.category.id}/conflicts"
+    ticked = {"action": "declare", "conflict": [str(site.morag.id)], f"reason-{site.morag.id}": "My neighbour"}
+    page = post_form(judge, conflicts_url, ticked)
+    assert page.status_code == 200 and "Yes, declare the conflict" in text_of(page)
+    assert db_session.scalar(select(Conflict).where(Conflict.judge_id == late.id)) is None
+    response = post_form(judge, conflicts_url, {**ticked, "step": "confirm"})
+    assert response.status_code == 303
+    assert db_session.scalar(select(Conflict).where(Conflict.judge_id == late.id)) is not None

@@ -125,3 +125,29 @@ def test_unknown_and_huge_ids_are_404s(orga, site, conflict_id):
 def test_restoring_needs_the_csrf_token(orga, site, db_session):
     assert orga.post(restore_url(site.conflict.id), data={"reason": "Mistake"}).status_code == 400
     assert db_session.scalar(select(Conflict)) is not None
+
+
+def test_under_assignment_a_pair_moved_away_must_be_assigned_by_hand_first(orga, site, db_session, organiser):
+    from awards_app.judging import assignment
+    from awards_app.judging.models import JudgeAssignment
+    assignment.set_plan(organiser, site.projects, 1, 2)  # a rerun while the conflict stood assigned the garden away
+    db_session.commit()
+    response = post_form(orga, restore_url(site.conflict.id), {"reason": "Mistake"}, form_page=list_url(site))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "no longer assigned to" in text and "Assign the judge to the entry by hand on the assignment page" in text
+    assert db_session.scalar(select(Conflict)) is not None
+
+    db_session.add(JudgeAssignment(judge_id=site.judge.id, nomination_id=site.garden.id, how="hand"))
+    db_session.commit()
+    response = post_form(orga, restore_url(site.conflict.id), {"reason": "Mistake"}, form_page=list_url(site))
+    assert response.status_code == 303 and db_session.scalar(select(Conflict)) is None
+
+
+def test_a_conflict_recorded_after_the_shortlist_can_be_restored(orga, site, db_session, clock):
+    from datetime import timedelta
+    site.projects.shortlisted_at = site.conflict.recorded_at - timedelta(minutes=5)
+    db_session.commit()
+    assert "Cannot be restored" not in orga.get(list_url(site)).get_data(as_text=True)
+    response = post_form(orga, restore_url(site.conflict.id), {"reason": "Mistake"}, form_page=list_url(site))
+    assert response.status_code == 303 and db_session.scalar(select(Conflict)) is None

@@ -207,8 +207,10 @@ def declare_conflicts(category_id: int):
             abort(400)
         ticked = _ticked(open_ids)
         reasons = _check_choices(form, action, ticked, rows, first_time)
-        # Before the first declaration the judge has seen no entry, so has no scores to lose: no second step then.
-        confirmed = first_time or not reasons or request.form.get("step") == "confirm"
+        # Before the first declaration a first-round judge has seen no entry, so has no scores to lose: no second step
+        # then. A final-round-only judge has been shown the finalists on this page, so their first ticks are confirmed.
+        nothing_shown_yet = first_time and place.role != PanelRole.FINAL_ONLY
+        confirmed = nothing_shown_yet or not reasons or request.form.get("step") == "confirm"
         if not form.problems:
             try:
                 if not confirmed:
