@@ -67,6 +67,7 @@ def test_the_receipt_is_queued_in_the_same_transaction_as_the_vote(site, outbox,
     token = ask(site)
     db_session.commit()
     confirm_vote(token)
+    assert len(receipts(outbox)) == 1
     db_session.rollback()  # the confirmation fails after casting: neither the vote nor its receipt stays
     assert db_session.scalar(select(Vote)) is None and receipts(outbox) == []
 
@@ -124,10 +125,17 @@ def test_a_duplicate_refused_by_the_database_sends_no_receipt(site, outbox, db_s
     assert already and receipts(outbox) == []
 
 
-def test_refused_confirmations_send_no_receipt(site, outbox, clock):
+def test_a_choice_refused_sends_no_receipt_until_the_vote_is_counted(site, outbox):
     token = ask(site)
     with pytest.raises(DomainError):
         confirm_vote(token, finalist_id=999999)  # not on the ballot
+    assert receipts(outbox) == []
+    confirm_vote(token, finalist_id=site.finalists[1].id)
+    assert len(receipts(outbox)) == 1
+
+
+def test_a_confirmation_after_the_close_sends_no_receipt(site, outbox, clock):
+    token = ask(site)
     site.contest.closes_at = clock.now() + timedelta(minutes=30)  # closes while the link still works
     clock.advance(hours=1)
     with pytest.raises(VotingNotOpen):
