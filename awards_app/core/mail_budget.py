@@ -42,12 +42,15 @@ from awards_app.voting.voter_keys import pepper
 log = logging.getLogger(__name__)
 
 # The emails a member of the public can make the app send (templates/emails/<name>), to any address they type.
-PUBLIC_TEMPLATES = frozenset({"nomination_received", "nominee_consent", "resume_link", "vote_confirm"})
+PUBLIC_TEMPLATES = frozenset(
+    {"nomination_received", "nominee_consent", "resume_link", "vote_confirm", "vote_receipt"}
+)
 
 # Counted, but never withheld: a vote's link is how a voter votes, and a stranger who spent the inbox's budget on
 # other emails would otherwise stop them voting. Vote links have a stricter budget of their own, per voter
-# (voting/votes.py, 3 an hour), and quote nothing anyone typed.
-NEVER_WITHHELD = frozenset({"vote_confirm"})
+# (voting/votes.py, 3 an hour), and quote nothing anyone typed. A vote's receipt goes once per counted vote, only
+# after someone holding the inbox confirmed it, and is the voter's one record of the code: never withheld either.
+NEVER_WITHHELD = frozenset({"vote_confirm", "vote_receipt"})
 
 # Room for one person's own use in an hour (votes in three contests, a nomination and a resume link), and in a day.
 DEFAULT_PER_HOUR = 5

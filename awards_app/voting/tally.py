@@ -18,14 +18,16 @@ from sqlalchemy import func, select
 
 from awards_app.accounts.models import User
 from awards_app.ceremony.award_records import reveal_of
+from awards_app.ceremony.models import Reveal
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.permissions import is_organiser
+from awards_app.programme.models import Edition
 from awards_app.voting.models import Contest, Vote
-from awards_app.voting.votes import ballot_finalists
+from awards_app.voting.votes import ballot_finalists, public_contests
 from awards_app.web.template_helpers import format_datetime
 
 PUBLISH_ACTION = "tally.published"
@@ -132,12 +134,41 @@ def publish_tally(actor: User | None, contest: Contest) -> datetime:
         )
     tally = count_votes(contest)
     contest.tally_published_at = now
+    # /results links to the list once it is out: its ETag (the edition's results version) must change with it.
+    # Imported here because ceremony.reveals imports this module.
+    from awards_app.ceremony.reveals import _bump_version
+
+    _bump_version(contest.category.edition)
     db.session.flush()
     record_event(
         actor, PUBLISH_ACTION, contest, category=contest.category.name, counted=tally.counted, voided=tally.voided,
         totals={line.name: line.votes for line in tally.lines},
     )
     return now
+
+
+@dataclass(frozen=True)
+class VoteList:
+    """A public vote's list of votes (with its receipt checker), for the public pages' links to it."""
+
+    contest: Contest
+    public: bool  # out now (is_public); otherwise it comes after the category's result is revealed at the ceremony
+
+
+def vote_lists(edition: Edition | None) -> list[VoteList]:
+    """The edition's public votes in category order, each saying whether its list is public now (is_public, for all
+    at once); none before the shortlist is public, as there is no public vote to speak of."""
+    contests = public_contests(edition)
+    if not contests:
+        return []
+    revealed = set(
+        db.session.scalars(
+            select(Reveal.category_id).where(
+                Reveal.category_id.in_([contest.category_id for contest in contests]), Reveal.revealed_at.is_not(None)
+            )
+        )
+    )
+    return [VoteList(contest, is_published(contest) and contest.category_id in revealed) for contest in contests]
 
 
 # --- The published list ------------------------------------------------------------------------------------------

@@ -356,8 +356,9 @@ _REQUEST_LOAD = (
 )
 
 
-# Casting a vote needs only the request's contest (its times), not what the pages show.
-_CONFIRM_LOAD = (joinedload(VoteRequest.contest),)
+# Casting a vote needs the request's contest (its times) and, for the receipt email, its category and edition; not
+# the finalist the pages show.
+_CONFIRM_LOAD = (joinedload(VoteRequest.contest).joinedload(Contest.category).joinedload(Category.edition),)
 
 
 def find_vote_request(request_id) -> VoteRequest | None:
@@ -518,6 +519,7 @@ def confirm_vote(token: str, finalist_id=None) -> tuple[Vote | None, bool]:
     contest = vote_request.contest
     _require_open(contest)
     chosen_id = vote_request.finalist_id if finalist_id is None else chosen_finalist(contest, finalist_id).id
+    address = vote_request.email  # read now: confirming erases it, and the receipt goes to it
     now = clock.now()
     # The link was checked a moment ago; the atomic step is to mark the request confirmed, on the condition that it
     # still waits for this very link. Confirmed either way after this: the address has done its job, and from now on
@@ -554,7 +556,27 @@ def confirm_vote(token: str, finalist_id=None) -> tuple[Vote | None, bool]:
         return earlier, True
     changed = {"requested_finalist_id": vote_request.finalist_id} if chosen_id != vote_request.finalist_id else {}
     record_event(None, "vote.cast", vote, contest_id=contest.id, request_id=vote_request.id, **changed)
+    if address:  # an address the purge erased (the link expired meanwhile) can be sent nothing
+        _email_receipt(address, contest, vote)
     return vote, False
+
+
+def _email_receipt(address: str, contest: Contest, vote: Vote) -> None:
+    """Queue the email that carries a counted vote's receipt code and where to check it once the list is published.
+
+    It never names the finalist: the published list is by receipt, and an email (or a phone's locked screen, or a
+    shared inbox) that paired the code with the choice would tell whoever reads it how this person voted.
+    """
+    queue_email(
+        address,
+        "Your vote has been counted: your receipt code",
+        "vote_receipt",
+        category=contest.category,
+        edition=contest.category.edition,
+        receipt_code=vote.receipt_code,
+        checker_link=public_url("public.tally_page", contest_id=contest.id) + "#check",
+        closes_at=contest.closes_at,
+    )
 
 
 # --- Retention -----------------------------------------------------------------------------------------------------

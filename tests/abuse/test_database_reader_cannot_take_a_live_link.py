@@ -194,10 +194,15 @@ def test_a_vote_email_keeps_neither_the_address_nor_the_choice_once_sent(
     assert VOTER not in stored.lower()
     assert "Harbour Arts" not in stored
 
-    # The privacy page: the address is deleted at once when the vote is confirmed.
+    # The privacy page: the address is deleted from the request at once when the vote is confirmed; only the email
+    # carrying the receipt code holds it, until that email is sent.
     vote, _already = confirm_vote(token)
     db_session.commit()
-    assert vote is not None and places_holding(VOTER) == []
+    assert vote is not None and places_holding(VOTER) == ["outbox_email.to_address"]
+    assert deliver_pending().sent == 1
+    assert places_holding(VOTER) == []
+    receipt = db_session.scalars(select(OutboxEmail).order_by(OutboxEmail.id.desc())).first()
+    assert vote.receipt_code not in " ".join((receipt.text_body, receipt.html_body))
 
 
 @pytest.mark.parametrize("reply", ["550 5.1.1 <judge.jo@example.org>: no such mailbox", "554 5.7.1 Refused"])

@@ -201,7 +201,7 @@ def test_someone_who_voted_is_refused_politely_even_with_another_spelling(site, 
         with pytest.raises(AlreadyVoted) as refused:
             ask(site, variant, finalist=site.finalists[1])
         assert refused.value.message == ALREADY_VOTED
-    assert vote_count(db_session) == 1 and len(outbox()) == 1
+    assert vote_count(db_session) == 1 and len(outbox()) == 2  # the link, and the receipt of the vote
 
 
 # --- Resending -------------------------------------------------------------------------------------------------

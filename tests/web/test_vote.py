@@ -228,7 +228,7 @@ def test_voting_again_with_a_variant_of_the_same_gmail_address_is_refused_polite
     assert response.status_code == 200
     assert "You have already voted in this contest" in text_of(response)
     assert "Error" not in title_of(response)
-    assert votes(db_session) == 1 and len(outbox()) == 1
+    assert votes(db_session) == 1 and len(outbox()) == 2  # the link, and the receipt of the vote
 
 
 # --- Confirming ------------------------------------------------------------------------------------------------

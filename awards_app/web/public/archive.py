@@ -9,6 +9,7 @@ from flask import abort
 
 from awards_app.ceremony.reveals import archived_edition, archived_editions, public_results
 from awards_app.nominations.export import csv_text
+from awards_app.voting import tally
 from awards_app.web.downloads import csv_download
 from awards_app.web.htmx import render_page
 from awards_app.web.public import bp
@@ -17,7 +18,10 @@ from awards_app.web.public import bp
 @bp.get("/editions")
 def editions():
     """List every edition whose ceremony has happened, newest first."""
-    return render_page("public/archive.html", editions=archived_editions())
+    editions = archived_editions()
+    return render_page(
+        "public/archive.html", editions=editions, vote_lists={edition.id: tally.vote_lists(edition) for edition in editions}
+    )
 
 
 @bp.get("/editions/<int:year>")
@@ -26,7 +30,9 @@ def edition(year: int):
     found = archived_edition(year)
     if found is None:
         abort(404)
-    return render_page("public/archive_edition.html", edition=found, results=public_results(found))
+    return render_page(
+        "public/archive_edition.html", edition=found, results=public_results(found), vote_lists=tally.vote_lists(found)
+    )
 
 
 @bp.get("/editions/<int:year>/results.csv")

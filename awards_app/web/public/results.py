@@ -15,6 +15,7 @@ from flask import abort, current_app, make_response, request, session, url_for
 from awards_app.ceremony.reveals import PublicResult, ResultsStamp, latest_reveal, public_results, results_stamp
 from awards_app.extensions import db
 from awards_app.programme.models import Edition
+from awards_app.voting import tally
 from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.public import bp
 
@@ -98,6 +99,7 @@ def results():
         shown=reveal_key(latest),
         announce=announce,
         poll_seconds=POLL_SECONDS,
+        vote_lists=tally.vote_lists(edition),
     )
     return _with_validators(response, stamp, variant)
 
