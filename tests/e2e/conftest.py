@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -45,6 +46,19 @@ class MailServer(LiveServer):
             if found or time.monotonic() > deadline:
                 return found
             time.sleep(0.05)
+
+
+@contextmanager
+def serving_with_mail(tmp_path_factory, label: str, database: str):
+    """gunicorn with the demo edition on a database of its own, sending email over SMTP to a sink of its own (for a
+    module's server whose emails no other module reads)."""
+    sink = SmtpSink(port=free_port()).start()
+    smtp = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port), "MAIL_USE_TLS": ""}
+    try:
+        with start_app_server(tmp_path_factory.mktemp(label), database, settings=smtp) as server:
+            yield MailServer(base_url=server.base_url, sign_ins=server.sign_ins, env=server.env, sink=sink)
+    finally:
+        sink.stop()
 
 
 @pytest.fixture(scope="session")

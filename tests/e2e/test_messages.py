@@ -9,10 +9,9 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import MailServer
+from tests.e2e.conftest import MailServer, serving_with_mail
 from tests.e2e.helpers import demo_in_phase, fits_the_width, follow_link, sign_in_as_organiser
-from tests.fixtures.browser import assert_accessible, start_app_server
-from tests.fixtures.mail import SmtpSink, free_port
+from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -23,14 +22,9 @@ MESSAGES_DATABASE = f"awards_e2e_messages_{os.getpid()}"
 @pytest.fixture(scope="module")
 def messages_server(tmp_path_factory):
     """gunicorn with the demo edition in its voting phase (shortlists chosen), sending email to a sink here."""
-    sink = SmtpSink(port=free_port()).start()
-    smtp = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port), "MAIL_USE_TLS": ""}
-    try:
-        with start_app_server(tmp_path_factory.mktemp("messages_server"), MESSAGES_DATABASE, settings=smtp) as server:
-            voting = demo_in_phase(server, "voting")
-            yield MailServer(base_url=voting.base_url, sign_ins=voting.sign_ins, env=voting.env, sink=sink)
-    finally:
-        sink.stop()
+    with serving_with_mail(tmp_path_factory, "messages_server", MESSAGES_DATABASE) as server:
+        voting = demo_in_phase(server, "voting")
+        yield MailServer(base_url=voting.base_url, sign_ins=voting.sign_ins, env=voting.env, sink=server.sink)
 
 
 def looks_right(page) -> None:

@@ -9,11 +9,10 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import MailServer
+from tests.e2e.conftest import serving_with_mail
 from tests.e2e.helpers import demo_in_phase, fits_the_width, press
 from tests.e2e.test_vote_admin import VOTE_CATEGORY, open_vote_view
-from tests.fixtures.browser import assert_accessible, start_app_server
-from tests.fixtures.mail import SmtpSink, free_port
+from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -25,13 +24,8 @@ VOTER = "rhona.receipt@example.org"
 @pytest.fixture(scope="module")
 def receipt_server(tmp_path_factory):
     """gunicorn with the demo edition (each test builds the phase it needs), sending email to a sink in this process."""
-    sink = SmtpSink(port=free_port()).start()
-    smtp = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port), "MAIL_USE_TLS": ""}
-    try:
-        with start_app_server(tmp_path_factory.mktemp("receipt_server"), RECEIPT_DATABASE, settings=smtp) as server:
-            yield MailServer(base_url=server.base_url, sign_ins=server.sign_ins, env=server.env, sink=sink)
-    finally:
-        sink.stop()
+    with serving_with_mail(tmp_path_factory, "receipt_server", RECEIPT_DATABASE) as server:
+        yield server
 
 
 def looks_right(page) -> None:

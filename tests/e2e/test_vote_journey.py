@@ -7,10 +7,9 @@ import re
 
 import pytest
 
-from tests.e2e.conftest import MailServer
+from tests.e2e.conftest import MailServer, serving_with_mail
 from tests.e2e.helpers import tab_to
-from tests.fixtures.browser import assert_accessible, start_app_server
-from tests.fixtures.mail import SmtpSink, free_port
+from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
 
@@ -21,14 +20,9 @@ RECEIPT = re.compile(r"^[ABCDEFGHJKMNPQRSTVWXYZ23456789]{4}(-[ABCDEFGHJKMNPQRSTV
 @pytest.fixture(scope="module")
 def vote_server(tmp_path_factory):
     """gunicorn with the demo edition in its voting phase, sending email over SMTP to a sink in this process."""
-    sink = SmtpSink(port=free_port()).start()
-    smtp = {"MAIL_BACKEND": "smtp", "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": str(sink.port), "MAIL_USE_TLS": ""}
-    try:
-        with start_app_server(tmp_path_factory.mktemp("vote_server"), VOTE_DATABASE, settings=smtp) as server:
-            server.flask("demo", "--phase", "voting")
-            yield MailServer(base_url=server.base_url, sign_ins=server.sign_ins, env=server.env, sink=sink)
-    finally:
-        sink.stop()
+    with serving_with_mail(tmp_path_factory, "vote_server", VOTE_DATABASE) as server:
+        server.flask("demo", "--phase", "voting")
+        yield server
 
 
 def field(name: str):
