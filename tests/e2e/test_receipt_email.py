@@ -69,6 +69,10 @@ def test_the_voter_receives_the_receipt_whose_code_matches_the_page(phone_page, 
         assert code in body
         assert server.url(checker) in body
         assert name not in body, "the receipt must never say who the vote was for"
+    # Followed before the list is out, the link says when it will come (a 404 that explains).
+    page.goto(server.url(checker))
+    expect(page.get_by_role("heading", level=1)).to_have_text("The list of votes is not published yet")
+    looks_right(page)
 
 
 def test_after_the_reveal_the_results_and_archive_say_when_the_list_comes_then_link_it(phone_page, receipt_server):

@@ -66,6 +66,18 @@ def test_nothing_is_public_before_publishing(client, site, clock):
     assert client.get("/tally/99999999999.csv").status_code == 404
 
 
+def test_a_voter_following_their_receipt_early_is_told_when_the_list_comes(client, site, clock):
+    # The emailed receipt links here: before publication the page is still a 404 and shows nothing of the count, but
+    # says when the list will come instead of "not found".
+    clock.set(site.contest.closes_at + timedelta(days=1))
+    response = client.get(site.url)
+    assert response.status_code == 404
+    page = text_of(response)
+    assert "The list of votes is not published yet" in page and "Keep your receipt code" in page
+    assert "votes counted" not in page.lower()
+    assert "not published yet" not in text_of(client.get("/tally/999999"))  # no contest: the plain 404
+
+
 def test_public_pages_show_nothing_of_the_count_while_the_vote_is_open(client, site):
     for url in ("/", "/vote", "/shortlist", "/privacy"):
         response = client.get(url, follow_redirects=True)

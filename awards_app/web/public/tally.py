@@ -2,7 +2,8 @@
 
 Every route here is a 404 until an organiser publishes the list, which the service allows only once the category's
 result has been revealed at the ceremony, and again if that reveal is taken back: nothing of the count reaches a
-public page before the winner is announced.
+public page before the winner is announced. A voter who follows their emailed receipt's link early is told, on that
+404, when the list will come (the ceremony's date, which is public anyway) and nothing else.
 """
 from __future__ import annotations
 
@@ -41,8 +42,10 @@ class ReceiptForm(FlaskForm):
 def _published(contest_id: int) -> Contest:
     """The contest if its list of votes is public (published, result revealed); 404 otherwise, as if it did not exist."""
     contest = db.session.get(Contest, contest_id)
-    if contest is None or not tally.is_public(contest):
+    if contest is None:
         abort(404)
+    if not tally.is_public(contest):
+        abort(render_page("public/tally_pending.html", status=404, contest=contest, edition=contest.category.edition))
     return contest
 
 
