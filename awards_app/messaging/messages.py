@@ -246,9 +246,21 @@ def delivery(message: Message) -> list[Delivery]:
     words = {OutboxStatus.SENT: SENT, OutboxStatus.FAILED: FAILED, OutboxStatus.PENDING: WAITING,
              OutboxStatus.SENDING: WAITING}
     return [
-        Delivery(row, words[states[row.outbox_email_id]] if row.outbox_email_id in states else NOT_SENT)
+        Delivery(row, words[states[row.outbox_email_id]] if row.outbox_email_id in states else (
+            row.final_state or NOT_SENT
+        ))
         for row in message.recipients
     ]
+
+
+def settle_deliveries(outbox_ids: list[int]) -> None:
+    """Before the outbox deletes these emails, keep how each ended on the recipient rows of messages that sent them."""
+    for status, state in ((OutboxStatus.SENT, SENT), (OutboxStatus.FAILED, FAILED)):
+        ended = select(OutboxEmail.id).where(OutboxEmail.id.in_(outbox_ids), OutboxEmail.status == status)
+        db.session.execute(
+            update(MessageRecipient).where(MessageRecipient.outbox_email_id.in_(ended)).values(final_state=state)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def messages_of(edition: Edition) -> list[Message]:

@@ -56,5 +56,7 @@ class MessageRecipient(db.Model):
     )
     # Why nothing was queued for this person ("no address"), else empty.
     not_sent_reason: Mapped[str] = mapped_column(String(100), default="")
+    # How the email ended ("sent" or "failed"), kept here before the outbox deletes it (messages.settle_deliveries).
+    final_state: Mapped[str | None] = mapped_column(String(10), nullable=True)
 
     message: Mapped[Message] = relationship(back_populates="recipients")

@@ -50,7 +50,7 @@ from sqlalchemy import String, cast, delete, func, or_, select, update
 from awards_app.accounts.models import Role, SignInSession, User
 from awards_app.ceremony.models import CeremonyInvitation
 from awards_app.ceremony.rsvp import delete_invitations, invitations_of, purge_invitations
-from awards_app.messaging.messages import erase_recipients, purge_recipients, received_by
+from awards_app.messaging.messages import erase_recipients, purge_recipients, received_by, settle_deliveries
 from awards_app.messaging.models import MessageRecipient
 from awards_app.core import clock
 from awards_app.core.audit import record_event
@@ -285,6 +285,7 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
     sending = [email for email in found.emails if email.status is OutboxStatus.SENDING]
     gone = [email.id for email in found.emails if email.status is not OutboxStatus.SENDING]
     if gone:
+        settle_deliveries(gone)
         db.session.execute(delete(OutboxEmail).where(OutboxEmail.id.in_(gone))
                            .execution_options(synchronize_session=False))
     db.session.flush()
@@ -375,13 +376,13 @@ def purge_outbox(now: datetime | None = None, retention_days: int | None = None)
     now = now or clock.now()
     days = _days("OUTBOX_RETENTION_DAYS", DEFAULT_OUTBOX_RETENTION_DAYS, retention_days)
     cutoff = now - timedelta(days=days)
+    ended = list(db.session.scalars(select(OutboxEmail.id).where(or_(
+        (OutboxEmail.status == OutboxStatus.SENT) & (OutboxEmail.sent_at <= cutoff),
+        (OutboxEmail.status == OutboxStatus.FAILED) & (OutboxEmail.created_at <= cutoff),
+    ))))
+    settle_deliveries(ended)
     removed = db.session.execute(
-        delete(OutboxEmail)
-        .where(or_(
-            (OutboxEmail.status == OutboxStatus.SENT) & (OutboxEmail.sent_at <= cutoff),
-            (OutboxEmail.status == OutboxStatus.FAILED) & (OutboxEmail.created_at <= cutoff),
-        ))
-        .execution_options(synchronize_session=False)
+        delete(OutboxEmail).where(OutboxEmail.id.in_(ended)).execution_options(synchronize_session=False)
     ).rowcount
     db.session.expire_all()
     if removed:

@@ -10,6 +10,7 @@ from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent, OutboxStatus
 from awards_app.messaging import messages
 from awards_app.messaging.models import Message, MessageRecipient
+from awards_app.privacy import personal_data
 from tests.messaging.site import messaging_site, nominator_address, nominee_address
 
 BODY = "Dear {name},\n\nThank you for nominating {nominee} ({reference}) for {category}."
@@ -118,6 +119,19 @@ def test_delivery_follows_the_outbox_even_after_its_address_is_removed(site, db_
     rows = messages.delivery(message)
     assert [row.state for row in rows] == [messages.SENT, messages.FAILED, messages.WAITING]
     assert rows[0].recipient.email == nominator_address("morag")  # kept here, whatever the outbox forgets
+
+
+def test_delivery_stays_true_after_the_outbox_deletes_its_emails(site, db_session, outbox, clock):
+    message = draft(site)
+    messages.send_message(site.organiser, message)
+    first, second, _ = outbox()
+    first.status, first.sent_at = OutboxStatus.SENT, clock.now()
+    second.status = OutboxStatus.FAILED
+    db_session.flush()
+    clock.advance(days=30)
+    assert personal_data.purge_outbox() == 2  # the sent and the failed one; the waiting one stays
+    db_session.expire_all()
+    assert [row.state for row in messages.delivery(message)] == [messages.SENT, messages.FAILED, messages.WAITING]
 
 
 def test_nobody_reachable_is_refused(site, db_session):
