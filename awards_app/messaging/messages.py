@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
@@ -25,6 +25,7 @@ from awards_app.messaging import merge_fields, segments
 from awards_app.messaging.models import Message, MessageRecipient
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
+from awards_app.publication.public_shortlist import announcement_moment, shortlist_is_public
 from awards_app.web.template_helpers import format_date
 
 SUBJECT_MAX_LENGTH = 200
@@ -110,11 +111,12 @@ def recipients_of(message: Message) -> list[segments.Recipient]:
 def embargo_line(message: Message) -> str:
     """The embargo, in words, for a message about the shortlist before it is published; else empty."""
     edition = message.edition
-    if not segments.segment_of(message.segment).about_shortlist or edition.shortlist_published_at is not None:
+    # A shortlist scheduled for a later moment is not public yet either: the embargo holds until that moment.
+    if not segments.segment_of(message.segment).about_shortlist or shortlist_is_public(edition):
         return ""
     return (
         "Please keep this to yourself until the shortlist is announced on "
-        f"{format_date(edition.shortlist_publish_at, edition.timezone)}."
+        f"{format_date(announcement_moment(edition), edition.timezone)}."
     )
 
 
@@ -166,7 +168,8 @@ def earlier_receivers(message: Message, people: list[segments.Recipient]) -> lis
                 Message.sent_at.is_not(None),
                 func.lower(func.trim(Message.subject)) == message.subject.strip().lower(),
                 func.lower(MessageRecipient.email).in_(addresses),
-                MessageRecipient.outbox_email_id.is_not(None),
+                # Queued, or sent before the outbox deleted the email (it keeps how it ended on the row).
+                or_(MessageRecipient.outbox_email_id.is_not(None), MessageRecipient.final_state == SENT),
             )
         )
     )

@@ -2,6 +2,8 @@
 subject goes to someone again, the embargo before the shortlist is out, per-recipient delivery, the audit log."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select, update
 
@@ -11,6 +13,7 @@ from awards_app.core.models import AuditEvent, OutboxStatus
 from awards_app.messaging import messages
 from awards_app.messaging.models import Message, MessageRecipient
 from awards_app.privacy import personal_data
+from awards_app.web.template_helpers import format_date
 from tests.messaging.site import messaging_site, nominator_address, nominee_address
 
 BODY = "Dear {name},\n\nThank you for nominating {nominee} ({reference}) for {category}."
@@ -153,6 +156,28 @@ def test_the_embargo_before_the_shortlist_is_published(site, db_session, outbox)
     assert all(line in email.text_body and line in email.html_body for email in outbox())
     judges = draft(site, segment="panel.judges", category=site.category, subject="Thanks", body="Dear {name}")
     assert messages.embargo_line(judges) == ""
+
+
+def test_a_shortlist_scheduled_for_later_is_still_under_embargo(site, clock, db_session, outbox):
+    # publish_shortlist(at=a later moment) stores that moment: until it comes the shortlist is not public.
+    moment = clock.now() + timedelta(days=3)
+    site.edition.shortlist_published_at = moment
+    db_session.flush()
+    messages.send_message(site.organiser, draft(site))
+    line = f"until the shortlist is announced on {format_date(moment, site.edition.timezone)}."
+    assert outbox() and all(line in email.text_body for email in outbox())
+
+
+def test_the_same_subject_asks_first_even_after_the_outbox_deleted_the_emails(site, db_session, outbox, clock):
+    messages.send_message(site.organiser, draft(site, subject="Good news"))
+    for email in outbox():
+        email.status, email.sent_at = OutboxStatus.SENT, clock.now()
+    db_session.flush()
+    clock.advance(days=8)
+    assert personal_data.purge_outbox() == 3
+    db_session.expire_all()
+    with pytest.raises(messages.RepeatNeedsConfirming):
+        messages.send_message(site.organiser, draft(site, subject="Good news"))
 
 
 def test_no_embargo_once_the_shortlist_is_published(site, clock, db_session):

@@ -76,7 +76,8 @@ def test_the_page_shows_the_name_summary_and_vote_button(client, site):
 def test_the_card_is_a_png_any_cache_may_keep(client, site):
     response = client.get(f"/finalists/{site.finalists[0].id}/card.png")
     assert response.status_code == 200 and response.mimetype == "image/png"
-    assert response.headers["Cache-Control"] == "public, max-age=600"
+    # No longer than the shortlist page: a card must not outlive the finalist's public page in shared caches.
+    assert response.headers["Cache-Control"] == "public, max-age=60"
     image = Image.open(io.BytesIO(response.data))
     assert image.format == "PNG" and image.size == (1200, 630)
 

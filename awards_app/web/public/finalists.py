@@ -18,7 +18,9 @@ from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 from awards_app.web.public.shortlist import PAGE_CACHE
 
-CARD_CACHE = "public, max-age=600"  # social media fetch the card again and again; a change shows within ten minutes
+# Social media fetch the card again and again, but a card must not outlive the finalist's public page (a shortlist
+# taken down, consent withdrawn): caches keep it a minute, as the shortlist page, and then ask again.
+CARD_CACHE = "public, max-age=60"
 
 
 def _finalist_or_404(finalist_id: int):
