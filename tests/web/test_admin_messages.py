@@ -3,6 +3,8 @@ refusals that keep what was typed (unknown field, no category, bad category), th
 the count and hostile names escaped, sending once (the second press refused), the repeat question, the delivery."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -61,6 +63,13 @@ def test_the_list_offers_each_starting_point_and_the_edition_links_to_it(organis
                   "Finalist in the public vote", "Winner (after the reveal)", "Highly commended (after the reveal)"):
         assert label in page
     assert site.list in organiser_client.get(f"/admin/editions/{site.edition.id}").get_data(as_text=True)
+
+
+def test_the_list_and_the_edition_page_hold_each_id_once(organiser_client, site):
+    # The layout's flash messages are id="messages": a heading of the same id broke the page (and its browser test).
+    for url in (site.list, f"/admin/editions/{site.edition.id}"):
+        ids = re.findall(r'\sid="([^"]+)"', organiser_client.get(url).get_data(as_text=True))
+        assert len(ids) == len(set(ids)), [found for found in set(ids) if ids.count(found) > 1]
 
 
 def test_a_starting_point_fills_in_the_form(organiser_client, site):
