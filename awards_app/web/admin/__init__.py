@@ -5,16 +5,11 @@ bp = Blueprint("admin", __name__)
 
 # The route modules register their views on bp as they are imported, so a new module is listed here and nowhere else.
 from awards_app.web.admin import (  # noqa: E402,F401
-    assignment,
-    breakdown,
     ceremony,
-    comments,
-    conflicts,
     duplicates,
-    judges,
-    judging,
     messages,
     nominations,
+    panel,
     people,
     programme,
     publication,

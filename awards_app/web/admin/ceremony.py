@@ -22,7 +22,7 @@ from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.forms import MoveForm
-from awards_app.web.admin.judging import WinnersForm
+from awards_app.web.admin.panel.judging import WinnersForm
 from awards_app.web.admin.shared import category_or_404, edition_or_404, move, trail
 from awards_app.web.downloads import csv_download
 from awards_app.web.forms import ActionForm, Required, button_action, render_form, save_form

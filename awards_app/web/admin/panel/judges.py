@@ -17,7 +17,7 @@ from awards_app.accounts.models import User
 from awards_app.extensions import db
 from awards_app.judging import panels
 from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
-from awards_app.web.admin.conflicts import recusal_confirmation
+from awards_app.web.admin.panel.conflicts import recusal_confirmation
 from awards_app.judging.judge_access import shown_name
 from awards_app.judging.models import PanelMember, PanelRole
 from awards_app.programme.models import Edition
