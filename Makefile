@@ -23,8 +23,10 @@ PHASE ?= nominations
 HOST := 127.0.0.1
 PORT := 5000
 
-# Development settings whatever the shell exports: SQLite under instance/, memory rate limits, the /dev/mail mailbox.
-DEV_ENV := env -u DATABASE_URL -u REDIS_URL -u AWARDS_INSTANCE_PATH AWARDS_ENV=development MAIL_BACKEND=devmail
+# Development settings whatever the shell exports: SQLite under instance/, memory rate limits, the /dev/mail mailbox,
+# and emailed links that point at the port the app is served on (`make run PORT=5123`).
+DEV_ENV := env -u DATABASE_URL -u REDIS_URL -u AWARDS_INSTANCE_PATH AWARDS_ENV=development MAIL_BACKEND=devmail \
+  PUBLIC_BASE_URL=http://$(HOST):$(PORT)
 FLASK := $(BIN)/flask --app awards_app
 
 # Where the second test pass finds its services (what CI exports wins).
@@ -52,7 +54,7 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)  ## Create .venv and install the app with its development tools.
 
-run: $(INSTALLED)  ## Build the demo (PHASE=nominations|judging|voting|ceremony|results) and serve it on port 5000.
+run: $(INSTALLED)  ## Build the demo (PHASE=nominations|judging|voting|ceremony|results) and serve it (PORT=5000).
 	@echo "== building the database in instance/awards.db (flask db upgrade)"
 	@$(DEV_ENV) $(FLASK) db upgrade
 	@echo "== building the demo edition (flask demo --phase $(PHASE))"

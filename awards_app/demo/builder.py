@@ -146,6 +146,13 @@ def demo_edition_ids() -> list[int]:
     return [edition_id for edition_id, created_at in candidates if (edition_id, _stamp(created_at)) in marks]
 
 
+def editions_made_by_hand() -> list[Edition]:
+    """Every edition that no demo built, oldest first: rebuilding the demo never touches them."""
+    return list(
+        db.session.scalars(select(Edition).where(Edition.id.not_in(demo_edition_ids())).order_by(Edition.year))
+    )
+
+
 def _remove_earlier_demos(year: int) -> None:
     """Delete every demo edition and everything in it; refuse if a real edition holds this year."""
     demo_ids = demo_edition_ids()
