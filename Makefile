@@ -81,9 +81,9 @@ test: $(INSTALLED)  ## Run every test: SQLite, then PostgreSQL/Redis when they a
 
 # The pytest runs behind `make test`; each needs the services `make test` found (PG_PASS, REDIS_PASS).
 PYTEST := $(BIN)/python -m pytest -q -ra
-# The unit and web tests run in parallel (pytest-xdist), one test file per worker at a time: each worker has its own
-# SQLite file, PostgreSQL schema and Redis database (tests/conftest.py, tests/fixtures/apps.py). TEST_WORKERS=0: one
-# process.
+# Every pass runs in parallel (pytest-xdist), one test file per worker at a time: each worker has its own SQLite file,
+# PostgreSQL schema and Redis database (tests/conftest.py, tests/fixtures/apps.py), and in the browser pass its own
+# gunicorn, database and SMTP sink (tests/fixtures/browser.py, tests/e2e/conftest.py). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 PARALLEL := $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
@@ -101,7 +101,7 @@ test-postgres: $(INSTALLED)
 test-browser: $(INSTALLED)
 	@echo "== browser tests (Chromium at $${CHROMIUM_PATH:-/usr/bin/chromium})"
 	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(if $(PG_PASS),TEST_DATABASE_URL=$(PG_URL)) \
-	  $(PYTEST) tests/e2e
+	  $(PYTEST) $(PARALLEL) tests/e2e
 
 bench: $(INSTALLED)  ## Every benchmark (PostgreSQL and Redis must answer): one table of ratios to /floor.
 	$(BIN)/python bench/run.py

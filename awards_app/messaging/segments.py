@@ -8,12 +8,12 @@ organiser sees who the message will not reach. Winners and highly commended coun
 been revealed at the ceremony (before that the result is sealed, and a message would give it away).
 
 One person (one address, whatever its case) is one recipient: someone who nominated two finalists gets the message
-once, with the details of the first entry in the shortlist's order.
+once, naming both entries (the merge fields join their values: "Ann Smith and Ben Jones"), in the shortlist's order.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -49,6 +49,18 @@ class Recipient:
     judge: User | None = None
     category: Category | None = None
     not_sent_reason: str = ""
+    # The person's other entries in the segment (same address), after the first: they are told about all in one email.
+    more_entries: tuple[tuple[Nomination, Finalist | None], ...] = ()
+
+    @property
+    def entries(self) -> list[tuple[Nomination, Finalist | None]]:
+        """Every entry that puts this person in the segment, the first one first (none for a judge)."""
+        return ([(self.nomination, self.finalist)] if self.nomination else []) + list(self.more_entries)
+
+    @property
+    def references(self) -> str:
+        """The references of the person's entries, for telling recipients apart in a list."""
+        return ", ".join(entry.reference for entry, _ in self.entries)
 
     @property
     def reachable(self) -> bool:
@@ -194,7 +206,7 @@ def _judges(category: Category) -> list[Recipient]:
 
 
 def recipients(edition: Edition, segment_key: str, category: Category | None) -> list[Recipient]:
-    """Everyone in the segment, once per address (the first entry wins), those who cannot be written to included."""
+    """Everyone in the segment, once per address (with all their entries), those who cannot be written to included."""
     segment = segment_of(segment_key)
     if category is not None and category.edition_id != edition.id:
         raise DomainError("Choose a category of this edition", field="category")
@@ -205,12 +217,16 @@ def recipients(edition: Edition, segment_key: str, category: Category | None) ->
     else:
         make = _nominee if segment.role == NOMINEE else _nominator
         people = [make(entry, finalist) for entry, finalist in segment.entries(edition, category)]
-    seen: set[str] = set()
-    unique = []
+    place_of_address: dict[str, int] = {}
+    unique: list[Recipient] = []
     for person in people:
         address = (person.email or "").strip().lower()
-        if address and address in seen:
+        if address in place_of_address:
+            first = unique[place_of_address[address]]
+            more = (*first.more_entries, (person.nomination, person.finalist))
+            unique[place_of_address[address]] = replace(first, more_entries=more)
             continue
-        seen.add(address)
+        if address:
+            place_of_address[address] = len(unique)
         unique.append(person)
     return unique

@@ -105,3 +105,20 @@ def test_a_field_never_reaches_another_recipients_data(site):
         assert entry.reference in text
         others = [other.reference for other in (site.morag, site.hamish, site.ailsa) if other is not entry]
         assert not any(reference in text for reference in others)
+
+
+def test_one_person_with_two_entries_hears_about_both_in_one_message(site, db_session):
+    site.hamish.nominator_email = site.morag.nominator_email.upper()
+    db_session.flush()
+    who = person(site, "shortlisted.nominators", 0)
+    assert filled(site, "{nominee}", who) == "Morag Fraser and Hamish MacLeod"
+    assert filled(site, "{reference}", who) == f"{site.morag.reference} and {site.hamish.reference}"
+    assert filled(site, "{share_link}", who) == f"{share_url(site.finalists[0])} and {share_url(site.finalists[1])}"
+    assert site.ailsa.reference not in filled(site, "{nominee} {reference} {share_link}", who)
+
+
+@pytest.mark.parametrize("values, words", [
+    ([], ""), (["A"], "A"), (["A", "B"], "A and B"), (["A", "B", "A", "C"], "A, B and C"), (["A", "", "A"], "A"),
+])
+def test_values_in_words(values, words):
+    assert merge_fields.in_words(values) == words

@@ -99,7 +99,9 @@ def test_one_address_is_one_recipient(site, db_session):
     db_session.flush()
     people = segments.recipients(site.edition, "shortlisted.nominators", None)
     assert addresses(people) == [nominator_address("morag"), nominator_address("ailsa")]
-    assert people[0].nomination.id == site.morag.id  # the first entry's details
+    assert [entry.id for entry, _ in people[0].entries] == [site.morag.id, site.hamish.id]  # both, in order
+    assert [entry.id for entry, _ in people[1].entries] == [site.ailsa.id]
+    assert people[0].references == f"{site.morag.reference}, {site.hamish.reference}"
 
 
 def test_panel_judges_leave_out_removed_ones(site, db_session):
