@@ -169,3 +169,22 @@ def test_the_same_subject_again_asks_before_sending(organiser_client, site, db_s
     assert refused.status_code == 409 and "Error:" in text_of(refused) and len(outbox()) == 1
     sent = post_form(organiser_client, f"/admin/messages/{second.id}/send", {"send_again": "y"}, form_page=preview)
     assert sent.status_code == 303 and len(outbox()) == 2
+
+
+def test_the_delivery_refreshes_itself_while_emails_wait_and_stops_when_none_do(organiser_client, site, db_session,
+                                                                               outbox):
+    from awards_app.core.models import OutboxEmail, OutboxStatus
+
+    new_message(organiser_client, site)
+    message = saved(db_session)
+    post_form(organiser_client, f"/admin/messages/{message.id}/send", {},
+              form_page=f"/admin/messages/{message.id}/preview")
+    page = organiser_client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    assert f'hx-get="/admin/messages/{message.id}"' in page and 'hx-trigger="every 5s"' in page
+    for email in db_session.scalars(select(OutboxEmail)):
+        email.status = OutboxStatus.SENT
+    db_session.commit()
+    fragment = organiser_client.get(f"/admin/messages/{message.id}", headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert "Sent: 1. Waiting: 0." in text and "<html" not in text
+    assert "hx-trigger" not in text  # nothing waits, so the page stops asking

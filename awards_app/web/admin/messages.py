@@ -23,6 +23,8 @@ from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
 
 NO_CATEGORY = ""
+# How often an open delivery page asks again while emails wait in the outbox (the worker sends every few seconds).
+DELIVERY_POLL_SECONDS = 5
 
 
 class MessageForm(FlaskForm):
@@ -187,4 +189,5 @@ def message_delivery(message_id: int):
     return render_page(
         "admin/messages/delivery.html", "delivery", message=message, edition=message.edition, rows=rows,
         counts=counts, segment=segments.SEGMENTS[message.segment], trail=_message_trail(message.edition),
+        poll_seconds=DELIVERY_POLL_SECONDS,
     )
