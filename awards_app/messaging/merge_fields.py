@@ -26,7 +26,7 @@ from awards_app.core.errors import DomainError
 from awards_app.core.public_urls import public_url
 from awards_app.messaging.segments import JUDGE, NOMINATOR, NOMINEE, Recipient
 from awards_app.programme.models import Edition
-from awards_app.publication.sharing import share_url
+from awards_app.publication.sharing import public_finalist, share_url
 from awards_app.web.template_helpers import format_datetime
 
 ENTRY_ROLES = frozenset({NOMINEE, NOMINATOR})
@@ -67,8 +67,10 @@ def _link(edition: Edition, person: Recipient, sender: User | None) -> str:
 
 
 def _share_link(edition: Edition, person: Recipient, sender: User | None) -> str | None:
-    """Each finalist's own public page, to share with their supporters (nothing for an entry not on the shortlist)."""
-    return in_words([share_url(finalist) for _, finalist in person.entries if finalist])
+    """Each finalist's own public page, to share with their supporters: only pages the public can open (nothing for
+    an entry not on the shortlist, or one whose nominee has not agreed to take part)."""
+    return in_words([share_url(finalist) for _, finalist in person.entries
+                     if finalist and public_finalist(finalist.id)])
 
 
 def _rsvp_link(edition: Edition, person: Recipient, sender: User | None) -> str:

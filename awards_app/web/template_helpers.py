@@ -1,6 +1,7 @@
 """Filters and globals the templates share."""
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -35,10 +36,18 @@ def format_datetime(moment: datetime | None, tz: str = DEFAULT_TIMEZONE) -> str:
     return f"{hour}{minutes}{suffix} on {format_date(local, tz)}"
 
 
+def paragraphs(text: str | None) -> list[list[str]]:
+    """Plain text as paragraphs (split at blank lines), each a list of its lines: for HTML email, where `<p>` and
+    `<br>` keep the writer's breaks in every mail program (Outlook ignores CSS white-space)."""
+    blocks = re.split(r"\n\s*\n", (text or "").replace("\r\n", "\n").replace("\r", "\n").strip())
+    return [[line.strip() for line in block.strip().split("\n")] for block in blocks if block.strip()]
+
+
 def register(app: Flask) -> None:
     """Make the helpers available in every template."""
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
+    app.add_template_filter(paragraphs, "paragraphs")
 
     @app.context_processor
     def site_globals():
