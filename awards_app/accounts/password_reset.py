@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 from datetime import timedelta
+from types import SimpleNamespace
 
 from flask import current_app, render_template
 
@@ -38,8 +39,8 @@ LIFETIME = timedelta(hours=1)
 EMAIL_TEMPLATE = "password_reset"
 EMAIL_SUBJECT = "Reset your password for the Self Management Awards"
 SEAL_LABEL = b"awards-app/password-reset-seal/v1"
-# Stands in for an account's credentials when the address has none, so that the seal costs the same.
-_NO_CREDENTIALS = "0" * 32
+# Stands in for the account when the address has none, so that its stamp and seal cost the same.
+_NOBODY = SimpleNamespace(password_hash=None, totp_secret=None)
 
 
 def may_reset(user: User | None) -> bool:
@@ -78,7 +79,7 @@ def request_password_reset(email: str) -> None:
     user = find_user_by_email(address)
     if not may_reset(user):
         # What sending would have cost: a signed token, its seal, and both parts of the email rendered and defused.
-        token = _sealed(links.new_token(PURPOSE)[0], _NO_CREDENTIALS)
+        token = _sealed(links.new_token(PURPOSE)[0], credentials_stamp(_NOBODY))
         context = _email_context(None, token)
         for part in ("txt", "html"):
             without_links(render_template(f"emails/{EMAIL_TEMPLATE}.{part}", subject=EMAIL_SUBJECT, **context))
@@ -102,9 +103,9 @@ def _user_behind(link_token: str, seal: str, checked: links.CheckedLink) -> User
     user = db.session.get(User, checked.subject_id)
     if not may_reset(user):
         raise LinkProblem("tampered")
-    secrets = (current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or []))
+    keys = (current_app.config["SECRET_KEY"], *(current_app.config.get("SECRET_KEY_FALLBACKS") or []))
     stamp = credentials_stamp(user)
-    if not any(hmac.compare_digest(seal, _seal(link_token, stamp, secret)) for secret in secrets):
+    if not any(hmac.compare_digest(seal, _seal(link_token, stamp, key)) for key in keys):
         raise LinkProblem("changed")  # the password (or two-factor) changed since the link was sent, or a bad seal
     return user
 

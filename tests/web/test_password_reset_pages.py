@@ -8,7 +8,13 @@ from sqlalchemy import func, select
 
 from awards_app.accounts import two_factor, users
 from awards_app.accounts.models import SignInSession
-from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, ORGANISER_EMAIL, ORGANISER_PASSWORD, make_judge
+from tests.factories.accounts import (
+    JUDGE_EMAIL,
+    JUDGE_PASSWORD,
+    ORGANISER_EMAIL,
+    ORGANISER_PASSWORD,
+    make_judge,
+)
 from tests.web.forms import link_in_email, post_form, post_sign_in, sign_in
 from tests.web.test_two_factor_pages import code_at
 
@@ -76,14 +82,20 @@ def test_the_answer_is_the_same_whether_or_not_an_account_uses_the_address(clien
     assert [email.to_address for email in outbox()] == [JUDGE_EMAIL]
 
 
-@pytest.mark.parametrize(("typed", "message"), [("not an address", "Enter a valid email address"),
-                                                 ("", "Enter your email address")])
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [("not an address", "Enter a valid email address"), ("", "Enter your email address"),
+     ("judge\x00@example.org", "Enter a valid email address"), ("x" * 400 + "@example.org", "characters or fewer"),
+     ('"><script>alert(1)</script>@example.org', "Enter a valid email address")],
+)
 def test_a_bad_address_is_shown_back_with_the_error(client, outbox, typed, message):
     response = ask_for(client, typed)
     assert response.status_code == 422
     text = response.get_data(as_text=True)
     assert "<title>Error: Forgotten your password?" in text and message in text
-    assert f'value="{typed}"' in text or not typed
+    assert "<script>alert" not in text
+    if typed and "\x00" not in typed and "<" not in typed:
+        assert f'value="{typed}"' in text
     assert outbox() == []
 
 
@@ -131,6 +143,14 @@ def test_opening_the_link_changes_nothing_and_keeps_the_token_to_itself(client, 
         assert page.headers["Referrer-Policy"] == "no-referrer"
         assert "You are choosing a new password for <strong>judge@example.org</strong>" in page.get_data(as_text=True)
     assert users.authenticate(JUDGE_EMAIL, JUDGE_PASSWORD) is not None
+
+
+def test_a_browser_signed_in_as_someone_else_is_signed_out_by_a_reset(client, judge, organiser, outbox, db_session):
+    sign_in(client, ORGANISER_EMAIL, ORGANISER_PASSWORD)
+    ask_for(client, JUDGE_EMAIL)
+    assert choose(client, reset_path(outbox)).headers["Location"] == "/sign-in"
+    assert client.get("/admin/").status_code == 302
+    assert db_session.scalar(select(func.count(SignInSession.id)).where(SignInSession.ended_at.is_(None))) == 0
 
 
 def test_setting_a_new_password_ends_every_session_and_sends_to_sign_in(app, client, judge, outbox, db_session):

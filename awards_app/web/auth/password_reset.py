@@ -5,7 +5,7 @@ Asking answers the same whether or not an account uses the address. Opening the 
 sign in as usual, so that two-factor sign-in still asks for its code.
 """
 from flask import abort, flash, request, session, url_for
-from flask_login import logout_user
+from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField
 from wtforms.validators import EqualTo, InputRequired, Length
@@ -110,8 +110,11 @@ def reset_password(token: str):
             except DomainError as refusal:
                 show_refusal(form, refusal, otherwise=form.new_password)
             else:
+                # Whoever this browser was signed in as, that session ends too: the person signs in with the new
+                # password (and their two-factor code), as anywhere else.
+                if current_user.is_authenticated:
+                    users.end_session(current_user)
                 uow.commit()
-                # Whoever this browser was signed in as, it starts afresh: the person signs in with the new password.
                 logout_user()
                 session.clear()
                 flash("Your password has been changed, and you have been signed out everywhere. Sign in with your "
