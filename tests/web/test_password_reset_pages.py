@@ -235,7 +235,7 @@ def test_a_link_broken_by_a_password_change_elsewhere_says_so(client, judge, out
     db_session.commit()
     page = client.get(path)
     assert page.status_code == 404
-    assert "Your password has been changed since this link was sent" in page.get_data(as_text=True)
+    assert "the password has been changed since this link was sent" in page.get_data(as_text=True)
     assert choose(client, path).status_code == 404
     assert users.authenticate(JUDGE_EMAIL, NEW_PASSWORD) is None
 

@@ -28,8 +28,8 @@ SENT_TO_KEY = "password_reset_sent_to"
 WHAT_NEXT = {
     "used": "This link has set a new password already. Sign in with your new password, or ask for a new link if "
     "you have forgotten it again.",
-    "changed": "Your password has been changed since this link was sent, so the link no longer works. Sign in with "
-    "your current password, or ask for a new link.",
+    "changed": "Either the password has been changed since this link was sent, or the link was not copied in full. "
+    "Sign in with your current password, or ask for a new link.",
     "default": "Ask for a new link to reset your password: it works for an hour.",
 }
 
