@@ -30,7 +30,7 @@ from tests.web.route_walk import answer, ask, routes
 # - public.shortlist_image, admin.finalist_image_preview: no finalist has an image here (404 for everyone).
 # - nominate.*: nominations are closed, so every save is refused (403); only the draft holder has a draft whose
 #   steps send them on (303) to the step that comes first.
-# - auth.sign_in_with_link, auth.accept_invitation, vote.confirm, consent.respond: the link is the credential, so
+# - auth.sign_in_with_link, auth.accept_invitation, auth.reset_password, vote.confirm, consent.respond: the link is the credential, so
 #   whoever holds it gets the same answer; nothing else about the caller matters.
 # - public.rsvp: the same, and no caller holds an RSVP link here (404, the link-problem page, for everyone).
 # - auth.sign_in_code: the second sign-in step grants nothing; without a first step it goes back to sign-in.
@@ -171,6 +171,11 @@ MATRIX_TEXT = """
     auth.account                     GET   signin   signin   signin   signin   200      200      200      200
     auth.change_password             GET   signin   signin   signin   signin   200      200      200      200
     auth.change_password             POST  signin   signin   signin   signin   422      422      422      422
+    auth.forgotten_password          GET   200      200      200      200      200      200      200      200
+    auth.forgotten_password          POST  422      422      422      422      422      422      422      422
+    auth.password_reset_sent         GET   200      200      200      200      200      200      200      200
+    auth.reset_password              GET   200      200      200      200      200      200      200      200
+    auth.reset_password              POST  422      422      422      422      422      422      422      422
     auth.request_sign_in_link        GET   200      200      200      200      200      200      200      200
     auth.request_sign_in_link        POST  422      422      422      422      422      422      422      422
     auth.set_up_two_factor           GET   signin   signin   signin   signin   200      200      200      200
