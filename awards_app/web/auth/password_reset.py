@@ -21,6 +21,7 @@ from awards_app.web.forms import email_field, render_form, save_form, show_refus
 from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.rate_limits import inbox_key, limit
+from awards_app.web.auth.account_guard import remember_browser
 from awards_app.web.responses import no_store, see_other
 
 LONGEST_TOKEN = 500
@@ -119,7 +120,9 @@ def reset_password(token: str):
                 session.clear()
                 flash("Your password has been changed, and you have been signed out everywhere. Sign in with your "
                       "new password.", "success")
-                return _token_page(see_other(url_for("auth.sign_in")))
+                # This browser has just proved it reads the account's inbox: it counts as one the person uses, so a
+                # stranger's wrong guesses (which guard the account) cannot keep them out after a reset.
+                return _token_page(remember_browser(see_other(url_for("auth.sign_in")), user))
     except LinkProblem as problem:
         what_next = WHAT_NEXT.get(problem.reason, WHAT_NEXT["default"])
         return _token_page(link_problem_page(problem.reason, what_next, ask_again=url_for("auth.forgotten_password")))
