@@ -562,13 +562,14 @@ def invite_again(actor: User, judge: User, edition: Edition, category_ids: set[i
     adding them to the panels and pressing "Send the invitation" would; refused for any other category."""
     is_organiser.require(actor)
     row = next((row for row in returning_judges(edition) if row.judge.id == judge.id), None)
-    offered = {category.id: category for category in row.categories} if row else {}
+    offered = row.categories if row else []
     if not category_ids:
         raise DomainError(f"Tick at least one panel to invite {_label(judge)} to.")
-    if set(category_ids) - set(offered):
+    if set(category_ids) - {category.id for category in offered}:
         raise DomainError(f"{_label(judge)} did not sit on the past panel of every category chosen.")
-    for category_id in sorted(category_ids, key=lambda category_id: list(offered).index(category_id)):
-        add_to_panel(actor, judge, offered[category_id])
+    for category in offered:
+        if category.id in category_ids:
+            add_to_panel(actor, judge, category)
     return invite_judge(actor, judge)
 
 

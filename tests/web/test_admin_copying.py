@@ -199,3 +199,10 @@ def test_judges_cannot_invite_again(app, site, copy, outbox):
     for url in (f"{judges_url(copy)}/invite-again", f"{judges_url(copy)}/{site.judge.id}/invite-again"):
         assert judge.post(url, data={"csrf_token": token}).status_code == 403
     assert outbox() == []
+
+
+def test_copying_into_a_later_year_says_how_many_years_the_dates_moved(organiser_client, site):
+    response = post_form(organiser_client, copy_url(site.edition), {"year": "2029", "name": "Awards 2029"})
+    page = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Copied from 2026: review the dates, each moved on by 3 years" in page
+    assert "Tuesday 12 January 2027" not in page and "Friday 12 January 2029" in page

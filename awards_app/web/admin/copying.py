@@ -47,10 +47,11 @@ def copy_edition(edition_id: int):
         form, lambda: copying.copy_edition(current_actor(), source, form.year.data, form.name.data)
     ):
         edition = saved.result
+        moved_on_by = _moved_on_words(edition.year - source.year)
         flash(
-            f"Copied from {source.year}: review the dates, each moved on by {_moved_on_words(edition.year - source.year)}"
-            f" (under ‘Details and dates’). ‘{edition.name}’ has {source.name}'s categories, questions and judging "
-            "criteria; nobody has been invited yet.",
+            f"Copied from {source.year}: review the dates, each moved on by {moved_on_by} (under ‘Details and "
+            f"dates’). ‘{edition.name}’ has {source.name}'s categories, questions and judging criteria; nobody has "
+            "been invited yet.",
             "success",
         )
         return see_other(url_for(".show_edition", edition_id=edition.id))
