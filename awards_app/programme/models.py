@@ -71,12 +71,17 @@ class Edition(db.Model):
     results_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The category revealed last, which the presenter view follows (a plain id: no foreign key cycle).
     ceremony_focus_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The past edition this one started as a copy of (programme/copying.py); null for one set up from nothing.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edition.id", ondelete="SET NULL"), nullable=True
+    )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="edition", order_by="Category.display_order, Category.id", cascade="all, delete-orphan"
     )
+    copied_from: Mapped[Edition | None] = relationship(remote_side=[id], foreign_keys=[copied_from_id])
     # The edition's shared criteria only: a category with criteria of its own keeps them in Category.own_criteria.
     criteria: Mapped[list[Criterion]] = relationship(
         primaryjoin="and_(Edition.id == Criterion.edition_id, Criterion.category_id.is_(None))",
@@ -114,6 +119,10 @@ class Category(db.Model):
     shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # How many finalists the organisers' shortlist page suggests (the top entries of the ranking).
     shortlist_size: Mapped[int] = mapped_column(Integer, default=SHORTLIST_SIZE_BY_DEFAULT, server_default="3")
+    # The past edition's category this one was copied from: its panel is the list of judges to invite again.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("category.id", ondelete="SET NULL"), nullable=True
+    )
 
     edition: Mapped[Edition] = relationship(back_populates="categories")
     questions: Mapped[list[Question]] = relationship(

@@ -58,6 +58,9 @@ MATRIX_TEXT = """
     admin.confirm_result             POST  signin   signin   signin   signin   403      403      403      303
     admin.conflicts_list             GET   signin   signin   signin   signin   403      403      403      200
     admin.contest_votes              GET   signin   signin   signin   signin   403      403      403      200
+    admin.copy_edition               GET   signin   signin   signin   signin   403      403      403      200
+    admin.copy_edition               POST  signin   signin   signin   signin   403      403      403      422
+    admin.copy_sources               GET   signin   signin   signin   signin   403      403      403      200
     admin.current_ceremony           GET   signin   signin   signin   signin   403      403      403      303
     admin.dashboard                  GET   signin   signin   signin   signin   403      403      403      200
     admin.delete_category            GET   signin   signin   signin   signin   403      403      403      200
@@ -90,7 +93,9 @@ MATRIX_TEXT = """
     admin.give_own_criteria          POST  signin   signin   signin   signin   403      403      403      303
     admin.hide                       GET   signin   signin   signin   signin   403      403      403      200
     admin.hide                       POST  signin   signin   signin   signin   403      403      403      422
+    admin.invite_all_judges_again    POST  signin   signin   signin   signin   403      403      403      303
     admin.invite_judge               POST  signin   signin   signin   signin   403      403      403      303
+    admin.invite_judge_again         POST  signin   signin   signin   signin   403      403      403      303
     admin.judge_comments             GET   signin   signin   signin   signin   403      403      403      200
     admin.judge_panels               POST  signin   signin   signin   signin   403      403      403      303
     admin.judges                     GET   signin   signin   signin   signin   403      403      403      200
