@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import delete, exists, or_, select
+from sqlalchemy import delete, exists, func, or_, select, update
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
@@ -422,3 +422,44 @@ def original_values(nomination: Nomination) -> Original:
 def answers_kept_aside(nomination: Nomination) -> list[NominationCorrection]:
     """The answers moves could not carry over, kept for the organisers (their text is in `before`)."""
     return [row for row in nomination.corrections if row.left_behind]
+
+
+# --- Privacy: the values kept here are personal data too -----------------------------------------------------------
+
+# Whose data each kind of row holds: the nominee's own details and the words about them, or the nominator's.
+NOMINEES_ROWS = (*NOMINEE_FIELDS, ANSWER)
+NOMINATORS_ROWS = tuple(NOMINATOR_FIELDS)
+
+
+def rows_naming(nomination: Nomination, fields: tuple[str, ...]) -> list[NominationCorrection]:
+    """The nomination's correction rows of these fields."""
+    return [row for row in nomination.corrections if row.field in fields]
+
+
+def once_held(column: str, address: str):
+    """The ids of nominations whose `column` (an email field) held the address before or after a correction."""
+    return select(NominationCorrection.nomination_id).where(
+        NominationCorrection.field == column,
+        or_(func.lower(NominationCorrection.before) == address, func.lower(NominationCorrection.after) == address),
+    )
+
+
+def erase_values(rows: list[NominationCorrection], replacement: str) -> None:
+    """Replace the values and the reason of these rows (the reason may name the person too)."""
+    for row in rows:
+        row.before = replacement if row.before else ""
+        row.after = replacement if row.after else ""
+        row.reason = replacement
+
+
+def purge_contact_values(nomination_ids, replacement: str) -> int:
+    """Replace the nominators' details and nominees' addresses kept by corrections of these nominations, as the
+    retention purge does to the nominations themselves; how many rows changed."""
+    return db.session.execute(
+        update(NominationCorrection)
+        .where(NominationCorrection.nomination_id.in_(nomination_ids),
+               NominationCorrection.field.in_([*NOMINATORS_ROWS, "nominee_email"]),
+               or_(NominationCorrection.before != replacement, NominationCorrection.after != replacement))
+        .values(before=replacement, after=replacement, reason=replacement)
+        .execution_options(synchronize_session=False)
+    ).rowcount
