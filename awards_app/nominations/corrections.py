@@ -431,11 +431,6 @@ NOMINEES_ROWS = (*NOMINEE_FIELDS, ANSWER)
 NOMINATORS_ROWS = tuple(NOMINATOR_FIELDS)
 
 
-def rows_naming(nomination: Nomination, fields: tuple[str, ...]) -> list[NominationCorrection]:
-    """The nomination's correction rows of these fields."""
-    return [row for row in nomination.corrections if row.field in fields]
-
-
 def once_held(column: str, address: str):
     """The ids of nominations whose `column` (an email field) held the address before or after a correction."""
     return select(NominationCorrection.nomination_id).where(
@@ -444,12 +439,17 @@ def once_held(column: str, address: str):
     )
 
 
-def erase_values(rows: list[NominationCorrection], replacement: str) -> None:
-    """Replace the values and the reason of these rows (the reason may name the person too)."""
-    for row in rows:
+def erase_values(nomination: Nomination, fields: tuple[str, ...], replacement: str) -> None:
+    """Replace what the nomination's corrections kept of these fields, and the reason of every correction that
+    changed any of them (a reason shared with other fields may name the person too)."""
+    erased = [row for row in nomination.corrections if row.field in fields]
+    for row in erased:
         row.before = replacement if row.before else ""
         row.after = replacement if row.after else ""
-        row.reason = replacement
+    actions = {(row.corrected_at, row.reason) for row in erased}
+    for row in nomination.corrections:
+        if (row.corrected_at, row.reason) in actions:
+            row.reason = replacement
 
 
 def purge_contact_values(nomination_ids, replacement: str) -> int:

@@ -272,7 +272,7 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
         nomination.nominator_email = ""
         nomination.nominator_phone = ""
         nomination.nominator_relationship = ""
-        corrections.erase_values(corrections.rows_naming(nomination, corrections.NOMINATORS_ROWS), ERASED)
+        corrections.erase_values(nomination, corrections.NOMINATORS_ROWS, ERASED)
     for nomination in found.nominations_of:
         _erase_nominee(actor, nomination)
     for draft in found.drafts:
@@ -324,7 +324,7 @@ def _erase_nominee(actor: User, nomination: Nomination) -> None:
     nomination.consent_note = ""
     for answer in nomination.answers:
         answer.text = ERASED
-    corrections.erase_values(corrections.rows_naming(nomination, corrections.NOMINEES_ROWS), ERASED)
+    corrections.erase_values(nomination, corrections.NOMINEES_ROWS, ERASED)
     for finalist in db.session.scalars(select(Finalist).where(Finalist.nomination_id == nomination.id)):
         finalist.public_name = ""
         if finalist.image_filename:
