@@ -34,7 +34,11 @@ from awards_app.nominations.drafts import (
     clean_text,
     count_words,
 )
-from awards_app.nominations.models import Nomination, NominationAnswer, NominationCorrection
+from awards_app.nominations.models import (
+    Nomination,
+    NominationAnswer,
+    NominationCorrection,
+)
 from awards_app.nominations.review import REASON_MAX_LENGTH
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Question

@@ -9,7 +9,11 @@ import pytest
 from sqlalchemy import select
 
 from awards_app.core.models import AuditEvent
-from awards_app.nominations.corrections import answer_key, correct_nomination, move_nomination
+from awards_app.nominations.corrections import (
+    answer_key,
+    correct_nomination,
+    move_nomination,
+)
 from awards_app.nominations.models import Nomination, NominationCorrection
 from awards_app.privacy import personal_data
 from awards_app.programme.models import Question

@@ -9,7 +9,16 @@ from __future__ import annotations
 
 from flask import flash, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, RadioField, SelectChoice, SelectField, StringField, TelField, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import Length
 
 from awards_app.core import clock
@@ -21,10 +30,22 @@ from awards_app.programme.models import Category, Edition
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
-from awards_app.web.admin.shared import EDITION, edition_or_404, nomination_or_404, trail
-from awards_app.web.downloads import csv_download
+from awards_app.web.admin.shared import (
+    EDITION,
+    edition_or_404,
+    nomination_or_404,
+    trail,
+)
 from awards_app.web.database_ids import database_id
-from awards_app.web.forms import ActionForm, Required, button_action, render_form, save_form, show_refusal
+from awards_app.web.downloads import csv_download
+from awards_app.web.forms import (
+    ActionForm,
+    Required,
+    button_action,
+    render_form,
+    save_form,
+    show_refusal,
+)
 from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
