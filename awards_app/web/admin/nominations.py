@@ -30,12 +30,7 @@ from awards_app.programme.models import Category, Edition
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
-from awards_app.web.admin.shared import (
-    EDITION,
-    edition_or_404,
-    nomination_or_404,
-    trail,
-)
+from awards_app.web.admin.shared import EDITION, edition_or_404, nomination_or_404, trail
 from awards_app.web.database_ids import database_id
 from awards_app.web.downloads import csv_download
 from awards_app.web.forms import (
