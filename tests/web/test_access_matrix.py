@@ -55,12 +55,15 @@ MATRIX_TEXT = """
     admin.ceremony_result            GET   signin   signin   signin   signin   403      403      403      200
     admin.change_nomination_status   POST  signin   signin   signin   signin   403      403      403      422
     admin.choose_shortlist           POST  signin   signin   signin   signin   403      403      403      422
+    admin.confirm_move               POST  signin   signin   signin   signin   403      403      403      422
     admin.confirm_result             POST  signin   signin   signin   signin   403      403      403      303
     admin.conflicts_list             GET   signin   signin   signin   signin   403      403      403      200
     admin.contest_votes              GET   signin   signin   signin   signin   403      403      403      200
     admin.copy_edition               GET   signin   signin   signin   signin   403      403      403      200
     admin.copy_edition               POST  signin   signin   signin   signin   403      403      403      422
     admin.copy_sources               GET   signin   signin   signin   signin   403      403      403      200
+    admin.correct_nomination         GET   signin   signin   signin   signin   403      403      403      200
+    admin.correct_nomination         POST  signin   signin   signin   signin   403      403      403      422
     admin.current_ceremony           GET   signin   signin   signin   signin   403      403      403      303
     admin.dashboard                  GET   signin   signin   signin   signin   403      403      403      200
     admin.delete_category            GET   signin   signin   signin   signin   403      403      403      200
@@ -107,6 +110,7 @@ MATRIX_TEXT = """
     admin.messages_list              GET   signin   signin   signin   signin   403      403      403      200
     admin.move_category              POST  signin   signin   signin   signin   403      403      403      400
     admin.move_in_running_order      POST  signin   signin   signin   signin   403      403      403      400
+    admin.move_nomination            GET   signin   signin   signin   signin   403      403      403      200
     admin.move_question              POST  signin   signin   signin   signin   403      403      403      400
     admin.new_category               GET   signin   signin   signin   signin   403      403      403      200
     admin.new_category               POST  signin   signin   signin   signin   403      403      403      422
