@@ -157,7 +157,7 @@ MATRIX_TEXT = """
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200
     admin.send_feedback              POST  signin   signin   signin   signin   403      403      403      303
-    admin.send_message               POST  signin   signin   signin   signin   403      403      403      303
+    admin.send_message               POST  signin   signin   signin   signin   403      403      403      409
     admin.send_reminders             POST  signin   signin   signin   signin   403      403      403      303
     admin.set_assignment_plan        POST  signin   signin   signin   signin   403      403      403      422
     admin.set_tie_break              POST  signin   signin   signin   signin   403      403      403      303
