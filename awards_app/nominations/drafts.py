@@ -81,8 +81,8 @@ class Step:
 
 
 def nominations_open(edition: Edition | None, at: datetime | None = None) -> bool:
-    """Whether the edition takes nominations at that moment (now by default)."""
-    return edition is not None and phase_of(edition, at) is Phase.NOMINATIONS
+    """Whether the edition takes nominations at that moment (now by default); a draft never does."""
+    return edition is not None and edition.is_public and phase_of(edition, at) is Phase.NOMINATIONS
 
 
 def require_open(edition: Edition | None) -> None:
