@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from datetime import datetime
 from functools import lru_cache
-from zoneinfo import ZoneInfo, available_timezones
+from zoneinfo import available_timezones
 
 from sqlalchemy import Select, exists, select
 
@@ -26,6 +26,7 @@ from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.programme.criteria import criteria_for
 from awards_app.programme.models import Edition
 from awards_app.programme.phases import PHASE_DATES, Phase, dates_out_of_order, phase_of
+from awards_app.web.template_helpers import format_date, format_month
 
 DEFAULT_TIMEZONE = "Europe/London"
 EARLIEST_YEAR, LATEST_YEAR = 2000, 2100
@@ -73,9 +74,7 @@ def expected_opening_month(now: datetime | None = None) -> str | None:
         .order_by(Edition.nominations_open_at)
         .limit(1)
     )
-    if draft is None:
-        return None
-    return f"{draft.nominations_open_at.astimezone(ZoneInfo(draft.timezone)):%B %Y}"
+    return format_month(draft.nominations_open_at, draft.timezone) if draft is not None else None
 
 
 # --- Steps shared with programme/categories.py ---------------------------------------------------------------
@@ -172,7 +171,7 @@ def announce_edition(actor: User, edition: Edition) -> Edition:
     """Make a draft edition public, once only, when nothing is missing (EditionNotReady names each thing); audited."""
     is_organiser.require(actor)
     if edition.is_public:
-        raise DomainError(f"‘{edition.name}’ was announced on {edition.announced_at:%d %B %Y} already.")
+        raise DomainError(f"‘{edition.name}’ was announced on {format_date(edition.announced_at, edition.timezone)} already.")
     problems = announcement_problems(edition)
     if problems:
         raise EditionNotReady(problems)
