@@ -22,10 +22,8 @@ def make_edition(year: int = 2026, start: datetime = START, draft: bool = False,
         "ceremony_at": start + timedelta(weeks=16, hours=9),
     }
     announced_at = None if draft else start - timedelta(weeks=8)
-    edition = Edition(
-        year=year, name=f"Self Management Awards {year}", theme="Living well, your way", announced_at=announced_at,
-        **{**dates, **overrides},
-    )
+    defaults = {"name": f"Self Management Awards {year}", "theme": "Living well, your way", "announced_at": announced_at}
+    edition = Edition(year=year, **{**defaults, **dates, **overrides})
     db.session.add(edition)
     db.session.flush()
     return edition
