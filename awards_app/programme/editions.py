@@ -4,7 +4,7 @@ An edition is a draft until an organiser announces it (announce_edition, once it
 has questions and criteria). A draft is invisible to the public: every public page finds editions through
 public_editions() or current_edition(), or checks Edition.is_public on what a URL names, and nothing else. The one
 thing of a draft the public may be told is the month its nominations are expected to open, when an organiser chooses
-to say it (Edition.expected_opening_shown, read by expected_opening()).
+to say it (Edition.expected_opening_shown, read by expected_opening_month()).
 
 Categories, questions and criteria live in programme/categories.py; the small steps both modules share are here.
 """
@@ -156,7 +156,8 @@ class EditionNotReady(DomainError):
 def announcement_problems(edition: Edition) -> list[str]:
     """What stops the edition being announced: dates out of order, no category, a category without questions or
     without judging criteria (its own, or the edition's)."""
-    problems = [message + "." for _field, message in dates_out_of_order({f: getattr(edition, f) for f, _ in PHASE_DATES})]
+    dates = {field: getattr(edition, field) for field, _label in PHASE_DATES}
+    problems = [f"{message}." for _field, message in dates_out_of_order(dates)]
     if not edition.categories:
         problems.append("The edition has no categories: add at least one.")
     for category in edition.categories:
@@ -171,7 +172,8 @@ def announce_edition(actor: User, edition: Edition) -> Edition:
     """Make a draft edition public, once only, when nothing is missing (EditionNotReady names each thing); audited."""
     is_organiser.require(actor)
     if edition.is_public:
-        raise DomainError(f"‘{edition.name}’ was announced on {format_date(edition.announced_at, edition.timezone)} already.")
+        when = format_date(edition.announced_at, edition.timezone)
+        raise DomainError(f"‘{edition.name}’ was announced on {when} already.")
     problems = announcement_problems(edition)
     if problems:
         raise EditionNotReady(problems)

@@ -169,7 +169,8 @@ class EditionForm(MomentsForm):
     def initial_data(edition: Edition) -> dict:
         """An edition's values as the form shows them: phase dates split into local date and time."""
         data = {
-            key: getattr(edition, key) for key in ("year", "name", "theme", "venue", "timezone", "expected_opening_shown")
+            key: getattr(edition, key)
+            for key in ("year", "name", "theme", "venue", "timezone", "expected_opening_shown")
         }
         for field, _label in PHASE_DATES:
             local = local_time(getattr(edition, field), edition.timezone)
