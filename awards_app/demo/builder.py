@@ -346,7 +346,8 @@ class _Demo:
         """Add the edition, its six categories with their questions, and the judging criteria."""
         self.edition = Edition(
             year=year, name=f"Self Management Awards {year}", theme=content.EDITION_THEME, timezone=TIMEZONE,
-            venue=content.VENUE, created_at=self.now.replace(microsecond=0), **self.dates(),
+            venue=content.VENUE, created_at=self.now.replace(microsecond=0),
+            announced_at=self.now.replace(microsecond=0), **self.dates(),
         )
         for order, data in enumerate(content.CATEGORIES, start=1):
             category = Category(

@@ -81,8 +81,8 @@ class Step:
 
 
 def nominations_open(edition: Edition | None, at: datetime | None = None) -> bool:
-    """Whether the edition takes nominations at that moment (now by default)."""
-    return edition is not None and phase_of(edition, at) is Phase.NOMINATIONS
+    """Whether the edition takes nominations at that moment (now by default); a draft never does."""
+    return edition is not None and edition.is_public and phase_of(edition, at) is Phase.NOMINATIONS
 
 
 def require_open(edition: Edition | None) -> None:
@@ -101,10 +101,12 @@ def start_draft(edition: Edition | None) -> NominationDraft:
 
 
 def find_draft(public_id: str | None) -> NominationDraft | None:
-    """The draft with this public id, if there is one."""
+    """The draft with this public id, if there is one (and its edition is public: a draft edition has no journey)."""
     if not public_id or not isinstance(public_id, str) or len(public_id) > 64:
         return None
-    return db.session.scalar(select(NominationDraft).where(NominationDraft.public_id == public_id))
+    return db.session.scalar(
+        select(NominationDraft).join(Edition).where(NominationDraft.public_id == public_id, Edition.is_public)
+    )
 
 
 # --- Cleaning and checking values ------------------------------------------------------------------------------
@@ -390,6 +392,8 @@ def draft_for_resume_link(token: str) -> NominationDraft:
     draft = db.session.get(NominationDraft, checked.subject_id)
     if draft is None:
         raise LinkProblem("used")  # sent or purged; its links are retired then, so this is a backstop
+    if not draft.edition.is_public:
+        raise LinkProblem("tampered")  # a draft edition is not public: the link says nothing of it
     return draft
 
 

@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards_app.core.columns import UTCDateTime, utcnow
@@ -75,6 +76,11 @@ class Edition(db.Model):
     copied_from_id: Mapped[int | None] = mapped_column(
         ForeignKey("edition.id", ondelete="SET NULL"), nullable=True
     )
+    # When an organiser announced the edition (programme.editions.announce_edition); null while it is a draft, which
+    # no public page shows.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # On a draft: whether the home page may say the month its nominations are expected to open (and nothing else).
+    expected_opening_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
@@ -89,6 +95,22 @@ class Edition(db.Model):
         cascade="all, delete-orphan",
         overlaps="edition",
     )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Whether the public may see the edition at all: once announced (also a query condition: Edition.is_public)."""
+        return self.announced_at is not None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        """The same rule in SQL."""
+        return cls.announced_at.is_not(None)
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the edition is still a draft: editable, and invisible to the public."""
+        return not self.is_public
 
     def __repr__(self) -> str:
         return f"<Edition {self.year} {self.name!r}>"

@@ -21,6 +21,12 @@ def format_date(moment: datetime | None, tz: str = DEFAULT_TIMEZONE) -> str:
     return f"{local:%A} {local.day} {local:%B %Y}" if local else ""
 
 
+def format_month(moment: datetime | None, tz: str = DEFAULT_TIMEZONE) -> str:
+    """'March 2016' in the edition's timezone."""
+    local = local_time(moment, tz)
+    return f"{local:%B %Y}" if local else ""
+
+
 def format_datetime(moment: datetime | None, tz: str = DEFAULT_TIMEZONE) -> str:
     """'2:30pm on Monday 14 March 2016' in the edition's timezone (GOV.UK style)."""
     local = local_time(moment, tz)
@@ -48,6 +54,7 @@ def register(app: Flask) -> None:
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(paragraphs, "paragraphs")
+    app.add_template_filter(format_month, "month")
 
     @app.context_processor
     def site_globals():

@@ -41,6 +41,8 @@ MATRIX_TEXT = """
     # endpoint                     method anon     draft    consent  vote     panel    other    conflicted organiser
     admin.add_judge                  POST  signin   signin   signin   signin   403      403      403      422
     admin.add_nomination_note        POST  signin   signin   signin   signin   403      403      403      422
+    admin.announce_edition           GET   signin   signin   signin   signin   403      403      403      303
+    admin.announce_edition           POST  signin   signin   signin   signin   403      403      403      303
     admin.assign_judge               POST  signin   signin   signin   signin   403      403      403      422
     admin.assignment_page            GET   signin   signin   signin   signin   403      403      403      200
     admin.assisted_vote              POST  signin   signin   signin   signin   403      403      403      422
@@ -150,6 +152,8 @@ MATRIX_TEXT = """
     admin.restore_judge              POST  signin   signin   signin   signin   403      403      403      303
     admin.results_csv                GET   signin   signin   signin   signin   403      403      403      200
     admin.resume_judge               POST  signin   signin   signin   signin   403      403      403      303
+    admin.return_to_draft            GET   signin   signin   signin   signin   403      403      403      200
+    admin.return_to_draft            POST  signin   signin   signin   signin   403      403      403      409
     admin.reveal                     POST  signin   signin   signin   signin   403      403      403      303
     admin.rsvp_csv                   GET   signin   signin   signin   signin   403      403      403      200
     admin.rsvp_list                  GET   signin   signin   signin   signin   403      403      403      200
