@@ -90,15 +90,19 @@ def _read() -> SiteDetails:
     )
 
 
-def site_details() -> SiteDetails:
-    """The settings for this request: from `g`, else this process's copy while fresh, else read from the database."""
+def site_details(*, fresh: bool = False) -> SiteDetails:
+    """The settings for this request: from `g`, else this process's copy while fresh, else read from the database.
+
+    `fresh` reads the database whatever this process kept (the settings page: an organiser who has just saved, and
+    whose next request reached another server, must see what they saved).
+    """
     global _kept
-    if (here := g.get("site_details")) is not None:
+    if not fresh and (here := g.get("site_details")) is not None:
         return here
     seconds = _seconds()
     now = time.monotonic()
     kept = _kept
-    if seconds > 0 and kept is not None and kept[0] > now:
+    if not fresh and seconds > 0 and kept is not None and kept[0] > now:
         details = kept[1]
     else:
         details = _read()

@@ -214,3 +214,9 @@ def test_a_database_that_cannot_answer_gives_the_defaults(app, db_session, monke
     monkeypatch.setattr(current.db.session, "scalar", broken)
     current.forget_request_copy()
     assert site_details() == current.SiteDetails()
+
+
+def test_the_settings_page_s_fresh_read_skips_the_process_copy(app, db_session, kept_for_a_while):
+    assert site_details().contact_email == ""
+    _another_server_changes_the_email(db_session, "other@example.org")
+    assert site_details(fresh=True).contact_email == "other@example.org"

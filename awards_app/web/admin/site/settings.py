@@ -82,7 +82,7 @@ class LogoForm(FlaskForm):
 
 def _initial_data() -> dict:
     """The settings as the form shows them (the statement's own wording until organisers change it)."""
-    details = site_details()
+    details = site_details(fresh=True)
     return {
         "organisation_name": details.organisation_name,
         "contact_email": details.contact_email,
