@@ -13,7 +13,12 @@ from jinja2 import ChainableUndefined
 from awards_app.core.outbox import without_links
 from awards_app.site_settings.current import site_details
 from awards_app.site_settings.statement import DEFAULT_KNOWN_PROBLEMS
-from tests.factories.site_settings import CONTACT_EMAIL, CONTACT_PHONE, logo_png, set_site
+from tests.factories.site_settings import (
+    CONTACT_EMAIL,
+    CONTACT_PHONE,
+    logo_png,
+    set_site,
+)
 from tests.factories.voting import voting_site
 from tests.fixtures.apps import side_app
 from tests.web.forms import csrf_token_from, post_form
