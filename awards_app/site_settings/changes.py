@@ -2,9 +2,6 @@
 are, stored under a generated name beside them)."""
 from __future__ import annotations
 
-import os
-import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -22,7 +19,7 @@ from awards_app.extensions import db
 from awards_app.nominations.drafts import clean_text, looks_like_phone
 from awards_app.permissions import is_organiser
 from awards_app.publication.images import KINDS_BY_EXTENSION, ImageKind, check_image
-from awards_app.publication.public_shortlist import StoredImage
+from awards_app.publication.public_shortlist import IMAGE_NAME, StoredImage, write_image
 from awards_app.site_settings import current
 from awards_app.site_settings.models import (
     ADDRESS_MAX,
@@ -34,8 +31,6 @@ from awards_app.site_settings.models import (
 )
 from awards_app.site_settings.statement import DEFAULT_KNOWN_PROBLEMS
 
-# Stored logo names: 32 random hex digits and the extension of the kind the content was found to be.
-LOGO_NAME = re.compile(r"[0-9a-f]{32}\.(?:png|jpg|webp)")
 LOGO_ALT_MISSING = "Enter a short description of the logo, such as the organisation's name as the logo writes it"
 
 
@@ -161,12 +156,7 @@ def save_logo(actor: User, data: bytes, alt: str) -> ImageKind:
     if len(alt) > LOGO_ALT_MAX:
         raise DomainError(f"The description of the logo must be {LOGO_ALT_MAX} characters or fewer", field="alt")
     image = check_image(data)
-    folder = logo_folder()
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{image.kind.extension}"
-    partial = folder / f".{name}.part"  # written beside, then renamed: a reader never sees half a file
-    partial.write_bytes(image.data)
-    os.replace(partial, folder / name)
+    name = write_image(logo_folder(), image)
     row = settings_row()
     previous = row.logo_filename
     row.logo_filename, row.logo_alt = name, alt
@@ -193,13 +183,13 @@ def remove_logo(actor: User) -> None:
 
 def _delete_file(name: str | None) -> None:
     """Remove a stored logo file, if it is there."""
-    if name and LOGO_NAME.fullmatch(name):
+    if name and IMAGE_NAME.fullmatch(name):
         (logo_folder() / name).unlink(missing_ok=True)
 
 
 def stored_logo(name: str | None) -> StoredImage | None:
     """The logo file with this stored name, if it is the current logo's name and the file is there."""
-    if not name or not LOGO_NAME.fullmatch(name) or name != current.site_details().logo_filename:
+    if not name or not IMAGE_NAME.fullmatch(name) or name != current.site_details().logo_filename:
         return None
     path = logo_folder() / name
     if not path.is_file():
