@@ -146,6 +146,9 @@ def load_config(instance_path: Path, env: dict | None = None) -> dict:
         "PAGE_CACHE_SECONDS": _int(env, "PAGE_CACHE_SECONDS", 2),
         # Seconds a worker answers /results polls from the results version it last read (web/public/results.py).
         "RESULTS_STAMP_SECONDS": float(env.get("RESULTS_STAMP_SECONDS") or 0.5),
+        # Seconds a worker keeps the site settings it last read (site_settings/current.py): a change made through
+        # another server shows here within this time.
+        "SITE_SETTINGS_SECONDS": _int(env, "SITE_SETTINGS_SECONDS", 10),
         "MAIL_BACKEND": "smtp" if production else env.get("MAIL_BACKEND", "devmail"),
         "MAIL_SERVER": env.get("MAIL_SERVER", "127.0.0.1"),
         "MAIL_PORT": _int(env, "MAIL_PORT", 1025),

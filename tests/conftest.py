@@ -94,6 +94,7 @@ def app(database_url, tmp_path_factory):
             # Tests change data and look again at once; the micro-cache has tests of its own.
             "PAGE_CACHE_SECONDS": 0,
             "RESULTS_STAMP_SECONDS": 0,
+            "SITE_SETTINGS_SECONDS": 0,  # read once per request: a rolled-back test's settings must not linger
         }
     )
     with app.app_context():

@@ -213,7 +213,13 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     message["Message-ID"] = email.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office robots should not reply
     message.set_content(email.text_body)
-    message.add_alternative(email.html_body, subtype="html")
+    # The organisation's logo travels inside the email (email programs block remote images).
+    from awards_app.site_settings.email_logo import CONTENT_ID, html_with_logo
+
+    html, logo = html_with_logo(email.html_body)
+    message.add_alternative(html, subtype="html")
+    if logo is not None:
+        message.get_payload()[1].add_related(logo.data, "image", logo.subtype, cid=f"<{CONTENT_ID}>")
     return message
 
 

@@ -121,6 +121,12 @@ def clean_text(value, *, multiline: bool = False) -> str:
     return text.strip()
 
 
+def looks_like_phone(text: str) -> bool:
+    """Whether the text is written as a telephone number: digits, spaces, brackets, dashes, dots, 7 to 15 digits."""
+    digits = sum(ch.isdigit() for ch in text)
+    return bool(_PHONE.match(text)) and 7 <= digits <= 15
+
+
 def count_words(text: str) -> int:
     """Words as the limit counts them: runs of characters between spaces or line breaks."""
     return len((text or "").split())
@@ -237,8 +243,7 @@ def check_nominator(values: dict, complete: bool) -> dict:
                              too_long=f"The phone number must be {PHONE_MAX} characters or fewer"),
     }
     phone = clean["phone"]
-    digits = sum(ch.isdigit() for ch in phone)
-    if complete and phone and "phone" not in checks.problems and (not _PHONE.match(phone) or not 7 <= digits <= 15):
+    if complete and phone and "phone" not in checks.problems and not looks_like_phone(phone):
         checks.problems["phone"] = "Enter a telephone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
     checks.fail_if_any()
     return clean

@@ -29,7 +29,12 @@ from awards_app.judging.shortlist import finalists_of
 from awards_app.nominations.models import ConsentState
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
-from awards_app.publication.images import KINDS_BY_EXTENSION, ImageKind, check_image
+from awards_app.publication.images import (
+    KINDS_BY_EXTENSION,
+    CheckedImage,
+    ImageKind,
+    check_image,
+)
 from awards_app.voting.contests import contests_of, ensure_not_locked
 from awards_app.web.template_helpers import format_datetime
 
@@ -202,18 +207,23 @@ def image_folder() -> Path:
     return Path(configured) if configured else Path(current_app.instance_path) / "uploads" / "finalists"
 
 
-def save_finalist_image(actor: User, finalist: Finalist, data: bytes) -> ImageKind:
-    """Check an uploaded image by its content and store it under a new random name (fixed once the vote opens)."""
-    is_organiser.require(actor)
-    ensure_not_locked(finalist.category, "how its finalists are presented")
-    image = check_image(data)
-    folder = image_folder()
+def write_image(folder: Path, image: CheckedImage) -> str:
+    """Store a checked image in the folder under a new random name (IMAGE_NAME's shape); answer that name."""
     folder.mkdir(parents=True, exist_ok=True)
     name = f"{secrets.token_hex(16)}.{image.kind.extension}"
     # Write beside the final name, then rename: a reader never sees half a file.
     partial = folder / f".{name}.part"
     partial.write_bytes(image.data)
     os.replace(partial, folder / name)
+    return name
+
+
+def save_finalist_image(actor: User, finalist: Finalist, data: bytes) -> ImageKind:
+    """Check an uploaded image by its content and store it under a new random name (fixed once the vote opens)."""
+    is_organiser.require(actor)
+    ensure_not_locked(finalist.category, "how its finalists are presented")
+    image = check_image(data)
+    name = write_image(image_folder(), image)
     previous = finalist.image_filename
     finalist.image_filename = name
     db.session.flush()

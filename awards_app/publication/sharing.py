@@ -1,8 +1,9 @@
 """A finalist's own page to share: its public address, who may see it, its share card and the share links.
 
 The share card is the picture social media shows beside a link (Open Graph and Twitter card): a 1200 x 630 PNG drawn
-here with Pillow and the vendored DejaVu Sans fonts, naming the finalist, their category and the awards (the
-edition's name stands in as the mark until there is a logo). Dark text on a light background, well above 4.5:1.
+here with Pillow and the vendored DejaVu Sans fonts, naming the finalist, their category and the awards: the edition's
+name, and the organisation's logo from the site settings when there is one (top right, scaled to fit its box, on a
+white plate that no text crosses). Dark text on a light background, well above 4.5:1.
 Names of any length are wrapped and made smaller to fit, never cut inside a character or drawn past the edge.
 
 A finalist is public (page and card) only while their edition's shortlist is public and their nominee's consent is
@@ -24,6 +25,8 @@ from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.nominations.models import ConsentState
 from awards_app.publication.public_shortlist import shortlist_is_public
+from awards_app.site_settings.changes import stored_logo
+from awards_app.site_settings.current import site_details
 
 CARD_WIDTH, CARD_HEIGHT = 1200, 630
 MARGIN = 72
@@ -31,6 +34,12 @@ BACKGROUND = (250, 248, 243)  # warm off-white
 TEXT_COLOUR = (26, 32, 44)  # near black: about 16:1 on the background
 ACCENT = (0, 94, 115)  # the band at the top (decoration only; 7:1 on the background too)
 ELLIPSIS = "…"
+# The logo's box at the top right (the plate included), the white plate behind it, and the room kept beside it.
+LOGO_BOX = (300, 130)
+LOGO_TOP = 40
+LOGO_PADDING = 12
+LOGO_PLATE = (255, 255, 255)
+LOGO_GAP = 32
 
 
 # --- Who is public ----------------------------------------------------------------------------------------------
@@ -52,7 +61,11 @@ def share_url(finalist: Finalist) -> str:
 
 
 def card_url(finalist: Finalist) -> str:
-    """The absolute address of the finalist's share card (social media fetch it from outside any session)."""
+    """The absolute address of the finalist's share card (social media fetch it from outside any session); it names
+    the logo it shows, so that a new logo is a new address that caches and social media fetch afresh."""
+    logo = site_details().logo_filename
+    if logo:
+        return public_url("public.finalist_card", finalist_id=finalist.id, logo=logo.split(".", 1)[0][:12])
     return public_url("public.finalist_card", finalist_id=finalist.id)
 
 
@@ -90,7 +103,11 @@ def contrast_ratio(first: tuple[int, int, int], second: tuple[int, int, int]) ->
 def card_png(finalist: Finalist) -> bytes:
     """The finalist's share card as PNG bytes, drawn once per wording and kept in memory (a burst costs little)."""
     edition = finalist.category.edition
-    return _card_for(_printable(finalist.display_name), _printable(finalist.category.name), _printable(edition.name))
+    logo = stored_logo(site_details().logo_filename)
+    return _card_for(
+        _printable(finalist.display_name), _printable(finalist.category.name), _printable(edition.name),
+        str(logo.path) if logo else None,
+    )
 
 
 def _printable(text: str) -> str:
@@ -161,15 +178,35 @@ def _draw_lines(draw: ImageDraw.ImageDraw, top: float, font, lines: list[str], g
     return top
 
 
+def _draw_logo(image: Image.Image, logo_path: str) -> bool:
+    """Draw the logo in its box at the top right, on a white plate, scaled to fit; False when it cannot be read."""
+    try:
+        with Image.open(logo_path) as opened:
+            opened.draft("RGB", (LOGO_BOX[0] * 2, LOGO_BOX[1] * 2))  # a JPEG decodes at a smaller size at once
+            logo = opened.convert("RGBA")
+    except (OSError, ValueError, Image.DecompressionBombError):
+        return False
+    logo.thumbnail((LOGO_BOX[0] - 2 * LOGO_PADDING, LOGO_BOX[1] - 2 * LOGO_PADDING), Image.Resampling.LANCZOS)
+    plate_width, plate_height = logo.width + 2 * LOGO_PADDING, logo.height + 2 * LOGO_PADDING
+    left, top = CARD_WIDTH - MARGIN - plate_width, LOGO_TOP
+    ImageDraw.Draw(image).rectangle((left, top, left + plate_width - 1, top + plate_height - 1), fill=LOGO_PLATE)
+    image.paste(logo, (left + LOGO_PADDING, top + LOGO_PADDING), logo)
+    return True
+
+
 @functools.lru_cache(maxsize=512)
-def _card_for(name: str, category: str, edition_name: str) -> bytes:
-    """Draw the card for this wording (cached by wording, so any change of name draws a new one)."""
+def _card_for(name: str, category: str, edition_name: str, logo_path: str | None = None) -> bytes:
+    """Draw the card for this wording and logo (cached by both; each new logo is stored under a new name, so a new
+    logo draws a new card)."""
     image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     width = CARD_WIDTH - 2 * MARGIN
     draw.rectangle((0, 0, CARD_WIDTH, 16), fill=ACCENT)
+    # The awards' name keeps clear of the logo's box, so no text is ever drawn over it.
+    has_logo = logo_path is not None and _draw_logo(image, logo_path)
+    mark_width = width - (LOGO_BOX[0] + LOGO_GAP if has_logo else 0)
 
-    mark_font, mark_lines = _fit(edition_name, True, range(40, 23, -2), width, 2)
+    mark_font, mark_lines = _fit(edition_name, True, range(40, 23, -2), mark_width, 2)
     top = _draw_lines(draw, 52, mark_font, mark_lines, 1.15)
     draw.rectangle((MARGIN, top + 12, MARGIN + 120, top + 18), fill=ACCENT)
 

@@ -58,4 +58,6 @@ def register(app: Flask) -> None:
 
     @app.context_processor
     def site_globals():
-        return {"dev_mailbox": app.config["DEV_MAILBOX"], "htmx_file": "js/htmx-2.0.11.min.js"}
+        from awards_app.site_settings.current import site_details
+
+        return {"dev_mailbox": app.config["DEV_MAILBOX"], "htmx_file": "js/htmx-2.0.11.min.js", "site": site_details()}

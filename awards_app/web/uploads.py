@@ -6,7 +6,7 @@ text field's value belongs; the views and services, which expect text, would the
 from flask import Flask, abort, request
 
 # The endpoints whose forms have a file field.
-ENDPOINTS_TAKING_FILES = {"admin.upload_finalist_image"}
+ENDPOINTS_TAKING_FILES = {"admin.upload_finalist_image", "admin.upload_logo"}
 
 
 def register(app: Flask) -> None:

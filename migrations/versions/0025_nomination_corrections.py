@@ -2,7 +2,7 @@
 before it (issue #15).
 
 Revision ID: 0025
-Revises: 0021
+Revises: 0024
 Create Date: 2026-12-07 17:20:00.000000
 
 """
@@ -14,7 +14,7 @@ import awards_app.core.columns
 
 # revision identifiers, used by Alembic.
 revision = '0025'
-down_revision = '0021'
+down_revision = '0024'
 branch_labels = None
 depends_on = None
 

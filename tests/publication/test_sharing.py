@@ -145,3 +145,78 @@ def test_the_card_is_drawn_once_per_wording(site, db_session):
     finalist.public_name = "A New Name"
     db_session.flush()
     assert sharing.card_png(finalist) != first
+
+
+# --- The organisation's logo on the card (site settings) ----------------------------------------------------------
+
+
+def _logo_box(image: Image.Image) -> Image.Image:
+    """The card's top-right box where the logo goes."""
+    right = sharing.CARD_WIDTH - sharing.MARGIN
+    return image.crop((right - sharing.LOGO_BOX[0], sharing.LOGO_TOP, right, sharing.LOGO_TOP + sharing.LOGO_BOX[1]))
+
+
+def _with_logo(organiser, width: int = 200, height: int = 80) -> None:
+    from awards_app.site_settings.changes import save_logo
+    from tests.factories.site_settings import logo_png
+
+    save_logo(organiser, logo_png(width, height), "The ALLIANCE")
+
+
+def test_without_a_logo_the_logo_s_box_is_blank(site):
+    image = decoded(sharing.card_png(site.finalists[0])).convert("RGB")
+    assert image.size == (1200, 630)
+    assert _logo_box(image).getcolors() == [(sharing.LOGO_BOX[0] * sharing.LOGO_BOX[1], sharing.BACKGROUND)]
+
+
+def test_the_logo_is_drawn_top_right_on_a_white_plate(site, organiser):
+    from tests.factories.site_settings import LOGO_COLOUR
+
+    _with_logo(organiser)
+    image = decoded(sharing.card_png(site.finalists[0])).convert("RGB")
+    assert image.size == (1200, 630)
+    colours = {colour for _count, colour in _logo_box(image).getcolors(maxcolors=100_000)}
+    assert LOGO_COLOUR in colours and sharing.LOGO_PLATE in colours
+
+
+@pytest.mark.parametrize("size", [(4000, 100), (100, 3000), (3, 3)])
+def test_a_logo_of_any_shape_is_scaled_to_fit_its_box(site, organiser, size):
+    from tests.factories.site_settings import LOGO_COLOUR
+
+    _with_logo(organiser, *size)
+    image = decoded(sharing.card_png(site.finalists[0])).convert("RGB")
+    # Where the logo's colour is (exactly): inside the box, and nowhere else.
+    found = [index for index, colour in enumerate(image.get_flattened_data()) if colour == LOGO_COLOUR]
+    assert found
+    xs, ys = {index % image.width for index in found}, {index // image.width for index in found}
+    left, right, top, bottom = min(xs), max(xs) + 1, min(ys), max(ys) + 1
+    assert left >= sharing.CARD_WIDTH - sharing.MARGIN - sharing.LOGO_BOX[0] and right <= sharing.CARD_WIDTH - sharing.MARGIN
+    assert top >= sharing.LOGO_TOP and bottom <= sharing.LOGO_TOP + sharing.LOGO_BOX[1]
+
+
+def test_the_awards_name_keeps_clear_of_the_logo(site, organiser, db_session):
+    site.edition.name = "The Self Management Awards of the Year Two Thousand and Twenty-Six in Scotland " * 2
+    db_session.flush()
+    _with_logo(organiser)
+    image = decoded(sharing.card_png(site.finalists[0])).convert("RGB")
+    right = sharing.CARD_WIDTH - sharing.MARGIN
+    gap = image.crop((right - sharing.LOGO_BOX[0] - sharing.LOGO_GAP, sharing.LOGO_TOP,
+                      right - sharing.LOGO_BOX[0], sharing.LOGO_TOP + sharing.LOGO_BOX[1]))
+    assert gap.getcolors() == [(gap.width * gap.height, sharing.BACKGROUND)]
+
+
+def test_a_new_logo_draws_a_new_card_at_a_new_address(site, organiser):
+    finalist = site.finalists[0]
+    plain, plain_url = sharing.card_png(finalist), sharing.card_url(finalist)
+    _with_logo(organiser)
+    first, first_url = sharing.card_png(finalist), sharing.card_url(finalist)
+    _with_logo(organiser, 120, 120)
+    second, second_url = sharing.card_png(finalist), sharing.card_url(finalist)
+    assert len({plain, first, second}) == 3
+    assert len({plain_url, first_url, second_url}) == 3
+    assert first_url.startswith(plain_url + "?logo=")
+
+
+def test_the_text_keeps_its_contrast_on_the_plate_and_the_background():
+    assert sharing.contrast_ratio(sharing.TEXT_COLOUR, sharing.BACKGROUND) >= 4.5
+    assert sharing.contrast_ratio(sharing.TEXT_COLOUR, sharing.LOGO_PLATE) >= 4.5

@@ -28,6 +28,8 @@ from tests.web.route_walk import answer, ask, routes
 # - public.edition, public.edition_csv: the archive shows only finished editions; this one is still voting (404).
 # - public.tally_page, public.tally_csv: the anonymised list of votes exists only once published (404 until then).
 # - public.shortlist_image, admin.finalist_image_preview: no finalist has an image here (404 for everyone).
+# - public.site_logo: the site has no logo here (404 for everyone); admin.remove_logo: so removing it is refused (303
+#   back to the settings page with the refusal shown).
 # - nominate.*: nominations are closed, so every save is refused (403); only the draft holder has a draft whose
 #   steps send them on (303) to the step that comes first.
 # - auth.sign_in_with_link, auth.accept_invitation, auth.reset_password, vote.confirm, consent.respond: the link is the credential, so
@@ -145,6 +147,7 @@ MATRIX_TEXT = """
     admin.restore_conflict           GET   signin   signin   signin   signin   403      403      403      200
     admin.restore_conflict           POST  signin   signin   signin   signin   403      403      403      422
     admin.remove_finalist_image      POST  signin   signin   signin   signin   403      403      403      303
+    admin.remove_logo                POST  signin   signin   signin   signin   403      403      403      303
     admin.remove_judge               GET   signin   signin   signin   signin   403      403      403      200
     admin.remove_judge               POST  signin   signin   signin   signin   403      403      403      303
     admin.resend_consent             POST  signin   signin   signin   signin   403      403      403      303
@@ -168,11 +171,14 @@ MATRIX_TEXT = """
     admin.shortlist_publication      GET   signin   signin   signin   signin   403      403      403      200
     admin.show_category              GET   signin   signin   signin   signin   403      403      403      200
     admin.show_edition               GET   signin   signin   signin   signin   403      403      403      200
+    admin.site_settings              GET   signin   signin   signin   signin   403      403      403      200
+    admin.site_settings              POST  signin   signin   signin   signin   403      403      403      422
     admin.stop_assignment            POST  signin   signin   signin   signin   403      403      403      409
     admin.unassign_judge             POST  signin   signin   signin   signin   403      403      403      422
     admin.unmerge_nomination         POST  signin   signin   signin   signin   403      403      403      303
     admin.unpublish_shortlist        POST  signin   signin   signin   signin   403      403      403      422
     admin.upload_finalist_image      POST  signin   signin   signin   signin   403      403      403      422
+    admin.upload_logo                POST  signin   signin   signin   signin   403      403      403      422
     admin.use_edition_criteria       GET   signin   signin   signin   signin   403      403      403      200
     admin.use_edition_criteria       POST  signin   signin   signin   signin   403      403      403      409
     admin.void_block                 POST  signin   signin   signin   signin   403      403      403      422
@@ -245,6 +251,7 @@ MATRIX_TEXT = """
     nominate.sent                    GET   303      303      303      303      303      303      303      303
     nominate.start                   GET   200      200      200      200      200      200      200      200
     nominate.start_with_slash        GET   308      308      308      308      308      308      308      308
+    public.accessibility             GET   200      200      200      200      200      200      200      200
     public.edition                   GET   404      404      404      404      404      404      404      404
     public.edition_csv               GET   404      404      404      404      404      404      404      404
     public.editions                  GET   200      200      200      200      200      200      200      200
@@ -261,6 +268,7 @@ MATRIX_TEXT = """
     public.rsvp                      POST  404      404      404      404      404      404      404      404
     public.shortlist                 GET   200      200      200      200      200      200      200      200
     public.shortlist_image           GET   404      404      404      404      404      404      404      404
+    public.site_logo                 GET   404      404      404      404      404      404      404      404
     public.tally_csv                 GET   404      404      404      404      404      404      404      404
     public.tally_page                GET   404      404      404      404      404      404      404      404
     public.tally_page                POST  404      404      404      404      404      404      404      404
@@ -295,8 +303,8 @@ def _parse(text: str) -> dict[tuple[str, str], tuple]:
 MATRIX = _parse(MATRIX_TEXT)
 REFUSED = {"signin", 403, 404}
 # Rows where the thing asked for does not exist in this world, so even the caller who may see it gets 404.
-NOTHING_THERE = {"admin.finalist_image_preview", "public.shortlist_image", "public.edition", "public.edition_csv",
-                 "public.tally_page", "public.tally_csv", "judging.final_round"}
+NOTHING_THERE = {"admin.finalist_image_preview", "public.shortlist_image", "public.site_logo", "public.edition",
+                 "public.edition_csv", "public.tally_page", "public.tally_csv", "judging.final_round"}
 
 
 def observed_row(app, world, endpoint: str, method: str) -> tuple:

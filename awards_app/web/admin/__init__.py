@@ -17,5 +17,6 @@ from awards_app.web.admin import (  # noqa: E402,F401
     reach,
     rsvp,
     security,
+    site,
     votes,
 )

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("public", __name__)
 
 # The route modules register their views on bp as they are imported, so a new module is listed here and nowhere else.
-from awards_app.web.public import archive, finalists, home, results, rsvp, shortlist, tally  # noqa: E402,F401
+from awards_app.web.public import about, archive, finalists, home, results, rsvp, shortlist, tally  # noqa: E402,F401

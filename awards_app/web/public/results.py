@@ -12,9 +12,16 @@ import time
 
 from flask import abort, current_app, make_response, request, session, url_for
 
-from awards_app.ceremony.reveals import PublicResult, ResultsStamp, latest_reveal, public_results, results_stamp
+from awards_app.ceremony.reveals import (
+    PublicResult,
+    ResultsStamp,
+    latest_reveal,
+    public_results,
+    results_stamp,
+)
 from awards_app.extensions import db
 from awards_app.programme.models import Edition
+from awards_app.site_settings.current import site_details
 from awards_app.voting import tally
 from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.public import bp
@@ -123,6 +130,8 @@ def _present(position: int | None):
         variant = f"slide-{position}-{seen if seen is not None else 'none'}"
     else:
         variant = "present" if position is None else f"present-{position}"
+    # The slides show the organisation's logo: a new logo is a new slide for caches that kept the old one.
+    variant += f"-site{site_details().version}"
     if (unchanged := _not_modified(stamp, variant)) is not None:
         return unchanged
     edition = _edition(stamp)
