@@ -212,9 +212,14 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
     # The same Message-ID on every attempt lets receivers recognise a resend after a worker crash.
     message["Message-ID"] = email.message_id
     message["Auto-Submitted"] = "auto-generated"  # RFC 3834: out-of-office robots should not reply
+    # Emails say "reply to this email": a reply reaches the awards team's own address once organisers have set it.
+    from awards_app.site_settings.current import site_details
+    from awards_app.site_settings.email_logo import CONTENT_ID, html_with_logo
+
+    if contact := site_details().contact_email:
+        message["Reply-To"] = contact
     message.set_content(email.text_body)
     # The organisation's logo travels inside the email (email programs block remote images).
-    from awards_app.site_settings.email_logo import CONTENT_ID, html_with_logo
 
     html, logo = html_with_logo(email.html_body)
     message.add_alternative(html, subtype="html")

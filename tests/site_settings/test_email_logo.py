@@ -52,3 +52,13 @@ def test_a_logo_removed_before_sending_is_left_out(app, organiser, db_session):
     message = build_message(email, "Awards <awards@example.org>")
     assert image_parts(message) == []
     assert "cid:site-logo" not in message.get_body(("html",)).get_content()
+
+
+def test_a_reply_reaches_the_awards_teams_address_once_it_is_set(app, db_session):
+    """Emails say "reply to this email": without a Reply-To the reply went to the sending address, which nobody reads."""
+    from tests.factories.site_settings import CONTACT_EMAIL, set_site
+
+    assert "Reply-To" not in build_message(queued(app), "Awards <no-reply@example.org>")
+    set_site(contact_email=CONTACT_EMAIL)
+    db_session.commit()
+    assert build_message(queued(app), "Awards <no-reply@example.org>")["Reply-To"] == CONTACT_EMAIL
