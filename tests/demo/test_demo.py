@@ -370,7 +370,7 @@ def test_building_is_audited(clock, db_session):
 def test_the_demo_command_prints_sign_ins_that_work(runner, clock, db_session):
     result = runner.invoke(args=["demo", "--phase", "judging"])
     assert result.exit_code == 0, result.output
-    assert "Demo edition built in the judging phase." in result.output
+    assert "Demo edition built in the judging phase (any earlier demo edition was replaced)." in result.output
     lines = [line.split() for line in result.output.splitlines() if "password:" in line]
     assert [(words[0], words[1]) for words in lines] == [
         ("organiser", "organiser@demo.awards.scot"),
