@@ -63,13 +63,17 @@ class CeremonyInvitation(db.Model):
     """
 
     __tablename__ = "ceremony_invitation"
-    __table_args__ = (UniqueConstraint("edition_id", "email"),)
+    # One invitation per person: two people may share an address (a carer and the person they nominated), and each
+    # answers for themselves.
+    __table_args__ = (UniqueConstraint("edition_id", "email", "name_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("edition.id", ondelete="CASCADE"), index=True)
     # Kept trimmed and lower-cased, so that one person written two ways is still one invitation.
     email: Mapped[str] = mapped_column(String(EMAIL_LENGTH))
     name: Mapped[str] = mapped_column(String(200), default="")
+    # The name as compared (ceremony.rsvp.name_key): "Jo  Bloggs" and "jo bloggs" are one person at one address.
+    name_key: Mapped[str] = mapped_column(String(200), default="", server_default="")
     nomination_id: Mapped[int | None] = mapped_column(ForeignKey("nomination.id", ondelete="SET NULL"), nullable=True)
     answer: Mapped[str | None] = mapped_column(String(3), nullable=True)  # "yes", "no", or None before answering
     access_needs: Mapped[str] = mapped_column(Text, default="")

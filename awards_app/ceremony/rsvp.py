@@ -1,6 +1,10 @@
 """The ceremony invitation's RSVP: a personal link per invitee, their yes or no with any access needs, and the
 organisers' list.
 
+An invitation belongs to a person: one per edition, address and name (compared without regard to capitals or
+spacing), since two people may share an address, such as a carer and the person they nominated, and each answers for
+themselves.
+
 An invitee's link is a core/links.py link of purpose "rsvp" that is only ever checked, never used up, so the same link
 changes the answer as often as the invitee likes until the ceremony starts. Each call of invitation_link issues a new
 link for the same invitation without stopping the older ones: every email sent to the invitee keeps working.
@@ -48,19 +52,26 @@ class RsvpCounts:
         return self.yes + self.no + self.unanswered
 
 
+def name_key(name: str) -> str:
+    """A name as invitations compare it: "Jo  Bloggs" and "jo bloggs" are the same person."""
+    return " ".join(str(name or "").split()).casefold()[:NAME_MAX]
+
+
 def invitation_link(actor, edition: Edition, email: str, name: str, nomination: Nomination | None = None) -> str:
     """The invitee's personal RSVP address (absolute, for an email), creating their invitation the first time and
-    reusing it for the same edition and address after that."""
+    reusing it for the same edition, address and name after that."""
     is_organiser.require(actor)
     address = str(email or "").strip().lower()
     if not address or "@" not in address or len(address) > EMAIL_LENGTH:
         raise DomainError("The invitee needs a valid email address", field="email")
+    shown_name = str(name or "").strip()[:NAME_MAX]
     invitation = db.session.scalar(
         select(CeremonyInvitation).where(CeremonyInvitation.edition_id == edition.id,
-                                         CeremonyInvitation.email == address))
+                                         CeremonyInvitation.email == address,
+                                         CeremonyInvitation.name_key == name_key(shown_name)))
     if invitation is None:
         invitation = CeremonyInvitation(
-            edition_id=edition.id, email=address, name=str(name or "").strip()[:NAME_MAX],
+            edition_id=edition.id, email=address, name=shown_name, name_key=name_key(shown_name),
             nomination_id=nomination.id if nomination is not None else None, access_needs="", created_at=clock.now(),
         )
         db.session.add(invitation)

@@ -9,8 +9,10 @@ An email waiting to go keeps what it says, since it must still be sent. Once it 
 keeps only the record of its delivery (subject, Message-ID, times, attempts, the last error): the body and the
 address are removed in the same commit that marks it sent or failed. The body holds a link that works for whoever has
 it (a judge's sign-in, a nominee's consent, a vote) and personal details such as a voter's choice; anyone who can read
-the database or a backup of it must find neither. The development mailbox alone keeps its emails whole, so that
-people trying the app can read and follow them: it is development only (production always sends over SMTP).
+the database or a backup of it must find neither. An email queued with delete_when_sent (a vote's receipt, whose
+record would still say that this address voted) is deleted outright instead. The development mailbox alone keeps its
+emails whole, so that people trying the app can read and follow them: it is development only (production always sends
+over SMTP).
 """
 from __future__ import annotations
 
@@ -229,10 +231,14 @@ def build_message(email: OutboxEmail, sender: str) -> EmailMessage:
 
 
 def _forget_what_it_said(email: OutboxEmail) -> None:
-    """Remove the body (its live link, its personal details) and the address of an email that has gone for good."""
+    """Remove the body (its live link, its personal details) and the address of an email that has gone for good, or
+    the whole row when it was queued to be deleted once sent."""
     if email.to_address:
         # Servers often quote the recipient in their refusal; the reason stays readable without the address.
         email.last_error = re.sub(re.escape(email.to_address), "the recipient", email.last_error, flags=re.IGNORECASE)
+    if email.delete_when_sent:
+        db.session.delete(email)
+        return
     email.to_address = ""
     email.text_body = REMOVED_BODY
     email.html_body = f"<p>{REMOVED_BODY}</p>"
@@ -246,10 +252,11 @@ def _record_sent(email: OutboxEmail, report: DeliveryReport) -> None:
     email.transport = "smtp"
     email.attempts += 1
     email.claimed_at = None
+    email_id, message_id = email.id, email.message_id  # the row may be deleted by the commit
     _forget_what_it_said(email)
     db.session.commit()
     report.sent += 1
-    log.info("email %s sent (%s)", email.id, email.message_id)
+    log.info("email %s sent (%s)", email_id, message_id)
 
 
 def _record_failure(email: OutboxEmail, error: str, report: DeliveryReport, permanent: bool = False) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from awards_app.core.columns import EMAIL_LENGTH, UTCDateTime, utcnow
@@ -71,7 +71,8 @@ class OutboxEmail(db.Model):
     """An email waiting to be sent, being sent, sent, or given up on (never deleted by sending).
 
     Once sent or given up on, it keeps only the record of its delivery: the send-mail worker removes its address and
-    bodies then (core/mail_delivery.py), since they hold a link that works for whoever reads it.
+    bodies then (core/mail_delivery.py), since they hold a link that works for whoever reads it. An email queued with
+    delete_when_sent (a vote's receipt) is deleted outright instead: not even the record of it is kept.
     """
 
     __tablename__ = "outbox_email"
@@ -94,3 +95,6 @@ class OutboxEmail(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     transport: Mapped[str] = mapped_column(String(20), default="")
+    # The row goes as soon as the email has been sent or given up on (core/mail_delivery.py): even its record would
+    # say that this address received this email, such as a vote's receipt.
+    delete_when_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")

@@ -50,8 +50,13 @@ def _defuse(text: str) -> str:
     return _LINK_LIKE.sub(lambda match: match.group(0).replace("://", "[:]//").replace(".", "[.]"), text)
 
 
-def queue_email(to: str, subject: str, template: str, *, from_public: bool | None = None, **context) -> int | None:
+def queue_email(
+    to: str, subject: str, template: str, *, from_public: bool | None = None, delete_when_sent: bool = False, **context
+) -> int | None:
     """Render templates/emails/<template>.txt and .html and add the email to the outbox in this transaction.
+
+    `delete_when_sent` has the outbox row deleted as soon as the email has been sent or given up on, rather than
+    kept as a record of its delivery (core/mail_delivery.py).
 
     An email the public can cause (a template in mail_budget.PUBLIC_TEMPLATES, unless `from_public` says otherwise,
     as when an organiser sends a consent request again) is queued only while the recipient's inbox has budget left.
@@ -69,5 +74,6 @@ def queue_email(to: str, subject: str, template: str, *, from_public: bool | Non
             "subject": subject,
             "text_body": without_links(render_template(f"emails/{template}.txt", subject=subject, **context)),
             "html_body": without_links(render_template(f"emails/{template}.html", subject=subject, **context)),
+            "delete_when_sent": delete_when_sent,
         },
     ).scalar_one()

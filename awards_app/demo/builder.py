@@ -39,6 +39,7 @@ from awards_app.judging.models import (
     Score,
     ScoreComment,
 )
+from awards_app.judging.shortlist import add_in_random_order
 from awards_app.nominations.models import (
     ConsentState,
     Nomination,
@@ -557,7 +558,7 @@ class _Demo:
                     category=category, nomination=nomination, position=place, chosen_by_id=self.organiser.id,
                     chosen_at=edition.judging_end_at + timedelta(days=2), public_name=self._public_name(nomination),
                 ))
-            db.session.add_all(chosen)
+            add_in_random_order(chosen)  # public ids must not give away the (sealed) ranking
             self.finalists.append(chosen)
             category.shortlist_method = "normalised"
             category.shortlisted_at = edition.judging_end_at + timedelta(days=2)

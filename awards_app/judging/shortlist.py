@@ -13,6 +13,7 @@ belongs to the public vote, not here.
 """
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, select
@@ -36,6 +37,8 @@ from awards_app.voting import contests
 
 REASON_MAX_LENGTH = 1000
 SHORTLIST_ACTION = "shortlist.chosen"
+# Finalist ids are public (the shortlist's links, the ballot); the order new rows are added in is drawn from here.
+_RANDOM = secrets.SystemRandom()
 
 
 class ReasonsMissing(DomainError):
@@ -249,7 +252,7 @@ def _store_finalists(actor, category, view, method, chosen, reasons, expected) -
             db.session.delete(finalist)
         db.session.flush()
     now = clock.now()
-    finalists = []
+    finalists, new = [], []
     for position, entry_id in enumerate(order, start=1):
         finalist = existing.get(entry_id)
         if finalist is None:
@@ -257,14 +260,24 @@ def _store_finalists(actor, category, view, method, chosen, reasons, expected) -
             finalist = Finalist(
                 category_id=category.id, nomination_id=entry_id, public_name=nomination.nominee_name[:200]
             )
-            db.session.add(finalist)
+            new.append(finalist)
         finalist.position = position
         finalist.change_reason = reasons.get(entry_id, "") if entry_id not in expected else ""
         finalist.chosen_by_id = actor.id
         finalist.chosen_at = now
         finalists.append(finalist)
+    add_in_random_order(new)
     db.session.flush()
     return finalists
+
+
+def add_in_random_order(finalists: list[Finalist]) -> None:
+    """Add new Finalist rows to the session in a random order, so that their public ids do not follow the
+    judges' ranking (which stays sealed in `position`)."""
+    # Rows are inserted, and ids issued, in the order they were added to the session.
+    shuffled = list(finalists)
+    _RANDOM.shuffle(shuffled)
+    db.session.add_all(shuffled)
 
 
 def final_ranks_given(category: Category) -> int:

@@ -567,12 +567,14 @@ def _email_receipt(address: str, contest: Contest, vote: Vote) -> None:
     """Queue the email that carries a counted vote's receipt code and where to check it once the list is published.
 
     It never names the finalist: the published list is by receipt, and an email (or a phone's locked screen, or a
-    shared inbox) that paired the code with the choice would tell whoever reads it how this person voted.
+    shared inbox) that paired the code with the choice would tell whoever reads it how this person voted. For the same
+    reason the outbox row, which pairs the address with the code, is deleted as soon as the email has gone.
     """
     queue_email(
         address,
         "Your vote has been counted: your receipt code",
         "vote_receipt",
+        delete_when_sent=True,
         category=contest.category,
         edition=contest.category.edition,
         receipt_code=vote.receipt_code,

@@ -38,10 +38,11 @@ def invitations(db_session) -> list[CeremonyInvitation]:
     return list(db_session.scalars(select(CeremonyInvitation).order_by(CeremonyInvitation.id)))
 
 
-def test_a_link_is_absolute_and_creates_one_invitation_per_edition_and_address(organiser, edition, db_session, app):
+def test_a_link_is_absolute_and_creates_one_invitation_per_edition_and_person(organiser, edition, db_session, app):
     link = rsvp.invitation_link(organiser, edition, "Jo.Bloggs@Example.org ", "Jo Bloggs")
     assert link.startswith(app.config["PUBLIC_BASE_URL"].rstrip("/") + "/rsvp/")
-    again = rsvp.invitation_link(organiser, edition, "jo.bloggs@example.org", "Jo B.")
+    # The same person, written with other capitals and spaces.
+    again = rsvp.invitation_link(organiser, edition, "jo.bloggs@example.org", "  jo   BLOGGS ")
     [invitation] = invitations(db_session)
     assert (invitation.email, invitation.name, invitation.answer) == ("jo.bloggs@example.org", "Jo Bloggs", None)
     # Both links work, for the same invitation: every email the invitee was sent keeps working.
@@ -56,6 +57,27 @@ def test_a_link_is_absolute_and_creates_one_invitation_per_edition_and_address(o
     assert len(invitations(db_session)) == 2
     events = db_session.scalars(select(AuditEvent.action).where(AuditEvent.action == "ceremony.invited")).all()
     assert len(events) == 2
+
+
+def test_two_people_sharing_an_address_keep_their_own_invitations_and_answers(organiser, edition, db_session):
+    # A carer nominated the person they care for, and gave the household's one address for both.
+    nomination = make_nomination(make_category(edition))
+    carer = invite(organiser, edition, "family@example.org", "Hamish's Nominator", nomination=nomination)
+    nominee = invite(organiser, edition, "Family@Example.org", "Hamish MacLeod", nomination=nomination)
+    rsvp.answer_invitation(carer, "yes", "wheelchair space")
+    rsvp.answer_invitation(nominee, "no", "BSL interpreter")
+
+    assert rsvp.invitation_for_link(carer).id != rsvp.invitation_for_link(nominee).id
+    answers = {(row.name, row.email, row.answer, row.access_needs) for row in invitations(db_session)}
+    assert answers == {("Hamish's Nominator", "family@example.org", "yes", "wheelchair space"),
+                       ("Hamish MacLeod", "family@example.org", "no", "BSL interpreter")}
+    # Each link answers for its own person only: the carer's second answer leaves the nominee's alone.
+    rsvp.answer_invitation(carer, "no", "")
+    assert rsvp.invitation_for_link(nominee).answer == "no"
+    assert rsvp.invitation_for_link(nominee).access_needs == "BSL interpreter"
+    listed = rsvp.edition_invitations(organiser, edition)
+    assert [row.name for row in listed] == ["Hamish MacLeod", "Hamish's Nominator"]
+    assert rsvp.rsvp_counts(listed).total == 2
 
 
 def test_an_invitation_can_name_its_nomination(organiser, edition, db_session):
@@ -160,18 +182,22 @@ def test_a_persons_invitations_are_exported_erased_and_purged(organiser, edition
 
     token = invite(organiser, edition, "Jo.Bloggs@example.org", "Jo Bloggs")
     rsvp.answer_invitation(token, "yes", "A quiet room")
+    # Someone else at the same address (the data is found by address: whoever holds it holds both).
+    housemate = invite(organiser, edition, "jo.bloggs@example.org", "Sam Bloggs")
     invite(organiser, edition, "someone.else@example.org", "Someone Else")
     found = personal_data.find_personal_data("JO.BLOGGS@example.org")
-    assert [invitation.email for invitation in found.invitations] == ["jo.bloggs@example.org"]
-    assert found.erasable == 1
-    [exported] = personal_data.export_personal_data(found)["ceremony_invitations"]
-    assert (exported["answer"], exported["access_needs"], exported["name"]) == ("yes", "A quiet room", "Jo Bloggs")
+    assert [invitation.name for invitation in found.invitations] == ["Jo Bloggs", "Sam Bloggs"]
+    assert found.erasable == 2
+    exported = personal_data.export_personal_data(found)["ceremony_invitations"]
+    assert [(row["answer"], row["access_needs"], row["name"]) for row in exported] == [
+        ("yes", "A quiet room", "Jo Bloggs"), (None, "", "Sam Bloggs")]
 
     counts = personal_data.erase_personal_data(organiser, "jo.bloggs@example.org", "Asked by email on 1 March")
-    assert counts["ceremony_invitations"] == 1
+    assert counts["ceremony_invitations"] == 2
     assert [invitation.email for invitation in invitations(db_session)] == ["someone.else@example.org"]
-    with pytest.raises(LinkProblem):
-        rsvp.invitation_for_link(token)
+    for erased in (token, housemate):
+        with pytest.raises(LinkProblem):
+            rsvp.invitation_for_link(erased)
 
     # The daily purge deletes the rest once the ceremony is past the contact retention period.
     assert personal_data.purge_nomination_contacts(edition.ceremony_at + timedelta(days=29), 30) == 0

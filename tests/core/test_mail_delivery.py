@@ -184,6 +184,42 @@ def test_gives_up_after_the_last_attempt(db_session, refusing_smtp_sink, clock):
     assert email.attempts == MAX_ATTEMPTS
 
 
+def queue_to_delete_when_sent(db_session, to: str = VOTER) -> int:
+    """Queue and commit the test-only email as one whose row must go once it has gone (like a vote's receipt)."""
+    email_id = queue_email(to, "Your receipt", "test_message", name="Ada", delete_when_sent=True)
+    db_session.commit()
+    return email_id
+
+
+def test_an_email_to_delete_when_sent_leaves_no_row_once_sent(db_session, smtp_sink, outbox):
+    email_id = queue_to_delete_when_sent(db_session)
+    kept = queue_and_commit(db_session, to="other@example.org")
+    assert [email.id for email in outbox()] == [email_id, kept.id]
+    assert db_session.get(OutboxEmail, email_id).delete_when_sent and not kept.delete_when_sent
+
+    report = deliver_pending()
+
+    assert report.sent == 2
+    assert [message["To"] for message in smtp_sink.messages] == [VOTER, "other@example.org"]
+    assert outbox() == [kept]  # the other email keeps the record of its delivery, without its address
+    assert kept.to_address == "" and kept.status is OutboxStatus.SENT
+
+
+def test_an_email_to_delete_when_sent_waits_whole_for_a_retry_and_goes_when_given_up(
+    db_session, refusing_smtp_sink, clock, outbox
+):
+    refusing_smtp_sink("450 4.2.1 Try later")
+    email_id = queue_to_delete_when_sent(db_session, to="jo@example.org")
+    assert deliver_pending().retrying == 1
+    [waiting] = outbox()
+    assert (waiting.id, waiting.to_address, waiting.status) == (email_id, "jo@example.org", OutboxStatus.PENDING)
+
+    refusing_smtp_sink("550 5.1.1 <jo@example.org>: no such mailbox")
+    clock.advance(hours=1)
+    assert deliver_pending().failed == 1
+    assert outbox() == []
+
+
 def test_retry_delay_doubles_from_30_seconds_up_to_an_hour():
     delays = [retry_delay(attempts).total_seconds() for attempts in range(1, MAX_ATTEMPTS + 1)]
     assert delays[:7] == [30, 60, 120, 240, 480, 960, 1920]

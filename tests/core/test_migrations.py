@@ -169,3 +169,25 @@ def test_emails_sent_before_the_worker_forgot_them_lose_their_links_and_addresse
             assert kept[number].to_address == f"jo{number}@example.org"
             assert kept[number].text_body.endswith(f"live.token.{number}")
         assert kept[4].last_error == "450 try later"
+
+
+def test_invitations_become_one_per_person_and_go_back_to_one_per_address(migration_app):
+    times = {"t": "2026-01-01 00:00:00+00:00"}
+    invitation = ("INSERT INTO ceremony_invitation (id, edition_id, email, name, access_needs, created_at{key})"
+                  " VALUES ({id}, 1, 'family@example.org', '{name}', '', :t{key_value})")
+    with migration_app.app_context():
+        upgrade(revision="0019")
+        with db.engine.begin() as connection:
+            connection.execute(text(SEED[0]), times)
+            connection.execute(text(invitation.format(id=1, name="  Hamish   MacLEOD ", key="", key_value="")), times)
+        upgrade(revision="0026")
+        with db.engine.begin() as connection:
+            assert connection.execute(text("SELECT name_key FROM ceremony_invitation")).scalar() == "hamish macleod"
+            # Someone else at the household's address now has an invitation of their own.
+            connection.execute(text(invitation.format(id=2, name="Carer", key=", name_key", key_value=", 'carer'")),
+                               times)
+            connection.execute(text(_outbox_row(1, "pending")), times)
+            assert connection.execute(text("SELECT delete_when_sent FROM outbox_email")).scalar() in (False, 0)
+        downgrade(revision="0019")
+        with db.engine.connect() as connection:
+            assert connection.execute(text("SELECT id FROM ceremony_invitation")).scalars().all() == [1]

@@ -1,12 +1,17 @@
 """The shortlist decision: rankings from the database, the default top three, reasons for changes, consent, audit."""
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
 from awards_app.ceremony.models import Award, Place
+from awards_app.core import clock as app_clock
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
+from awards_app.judging import shortlist
 from awards_app.judging.models import Finalist, FinalRank
 from awards_app.judging.shortlist import (
     ReasonsMissing,
@@ -197,3 +202,29 @@ def test_the_shortlist_is_fixed_once_a_result_is_recorded(site, organiser, db_se
     db_session.flush()
     with pytest.raises(DomainError, match="result of this category has been recorded"):
         choose_shortlist(organiser, site.category, "weighted", [site.morag.id, site.hamish.id, site.ailsa.id])
+
+
+def test_public_finalist_ids_do_not_follow_the_judges_ranking(site, organiser, client, db_session, monkeypatch):
+    # The row order is drawn at random; reversing it here makes the test certain (by chance: 1 in 6 for three).
+    monkeypatch.setattr(shortlist._RANDOM, "shuffle", lambda rows: rows.reverse())
+    choose_shortlist(organiser, site.category, "weighted", [site.ailsa.id, site.hamish.id, site.morag.id])
+    site.edition.shortlist_published_at = app_clock.now() - timedelta(minutes=1)
+    db_session.commit()
+
+    page = client.get("/shortlist").get_data(as_text=True)
+    linked = {int(i): name for i, name in re.findall(r'href="/finalists/(\d+)">([^<]+)</a>', page)}
+    ranking = [finalist.public_name for finalist in finalists_of(site.category)]
+    assert ranking == ["Morag Fraser", "Hamish MacLeod", "Ailsa Grant"]  # positions keep the judges' order
+    assert sorted(linked.values()) == sorted(ranking)
+    assert [linked[i] for i in sorted(linked)] == ["Ailsa Grant", "Hamish MacLeod", "Morag Fraser"]
+
+
+def test_finalists_added_to_a_shortlist_later_get_ids_in_random_order(site, organiser, monkeypatch):
+    choose_shortlist(organiser, site.category, "weighted", [site.morag.id], count=1)
+    shuffled = []
+    monkeypatch.setattr(shortlist._RANDOM, "shuffle", lambda rows: shuffled.append(list(rows)) or rows.reverse())
+    choose_shortlist(organiser, site.category, "weighted", [site.morag.id, site.hamish.id, site.ailsa.id])
+    # Only the new rows are drawn again: the kept finalist keeps its row (and its final-round ranks).
+    assert [[row.nomination_id for row in rows] for rows in shuffled] == [[site.hamish.id, site.ailsa.id]]
+    by_id = sorted(finalists_of(site.category), key=lambda finalist: finalist.id)
+    assert [finalist.public_name for finalist in by_id] == ["Morag Fraser", "Ailsa Grant", "Hamish MacLeod"]

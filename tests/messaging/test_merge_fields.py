@@ -97,6 +97,20 @@ def test_rsvp_link_is_made_only_when_sending_and_only_for_its_recipient(site, or
     assert rsvp.invitation_for_link(token).email == first.email.lower()
 
 
+def test_rsvp_links_of_a_nominator_and_nominee_sharing_an_address_answer_for_each(site, organiser, db_session):
+    site.hamish.nominee_email = site.hamish.nominator_email = "family@example.org"
+    db_session.flush()
+    nominee = next(who for who in segments.recipients(site.edition, "shortlisted.nominees", None)
+                   if who.nomination is site.hamish)
+    nominator = next(who for who in segments.recipients(site.edition, "shortlisted.nominators", None)
+                     if who.nomination is site.hamish)
+    pieces = merge_fields.check("Reply: {rsvp_link}", nominee.role)
+    tokens = [merge_fields.fill(pieces, site.edition, who, organiser).rsplit("/", 1)[1] for who in (nominee, nominator)]
+    invited = [rsvp.invitation_for_link(token) for token in tokens]
+    assert [row.name for row in invited] == [nominee.name, nominator.name]
+    assert invited[0].id != invited[1].id
+
+
 @pytest.mark.parametrize("hostile", ["{{ 7*7 }}", "{name}", "<script>alert(1)</script>", "{reference}",
                                      "{% raw %}x{% endraw %}"])
 def test_hostile_values_are_printed_as_written(site, db_session, hostile):

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.core.mail_budget import DEFAULT_PER_HOUR, MailBudget, spend
+from awards_app.core.mail_delivery import deliver_pending
 from awards_app.core.models import OutboxEmail
 from awards_app.extensions import db
 from awards_app.voting.models import Vote
@@ -61,6 +62,26 @@ def test_a_counted_vote_queues_one_receipt_with_its_code_and_the_checker(site, o
         # When it can be checked: after the ceremony, whose date it gives.
         assert format_date(site.edition.ceremony_at, site.edition.timezone) in body
     assert len(outbox()) == 2, "the link to confirm, and the receipt"
+
+
+def test_once_the_receipt_has_gone_no_row_pairs_the_address_with_the_vote(site, outbox, db_session, smtp_sink):
+    vote, _ = confirm_vote(ask(site, finalist=site.finalists[1]))
+    [receipt] = receipts(outbox)
+    assert receipt.delete_when_sent, "the only row holding the address with the code goes once it is sent"
+    db_session.commit()
+
+    deliver_pending()
+
+    [sent] = [message for message in smtp_sink.messages if message["To"] == VOTER and vote.receipt_code in str(message)]
+    assert "our copy of this email, the only place where your address and your receipt code were together, was " \
+           "deleted as soon as it was sent" in " ".join(sent.get_body(("plain",)).get_content().split())
+    votes = db_session.scalars(select(Vote)).all()
+    pairs = [(email.to_address, vote.finalist_id) for email in db_session.scalars(select(OutboxEmail))
+             for vote in votes if vote.receipt_code in email.text_body + email.html_body]
+    assert pairs == []
+    assert receipts(outbox) == []
+    # The vote confirmation link's email keeps its record, without the address, like every other email.
+    assert [email.to_address for email in outbox()] == [""]
 
 
 def test_the_receipt_is_queued_in_the_same_transaction_as_the_vote(site, outbox, db_session):

@@ -175,6 +175,21 @@ def test_the_csv_lists_everyone_and_is_safe_in_a_spreadsheet(organiser_client, a
     assert not by_email["bruce@example.org"][0].startswith("=")  # a formula is never run by the spreadsheet
 
 
+def test_two_people_at_one_address_are_listed_with_their_own_answers(organiser_client, organiser, edition, db_session):
+    for name, answer, needs in (("Hamish's Nominator", "yes", "A wheelchair space"),
+                                ("Hamish MacLeod", "yes", "A BSL interpreter")):
+        token = rsvp.invitation_link(organiser, edition, "family@example.org", name).rsplit("/", 1)[1]
+        rsvp.answer_invitation(token, answer, needs)
+    db_session.commit()
+    body = text_of(organiser_client.get(f"/admin/editions/{edition.id}/ceremony/rsvp"))
+    assert "<dt>Coming</dt><dd>2</dd>" in body
+    assert "A wheelchair space" in body and "A BSL interpreter" in body
+    response = organiser_client.get(f"/admin/editions/{edition.id}/ceremony/rsvp.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))[1:]
+    assert [row[:4] for row in rows] == [["Hamish MacLeod", "family@example.org", "Yes", "A BSL interpreter"],
+                                         ["Hamish's Nominator", "family@example.org", "Yes", "A wheelchair space"]]
+
+
 @pytest.mark.parametrize("suffix", ["", ".csv"])
 def test_only_organisers_see_the_list(app, judge_client, answered, suffix):
     url = f"/admin/editions/{answered.id}/ceremony/rsvp{suffix}"
