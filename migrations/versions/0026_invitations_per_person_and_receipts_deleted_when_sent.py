@@ -2,7 +2,7 @@
 deleted from the outbox as soon as it has been sent (review of issue #16).
 
 Revision ID: 0026
-Revises: 0019
+Revises: 0025
 Create Date: 2026-12-07 17:40:00.000000
 
 """
@@ -12,7 +12,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0026'
-down_revision = '0019'
+down_revision = '0025'
 branch_labels = None
 depends_on = None
 
