@@ -111,7 +111,7 @@ def _commit_invitation(actor: User, person: User) -> str | None:
             db.session.rollback()  # the invitation and its email are dropped
             minutes = max(1, -(-spent.retry_after // 60))
             return (
-                f"No invitation was sent: that is more invitations than allowed for now ({spent.amount} in a row). "
+                "No invitation was sent: as many as allowed for now have been sent already. "
                 f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
             )
     uow.commit()
