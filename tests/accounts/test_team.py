@@ -1,7 +1,13 @@
 """The organisers' team: inviting a colleague (a single-use, expiring link), the last-organiser rule, removal that ends
 sessions at once and keeps the audit log's names, resending and withdrawing invitations."""
+import secrets
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, update
+from sqlalchemy import text as sql
 
 from awards_app.accounts import invitations, team
 from awards_app.accounts.invitations import JUDGE_INVITATION, ORGANISER_INVITATION
@@ -11,7 +17,9 @@ from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.links import LinkProblem, issue_link
 from awards_app.core.models import AuditEvent
+from awards_app.extensions import db
 from tests.factories.accounts import ORGANISER_PASSWORD, make_judge, make_organiser
+from tests.fixtures.apps import side_app
 
 NEW_PASSWORD = "heather curlew bothy lantern"
 COLLEAGUE = "sam.colleague@example.org"
@@ -265,3 +273,69 @@ def test_the_team_lists_who_has_joined_then_who_is_invited_but_not_judges_or_the
     assert [member.joined for member in members] == [True, True, False, False]
     assert [member.invitation.status for member in members[2:]] == ["invited", "expired"]
     assert members[1].person.last_sign_in_at is not None
+
+
+# --- Two organisers removing each other at the same moment ---------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_two_organisers_removing_each_other_at_once_leave_one_on_the_team(app, monkeypatch):
+    # Each test runs in one rolled-back transaction on one connection; two removals at once need connections of their
+    # own and committed rows, so they use a second app, and this test deletes what it made. The step after the count
+    # is slowed down so that, without the lock, both would count two organisers before either commits.
+    side = side_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    with side.app_context():
+        first_event = db.session.scalar(select(func.coalesce(func.max(AuditEvent.id), 0)))
+        # Organisers other tests left committed would make room for both removals: set them aside for now.
+        others = db.session.scalars(select(User.id).where(User.role == Role.ORGANISER, User.active.is_(True))).all()
+        db.session.execute(update(User).where(User.id.in_(others)).values(active=False))
+        pair = [make_organiser(f"race-{secrets.token_hex(4)}@example.org", name) for name in ("Ann", "Bea")]
+        db.session.commit()
+        ids = [person.id for person in pair]
+        db.session.remove()
+
+    real_withdraw = team.withdraw_invitations
+
+    def slow_withdraw(*args, **kwargs):
+        time.sleep(0.3)
+        return real_withdraw(*args, **kwargs)
+
+    monkeypatch.setattr(team, "withdraw_invitations", slow_withdraw)
+    together = threading.Barrier(2)
+
+    def remove(actor_id: int, person_id: int) -> str:
+        """One organiser removes the other, in an app context of its own (own session and connection)."""
+        with side.app_context():
+            try:
+                actor, person = db.session.get(User, actor_id), db.session.get(User, person_id)
+                together.wait(timeout=10)
+                team.remove_organiser(actor, person)
+                db.session.commit()
+                return "removed"
+            except DomainError as refusal:
+                db.session.rollback()
+                return refusal.message
+            finally:
+                db.session.remove()
+
+    try:
+        with ThreadPoolExecutor(2) as pool:
+            futures = [pool.submit(remove, ids[0], ids[1]), pool.submit(remove, ids[1], ids[0])]
+            outcomes = sorted(future.result(timeout=30) for future in futures)
+        with side.app_context():
+            still_on = db.session.scalars(select(User.id).where(User.id.in_(ids), User.active.is_(True))).all()
+            db.session.remove()
+        assert len(still_on) == 1, outcomes
+        assert outcomes[1] == "removed" and "has been removed" in outcomes[0]
+    finally:
+        with side.app_context():
+            # The audit log refuses changes by trigger (deleting a user would update its events): as the database
+            # owner, the clean-up alone sets that aside, for the events it made, before deleting the rest.
+            db.session.execute(sql("SET LOCAL session_replication_role = replica"))
+            db.session.execute(delete(AuditEvent).where(AuditEvent.id > first_event))
+            db.session.commit()
+            db.session.execute(delete(User).where(User.id.in_(ids)))
+            db.session.execute(update(User).where(User.id.in_(others)).values(active=True))
+            db.session.commit()
+            db.session.remove()
+            db.engine.dispose()
