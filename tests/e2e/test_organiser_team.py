@@ -8,7 +8,7 @@ import os
 
 import pytest
 
-from tests.e2e.conftest import MailServer, serving_with_mail
+from tests.e2e.conftest import serving_with_mail
 from tests.e2e.helpers import fits_the_width, follow_link, sign_in_as_organiser
 from tests.fixtures.browser import assert_accessible, open_page
 
