@@ -23,8 +23,10 @@ PHASE ?= nominations
 HOST := 127.0.0.1
 PORT := 5000
 
-# Development settings whatever the shell exports: SQLite under instance/, memory rate limits, the /dev/mail mailbox.
-DEV_ENV := env -u DATABASE_URL -u REDIS_URL -u AWARDS_INSTANCE_PATH AWARDS_ENV=development MAIL_BACKEND=devmail
+# Development settings whatever the shell exports: SQLite under instance/, memory rate limits, the /dev/mail mailbox,
+# and emailed links that point at the port the app is served on (`make run PORT=5123`).
+DEV_ENV := env -u DATABASE_URL -u REDIS_URL -u AWARDS_INSTANCE_PATH AWARDS_ENV=development MAIL_BACKEND=devmail \
+  PUBLIC_BASE_URL=http://$(HOST):$(PORT)
 FLASK := $(BIN)/flask --app awards_app
 
 # Where the second test pass finds its services (what CI exports wins).
@@ -52,7 +54,7 @@ $(INSTALLED): pyproject.toml | $(BIN)/python
 
 install: $(INSTALLED)  ## Create .venv and install the app with its development tools.
 
-run: $(INSTALLED)  ## Build the demo (PHASE=nominations|judging|voting|ceremony|results) and serve it on port 5000.
+run: $(INSTALLED)  ## Build the demo (PHASE=nominations|judging|voting|ceremony|results) and serve it (PORT=5000).
 	@echo "== building the database in instance/awards.db (flask db upgrade)"
 	@$(DEV_ENV) $(FLASK) db upgrade
 	@echo "== building the demo edition (flask demo --phase $(PHASE))"
@@ -79,9 +81,9 @@ test: $(INSTALLED)  ## Run every test: SQLite, then PostgreSQL/Redis when they a
 
 # The pytest runs behind `make test`; each needs the services `make test` found (PG_PASS, REDIS_PASS).
 PYTEST := $(BIN)/python -m pytest -q -ra
-# The unit and web tests run in parallel (pytest-xdist), one test file per worker at a time: each worker has its own
-# SQLite file, PostgreSQL schema and Redis database (tests/conftest.py, tests/fixtures/apps.py). TEST_WORKERS=0: one
-# process.
+# Every pass runs in parallel (pytest-xdist), one test file per worker at a time: each worker has its own SQLite file,
+# PostgreSQL schema and Redis database (tests/conftest.py, tests/fixtures/apps.py), and in the browser pass its own
+# gunicorn, database and SMTP sink (tests/fixtures/browser.py, tests/e2e/conftest.py). TEST_WORKERS=0: one process.
 TEST_WORKERS ?= 2
 PARALLEL := $(if $(filter-out 0,$(TEST_WORKERS)),-n $(TEST_WORKERS) --dist loadfile)
 
@@ -99,7 +101,7 @@ test-postgres: $(INSTALLED)
 test-browser: $(INSTALLED)
 	@echo "== browser tests (Chromium at $${CHROMIUM_PATH:-/usr/bin/chromium})"
 	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(if $(PG_PASS),TEST_DATABASE_URL=$(PG_URL)) \
-	  $(PYTEST) tests/e2e
+	  $(PYTEST) $(PARALLEL) tests/e2e
 
 bench: $(INSTALLED)  ## Every benchmark (PostgreSQL and Redis must answer): one table of ratios to /floor.
 	$(BIN)/python bench/run.py

@@ -69,7 +69,7 @@ def demo_command(phase: str) -> None:
     """Build a realistic demo edition in the given phase (replacing any earlier demo) and print the sign-ins."""
     from flask import current_app
 
-    from awards_app.demo.builder import build_demo
+    from awards_app.demo.builder import build_demo, editions_made_by_hand
 
     if current_app.config["AWARDS_ENV"] == "production":
         raise click.ClickException("The demo is for trying the app; it is not built in production.")
@@ -78,7 +78,11 @@ def demo_command(phase: str) -> None:
         uow.commit()
     except DomainError as error:
         raise click.ClickException(error.message) from None
-    click.echo(f"Demo edition built in the {phase} phase.")
+    click.echo(f"Demo edition built in the {phase} phase (any earlier demo edition was replaced).")
+    kept = editions_made_by_hand()
+    if kept:
+        names = ", ".join(f"{edition.name} ({edition.year})" for edition in kept)
+        click.echo(f"Kept as they were, because they were made by hand: {names}.")
     click.echo("Sign in at /sign-in with:")
     for role, email, password in sign_ins:
         click.echo(f"  {role:<10} {email:<36} password: {password}")

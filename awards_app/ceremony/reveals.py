@@ -26,7 +26,7 @@ from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.nominations.models import ConsentState, Nomination
 from awards_app.permissions import is_organiser
-from awards_app.programme.editions import pick_current
+from awards_app.programme.editions import pick_current, public_editions
 from awards_app.programme.models import Category, Edition
 from awards_app.publication.public_shortlist import shortlist_is_public
 from awards_app.voting.contests import contest_of
@@ -170,14 +170,14 @@ class ResultsStamp:
 _STAMP_COLUMNS = (
     Edition.id, Edition.year, Edition.results_version, Edition.shortlist_published_at, Edition.ceremony_focus_id,
     Edition.nominations_open_at, Edition.nominations_close_at, Edition.shortlist_publish_at, Edition.vote_open_at,
-    Edition.vote_close_at, Edition.ceremony_at, Edition.timezone,
+    Edition.vote_close_at, Edition.ceremony_at, Edition.timezone, Edition.announced_at,
 )
 
 
 def results_stamp(year: int | None = None) -> ResultsStamp | None:
-    """The stamp of the current edition (or of `year`), read in one query without loading any model."""
+    """The stamp of the current edition (or of `year`), read in one query without loading any model; never a draft's."""
     now = clock.now()
-    query = select(*_STAMP_COLUMNS)
+    query = select(*_STAMP_COLUMNS).where(Edition.is_public)
     if year is not None:
         row = db.session.execute(query.where(Edition.year == year)).first()
     else:
@@ -290,13 +290,14 @@ def latest_reveal(results: list[PublicResult] | None) -> PublicResult | None:
 
 
 def archived_editions() -> list[Edition]:
-    """Editions whose ceremony has happened, newest first, for the archive."""
+    """Public editions whose ceremony has happened, newest first, for the archive."""
     now = clock.now()
     return list(
-        db.session.scalars(select(Edition).where(Edition.ceremony_at <= now).order_by(Edition.year.desc()))
+        db.session.scalars(public_editions().where(Edition.ceremony_at <= now).order_by(Edition.year.desc()))
     )
 
 
 def archived_edition(year: int) -> Edition | None:
-    """The edition of `year` if its ceremony has happened (the archive shows nothing of one still to come)."""
-    return db.session.scalar(select(Edition).where(Edition.year == year, Edition.ceremony_at <= clock.now()))
+    """The public edition of `year` if its ceremony has happened (the archive shows nothing of one still to come, nor
+    of a draft)."""
+    return db.session.scalar(public_editions().where(Edition.year == year, Edition.ceremony_at <= clock.now()))

@@ -146,6 +146,13 @@ def demo_edition_ids() -> list[int]:
     return [edition_id for edition_id, created_at in candidates if (edition_id, _stamp(created_at)) in marks]
 
 
+def editions_made_by_hand() -> list[Edition]:
+    """Every edition that no demo built, oldest first: rebuilding the demo never touches them."""
+    return list(
+        db.session.scalars(select(Edition).where(Edition.id.not_in(demo_edition_ids())).order_by(Edition.year))
+    )
+
+
 def _remove_earlier_demos(year: int) -> None:
     """Delete every demo edition and everything in it; refuse if a real edition holds this year."""
     demo_ids = demo_edition_ids()
@@ -339,7 +346,8 @@ class _Demo:
         """Add the edition, its six categories with their questions, and the judging criteria."""
         self.edition = Edition(
             year=year, name=f"Self Management Awards {year}", theme=content.EDITION_THEME, timezone=TIMEZONE,
-            venue=content.VENUE, created_at=self.now.replace(microsecond=0), **self.dates(),
+            venue=content.VENUE, created_at=self.now.replace(microsecond=0),
+            announced_at=self.now.replace(microsecond=0), **self.dates(),
         )
         for order, data in enumerate(content.CATEGORIES, start=1):
             category = Category(

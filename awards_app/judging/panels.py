@@ -461,3 +461,77 @@ def conflicts_on(nomination: Nomination) -> list[Conflict]:
             select(Conflict).where(Conflict.nomination_id == nomination.id).order_by(Conflict.recorded_at, Conflict.id)
         )
     )
+
+
+# --- Judges to invite again, from the panels of the edition a new one was copied from (programme/copying.py) -------
+
+
+@dataclass
+class ReturningJudge:
+    """A judge of a past panel whose category this edition copied, with the copies whose panel they are not on yet."""
+
+    judge: User
+    categories: list[Category]  # this edition's categories, in its order
+    was_on: list[Category]  # the past categories they sat on, in the past edition's order
+
+
+def returning_judges(edition: Edition) -> list[ReturningJudge]:
+    """The active judges who sat on (and were not removed from) the panels this edition's categories were copied
+    from, each with the copies they are not on yet; a judge already on all of them is left out."""
+    copies = {category.copied_from_id: category for category in edition.categories if category.copied_from_id}
+    if not copies:
+        return []
+    seated = set(db.session.execute(
+        select(PanelMember.judge_id, PanelMember.category_id)
+        .where(PanelMember.category_id.in_([copy.id for copy in copies.values()]))
+    ).tuples())
+    past_places = db.session.scalars(
+        select(PanelMember)
+        .join(User, PanelMember.judge_id == User.id)
+        .where(
+            PanelMember.category_id.in_(copies), PanelMember.status != PanelStatus.REMOVED,
+            User.role == Role.JUDGE, User.active.is_(True),
+        )
+    )
+    rows: dict[int, ReturningJudge] = {}
+    for place in past_places:
+        copy = copies[place.category_id]
+        row = rows.setdefault(place.judge_id, ReturningJudge(place.judge, [], []))
+        row.was_on.append(place.category)
+        if (place.judge_id, copy.id) not in seated:
+            row.categories.append(copy)
+    for row in rows.values():
+        row.categories.sort(key=lambda category: (category.display_order, category.id))
+        row.was_on.sort(key=lambda category: (category.display_order, category.id))
+    waiting = [row for row in rows.values() if row.categories]
+    return sorted(waiting, key=lambda row: (row.judge.name.casefold(), row.judge.email))
+
+
+def invite_again(actor: User, judge: User, edition: Edition, category_ids: set[int]) -> datetime:
+    """Put a judge of a past panel on these copies of their past categories, then email them the invitation, as
+    adding them to the panels and pressing "Send the invitation" would; refused for any other category."""
+    is_organiser.require(actor)
+    row = next((row for row in returning_judges(edition) if row.judge.id == judge.id), None)
+    offered = row.categories if row else []
+    if not category_ids:
+        raise DomainError(f"Tick at least one panel to invite {_label(judge)} to.")
+    if set(category_ids) - {category.id for category in offered}:
+        raise DomainError(f"{_label(judge)} did not sit on the past panel of every category chosen.")
+    for category in offered:
+        if category.id in category_ids:
+            add_to_panel(actor, judge, category)
+    return invite_judge(actor, judge)
+
+
+def invite_all_again(actor: User, edition: Edition) -> int:
+    """Invite every judge of the past panels again, each to every copy of their past categories; how many."""
+    is_organiser.require(actor)
+    waiting = returning_judges(edition)
+    if not waiting:
+        raise DomainError(
+            "Every judge of the past panels is on this edition's panels already." if edition.copied_from_id
+            else "This edition was not copied from a past one, so it has no past panels to invite again."
+        )
+    for row in waiting:
+        invite_again(actor, row.judge, edition, {category.id for category in row.categories})
+    return len(waiting)

@@ -7,6 +7,9 @@ Write {{ and }} for a brace of your own. A field reads only its own recipient (m
 edition; an unknown field, a field that does not fit the segment, or a stray brace is refused before anything is
 sent, with the field named.
 
+Someone with two entries in the segment gets one message: each entry field joins their values ("Ann Smith and Ben
+Jones"), never anyone else's.
+
 Each field is one entry of FIELDS: its name, what it holds (for the help beside the body), the roles it fits and a
 function of the edition, the recipient and the sender (None in a preview: a field that makes something, such as a
 person's own RSVP link, makes it only when the message is sent and shows what it will be in a preview).
@@ -23,7 +26,7 @@ from awards_app.core.errors import DomainError
 from awards_app.core.public_urls import public_url
 from awards_app.messaging.segments import JUDGE, NOMINATOR, NOMINEE, Recipient
 from awards_app.programme.models import Edition
-from awards_app.publication.sharing import share_url
+from awards_app.publication.sharing import public_finalist, share_url
 from awards_app.web.template_helpers import format_datetime
 
 ENTRY_ROLES = frozenset({NOMINEE, NOMINATOR})
@@ -40,14 +43,34 @@ class Field:
     value: Callable[[Edition, Recipient, User | None], str | None] | None
 
 
+def in_words(values: list[str]) -> str:
+    """Values as a phrase, each once and in order: "A", "A and B", "A, B and C"."""
+    distinct = list(dict.fromkeys(value for value in values if value))
+    return " and ".join(distinct) if len(distinct) < 3 else ", ".join(distinct[:-1]) + " and " + distinct[-1]
+
+
+def _nominees(edition: Edition, person: Recipient, sender: User | None) -> str:
+    """The nominee of each of the person's entries (a finalist's public name once shortlisted)."""
+    return in_words([finalist.display_name if finalist else entry.nominee_name for entry, finalist in person.entries])
+
+
+def _categories(edition: Edition, person: Recipient, sender: User | None) -> str:
+    """The category of each of the person's entries (the panel's category for a judge)."""
+    if not person.entries:
+        return person.category.name if person.category else ""
+    return in_words([entry.category.name for entry, _ in person.entries])
+
+
 def _link(edition: Edition, person: Recipient, sender: User | None) -> str:
     """The page that fits the person: the judges' sign-in for judges, the awards' home page for everyone else."""
     return public_url("auth.sign_in") if person.role == JUDGE else public_url("public.home")
 
 
 def _share_link(edition: Edition, person: Recipient, sender: User | None) -> str | None:
-    """The finalist's own public page, to share with their supporters (nothing for an entry not on the shortlist)."""
-    return share_url(person.finalist) if person.finalist else None
+    """Each finalist's own public page, to share with their supporters: only pages the public can open (nothing for
+    an entry not on the shortlist, or one whose nominee has not agreed to take part)."""
+    return in_words([share_url(finalist) for _, finalist in person.entries
+                     if finalist and public_finalist(finalist.id)])
 
 
 def _rsvp_link(edition: Edition, person: Recipient, sender: User | None) -> str:
@@ -61,14 +84,10 @@ FIELDS: dict[str, Field] = {
     field.name: field
     for field in [
         Field("name", "the person's own name", ALL_ROLES, lambda edition, person, sender: person.name),
-        Field("nominee", "the nominee's name (the finalist's public name once shortlisted)", ENTRY_ROLES,
-              lambda edition, person, sender: (
-                  person.finalist.display_name if person.finalist else person.nomination.nominee_name
-              )),
-        Field("category", "the award category", ALL_ROLES,
-              lambda edition, person, sender: person.category.name if person.category else ""),
+        Field("nominee", "the nominee's name (the finalist's public name once shortlisted)", ENTRY_ROLES, _nominees),
+        Field("category", "the award category", ALL_ROLES, _categories),
         Field("reference", "the nomination's reference", ENTRY_ROLES,
-              lambda edition, person, sender: person.nomination.reference),
+              lambda edition, person, sender: in_words([entry.reference for entry, _ in person.entries])),
         Field("ceremony_date", "the date and time of the ceremony", ALL_ROLES,
               lambda edition, person, sender: format_datetime(edition.ceremony_at, edition.timezone)),
         Field("ceremony_place", "where the ceremony is held", ALL_ROLES, lambda edition, person, sender: edition.venue),

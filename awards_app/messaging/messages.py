@@ -9,6 +9,8 @@ organiser confirms. A message about the shortlist, sent before the shortlist is 
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -31,6 +33,14 @@ from awards_app.web.template_helpers import format_date
 SUBJECT_MAX_LENGTH = 200
 BODY_MAX_LENGTH = 10_000
 TEMPLATE = "message"
+# A subject filled in with long names (someone with two entries, each with a long name) is cut to fit the outbox's
+# column, at a word, rather than stopping the whole message for everyone.
+SENT_SUBJECT_MAX_LENGTH = OutboxEmail.subject.type.length
+ELLIPSIS = "…"
+
+
+class PreviewOutOfDate(DomainError):
+    """The message or the people it reaches changed after the organiser's preview: nothing was sent."""
 
 
 class RepeatNeedsConfirming(DomainError):
@@ -64,13 +74,33 @@ def _check_text(segment_key: str, subject: str, body: str, *, sending: bool) -> 
     merge_fields.check(body, role, "body", sending=sending)
 
 
+def _check_sendable(message: Message) -> None:
+    """Refuse what would stop the message being sent now: a field not available yet, or a share link before the
+    finalists' pages are public (it would lead to a page not found)."""
+    _check_text(message.segment, message.subject, message.body, sending=True)
+    if "{share_link}" in message.subject + message.body and not shortlist_is_public(message.edition):
+        moment = format_date(announcement_moment(message.edition), message.edition.timezone)
+        raise DomainError(
+            f"The message uses {{share_link}}, but the finalists' own pages open only when the shortlist is announced "
+            f"on {moment}: send it after that, or take {{share_link}} out.",
+            field="body",
+        )
+
+
 def sending_problem(message: Message) -> str | None:
-    """What would stop the message's text being sent (a field not available yet), or None."""
+    """What would stop the message being sent now, or None."""
     try:
-        _check_text(message.segment, message.subject, message.body, sending=True)
+        _check_sendable(message)
     except DomainError as refusal:
         return refusal.message
     return None
+
+
+def fingerprint(message: Message, people: list[segments.Recipient]) -> str:
+    """What a preview showed: the message's words and who it reaches. Sending checks it is still the same."""
+    shown = [message.segment, message.category_id, message.subject, message.body,
+             [(person.key, person.email, person.not_sent_reason, person.references) for person in people]]
+    return hashlib.sha256(json.dumps(shown, ensure_ascii=False).encode()).hexdigest()
 
 
 def save_message(
@@ -141,7 +171,15 @@ def render_for(message: Message, person: segments.Recipient, *, sender: User | N
     body = merge_fields.fill(
         merge_fields.check(message.body, role, "body", sending=sending), message.edition, person, sender
     )
-    return Rendered(person, " ".join(subject.split()), body, embargo_line(message))
+    return Rendered(person, _within(" ".join(subject.split()), SENT_SUBJECT_MAX_LENGTH), body, embargo_line(message))
+
+
+def _within(text: str, length: int) -> str:
+    """The text, or as many of its words as fit in `length` characters with an ellipsis."""
+    if len(text) <= length:
+        return text
+    cut = text[:length - len(ELLIPSIS)]
+    return (cut.rsplit(" ", 1)[0] if " " in cut else cut).rstrip(" ,:;") + ELLIPSIS
 
 
 def preview(message: Message, key: str | None) -> tuple[Rendered | None, list[segments.Recipient]]:
@@ -175,12 +213,22 @@ def earlier_receivers(message: Message, people: list[segments.Recipient]) -> lis
     )
 
 
-def send_message(actor: User, message: Message, *, send_again: bool = False) -> list[MessageRecipient]:
-    """Queue the message for everyone in its segment who can be reached, once; answers every recipient row."""
+def send_message(
+    actor: User, message: Message, *, previewed: str | None = None, send_again: bool = False
+) -> list[MessageRecipient]:
+    """Queue the message for everyone in its segment who can be reached, once; answers every recipient row.
+
+    `previewed` is the fingerprint of the preview the organiser saw: when given and the message or its people have
+    changed since (another tab, another organiser, a shortlist changed), nothing is sent."""
     is_organiser.require(actor)
     _require_draft(message)
-    _check_text(message.segment, message.subject, message.body, sending=True)
+    _check_sendable(message)
     people = recipients_of(message)
+    if previewed is not None and previewed != fingerprint(message, people):
+        raise PreviewOutOfDate(
+            "The message or the people it goes to changed after this preview was shown, so nothing was sent. "
+            "Check the preview below, then send it."
+        )
     if not any(person.reachable for person in people):
         raise DomainError("Nobody in this group can be written to, so nothing was sent.")
     repeats = {row.email.lower() for row in earlier_receivers(message, people)}

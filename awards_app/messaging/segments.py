@@ -8,12 +8,12 @@ organiser sees who the message will not reach. Winners and highly commended coun
 been revealed at the ceremony (before that the result is sealed, and a message would give it away).
 
 One person (one address, whatever its case) is one recipient: someone who nominated two finalists gets the message
-once, with the details of the first entry in the shortlist's order.
+once, naming both entries (the merge fields join their values: "Ann Smith and Ben Jones"), in the shortlist's order.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 
@@ -34,6 +34,14 @@ JUDGE = "judge"
 NO_ADDRESS = "no address"
 DECLINED = "declined to take part"
 NO_CONSENT = "has not agreed to take part yet"
+NOMINEE_DECLINED = "the nominee declined to take part"
+ACCOUNT_OFF = "their account is switched off"
+
+# An entry still in the awards: not withdrawn, found ineligible or folded into another.
+STILL_IN = (
+    Nomination.merged_into_id.is_(None),
+    Nomination.status.not_in([NominationStatus.WITHDRAWN, NominationStatus.INELIGIBLE]),
+)
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,18 @@ class Recipient:
     judge: User | None = None
     category: Category | None = None
     not_sent_reason: str = ""
+    # The person's other entries in the segment (same address), after the first: they are told about all in one email.
+    more_entries: tuple[tuple[Nomination, Finalist | None], ...] = ()
+
+    @property
+    def entries(self) -> list[tuple[Nomination, Finalist | None]]:
+        """Every entry that puts this person in the segment, the first one first (none for a judge)."""
+        return ([(self.nomination, self.finalist)] if self.nomination else []) + list(self.more_entries)
+
+    @property
+    def references(self) -> str:
+        """The references of the person's entries, for telling recipients apart in a list."""
+        return ", ".join(entry.reference for entry, _ in self.entries)
 
     @property
     def reachable(self) -> bool:
@@ -74,8 +94,14 @@ def _categories(edition: Edition, category: Category | None) -> list[Category]:
 
 
 def _finalists(edition: Edition, category: Category | None, *conditions, join=None) -> list[Finalist]:
-    """The edition's (or category's) finalists matching the conditions, in the running order of the shortlists."""
-    query = select(Finalist).join(Category, Finalist.category_id == Category.id).where(Category.edition_id == edition.id)
+    """The edition's (or category's) finalists still in the awards and matching the conditions, in the running order
+    of the shortlists."""
+    query = (
+        select(Finalist)
+        .join(Category, Finalist.category_id == Category.id)
+        .join(Nomination, Finalist.nomination_id == Nomination.id)
+        .where(Category.edition_id == edition.id, *STILL_IN)
+    )
     if category is not None:
         query = query.where(Finalist.category_id == category.id)
     for table, on in join or []:
@@ -93,7 +119,9 @@ def not_shortlisted(edition: Edition, category: Category | None):
     """The entries judged in categories whose shortlist is chosen, but not on it."""
     pairs = []
     for each in _categories(edition, category):
-        finalist_ids = {finalist.nomination_id for finalist in _finalists(edition, each)}
+        finalist_ids = {finalist.nomination_id for finalist in db.session.scalars(
+            select(Finalist).where(Finalist.category_id == each.id)
+        )}
         if finalist_ids:
             pairs += [(entry, None) for entry in judgeable_entries(each) if entry.id not in finalist_ids]
     return pairs
@@ -121,11 +149,7 @@ def all_entries(edition: Edition, category: Category | None):
     """Every entry of the category that is still in: not withdrawn, ineligible or folded into another."""
     query = (
         select(Nomination)
-        .where(
-            Nomination.category_id == category.id,
-            Nomination.merged_into_id.is_(None),
-            Nomination.status.not_in([NominationStatus.WITHDRAWN, NominationStatus.INELIGIBLE]),
-        )
+        .where(Nomination.category_id == category.id, *STILL_IN)
         .order_by(Nomination.submitted_at, Nomination.id)
     )
     return [(entry, None) for entry in db.session.scalars(query)]
@@ -171,11 +195,15 @@ def _nominee(entry: Nomination, finalist: Finalist | None) -> Recipient:
 
 
 def _nominator(entry: Nomination, finalist: Finalist | None) -> Recipient:
-    """An entry's nominator as a recipient."""
+    """An entry's nominator as a recipient; about a finalist whose nominee declined, they are not written to (the
+    finalist has left the shortlist's public pages, so news of it would be wrong)."""
+    if finalist is not None and entry.consent is ConsentState.DECLINED:
+        reason = NOMINEE_DECLINED
+    else:
+        reason = "" if entry.nominator_email else NO_ADDRESS
     return Recipient(
-        f"nominator-{entry.id}", NOMINATOR, entry.nominator_name, entry.nominator_email or None,
-        nomination=entry, finalist=finalist, category=entry.category,
-        not_sent_reason="" if entry.nominator_email else NO_ADDRESS,
+        f"nominator-{entry.id}", NOMINATOR, entry.nominator_name, entry.nominator_email if not reason else None,
+        nomination=entry, finalist=finalist, category=entry.category, not_sent_reason=reason,
     )
 
 
@@ -187,14 +215,15 @@ def _judges(category: Category) -> list[Recipient]:
         .order_by(PanelMember.id)
     )
     return [
-        Recipient(f"judge-{place.judge.id}", JUDGE, place.judge.name or place.judge.email, place.judge.email,
-                  judge=place.judge, category=category)
+        Recipient(f"judge-{place.judge.id}", JUDGE, place.judge.name or place.judge.email,
+                  place.judge.email if place.judge.active else None, judge=place.judge, category=category,
+                  not_sent_reason="" if place.judge.active else ACCOUNT_OFF)
         for place in places
     ]
 
 
 def recipients(edition: Edition, segment_key: str, category: Category | None) -> list[Recipient]:
-    """Everyone in the segment, once per address (the first entry wins), those who cannot be written to included."""
+    """Everyone in the segment, once per address (with all their entries), those who cannot be written to included."""
     segment = segment_of(segment_key)
     if category is not None and category.edition_id != edition.id:
         raise DomainError("Choose a category of this edition", field="category")
@@ -205,12 +234,16 @@ def recipients(edition: Edition, segment_key: str, category: Category | None) ->
     else:
         make = _nominee if segment.role == NOMINEE else _nominator
         people = [make(entry, finalist) for entry, finalist in segment.entries(edition, category)]
-    seen: set[str] = set()
-    unique = []
+    place_of_address: dict[str, int] = {}
+    unique: list[Recipient] = []
     for person in people:
         address = (person.email or "").strip().lower()
-        if address and address in seen:
+        if address in place_of_address:
+            first = unique[place_of_address[address]]
+            more = (*first.more_entries, (person.nomination, person.finalist))
+            unique[place_of_address[address]] = replace(first, more_entries=more)
             continue
-        seen.add(address)
+        if address:
+            place_of_address[address] = len(unique)
         unique.append(person)
     return unique

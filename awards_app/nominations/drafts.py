@@ -81,8 +81,8 @@ class Step:
 
 
 def nominations_open(edition: Edition | None, at: datetime | None = None) -> bool:
-    """Whether the edition takes nominations at that moment (now by default)."""
-    return edition is not None and phase_of(edition, at) is Phase.NOMINATIONS
+    """Whether the edition takes nominations at that moment (now by default); a draft never does."""
+    return edition is not None and edition.is_public and phase_of(edition, at) is Phase.NOMINATIONS
 
 
 def require_open(edition: Edition | None) -> None:
@@ -101,10 +101,12 @@ def start_draft(edition: Edition | None) -> NominationDraft:
 
 
 def find_draft(public_id: str | None) -> NominationDraft | None:
-    """The draft with this public id, if there is one."""
+    """The draft with this public id, if there is one (and its edition is public: a draft edition has no journey)."""
     if not public_id or not isinstance(public_id, str) or len(public_id) > 64:
         return None
-    return db.session.scalar(select(NominationDraft).where(NominationDraft.public_id == public_id))
+    return db.session.scalar(
+        select(NominationDraft).join(Edition).where(NominationDraft.public_id == public_id, Edition.is_public)
+    )
 
 
 # --- Cleaning and checking values ------------------------------------------------------------------------------
@@ -179,7 +181,7 @@ def _check_category(draft: NominationDraft, category_id, complete: bool) -> Cate
     return category
 
 
-def _check_nominee(kind: NomineeKind, values: dict, complete: bool) -> dict:
+def check_nominee(kind: NomineeKind, values: dict, complete: bool) -> dict:
     """The nominee's name, organisation, local authority area and (optional) email address."""
     checks = _Checks(complete)
     name_what = _NOMINEE_NAME[kind]
@@ -201,7 +203,7 @@ def _check_nominee(kind: NomineeKind, values: dict, complete: bool) -> dict:
     return clean
 
 
-def _check_answer(question: Question, text, complete: bool) -> str:
+def check_answer(question: Question, text, complete: bool) -> str:
     """An answer to one question, within its word limit (counted here, whatever the browser said)."""
     checks = _Checks(complete)
     bound = answer_max_characters(question)
@@ -219,7 +221,7 @@ def _check_answer(question: Question, text, complete: bool) -> str:
     return answer
 
 
-def _check_nominator(values: dict, complete: bool) -> dict:
+def check_nominator(values: dict, complete: bool) -> dict:
     """The nominator's name, email address, relationship to the nominee and (optional) phone number."""
     checks = _Checks(complete)
     clean = {
@@ -289,8 +291,8 @@ def save_nominee(draft: NominationDraft, *, name=None, organisation=None, local_
     require_open(draft.edition)
     kind = draft.category.nominee_kind if draft.category else NomineeKind.PERSON
     values = {"name": name, "organisation": organisation, "local_authority": local_authority, "email": email}
-    clean = _check_nominee(kind, values, complete)
-    _store(draft, "nominee", done=_passes(_check_nominee, kind, clean), nominee=clean)
+    clean = check_nominee(kind, values, complete)
+    _store(draft, "nominee", done=_passes(check_nominee, kind, clean), nominee=clean)
 
 
 def save_answer(draft: NominationDraft, question: Question, text, complete: bool = True) -> None:
@@ -298,10 +300,10 @@ def save_answer(draft: NominationDraft, question: Question, text, complete: bool
     require_open(draft.edition)
     if draft.category is None or question.category_id != draft.category_id:
         raise NotFound("That question is not part of the category you chose.")
-    answer = _check_answer(question, text, complete)
+    answer = check_answer(question, text, complete)
     answers = dict((draft.data or {}).get("answers", {}))
     answers[str(question.id)] = answer
-    _store(draft, f"question-{question.id}", done=_passes(_check_answer, question, answer), answers=answers)
+    _store(draft, f"question-{question.id}", done=_passes(check_answer, question, answer), answers=answers)
 
 
 def save_nominator(draft: NominationDraft, *, name=None, email=None, relationship=None, phone=None,
@@ -309,8 +311,8 @@ def save_nominator(draft: NominationDraft, *, name=None, email=None, relationshi
     """Save the nominator's own details."""
     require_open(draft.edition)
     values = {"name": name, "email": email, "relationship": relationship, "phone": phone}
-    clean = _check_nominator(values, complete)
-    _store(draft, "nominator", done=_passes(_check_nominator, clean), nominator=clean)
+    clean = check_nominator(values, complete)
+    _store(draft, "nominator", done=_passes(check_nominator, clean), nominator=clean)
 
 
 def save_privacy(draft: NominationDraft, agreed, complete: bool = True) -> None:
@@ -340,11 +342,11 @@ def _step_passes(draft: NominationDraft, step: Step) -> bool:
         return draft.category is not None
     if step.name == "nominee":
         kind = draft.category.nominee_kind if draft.category else NomineeKind.PERSON
-        return _passes(_check_nominee, kind, data.get("nominee", {}))
+        return _passes(check_nominee, kind, data.get("nominee", {}))
     if step.name == "question":
-        return _passes(_check_answer, step.question, data.get("answers", {}).get(str(step.question.id), ""))
+        return _passes(check_answer, step.question, data.get("answers", {}).get(str(step.question.id), ""))
     if step.name == "nominator":
-        return _passes(_check_nominator, data.get("nominator", {}))
+        return _passes(check_nominator, data.get("nominator", {}))
     return bool(data.get("privacy_agreed"))
 
 
@@ -390,6 +392,8 @@ def draft_for_resume_link(token: str) -> NominationDraft:
     draft = db.session.get(NominationDraft, checked.subject_id)
     if draft is None:
         raise LinkProblem("used")  # sent or purged; its links are retired then, so this is a backstop
+    if not draft.edition.is_public:
+        raise LinkProblem("tampered")  # a draft edition is not public: the link says nothing of it
     return draft
 
 

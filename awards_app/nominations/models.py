@@ -77,6 +77,9 @@ class Nomination(db.Model):
     notes: Mapped[list[NominationNote]] = relationship(
         back_populates="nomination", order_by="NominationNote.created_at", cascade="all, delete-orphan"
     )
+    corrections: Mapped[list[NominationCorrection]] = relationship(
+        back_populates="nomination", order_by="NominationCorrection.id", cascade="all, delete-orphan"
+    )
 
     @property
     def nominee_as_written(self) -> str:
@@ -114,6 +117,48 @@ class NominationNote(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     nomination: Mapped[Nomination] = relationship(back_populates="notes")
+
+
+class NominationCorrection(db.Model):
+    """One value an organiser changed on a nomination (nominations/corrections.py): the field, before and after, who,
+    when and why. A field's first correction holds what the nominator typed, so the original can always be shown.
+
+    `field` is a column of Nomination (nominee_name...), "answer" or "category" (a move). An answer names its question
+    by id and prompt as they were (plain values: the question may change or go later); on a move, `to_question_id` is
+    where the answer was carried, or None when it did not fit and stays here only.
+    """
+
+    __tablename__ = "nomination_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    nomination_id: Mapped[int] = mapped_column(ForeignKey("nomination.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(40))
+    question_id: Mapped[int | None] = mapped_column(nullable=True)
+    question_prompt: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    to_question_id: Mapped[int | None] = mapped_column(nullable=True)
+    to_question_prompt: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    before: Mapped[str] = mapped_column(Text, default="", server_default="")
+    after: Mapped[str] = mapped_column(Text, default="", server_default="")
+    reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    corrected_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    nomination: Mapped[Nomination] = relationship(back_populates="corrections")
+
+    @property
+    def is_move(self) -> bool:
+        """Whether this row records a move to another category."""
+        return self.field == "category"
+
+    @property
+    def left_behind(self) -> bool:
+        """Whether this is an answer a move could not carry over (its text is kept only here)."""
+        return self.field == "answer" and self.to_question_id is None
+
+    @property
+    def carried(self) -> bool:
+        """Whether this is an answer a move carried over to a question of the new category."""
+        return self.field == "answer" and self.to_question_id not in (None, self.question_id)
 
 
 class NominationDraft(db.Model):

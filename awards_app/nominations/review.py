@@ -205,7 +205,12 @@ def add_note(actor: User, nomination: Nomination, text: str) -> NominationNote:
 
 def note_authors(nomination: Nomination) -> dict[int, str]:
     """The name (or email) of each person who wrote a note on the nomination, by their id."""
-    ids = {note.author_id for note in nomination.notes if note.author_id is not None}
+    return names_of_people({note.author_id for note in nomination.notes})
+
+
+def names_of_people(ids) -> dict[int, str]:
+    """The name (or email) of each of these accounts, by their id (None among the ids is left out)."""
+    ids = {user_id for user_id in ids if user_id is not None}
     if not ids:
         return {}
     return {user.id: user.name or user.email for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

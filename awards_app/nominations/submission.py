@@ -121,7 +121,10 @@ def submit_nomination(
 
 
 def nomination_by_reference(reference: str | None) -> Nomination | None:
-    """The nomination with this reference, if any."""
+    """The nomination with this reference, if any, in a public edition (the nominator's "sent" page)."""
     if not reference or not isinstance(reference, str) or len(reference) > 20:
         return None
-    return db.session.scalar(select(Nomination).where(Nomination.reference == reference))
+    return db.session.scalar(
+        select(Nomination).join(Edition, Nomination.edition_id == Edition.id)
+        .where(Nomination.reference == reference, Edition.is_public)
+    )

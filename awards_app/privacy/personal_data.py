@@ -2,16 +2,19 @@
 
 What is found for an address (case does not matter; votes are found by the voter key of the canonical address, so
 "Jo.Bloggs+awards@googlemail.com" finds the votes of jo.bloggs@gmail.com):
-  nominations they made (nominator's email), nominations of them (nominee's email), unfinished drafts (the address
+  nominations they made (nominator's email, now or before an organiser corrected it), nominations of them (nominee's
+  email, the same), unfinished drafts (the address
   to resume, or the nominator's or nominee's address typed into it), vote requests (plain address or voter key),
   votes (voter key), invitations to a ceremony, messages from the organisers, an organiser or judge account, emails
   in the outbox (to any spelling of the same inbox), and audit events that name the address.
 
 The rules of erase_personal_data (the page in the organisers' area repeats them):
   - Nominations they made: the nominator's name becomes "Erased on request"; their email address, phone number and
-    relationship to the nominee are blanked. The nomination itself is about someone else and stays.
+    relationship to the nominee are blanked, and so are the values organisers' corrections kept of them (and those
+    corrections' reasons). The nomination itself is about someone else and stays.
   - Nominations of them: the nominee's email address is blanked, their name becomes "Erased on request", their
-    organisation, the public summary and the consent note are blanked, each answer becomes "Erased on request", and a
+    organisation, the public summary and the consent note are blanked, each answer becomes "Erased on request" (the
+    values organisers' corrections kept of them, answers a move did not carry over and those reasons too), and a
     finalist's public name and image are removed. The nomination's place in judging and results stays (withdrawing
     it is a separate decision on its own page); judges' scores and comments are kept with the year's records.
   - Drafts: deleted, and their emailed links stop working.
@@ -36,7 +39,8 @@ The rules of erase_personal_data (the page in the organisers' area repeats them)
 Retention (run daily by `flask purge`): nominators' names and contact details and nominees' email addresses are
 removed NOMINATION_CONTACT_RETENTION_DAYS after the ceremony; emails are deleted from the outbox
 OUTBOX_RETENTION_DAYS after they were sent or given up on; ceremony invitations (with their access needs) are deleted
-and the addresses on messages' lists of recipients blanked NOMINATION_CONTACT_RETENTION_DAYS after their ceremony too.
+and the addresses on messages' lists of recipients blanked NOMINATION_CONTACT_RETENTION_DAYS after their ceremony too;
+so are the nominators' details and nominees' addresses that organisers' corrections kept.
 """
 from __future__ import annotations
 
@@ -60,6 +64,7 @@ from awards_app.core.errors import DomainError
 from awards_app.core.models import AuditEvent, OutboxEmail, OutboxStatus
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
+from awards_app.nominations import corrections
 from awards_app.nominations.drafts import delete_draft
 from awards_app.nominations.models import Nomination, NominationDraft
 from awards_app.permissions import is_organiser, is_someone_else
@@ -136,9 +141,13 @@ def find_personal_data(email) -> PersonalData:
     key = voter_key(address)
     found = PersonalData(address=address)
     found.nominations_made = list(db.session.scalars(
-        select(Nomination).where(func.lower(Nomination.nominator_email) == address).order_by(Nomination.id)))
+        select(Nomination).where(or_(func.lower(Nomination.nominator_email) == address,
+                                     Nomination.id.in_(corrections.once_held("nominator_email", address))))
+        .order_by(Nomination.id)))
     found.nominations_of = list(db.session.scalars(
-        select(Nomination).where(func.lower(Nomination.nominee_email) == address).order_by(Nomination.id)))
+        select(Nomination).where(or_(func.lower(Nomination.nominee_email) == address,
+                                     Nomination.id.in_(corrections.once_held("nominee_email", address))))
+        .order_by(Nomination.id)))
     # Drafts only live while their edition takes nominations, so there are few: their JSON is read here.
     found.drafts = [draft for draft in db.session.scalars(select(NominationDraft).order_by(NominationDraft.id))
                     if _draft_mentions(draft, address)]
@@ -187,6 +196,10 @@ def export_personal_data(found: PersonalData) -> dict:
             "nominator_relationship": row.nominator_relationship, "nominator_phone": row.nominator_phone,
             "consent": row.consent.value, "consent_recorded_at": _when(row.consent_recorded_at),
             "answers": [{"question": answer.question.prompt, "text": answer.text} for answer in row.answers],
+            "corrections": [{"field": change.field, "question": change.question_prompt,
+                             "moved_to_question": change.to_question_prompt, "before": change.before,
+                             "after": change.after, "reason": change.reason, "at": _when(change.corrected_at)}
+                            for change in row.corrections],
         }
 
     return {
@@ -259,6 +272,7 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
         nomination.nominator_email = ""
         nomination.nominator_phone = ""
         nomination.nominator_relationship = ""
+        corrections.erase_values(nomination, corrections.NOMINATORS_ROWS, ERASED)
     for nomination in found.nominations_of:
         _erase_nominee(actor, nomination)
     for draft in found.drafts:
@@ -310,6 +324,7 @@ def _erase_nominee(actor: User, nomination: Nomination) -> None:
     nomination.consent_note = ""
     for answer in nomination.answers:
         answer.text = ERASED
+    corrections.erase_values(nomination, corrections.NOMINEES_ROWS, ERASED)
     for finalist in db.session.scalars(select(Finalist).where(Finalist.nomination_id == nomination.id)):
         finalist.public_name = ""
         if finalist.image_filename:
@@ -362,11 +377,13 @@ def purge_nomination_contacts(now: datetime | None = None, retention_days: int |
                 nominator_relationship="", nominee_email=None)
         .execution_options(synchronize_session=False)
     ).rowcount
+    corrected = corrections.purge_contact_values(select(Nomination.id).where(Nomination.edition_id.in_(past)),
+                                                 REMOVED_AFTER_CEREMONY)
     invitations = purge_invitations(now - timedelta(days=days))
     message_recipients = purge_recipients(now - timedelta(days=days))
     db.session.expire_all()
-    if changed or invitations or message_recipients:
-        record_event(None, "nominations.contacts_purged", None, nominations=changed,
+    if changed or corrected or invitations or message_recipients:
+        record_event(None, "nominations.contacts_purged", None, nominations=changed, corrections=corrected,
                      ceremony_invitations=invitations, message_recipients=message_recipients, retention_days=days)
     return changed
 

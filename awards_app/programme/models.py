@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     text,
 )
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from awards_app.core.columns import UTCDateTime, utcnow
@@ -71,12 +72,22 @@ class Edition(db.Model):
     results_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # The category revealed last, which the presenter view follows (a plain id: no foreign key cycle).
     ceremony_focus_id: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The past edition this one started as a copy of (programme/copying.py); null for one set up from nothing.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("edition.id", ondelete="SET NULL"), nullable=True
+    )
+    # When an organiser announced the edition (programme.editions.announce_edition); null while it is a draft, which
+    # no public page shows.
+    announced_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
+    # On a draft: whether the home page may say the month its nominations are expected to open (and nothing else).
+    expected_opening_shown: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="edition", order_by="Category.display_order, Category.id", cascade="all, delete-orphan"
     )
+    copied_from: Mapped[Edition | None] = relationship(remote_side=[id], foreign_keys=[copied_from_id])
     # The edition's shared criteria only: a category with criteria of its own keeps them in Category.own_criteria.
     criteria: Mapped[list[Criterion]] = relationship(
         primaryjoin="and_(Edition.id == Criterion.edition_id, Criterion.category_id.is_(None))",
@@ -84,6 +95,22 @@ class Edition(db.Model):
         cascade="all, delete-orphan",
         overlaps="edition",
     )
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Whether the public may see the edition at all: once announced (also a query condition: Edition.is_public)."""
+        return self.announced_at is not None
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        """The same rule in SQL."""
+        return cls.announced_at.is_not(None)
+
+    @property
+    def is_draft(self) -> bool:
+        """Whether the edition is still a draft: editable, and invisible to the public."""
+        return not self.is_public
 
     def __repr__(self) -> str:
         return f"<Edition {self.year} {self.name!r}>"
@@ -114,6 +141,10 @@ class Category(db.Model):
     shortlisted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), nullable=True)
     # How many finalists the organisers' shortlist page suggests (the top entries of the ranking).
     shortlist_size: Mapped[int] = mapped_column(Integer, default=SHORTLIST_SIZE_BY_DEFAULT, server_default="3")
+    # The past edition's category this one was copied from: its panel is the list of judges to invite again.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("category.id", ondelete="SET NULL"), nullable=True
+    )
 
     edition: Mapped[Edition] = relationship(back_populates="categories")
     questions: Mapped[list[Question]] = relationship(

@@ -65,8 +65,10 @@ class PublicCategory:
 
 
 def shortlist_is_public(edition: Edition | None, at: datetime | None = None) -> bool:
-    """Whether the edition's shortlist is public at this moment (now by default)."""
-    if edition is None or edition.shortlist_published_at is None:
+    """Whether the edition's shortlist is public at this moment (now by default): never a draft's, whatever its dates.
+
+    The public shortlist, finalists' pages, images and cards, the vote and the results all go through here."""
+    if edition is None or not edition.is_public or edition.shortlist_published_at is None:
         return False
     return edition.shortlist_published_at <= (at or clock.now())
 

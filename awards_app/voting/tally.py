@@ -108,8 +108,8 @@ def result_is_revealed(contest: Contest) -> bool:
 
 
 def is_public(contest: Contest) -> bool:
-    """Whether anyone may see the list: published, and the category's result revealed."""
-    return is_published(contest) and result_is_revealed(contest)
+    """Whether anyone may see the list: published, the category's result revealed, and its edition public."""
+    return contest.category.edition.is_public and is_published(contest) and result_is_revealed(contest)
 
 
 def can_publish(contest: Contest) -> bool:

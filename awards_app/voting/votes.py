@@ -397,6 +397,8 @@ def _request_behind(token: str, load: tuple) -> tuple[VoteRequest, str]:
     vote_request = db.session.scalar(_request_by_link(load), {"digest": digest})
     if vote_request is None:  # signed here, but no request holds it any more: a newer email's link replaced it
         raise LinkProblem("superseded")
+    if not vote_request.contest.category.edition.is_public:
+        raise LinkProblem("tampered")  # a draft edition is not public: the link says nothing of it
     if vote_request.superseded_at is not None and has_voted(vote_request.contest, vote_request.voter_key):
         raise LinkProblem("used")  # closed when another of the voter's requests was confirmed: their vote is in
     refuse_if_spent(vote_request.confirmed_at, vote_request.superseded_at, vote_request.expires_at)

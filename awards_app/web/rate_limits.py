@@ -23,6 +23,7 @@ from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
 from awards_app.core.columns import EMAIL_LENGTH
+from awards_app.core.mail_budget import recipient_key
 from awards_app.extensions import limiter
 
 log = logging.getLogger(__name__)
@@ -39,6 +40,9 @@ LIMITS = {
     "SIGN_IN_LINK_LIMITS_PER_CLIENT": "5 per minute; 30 per hour",
     "SIGN_IN_LINK_LIMITS_PER_ADDRESS": "3 per 15 minutes; 10 per day",
     "EMAILED_LINK_LIMITS_PER_CLIENT": "30 per minute",  # an invitation, a sign-in link or a consent request used
+    # Forgotten passwords: per address counted alike for every address, so that a refusal tells nothing about one.
+    "PASSWORD_RESET_LIMITS_PER_CLIENT": "5 per minute; 30 per hour",
+    "PASSWORD_RESET_LIMITS_PER_ADDRESS": "3 per 15 minutes; 10 per day",
     # One's own account: a stolen session must not guess passwords or codes freely.
     "PASSWORD_CHANGE_LIMITS_PER_ACCOUNT": "10 per hour",
     "TWO_FACTOR_LIMITS_PER_ACCOUNT": "10 per 5 minutes",
@@ -74,6 +78,12 @@ def limit(name: str) -> Callable[[], str]:
 def address_key(scope: str, address: str | None) -> str:
     """A rate-limit key for one email address, as typed (trimmed, any case), whoever asks about it."""
     return f"{scope}:" + (address or "").strip().lower()[:EMAIL_LENGTH]
+
+
+def inbox_key(scope: str, address: str | None) -> str:
+    """A rate-limit key for one inbox, however its address is written, that does not hold the address: the mail
+    budget's keyed hash of it (core/mail_budget.py), so neither Redis nor its logs learn who was asked about."""
+    return f"{scope}:" + recipient_key((address or "")[:EMAIL_LENGTH])
 
 
 @dataclass(frozen=True)

@@ -144,3 +144,26 @@ def test_a_judge_without_two_factor_signs_in_by_the_newest_emailed_link_during_a
     response = post_form(judge, link, {})
     assert response.status_code == 303 and not response.headers["Location"].startswith("/sign-in")
     assert judge.get("/account").status_code == 200
+
+
+def test_a_judge_who_resets_their_password_during_an_attack_gets_in_from_that_browser(app, db_session, outbox):
+    """Resetting proves the person reads the account's inbox: the browser that did it signs in with the new password
+    even while a stranger's guesses guard the account (without it, a reset led straight back to a refusal)."""
+    make_judge(password=JUDGE_PASSWORD)
+    db_session.commit()
+    attack(app, JUDGE_EMAIL)
+    phone = app.test_client()
+    environ = {"REMOTE_ADDR": "203.0.113.9"}
+    token = CSRF_PATTERN.search(phone.get("/sign-in/forgotten-password", environ_base=environ).get_data(as_text=True))
+    phone.post("/sign-in/forgotten-password", data={"csrf_token": token.group(1), "email": JUDGE_EMAIL},
+               environ_base=environ)
+    path = link_in_email(outbox()[-1], "/sign-in/reset-password/")
+    token = CSRF_PATTERN.search(phone.get(path, environ_base=environ).get_data(as_text=True)).group(1)
+    new_password = "heather curlew bothy lantern"
+    reset = phone.post(path, data={"csrf_token": token, "new_password": new_password,
+                                   "confirm_password": new_password}, environ_base=environ)
+    assert reset.status_code == 303 and reset.headers["Location"] == "/sign-in"
+    signed_in = from_address(phone, "203.0.113.9", {"email": JUDGE_EMAIL, "password": new_password})
+    assert signed_in.status_code == 303, signed_in.get_data(as_text=True)
+    stranger = from_address(app.test_client(), "203.0.113.10", {"email": JUDGE_EMAIL, "password": new_password})
+    assert stranger.status_code == 429  # another browser with the new password alone is still guarded

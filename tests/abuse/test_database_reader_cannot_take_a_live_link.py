@@ -20,6 +20,7 @@ from itsdangerous.encoding import base64_decode
 from sqlalchemy import MetaData, select
 
 from awards_app.accounts.invitations import request_sign_in_link
+from awards_app.accounts.password_reset import request_password_reset
 from awards_app.accounts.team import invite_organiser
 from awards_app.core.mail_delivery import deliver_pending
 from awards_app.core.models import OutboxEmail, OutboxStatus
@@ -68,6 +69,11 @@ def send_a_judge_a_sign_in_link(organiser, now):
     request_sign_in_link(_judge_on_a_panel(now).email)
 
 
+def send_a_password_reset_link(organiser, now):
+    """An organiser or judge has forgotten their password: a link to choose a new one."""
+    request_password_reset(_judge_on_a_panel(now).email)
+
+
 def send_a_nominator_a_resume_link(organiser, now):
     """A nominator saves a draft while nominations are open: a link to carry on."""
     edition = make_edition(start=now - timedelta(weeks=1))
@@ -94,6 +100,7 @@ FLOWS = {
     "judge_invitation": invite_a_judge,
     "judge_sign_in_link": send_a_judge_a_sign_in_link,
     "organiser_invitation": invite_an_organiser,
+    "password_reset": send_a_password_reset_link,
     "resume_link": send_a_nominator_a_resume_link,
     "nominee_consent": ask_a_nominee_for_consent,
     "vote_confirm": ask_a_voter_to_confirm,

@@ -8,8 +8,9 @@ START = datetime(2026, 1, 12, 9, 0, tzinfo=timezone.utc)
 CRITERION_NAMES = ["Impact", "Innovation", "Reach", "Sustainability", "Involvement"]
 
 
-def make_edition(year: int = 2026, start: datetime = START, **overrides) -> Edition:
-    """An edition whose phases follow each other a few weeks apart from `start`."""
+def make_edition(year: int = 2026, start: datetime = START, draft: bool = False, **overrides) -> Edition:
+    """An edition whose phases follow each other a few weeks apart from `start`: announced some weeks before it opens,
+    or a draft the public cannot see (draft=True)."""
     dates = {
         "nominations_open_at": start,
         "nominations_close_at": start + timedelta(weeks=6),
@@ -20,9 +21,9 @@ def make_edition(year: int = 2026, start: datetime = START, **overrides) -> Edit
         "vote_close_at": start + timedelta(weeks=14),
         "ceremony_at": start + timedelta(weeks=16, hours=9),
     }
-    edition = Edition(
-        year=year, name=f"Self Management Awards {year}", theme="Living well, your way", **{**dates, **overrides}
-    )
+    announced_at = None if draft else start - timedelta(weeks=8)
+    defaults = {"name": f"Self Management Awards {year}", "theme": "Living well, your way", "announced_at": announced_at}
+    edition = Edition(year=year, **{**defaults, **dates, **overrides})
     db.session.add(edition)
     db.session.flush()
     return edition

@@ -11,6 +11,7 @@ from awards_app.ceremony.models import CeremonyInvitation
 from awards_app.core.errors import DomainError
 from awards_app.core.public_urls import public_url
 from awards_app.messaging import merge_fields, segments
+from awards_app.nominations.models import ConsentState
 from awards_app.publication.sharing import share_url
 from tests.messaging.site import messaging_site
 
@@ -68,7 +69,16 @@ def test_a_field_that_does_not_fit_the_segment_is_refused(site):
     assert "{reference}" in refusal.value.message and "judges" in refusal.value.message
 
 
+def publish_shortlist(site):
+    from datetime import timedelta
+
+    from awards_app.core import clock as app_clock
+
+    site.edition.shortlist_published_at = app_clock.now() - timedelta(minutes=1)
+
+
 def test_share_link_is_the_finalists_own_page(site):
+    publish_shortlist(site)
     nominator = person(site, "shortlisted.nominators", 1)
     assert filled(site, "Share: {share_link}", nominator) == f"Share: {share_url(nominator.finalist)}"
     assert share_url(nominator.finalist).endswith(f"/finalists/{nominator.finalist.id}")
@@ -105,3 +115,30 @@ def test_a_field_never_reaches_another_recipients_data(site):
         assert entry.reference in text
         others = [other.reference for other in (site.morag, site.hamish, site.ailsa) if other is not entry]
         assert not any(reference in text for reference in others)
+
+
+def test_one_person_with_two_entries_hears_about_both_in_one_message(site, db_session):
+    site.hamish.nominator_email = site.morag.nominator_email.upper()
+    publish_shortlist(site)
+    db_session.flush()
+    who = person(site, "shortlisted.nominators", 0)
+    assert filled(site, "{nominee}", who) == "Morag Fraser and Hamish MacLeod"
+    assert filled(site, "{reference}", who) == f"{site.morag.reference} and {site.hamish.reference}"
+    assert filled(site, "{share_link}", who) == f"{share_url(site.finalists[0])} and {share_url(site.finalists[1])}"
+    assert site.ailsa.reference not in filled(site, "{nominee} {reference} {share_link}", who)
+
+
+@pytest.mark.parametrize("values, words", [
+    ([], ""), (["A"], "A"), (["A", "B"], "A and B"), (["A", "B", "A", "C"], "A, B and C"), (["A", "", "A"], "A"),
+])
+def test_values_in_words(values, words):
+    assert merge_fields.in_words(values) == words
+
+
+def test_share_link_is_empty_until_the_public_can_open_the_page(site, db_session):
+    nominator = person(site, "shortlisted.nominators", 1)
+    assert filled(site, "Share: {share_link}", nominator) == "Share: "  # shortlist not published yet
+    publish_shortlist(site)
+    site.hamish.consent = ConsentState.DECLINED
+    db_session.flush()
+    assert filled(site, "Share: {share_link}", nominator) == "Share: "  # the nominee has left: their page is gone

@@ -215,3 +215,94 @@ def test_a_second_request_that_loaded_the_draft_before_the_first_sent_it_sends_n
         messages.send_message(site.organiser, message)
     assert "cannot be changed or sent again" in refusal.value.message
     assert outbox() == []
+
+
+def test_a_subject_filled_with_long_names_is_cut_to_fit_and_reaches_everyone(site, db_session, outbox):
+    """Two 199-character nominee names joined into one subject must not stop the message for the whole segment."""
+    from tests.factories.nominations import make_nomination
+    from awards_app.nominations.models import ConsentState
+
+    for name in ("A" * 199, "B" * 199):
+        entry = make_nomination(site.category, name, nominator_email="one.person@example.org",
+                                consent=ConsentState.GIVEN)
+        entry.status = site.eilidh.status
+    db_session.flush()
+    message = messages.save_message(site.organiser, site.edition, "not_shortlisted.nominators", site.category,
+                                    "Your nomination of {nominee}: {category}", "Dear {name}")
+    messages.send_message(site.organiser, message)
+    db_session.commit()  # on PostgreSQL a subject over the column's 300 characters failed here, for everyone
+    subjects = {email.to_address: email.subject for email in outbox()}
+    assert len(subjects) == 2 and nominator_address("eilidh") in subjects
+    long_one = subjects["one.person@example.org"]
+    assert len(long_one) <= 300 and long_one.startswith("Your nomination of " + "A" * 199)
+    assert long_one.endswith("…")
+
+
+@pytest.mark.parametrize("text, fits", [
+    ("short", "short"), ("one two three four", "one two…"), ("x" * 20, "x" * 9 + "…"), ("one, twothree", "one…"),
+])
+def test_within_cuts_at_a_word(text, fits):
+    assert messages._within(text, 10) == fits
+
+
+def test_a_share_link_before_the_finalists_pages_are_public_is_refused(site, db_session, outbox):
+    assert site.edition.shortlist_published_at is None
+    message = messages.save_message(site.organiser, site.edition, "vote_finalists.nominees", None,
+                                    "The public vote", "Share your page: {share_link}")
+    assert "{share_link}" in messages.sending_problem(message) and "send it after that" in messages.sending_problem(
+        message)
+    with pytest.raises(DomainError, match="finalists' own pages open only when the shortlist is announced"):
+        messages.send_message(site.organiser, message)
+    assert outbox() == []
+
+
+def test_a_share_link_is_only_ever_a_page_the_public_can_open(site, db_session, outbox, clock, client):
+    import re
+
+    from awards_app.core import clock as app_clock
+    from awards_app.nominations.models import ConsentState
+
+    site.edition.shortlist_published_at = app_clock.now() - timedelta(minutes=1)
+    site.hamish.consent = ConsentState.DECLINED  # withdrew after the shortlist was published
+    db_session.flush()
+    message = messages.save_message(site.organiser, site.edition, "vote_finalists.nominees", None,
+                                    "Share", "Dear {name}, share {nominee}: {share_link}")
+    messages.send_message(site.organiser, message)
+    db_session.commit()
+    links = re.findall(r"http://awards\.test(/finalists/\d+)", " ".join(email.text_body for email in outbox()))
+    assert len(links) == 2 and all(client.get(link).status_code == 200 for link in links)
+    assert nominee_address("hamish") not in {email.to_address for email in outbox()}
+
+
+def test_judges_whose_accounts_are_switched_off_are_not_written_to(site, db_session, outbox):
+    from awards_app.messaging import segments
+
+    judge = site.judges[0]
+    judge.active = False
+    db_session.flush()
+    message = messages.save_message(site.organiser, site.edition, "panel.judges", site.category,
+                                    "Final round", "Dear {name}, sign in: {link}")
+    messages.send_message(site.organiser, message)
+    assert judge.email not in {email.to_address for email in outbox()}
+    rows = {row.name: row for row in message.recipients}
+    assert rows[judge.name or judge.email].not_sent_reason == segments.ACCOUNT_OFF
+
+
+def test_the_html_part_keeps_paragraphs_and_line_breaks_in_every_mail_program(site, db_session, outbox):
+    """Outlook ignores CSS white-space, so breaks are <p> and <br>; what the organiser typed is still escaped."""
+    body = "Dear {name},\n\nLine one\r\nline <two>\n\n\n\nKind regards,\nThe team"
+    messages.send_message(site.organiser, draft(site, body=body))
+    email = next(email for email in outbox() if email.to_address == nominator_address("morag"))
+    assert "pre-line" not in email.html_body
+    assert ">Dear Morag&#39;s Nominator,</p>" in email.html_body
+    assert ">Line one<br>line &lt;two&gt;</p>" in email.html_body
+    assert ">Kind regards,<br>The team</p>" in email.html_body
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("", []), ("one", [["one"]]), ("a\nb\n\nc", [["a", "b"], ["c"]]), ("a\r\n\r\n  \r\nb", [["a"], ["b"]]),
+])
+def test_paragraphs(text, expected):
+    from awards_app.web.template_helpers import paragraphs
+
+    assert paragraphs(text) == expected

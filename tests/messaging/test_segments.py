@@ -99,7 +99,9 @@ def test_one_address_is_one_recipient(site, db_session):
     db_session.flush()
     people = segments.recipients(site.edition, "shortlisted.nominators", None)
     assert addresses(people) == [nominator_address("morag"), nominator_address("ailsa")]
-    assert people[0].nomination.id == site.morag.id  # the first entry's details
+    assert [entry.id for entry, _ in people[0].entries] == [site.morag.id, site.hamish.id]  # both, in order
+    assert [entry.id for entry, _ in people[1].entries] == [site.ailsa.id]
+    assert people[0].references == f"{site.morag.reference}, {site.hamish.reference}"
 
 
 def test_panel_judges_leave_out_removed_ones(site, db_session):
@@ -119,3 +121,25 @@ def test_unknown_segment_and_another_editions_category_are_refused(site):
     db.session.flush()
     with pytest.raises(DomainError):
         segments.recipients(site.edition, "shortlisted.nominees", other)
+
+
+def test_a_finalist_withdrawn_later_is_in_no_finalist_segment(site, organiser):
+    from awards_app.nominations.models import NominationStatus
+    from awards_app.nominations.review import change_status
+
+    change_status(organiser, site.hamish, NominationStatus.WITHDRAWN, "Withdrew")
+    for key in ("shortlisted.nominees", "shortlisted.nominators", "vote_finalists.nominees",
+                "vote_finalists.nominators"):
+        entries = {entry.id for person in segments.recipients(site.edition, key, None) for entry, _ in person.entries}
+        assert site.hamish.id not in entries and site.morag.id in entries, key
+    not_shortlisted = segments.recipients(site.edition, "not_shortlisted.nominators", None)
+    assert site.hamish.id not in {entry.id for person in not_shortlisted for entry, _ in person.entries}
+
+
+def test_the_nominator_of_a_finalist_whose_nominee_declined_is_not_written_to(site, db_session):
+    site.hamish.consent = ConsentState.DECLINED
+    db_session.flush()
+    people = {person.key: person for person in segments.recipients(site.edition, "shortlisted.nominators", None)}
+    hamish = people[f"nominator-{site.hamish.id}"]
+    assert not hamish.reachable and hamish.not_sent_reason == segments.NOMINEE_DECLINED
+    assert people[f"nominator-{site.morag.id}"].reachable

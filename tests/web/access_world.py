@@ -20,6 +20,7 @@ from sqlalchemy import select
 from awards_app.accounts import team
 from awards_app.accounts.invitations import SIGN_IN_PURPOSE as JUDGE_SIGN_IN_PURPOSE
 from awards_app.accounts.models import User
+from awards_app.accounts.password_reset import request_password_reset
 from awards_app.accounts.users import find_user_by_email
 from awards_app.core import clock as app_clock
 from awards_app.core.links import issue_link
@@ -85,6 +86,7 @@ class World:
         token_for = {
             "nominate.resume": "draft", "consent.respond": "consent", "vote.confirm": "vote",
             "auth.sign_in_with_link": "judge_link", "auth.accept_invitation": "invitation",
+            "auth.reset_password": "password_reset",
         }
         if "token" in arguments:
             values["token"] = self.tokens.get(token_for.get(endpoint, ""), "not-a-token")
@@ -149,6 +151,8 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
     tokens["judge_link"] = issue_link(JUDGE_SIGN_IN_PURPOSE, panel, now + timedelta(hours=1))
     tokens["invitation"] = issue_link(INVITATION_PURPOSE, stranger, now + timedelta(days=7))
     colleague, _ = team.invite_organiser(find_user_by_email(organiser_email), "colleague.matrix@example.org", "Colin")
+    request_password_reset(stranger.email)
+    tokens["password_reset"] = _token_in_latest_email("/sign-in/reset-password/")
     request_vote(contest, finalist.id, "voter.matrix@example.org", "192.0.2.10")
     tokens["vote"] = _token_in_latest_email("/vote/confirm/")
     db.session.flush()

@@ -30,7 +30,7 @@ from tests.web.route_walk import answer, ask, routes
 # - public.shortlist_image, admin.finalist_image_preview: no finalist has an image here (404 for everyone).
 # - nominate.*: nominations are closed, so every save is refused (403); only the draft holder has a draft whose
 #   steps send them on (303) to the step that comes first.
-# - auth.sign_in_with_link, auth.accept_invitation, vote.confirm, consent.respond: the link is the credential, so
+# - auth.sign_in_with_link, auth.accept_invitation, auth.reset_password, vote.confirm, consent.respond: the link is the credential, so
 #   whoever holds it gets the same answer; nothing else about the caller matters.
 # - public.rsvp: the same, and no caller holds an RSVP link here (404, the link-problem page, for everyone).
 # - auth.sign_in_code: the second sign-in step grants nothing; without a first step it goes back to sign-in.
@@ -41,6 +41,8 @@ MATRIX_TEXT = """
     # endpoint                     method anon     draft    consent  vote     panel    other    conflicted organiser
     admin.add_judge                  POST  signin   signin   signin   signin   403      403      403      422
     admin.add_nomination_note        POST  signin   signin   signin   signin   403      403      403      422
+    admin.announce_edition           GET   signin   signin   signin   signin   403      403      403      303
+    admin.announce_edition           POST  signin   signin   signin   signin   403      403      403      303
     admin.assign_judge               POST  signin   signin   signin   signin   403      403      403      422
     admin.assignment_page            GET   signin   signin   signin   signin   403      403      403      200
     admin.assisted_vote              POST  signin   signin   signin   signin   403      403      403      422
@@ -55,9 +57,15 @@ MATRIX_TEXT = """
     admin.ceremony_result            GET   signin   signin   signin   signin   403      403      403      200
     admin.change_nomination_status   POST  signin   signin   signin   signin   403      403      403      422
     admin.choose_shortlist           POST  signin   signin   signin   signin   403      403      403      422
+    admin.confirm_move               POST  signin   signin   signin   signin   403      403      403      422
     admin.confirm_result             POST  signin   signin   signin   signin   403      403      403      303
     admin.conflicts_list             GET   signin   signin   signin   signin   403      403      403      200
     admin.contest_votes              GET   signin   signin   signin   signin   403      403      403      200
+    admin.copy_edition               GET   signin   signin   signin   signin   403      403      403      200
+    admin.copy_edition               POST  signin   signin   signin   signin   403      403      403      422
+    admin.copy_sources               GET   signin   signin   signin   signin   403      403      403      200
+    admin.correct_nomination         GET   signin   signin   signin   signin   403      403      403      200
+    admin.correct_nomination         POST  signin   signin   signin   signin   403      403      403      422
     admin.current_ceremony           GET   signin   signin   signin   signin   403      403      403      303
     admin.dashboard                  GET   signin   signin   signin   signin   403      403      403      200
     admin.delete_category            GET   signin   signin   signin   signin   403      403      403      200
@@ -90,7 +98,9 @@ MATRIX_TEXT = """
     admin.give_own_criteria          POST  signin   signin   signin   signin   403      403      403      303
     admin.hide                       GET   signin   signin   signin   signin   403      403      403      200
     admin.hide                       POST  signin   signin   signin   signin   403      403      403      422
+    admin.invite_all_judges_again    POST  signin   signin   signin   signin   403      403      403      303
     admin.invite_judge               POST  signin   signin   signin   signin   403      403      403      303
+    admin.invite_judge_again         POST  signin   signin   signin   signin   403      403      403      303
     admin.invite_organiser           POST  signin   signin   signin   signin   403      403      403      422
     admin.judge_comments             GET   signin   signin   signin   signin   403      403      403      200
     admin.judge_panels               POST  signin   signin   signin   signin   403      403      403      303
@@ -103,6 +113,7 @@ MATRIX_TEXT = """
     admin.messages_list              GET   signin   signin   signin   signin   403      403      403      200
     admin.move_category              POST  signin   signin   signin   signin   403      403      403      400
     admin.move_in_running_order      POST  signin   signin   signin   signin   403      403      403      400
+    admin.move_nomination            GET   signin   signin   signin   signin   403      403      403      200
     admin.move_question              POST  signin   signin   signin   signin   403      403      403      400
     admin.new_category               GET   signin   signin   signin   signin   403      403      403      200
     admin.new_category               POST  signin   signin   signin   signin   403      403      403      422
@@ -145,6 +156,8 @@ MATRIX_TEXT = """
     admin.restore_judge              POST  signin   signin   signin   signin   403      403      403      303
     admin.results_csv                GET   signin   signin   signin   signin   403      403      403      200
     admin.resume_judge               POST  signin   signin   signin   signin   403      403      403      303
+    admin.return_to_draft            GET   signin   signin   signin   signin   403      403      403      200
+    admin.return_to_draft            POST  signin   signin   signin   signin   403      403      403      409
     admin.reveal                     POST  signin   signin   signin   signin   403      403      403      303
     admin.rsvp_csv                   GET   signin   signin   signin   signin   403      403      403      200
     admin.rsvp_list                  GET   signin   signin   signin   signin   403      403      403      200
@@ -152,7 +165,7 @@ MATRIX_TEXT = """
     admin.schedule_shortlist         POST  signin   signin   signin   signin   403      403      403      422
     admin.security                   GET   signin   signin   signin   signin   403      403      403      200
     admin.send_feedback              POST  signin   signin   signin   signin   403      403      403      303
-    admin.send_message               POST  signin   signin   signin   signin   403      403      403      303
+    admin.send_message               POST  signin   signin   signin   signin   403      403      403      409
     admin.send_reminders             POST  signin   signin   signin   signin   403      403      403      303
     admin.set_assignment_plan        POST  signin   signin   signin   signin   403      403      403      422
     admin.set_tie_break              POST  signin   signin   signin   signin   403      403      403      303
@@ -177,6 +190,11 @@ MATRIX_TEXT = """
     auth.account                     GET   signin   signin   signin   signin   200      200      200      200
     auth.change_password             GET   signin   signin   signin   signin   200      200      200      200
     auth.change_password             POST  signin   signin   signin   signin   422      422      422      422
+    auth.forgotten_password          GET   200      200      200      200      200      200      200      200
+    auth.forgotten_password          POST  422      422      422      422      422      422      422      422
+    auth.password_reset_sent         GET   200      200      200      200      200      200      200      200
+    auth.reset_password              GET   200      200      200      200      200      200      200      200
+    auth.reset_password              POST  422      422      422      422      422      422      422      422
     auth.request_sign_in_link        GET   200      200      200      200      200      200      200      200
     auth.request_sign_in_link        POST  422      422      422      422      422      422      422      422
     auth.set_up_two_factor           GET   signin   signin   signin   signin   200      200      200      200

@@ -120,7 +120,8 @@ def test_adding_and_removing_a_judge_by_hand(organiser_client, panel, db_session
 
 
 @pytest.mark.parametrize("fields", [{}, {"nomination_id": "abc", "judge_id": "1"},
-                                    {"nomination_id": "999999999", "judge_id": "999999999"}])
+                                    {"nomination_id": "999999999", "judge_id": "999999999"},
+                                    {"nomination_id": "\u00b2", "judge_id": "\u00b3"}])
 def test_a_tampered_pair_is_refused_in_plain_words(organiser_client, panel, fields):
     set_plan(organiser_client, panel, "1", "4")
     response = post_form(organiser_client, f"{panel.page}/add", fields, form_page=panel.page)

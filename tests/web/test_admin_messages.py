@@ -34,6 +34,13 @@ def new_message(client, site, **fields):
     return post_form(client, site.new, data)
 
 
+def send_from_preview(client, message_id: int, data: dict | None = None, preview: str | None = None):
+    """Press Send on the message's preview page, as a browser would: with its CSRF token and what it previewed."""
+    page = client.get(preview or f"/admin/messages/{message_id}/preview").get_data(as_text=True)
+    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|previewed)"[^>]*value="([^"]*)"', page))
+    return client.post(f"/admin/messages/{message_id}/send", data={**fields, **(data or {})})
+
+
 def saved(db_session) -> Message:
     return db_session.scalars(select(Message).order_by(Message.id.desc())).first()
 
@@ -130,11 +137,13 @@ def test_sending_once_then_the_delivery(organiser_client, site, db_session, outb
     new_message(organiser_client, site)
     message = saved(db_session)
     send = f"/admin/messages/{message.id}/send"
-    token = csrf_token_from(organiser_client, f"/admin/messages/{message.id}/preview")
-    response = organiser_client.post(send, data={"csrf_token": token})
+    page = organiser_client.get(f"/admin/messages/{message.id}/preview").get_data(as_text=True)
+    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|previewed)"[^>]*value="([^"]*)"', page))
+    assert set(fields) == {"csrf_token", "previewed"}
+    response = organiser_client.post(send, data=fields)
     assert response.status_code == 303 and response.headers["Location"] == f"/admin/messages/{message.id}"
     assert [email.to_address for email in outbox()] == [nominator_address("eilidh")]
-    again = organiser_client.post(send, data={"csrf_token": token}, follow_redirects=True)
+    again = organiser_client.post(send, data=fields, follow_redirects=True)
     assert "cannot be changed or sent again" in text_of(again)
     assert len(outbox()) == 1
     delivery = text_of(organiser_client.get(f"/admin/messages/{message.id}"))
@@ -150,8 +159,7 @@ def test_an_invitation_previews_without_making_links_and_sends_each_their_own(or
     preview = text_of(organiser_client.get(f"/admin/messages/{message.id}/preview"))
     assert "made when the message is sent" in preview
     assert db_session.scalar(select(func.count(CeremonyInvitation.id))) == 0
-    response = post_form(organiser_client, f"/admin/messages/{message.id}/send", {},
-                         form_page=f"/admin/messages/{message.id}/preview?x=1")
+    response = send_from_preview(organiser_client, message.id, preview=f"/admin/messages/{message.id}/preview?x=1")
     assert response.status_code == 303
     links = [email.text_body.split("Please answer: ", 1)[1].split()[0] for email in outbox()]
     assert len(links) == len(set(links)) == db_session.scalar(select(func.count(CeremonyInvitation.id))) > 0
@@ -160,12 +168,59 @@ def test_an_invitation_previews_without_making_links_and_sends_each_their_own(or
 def test_the_same_subject_again_asks_before_sending(organiser_client, site, db_session, outbox):
     new_message(organiser_client, site, subject="Thank you")
     first = saved(db_session)
-    post_form(organiser_client, f"/admin/messages/{first.id}/send", {}, form_page=f"/admin/messages/{first.id}/preview")
+    send_from_preview(organiser_client, first.id)
     new_message(organiser_client, site, subject="Thank you")
     second = saved(db_session)
     preview = f"/admin/messages/{second.id}/preview"
     assert "1 person in this group already received" in text_of(organiser_client.get(preview))
-    refused = post_form(organiser_client, f"/admin/messages/{second.id}/send", {}, form_page=preview)
+    refused = send_from_preview(organiser_client, second.id)
     assert refused.status_code == 409 and "Error:" in text_of(refused) and len(outbox()) == 1
-    sent = post_form(organiser_client, f"/admin/messages/{second.id}/send", {"send_again": "y"}, form_page=preview)
+    sent = send_from_preview(organiser_client, second.id, {"send_again": "y"})
     assert sent.status_code == 303 and len(outbox()) == 2
+
+
+def test_the_delivery_refreshes_itself_while_emails_wait_and_stops_when_none_do(organiser_client, site, db_session,
+                                                                               outbox):
+    from awards_app.core.models import OutboxEmail, OutboxStatus
+
+    new_message(organiser_client, site)
+    message = saved(db_session)
+    send_from_preview(organiser_client, message.id)
+    page = organiser_client.get(f"/admin/messages/{message.id}").get_data(as_text=True)
+    assert f'hx-get="/admin/messages/{message.id}"' in page and 'hx-trigger="every 5s"' in page
+    for email in db_session.scalars(select(OutboxEmail)):
+        email.status = OutboxStatus.SENT
+    db_session.commit()
+    fragment = organiser_client.get(f"/admin/messages/{message.id}", headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert "<html" not in text and "hx-trigger" not in text  # nothing waits, so the page stops asking
+    # The counts change inside the page's own live region (kept in the page, so screen readers announce it).
+    assert re.search(r'<span id="delivery-counts" hx-swap-oob="innerHTML">Sent: 1\. Waiting: 0\.', text)
+    assert '<p id="delivery-counts" role="status">Sent: 0. Waiting: 1.' in page
+
+
+def test_send_refuses_a_message_changed_since_its_preview(organiser_client, site, db_session, outbox):
+    new_message(organiser_client, site, segment="shortlisted.nominators", category="", subject="Congratulations")
+    message = saved(db_session)
+    page = organiser_client.get(f"/admin/messages/{message.id}/preview").get_data(as_text=True)
+    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|previewed)"[^>]*value="([^"]*)"', page))
+    assert "Send to 3 people" in page
+    # Meanwhile, in another tab, the same draft is turned into another message for other people.
+    post_form(organiser_client, f"/admin/messages/{message.id}/edit",
+              {"segment": "all_entries.nominators", "category": str(site.category.id), "subject": "Sorry",
+               "body": "Dear {name}, not this time."})
+    refused = organiser_client.post(f"/admin/messages/{message.id}/send", data=fields)
+    assert refused.status_code == 409 and outbox() == []
+    assert "changed after this preview was shown, so nothing was sent" in text_of(refused)
+    assert "Sorry" in text_of(refused)  # the preview shown again is of the message as it is now
+    tampered = organiser_client.post(f"/admin/messages/{message.id}/send",
+                                     data={**fields, "previewed": ""})
+    assert tampered.status_code == 409 and outbox() == []
+    assert send_from_preview(organiser_client, message.id).status_code == 303  # sent once it is seen again
+    assert {email.subject for email in outbox()} == {"Sorry"}
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "99999999999999999999", "-1", "1e3"])
+def test_a_category_in_other_digits_or_too_large_is_not_found_never_a_500(organiser_client, site, value):
+    response = new_message(organiser_client, site, category=value)
+    assert response.status_code == 404

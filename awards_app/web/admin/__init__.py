@@ -6,6 +6,7 @@ bp = Blueprint("admin", __name__)
 # The route modules register their views on bp as they are imported, so a new module is listed here and nowhere else.
 from awards_app.web.admin import (  # noqa: E402,F401
     ceremony,
+    copying,
     duplicates,
     messages,
     nominations,

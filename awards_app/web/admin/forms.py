@@ -128,6 +128,8 @@ class EditionForm(MomentsForm):
         render_kw={"spellcheck": "false", "autocomplete": "off"},
     )
 
+    expected_opening_shown = BooleanField("Tell the public the month nominations are expected to open")
+
     def validate_timezone(self, field):
         """Only zones the IANA list knows."""
         if known_timezone(field.data) is None:
@@ -148,9 +150,10 @@ class EditionForm(MomentsForm):
         zone = known_timezone(self.timezone.data) or DEFAULT_TIMEZONE
         return {field: self.moment(field, zone) for field in self.moment_names}
 
-    def values(self) -> dict:
-        """The keyword arguments for create_edition and update_edition."""
-        return {
+    def values(self, edition: Edition | None = None) -> dict:
+        """The keyword arguments for create_edition and update_edition (of `edition`): the "expected to open" choice
+        only for a new edition or a draft, the only ones whose form shows it."""
+        values = {
             "year": self.year.data,
             "name": self.name.data,
             "theme": self.theme.data,
@@ -158,11 +161,17 @@ class EditionForm(MomentsForm):
             "timezone": self.timezone.data,
             "dates": self.moments(),
         }
+        if edition is None or edition.is_draft:
+            values["expected_opening_shown"] = bool(self.expected_opening_shown.data)
+        return values
 
     @staticmethod
     def initial_data(edition: Edition) -> dict:
         """An edition's values as the form shows them: phase dates split into local date and time."""
-        data = {key: getattr(edition, key) for key in ("year", "name", "theme", "venue", "timezone")}
+        data = {
+            key: getattr(edition, key)
+            for key in ("year", "name", "theme", "venue", "timezone", "expected_opening_shown")
+        }
         for field, _label in PHASE_DATES:
             local = local_time(getattr(edition, field), edition.timezone)
             data[f"{field}_date"], data[f"{field}_time"] = local.date(), local.time().replace(second=0, microsecond=0)

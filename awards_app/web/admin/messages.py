@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, SelectField, StringField, TextAreaField
 
 from awards_app.core.errors import DomainError
 from awards_app.core.uow import commit
@@ -17,12 +17,15 @@ from awards_app.programme.models import Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.shared import EDITION, category_or_404, edition_or_404, trail
+from awards_app.web.database_ids import database_id
 from awards_app.web.forms import Required, at_most, render_form, save_form, show_refusal
-from awards_app.web.htmx import render_page
+from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
 
 NO_CATEGORY = ""
+# How often an open delivery page asks again while emails wait in the outbox (the worker sends every few seconds).
+DELIVERY_POLL_SECONDS = 5
 
 
 class MessageForm(FlaskForm):
@@ -41,6 +44,8 @@ class SendForm(FlaskForm):
     """The send button, and the confirmation asked when some people already received this subject."""
 
     send_again = BooleanField("Send it to them again")
+    # What the preview showed (messaging.messages.fingerprint): sending refuses if it has changed since.
+    previewed = HiddenField()
 
 
 def _message_form(edition: Edition, data: dict) -> MessageForm:
@@ -59,9 +64,10 @@ def _chosen_category(edition: Edition, value: str | None):
     """The category the form names (404 for one of another edition or none at all), or None."""
     if not value:
         return None
-    if not value.isdigit():
+    category_id = database_id(value)
+    if category_id is None:
         abort(404)
-    return category_or_404(edition.id, int(value))
+    return category_or_404(edition.id, category_id)
 
 
 def _message_or_404(message_id: int) -> Message:
@@ -132,6 +138,7 @@ def edit_message(message_id: int):
 def _preview_page(message: Message, form: SendForm, status: int = 200):
     """The message as one real recipient sees it, how many it reaches, who it cannot, and the send button."""
     rendered, people = messages.preview(message, request.args.get("recipient"))
+    form.previewed.data = messages.fingerprint(message, people)
     reachable = [person for person in people if person.reachable]
     repeats = messages.earlier_receivers(message, people)
     return render_page(
@@ -161,7 +168,9 @@ def send_message(message_id: int):
     if not form.validate_on_submit():
         abort(400)
     try:
-        rows = messages.send_message(current_actor(), message, send_again=form.send_again.data)
+        rows = messages.send_message(
+            current_actor(), message, previewed=form.previewed.data or "", send_again=form.send_again.data
+        )
     except DomainError as refusal:
         show_refusal(form, refusal)
         if message.sent_at is not None:
@@ -187,4 +196,6 @@ def message_delivery(message_id: int):
     return render_page(
         "admin/messages/delivery.html", "delivery", message=message, edition=message.edition, rows=rows,
         counts=counts, segment=segments.SEGMENTS[message.segment], trail=_message_trail(message.edition),
+        count_line=" ".join(f"{state.capitalize()}: {count}." for state, count in counts.items()),
+        poll_seconds=DELIVERY_POLL_SECONDS, in_fragment=is_fragment_request(),
     )

@@ -1,25 +1,46 @@
-"""The organisers' area: nominations. The filtered list, one nomination with its status, consent and notes, the CSV.
+"""The organisers' area: nominations. The filtered list, one nomination with its status, consent and notes, the CSV;
+correcting what the nominator typed and moving a nomination to another category (nominations/corrections.py).
 
 The status form answers htmx with just its panel (and a confirmation in a live region next to it); without
-JavaScript the same form posts normally and comes back to the nomination with a 303.
+JavaScript the same form posts normally and comes back to the nomination with a 303. A move is chosen with a GET
+form (the category), whose answer shows what happens to each answer, then confirmed with a POST (the reason).
 """
 from __future__ import annotations
 
 from flask import flash, request, url_for
 from flask_wtf import FlaskForm
-from wtforms import RadioField, SelectChoice, TextAreaField
+from wtforms import (
+    EmailField,
+    HiddenField,
+    RadioField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    TelField,
+    TextAreaField,
+)
 from wtforms.validators import Length
 
 from awards_app.core import clock
-from awards_app.nominations import export, review
+from awards_app.core.errors import DomainError
+from awards_app.extensions import db
+from awards_app.nominations import corrections, export, review
 from awards_app.nominations.models import ConsentState, Nomination, NominationStatus
-from awards_app.programme.models import Edition
+from awards_app.programme.models import Category, Edition
 from awards_app.programme.scotland import LOCAL_AUTHORITIES
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.shared import EDITION, edition_or_404, nomination_or_404, trail
+from awards_app.web.database_ids import database_id
 from awards_app.web.downloads import csv_download
-from awards_app.web.forms import ActionForm, Required, button_action, save_form
+from awards_app.web.forms import (
+    ActionForm,
+    Required,
+    button_action,
+    render_form,
+    save_form,
+    show_refusal,
+)
 from awards_app.web.htmx import is_fragment_request, render_page
 from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
@@ -84,6 +105,75 @@ class NoteForm(FlaskForm):
     )
 
 
+_NO_SPELLCHECK = {"spellcheck": "false", "autocomplete": "off"}
+
+
+class CorrectionForm(FlaskForm):
+    """What the nominator typed, to correct, and why; one box per question of the category is added by for_nomination.
+
+    The form only parses what was sent: corrections.correct_nomination checks it under the nomination form's rules,
+    and its problems come back on these fields (their names are its keys). A box not sent is left as it is.
+    """
+
+    nominee_name = StringField(corrections.FIELD_LABELS["nominee_name"], render_kw={"autocomplete": "off"})
+    nominee_organisation = StringField(corrections.FIELD_LABELS["nominee_organisation"],
+                                       render_kw={"autocomplete": "off"})
+    nominee_email = EmailField(corrections.FIELD_LABELS["nominee_email"], render_kw=_NO_SPELLCHECK)
+    local_authority = SelectField(
+        corrections.FIELD_LABELS["local_authority"],
+        choices=[SelectChoice("", "Choose the local authority area"), *map(SelectChoice, LOCAL_AUTHORITIES)],
+        validate_choice=False,
+    )
+    nominator_name = StringField(corrections.FIELD_LABELS["nominator_name"], render_kw={"autocomplete": "off"})
+    nominator_email = EmailField(corrections.FIELD_LABELS["nominator_email"], render_kw=_NO_SPELLCHECK)
+    nominator_relationship = StringField(corrections.FIELD_LABELS["nominator_relationship"],
+                                         render_kw={"autocomplete": "off"})
+    nominator_phone = TelField(corrections.FIELD_LABELS["nominator_phone"], render_kw=_NO_SPELLCHECK)
+    reason = TextAreaField("Why are you making this correction?")
+
+    TYPED = (*corrections.NOMINEE_FIELDS, *corrections.NOMINATOR_FIELDS)
+
+    @classmethod
+    def for_nomination(cls, nomination: Nomination) -> CorrectionForm:
+        """The form for this nomination's category, holding what was posted, else the nomination's values now."""
+
+        class ForCategory(cls):
+            pass
+
+        for question in nomination.category.questions:
+            setattr(ForCategory, corrections.answer_key(question), TextAreaField(question.prompt))
+        answers = _answers(nomination)
+        current = {name: getattr(nomination, name) or "" for name in cls.TYPED}
+        current.update({corrections.answer_key(question): answers.get(question.id, "")
+                        for question in nomination.category.questions})
+        return ForCategory(data=current)
+
+    def answer_fields(self, nomination: Nomination) -> list[tuple]:
+        """(question, field) for each of the category's questions."""
+        return [(question, self[corrections.answer_key(question)]) for question in nomination.category.questions]
+
+    def changes(self) -> dict[str, str]:
+        """What was sent for each typed field and answer (a box not sent is not a change)."""
+        return {field.name: field.raw_data[0] for field in self
+                if field.name not in ("csrf_token", "reason") and field.raw_data}
+
+
+class ChooseCategoryForm(FlaskForm):
+    """The category to move a nomination to (a GET form: choosing changes nothing, so it carries no token)."""
+
+    class Meta:
+        csrf = False
+
+    category = RadioField("Which category should it move to?", choices=[], validate_choice=False)
+
+
+class MoveNominationForm(FlaskForm):
+    """Confirm a move: the category chosen on the page before, and why."""
+
+    category = HiddenField()
+    reason = TextAreaField("Why does it move?")
+
+
 # The services name the fields they refuse by their own names; these are the same fields on the forms above.
 FIELD_NAMES = {"text": "note_text", "note": "consent_note"}
 
@@ -119,7 +209,12 @@ def _detail_page(
         nomination=nomination,
         edition=nomination.edition,
         answers_of=_answers,
-        authors=review.note_authors(nomination),
+        authors=review.names_of_people([note.author_id for note in nomination.notes]
+                                       + [row.corrected_by_id for row in nomination.corrections]),
+        history=corrections.correction_history(nomination),
+        original=corrections.original_values(nomination),
+        kept_aside=corrections.answers_kept_aside(nomination),
+        field_labels=corrections.FIELD_LABELS,
         can_resend=review.can_resend_consent(nomination),
         status_form=forms.get("status_form") or StatusForm.showing(nomination),
         consent_form=forms.get("consent_form") or ConsentForm(formdata=None),
@@ -282,3 +377,92 @@ def record_nomination_consent(nomination_id: int):
         flash(f"Recorded that the nominee {answer}.", "success")
         return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
     return _detail_page(nomination, failed=form, consent_form=form)
+
+
+# --- Correcting and moving ---------------------------------------------------------------------------------------
+
+
+@bp.route(NOMINATION + "/correct", methods=["GET", "POST"])
+@organiser_required
+def correct_nomination(nomination_id: int):
+    """Correct what the nominator typed: every change is kept with the value before it, who made it and why."""
+    nomination = nomination_or_404(nomination_id)
+    form = CorrectionForm.for_nomination(nomination)
+    if saved := save_form(
+        form, lambda: corrections.correct_nomination(current_actor(), nomination, form.changes(), form.reason.data)
+    ):
+        message = f"{nomination.reference} has been corrected. The original is kept in its history."
+        if "nominee_email" in saved.result:
+            message += " The nominee's email address changed: send the consent request again if it is still needed."
+        flash(message, "success")
+        return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
+    return render_form(
+        "admin/nominations/correct.html", form, nomination=nomination, answer_fields=form.answer_fields(nomination),
+        trail=_nomination_trail(nomination),
+    )
+
+
+def _category_of_edition(nomination: Nomination, raw) -> Category | None:
+    """The category a form names, when it is one of the nomination's edition (None otherwise, or when none is)."""
+    category_id = database_id(str(raw or ""))
+    category = db.session.get(Category, category_id) if category_id is not None else None
+    return category if category is not None and category.edition_id == nomination.edition_id else None
+
+
+def _move_page(nomination: Nomination, choose: ChooseCategoryForm, confirm: MoveNominationForm | None = None,
+               plan: corrections.MovePlan | None = None, failed: FlaskForm | None = None):
+    """The move page: the categories to choose from, and once one is chosen what the move does and its confirmation."""
+    choose.category.choices = [SelectChoice(str(category.id), category.name)
+                               for category in nomination.edition.categories if category.id != nomination.category_id]
+    return render_page(
+        "admin/nominations/move.html",
+        status=422 if failed is not None else 200,
+        form=failed,
+        choose=choose,
+        confirm=confirm,
+        plan=plan,
+        nomination=nomination,
+        trail=_nomination_trail(nomination),
+    )
+
+
+@bp.get(NOMINATION + "/move")
+@organiser_required
+def move_nomination(nomination_id: int):
+    """Choose the category to move a nomination to; once chosen, see what happens to each answer, and confirm."""
+    nomination = nomination_or_404(nomination_id)
+    choose = ChooseCategoryForm(formdata=request.args if "category" in request.args else None)
+    if "category" not in request.args:
+        return _move_page(nomination, choose)
+    category = _category_of_edition(nomination, request.args.get("category"))
+    try:
+        if category is None and request.args.get("category"):
+            raise DomainError("Choose one of the categories in the list", field="category")
+        corrections.check_move(nomination, category)
+    except DomainError as refusal:
+        show_refusal(choose, refusal, otherwise=choose.category)
+        return _move_page(nomination, choose, failed=choose)
+    confirm = MoveNominationForm(formdata=None, data={"category": str(category.id)})
+    return _move_page(nomination, choose, confirm, corrections.plan_move(nomination, category))
+
+
+@bp.post(NOMINATION + "/move")
+@organiser_required
+def confirm_move(nomination_id: int):
+    """Move the nomination, carry the answers that fit and email the nominator; the rest stays in its history."""
+    nomination = nomination_or_404(nomination_id)
+    confirm = MoveNominationForm()
+    category = _category_of_edition(nomination, confirm.category.data)
+    old = nomination.category.name
+    if save_form(confirm, lambda: corrections.move_nomination(current_actor(), nomination, category,
+                                                                confirm.reason.data)):
+        flash(f"{nomination.reference} has moved from {old} to {nomination.category.name}. "
+              + ("Its nominator has been emailed." if nomination.nominator_email else
+                 "There is no nominator's email address, so nobody was emailed."), "success")
+        return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
+    choose = ChooseCategoryForm(formdata=None, data={"category": confirm.category.data})
+    if category is None or confirm.form_errors or confirm.category.errors:
+        # The category itself was refused: the choice is where to put it right.
+        choose.category.errors = [*confirm.form_errors, *confirm.category.errors]
+        return _move_page(nomination, choose, failed=choose)
+    return _move_page(nomination, choose, confirm, corrections.plan_move(nomination, category), failed=confirm)

@@ -14,12 +14,13 @@ from awards_app.extensions import db
 from awards_app.programme import categories, editions
 from awards_app.programme.criteria import criteria_for, uses_own_criteria
 from awards_app.programme.models import Category, Criterion, Question
-from awards_app.programme.phases import PHASE_DATES, phase_of
+from awards_app.programme.phases import PHASE_DATES, Phase, phase_of
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.forms import CategoryForm, CriterionForm, EditionForm, QuestionForm
 from awards_app.web.admin.shared import EDITION, category_or_404, edition_or_404, move, trail
 from awards_app.web.forms import ActionForm, button_action, render_form, save_form
+from awards_app.web import page_cache
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
@@ -97,8 +98,10 @@ def new_edition():
 def show_edition(edition_id: int):
     """Show an edition: its dates, its categories in order, and its judging criteria."""
     edition = edition_or_404(edition_id)
-    return render_page("admin/edition.html", edition=edition, phase=phase_of(edition), phase_dates=PHASE_DATES,
-                       trail=trail())
+    return render_page(
+        "admin/edition.html", edition=edition, phase=phase_of(edition), phase_dates=PHASE_DATES, trail=trail(),
+        missing=editions.announcement_problems(edition) if edition.is_draft else [],
+    )
 
 
 @bp.route(EDITION + "/edit", methods=["GET", "POST"])
@@ -107,10 +110,49 @@ def edit_edition(edition_id: int):
     """Change an edition's details and dates."""
     edition = edition_or_404(edition_id)
     form = EditionForm(data=EditionForm.initial_data(edition))
-    if save_form(form, lambda: editions.update_edition(current_actor(), edition, **form.values())):
+    if save_form(form, lambda: editions.update_edition(current_actor(), edition, **form.values(edition))):
         flash(f"‘{edition.name}’ has been updated.", "success")
         return see_other(url_for(".show_edition", edition_id=edition.id))
     return render_form("admin/edition_form.html", form, edition=edition, phase_dates=PHASE_DATES, trail=trail(edition))
+
+
+@bp.route(EDITION + "/announce", methods=["GET", "POST"])
+@organiser_required
+def announce_edition(edition_id: int):
+    """Say what the public will see and what is missing; announce the draft edition once confirmed."""
+    edition = edition_or_404(edition_id)
+    form = ActionForm()
+    if edition.is_public:
+        flash(f"‘{edition.name}’ has been announced already.", "success")
+        return see_other(url_for(".show_edition", edition_id=edition.id))
+    if save_form(form, lambda: editions.announce_edition(current_actor(), edition)):
+        flash(f"‘{edition.name}’ has been announced: the public can see it now.", "success")
+        return see_other(url_for(".show_edition", edition_id=edition.id))
+    missing = editions.announcement_problems(edition)
+    showing = editions.current_edition()
+    return render_page(
+        "admin/announce.html", form=form, edition=edition, missing=missing, phase_dates=PHASE_DATES,
+        # The home page changes over at once unless another year's awards are still under way.
+        still_showing=showing if showing is not None and phase_of(showing) is not Phase.ARCHIVE else None,
+        status=409 if missing and request.method == "POST" else 200, trail=trail(edition),
+    )
+
+
+@bp.route(EDITION + "/return-to-draft", methods=["GET", "POST"])
+@organiser_required
+def return_to_draft(edition_id: int):
+    """Ask for confirmation, then take an announcement back while nobody can have taken part yet."""
+    edition = edition_or_404(edition_id)
+    form = ActionForm()
+    if save_form(form, lambda: editions.return_to_draft(current_actor(), edition)):
+        page_cache.clear()  # this worker's copies of public pages forget the edition at once, not in two seconds
+        flash(f"‘{edition.name}’ is a draft again: the public cannot see it.", "success")
+        return see_other(url_for(".show_edition", edition_id=edition.id))
+    kept_because = editions.draft_kept_because(edition)
+    return render_page(
+        "admin/return_to_draft.html", form=form, edition=edition, kept_because=kept_because,
+        status=409 if kept_because and request.method == "POST" else 200, trail=trail(edition),
+    )
 
 
 # --- Categories --------------------------------------------------------------------------------------------------

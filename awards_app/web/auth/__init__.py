@@ -4,4 +4,4 @@ from flask import Blueprint
 bp = Blueprint("auth", __name__)
 
 # The route modules register their views on bp as they are imported, so a new module is listed here and nowhere else.
-from awards_app.web.auth import account, judge_links, sign_in  # noqa: E402,F401
+from awards_app.web.auth import account, judge_links, password_reset, sign_in  # noqa: E402,F401

@@ -26,6 +26,9 @@ def respond(token: str):
         abort(404)
     form = ActionForm()
     try:
+        nomination = nomination_for_consent_link(token)
+        if not nomination.edition.is_public:
+            raise LinkProblem("tampered")  # a draft edition is not public: the link says nothing of it
         if request.method == "POST" and form.validate_on_submit():
             choice = request.form.get("answer")
             if choice not in ("accept", "decline"):
@@ -33,7 +36,6 @@ def respond(token: str):
             nomination = respond_to_consent(token, accept=choice == "accept")
             uow.commit()
             return render_page("consent/answered.html", nomination=nomination, accepted=nomination.consent is ConsentState.GIVEN)
-        nomination = nomination_for_consent_link(token)
     except LinkProblem as problem:
         return link_problem_page(problem.reason, WHAT_NEXT)
     return render_page("consent/ask.html", nomination=nomination, form=form)

@@ -2,12 +2,12 @@
 from flask import current_app
 from sqlalchemy import text
 
-from awards_app.ceremony.reveals import archived_editions
+from awards_app.ceremony.reveals import archived_editions, public_results
 from awards_app.core import clock
 from awards_app.core.email_providers import ALIAS_SERVICES, PROVIDER_FAMILIES
 from awards_app.extensions import db, limiter
-from awards_app.programme.editions import current_edition
-from awards_app.programme.phases import PHASE_DATES, phase_of
+from awards_app.programme.editions import current_edition, expected_opening_month
+from awards_app.programme.phases import PHASE_DATES, Phase, phase_of
 from awards_app.publication.public_shortlist import announcement_moment, shortlist_is_public
 from awards_app.voting.votes import DEFAULT_LINK_HOURS, DEFAULT_NETWORK_RETENTION_DAYS
 from awards_app.web.htmx import render_page
@@ -18,9 +18,11 @@ from awards_app.web.public import bp
 @bp.get("/")
 @cached_for_visitors
 def home():
-    """Show the current edition, its phase, its categories and what a visitor can do now."""
+    """Show the current edition, its phase, its categories and what a visitor can do now; between editions, the last
+    ceremony's results and when the next awards are expected to open, if the organisers have said."""
     edition = current_edition()
     phase = phase_of(edition) if edition else None
+    between_editions = edition is None or phase is Phase.ARCHIVE
     return render_page(
         "public/home.html",
         edition=edition,
@@ -30,6 +32,8 @@ def home():
         shortlist_public=shortlist_is_public(edition),
         announcement=announcement_moment(edition) if edition else None,
         has_archive=bool(archived_editions()),
+        results=public_results(edition) if phase is Phase.ARCHIVE else None,
+        next_opening=expected_opening_month() if between_editions else None,
         now=clock.now(),
     )
 

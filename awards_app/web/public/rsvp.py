@@ -48,6 +48,8 @@ def rsvp(token: str):
         if len(token) > 500:  # no link of ours is this long: spare the signature check
             raise LinkProblem("tampered")
         invitation = invitation_for_link(token)
+        if not invitation.edition.is_public:
+            raise LinkProblem("tampered")  # a draft's ceremony is not public: the link says nothing of it
     except LinkProblem as problem:
         return no_store(link_problem_page(problem.reason, WHAT_NEXT))
     edition = invitation.edition

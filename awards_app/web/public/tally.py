@@ -42,8 +42,8 @@ class ReceiptForm(FlaskForm):
 def _published(contest_id: int) -> Contest:
     """The contest if its list of votes is public (published, result revealed); 404 otherwise, as if it did not exist."""
     contest = db.session.get(Contest, contest_id)
-    if contest is None:
-        abort(404)
+    if contest is None or not contest.category.edition.is_public:
+        abort(404)  # a draft's contest does not exist for the public, not even its category's name
     if not tally.is_public(contest):
         abort(render_page("public/tally_pending.html", status=404, contest=contest, edition=contest.category.edition))
     return contest

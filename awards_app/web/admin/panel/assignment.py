@@ -20,6 +20,7 @@ from awards_app.programme.models import Category
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.shared import trail
+from awards_app.web.database_ids import database_id
 from awards_app.web.forms import ActionForm, Required, save_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
@@ -46,8 +47,7 @@ class PlanForm(FlaskForm):
 
 def _whole_or_none(value) -> int | None:
     """A posted id as a number, or None for an empty or unreadable one (which the field then refuses)."""
-    text = str(value).strip() if value is not None else ""
-    return int(text) if text.isdigit() and len(text) < 19 else None
+    return database_id(str(value).strip() if value is not None else "")
 
 
 class PickField(SelectField):

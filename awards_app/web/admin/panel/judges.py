@@ -133,6 +133,7 @@ def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_p
         roles=PanelRole,
         form=add_form,  # base.html puts "Error: " in the title when this form has errors
         shown_name=shown_name,
+        returning=panels.returning_judges(edition),
         trail=trail(edition),
         status=422 if add_form.errors else 200,
     )
@@ -213,6 +214,38 @@ def invite_judge(edition_id: int, judge_id: int):
         "The link in any earlier invitation no longer works.",
     )
     return _back_to_judges(edition.id, judge)
+
+
+# --- Judges of the past panels, to invite again (an edition copied from a past one: programme/copying.py) -----------
+
+
+@bp.post(JUDGE + "/invite-again")
+@organiser_required
+def invite_judge_again(edition_id: int, judge_id: int):
+    """Put a judge of the past panels on the copies of their categories ticked, and email them the invitation."""
+    edition, judge = edition_or_404(edition_id), _judge(judge_id)
+    chosen = _posted_ids("category", {category.id for category in edition.categories})
+    button_action(
+        ActionForm(),
+        lambda: panels.invite_again(current_actor(), judge, edition, chosen),
+        lambda _: f"{judge.name or judge.email} is on the panels ticked, and an invitation has been emailed to "
+        f"{judge.email}.",
+    )
+    return _back_to_judges(edition.id, judge)
+
+
+@bp.post(EDITION + "/judges/invite-again")
+@organiser_required
+def invite_all_judges_again(edition_id: int):
+    """Invite every judge of the past panels again, each to the copies of their categories (one email each)."""
+    edition = edition_or_404(edition_id)
+    button_action(
+        ActionForm(),
+        lambda: panels.invite_all_again(current_actor(), edition),
+        lambda invited: f"{invited} judge{'' if invited == 1 else 's'} of the past panels "
+        f"{'is' if invited == 1 else 'are'} on this edition's panels, and each has been emailed an invitation.",
+    )
+    return see_other(url_for(".judges", edition_id=edition.id, _anchor="on-panels"))
 
 
 @bp.route(JUDGE + "/edit", methods=["GET", "POST"])
