@@ -80,6 +80,10 @@ is_active = Rule("is_active", lambda user, _: user.active, "This account has bee
 # A judge whose account still works: the only person an invitation or a sign-in link may sign in.
 is_active_judge = is_judge & is_active
 
+# An organiser whose account still works (not removed from the team): the only person an organiser's invitation may
+# sign in, and the only kind who count towards the team's last organiser.
+is_active_organiser = is_organiser & is_active
+
 # The person acted on is not the actor: some things (resetting two-factor sign-in, erasing an account) need a second
 # person, so that nobody does them to themselves.
 is_someone_else = Rule("is_someone_else", lambda user, other: other is not None and other.id != user.id,

@@ -11,17 +11,17 @@ the next, and sits on the panels of one or more categories in each edition.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import func, select
 
+from awards_app.accounts import invitations
+from awards_app.accounts.invitations import JUDGE_INVITATION, InvitationState
 from awards_app.accounts.models import Role, User
 from awards_app.accounts.users import find_user_by_email, normalise_email
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
-from awards_app.core.links import email_link
-from awards_app.core.models import SingleUseLink
 from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.judging.conflicts import (
@@ -44,8 +44,8 @@ from awards_app.permissions import is_judge, is_organiser
 from awards_app.programme.criteria import criteria_for
 from awards_app.programme.models import Category, Edition
 
-INVITATION_PURPOSE = "judge-invitation"
-INVITATION_LIFETIME = timedelta(days=14)
+# The judges' invitations are one kind of accounts.invitations' (organisers' are the other).
+INVITATION_PURPOSE = JUDGE_INVITATION.purpose
 NAME_MAX_LENGTH = 200
 
 
@@ -329,10 +329,9 @@ def invite_judge(actor: User, judge: User) -> datetime:
         raise DomainError(f"Put {_label(judge)} on at least one panel before inviting them.")
     # The invitation is about this year's judging: panels of earlier editions are not listed.
     places = [place for place in places if place.category.edition_id == places[0].category.edition_id]
-    expires_at = clock.now() + INVITATION_LIFETIME
-    email_link(
-        INVITATION_PURPOSE, judge, expires_at, "auth.accept_invitation",
-        to=judge.email, subject="You are invited to judge the Self Management Awards", template="judge_invitation",
+    expires_at = invitations.send_invitation(
+        JUDGE_INVITATION, judge,
+        subject="You are invited to judge the Self Management Awards", template="judge_invitation",
         judge=judge,
         places=places,
         sign_in_link=public_url("auth.sign_in"),
@@ -342,58 +341,9 @@ def invite_judge(actor: User, judge: User) -> datetime:
     return expires_at
 
 
-@dataclass(frozen=True)
-class InvitationState:
-    """Where a judge stands with their invitation, for the organisers' list."""
-
-    status: str  # "not_invited", "invited", "expired", "accepted"
-    invited_at: datetime | None = None
-    expires_at: datetime | None = None
-    accepted_at: datetime | None = None
-
-    @property
-    def label(self) -> str:
-        """The state in plain words."""
-        return {
-            "not_invited": "Not invited yet",
-            "invited": "Invited",
-            "expired": "Invitation expired",
-            "accepted": "Invitation accepted",
-        }[self.status]
-
-
 def invitation_states(judges: list[User]) -> dict[int, InvitationState]:
     """Each judge's invitation state: the latest invitation decides (whether used, still live or expired)."""
-    ids = [judge.id for judge in judges]
-    latest: dict[int, SingleUseLink] = {}
-    accepted: dict[int, datetime] = {}
-    if ids:
-        links = db.session.scalars(
-            select(SingleUseLink)
-            .where(
-                SingleUseLink.purpose == INVITATION_PURPOSE,
-                SingleUseLink.subject_type == User.__tablename__,
-                SingleUseLink.subject_id.in_(ids),
-            )
-            .order_by(SingleUseLink.created_at, SingleUseLink.id)
-        )
-        for link in links:
-            latest[link.subject_id] = link
-            if link.used_at is not None:
-                accepted[link.subject_id] = link.used_at
-    now = clock.now()
-    states = {}
-    for judge in judges:
-        link = latest.get(judge.id)
-        accepted_at = accepted.get(judge.id)
-        if link is None:
-            states[judge.id] = InvitationState("not_invited")
-            continue
-        live = link.used_at is None and link.superseded_at is None and now < link.expires_at
-        # A live invitation (even one resent after an earlier acceptance) is what the judge has to act on now.
-        status = "invited" if live else "accepted" if accepted_at else "expired"
-        states[judge.id] = InvitationState(status, link.created_at, link.expires_at, accepted_at)
-    return states
+    return invitations.invitation_states(JUDGE_INVITATION, judges)
 
 
 # --- Recusal and blind judging ------------------------------------------------------------------------------------

@@ -46,6 +46,10 @@ LIMITS = {
     # One's own account: a stolen session must not guess passwords or codes freely.
     "PASSWORD_CHANGE_LIMITS_PER_ACCOUNT": "10 per hour",
     "TWO_FACTOR_LIMITS_PER_ACCOUNT": "10 per 5 minutes",
+    # Organisers inviting colleagues to the team (invitations and resends, counted once emailed): enough for a team
+    # changing at the start of a year; a stolen session cannot turn the site into a mailer.
+    "TEAM_INVITATION_LIMITS_PER_ORGANISER": "20 per hour; 50 per day",
+    "TEAM_INVITATION_LIMITS_PER_INVITEE": "3 per hour; 10 per day",
     # The nomination journey.
     "NOMINATION_START_LIMITS_PER_CLIENT": "30 per hour",
     "NOMINATION_SUBMIT_LIMITS_PER_CLIENT": "10 per hour; 40 per day",

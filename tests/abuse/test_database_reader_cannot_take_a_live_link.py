@@ -21,6 +21,7 @@ from sqlalchemy import MetaData, select
 
 from awards_app.accounts.invitations import request_sign_in_link
 from awards_app.accounts.password_reset import request_password_reset
+from awards_app.accounts.team import invite_organiser
 from awards_app.core.mail_delivery import deliver_pending
 from awards_app.core.models import OutboxEmail, OutboxStatus
 from awards_app.extensions import db
@@ -58,6 +59,11 @@ def invite_a_judge(organiser, now):
     invite_judge(organiser, _judge_on_a_panel(now))
 
 
+def invite_an_organiser(organiser, now):
+    """An organiser invites a colleague to the team: a link to set their password."""
+    invite_organiser(organiser, "sam.colleague@example.org", "Sam Colleague")
+
+
 def send_a_judge_a_sign_in_link(organiser, now):
     """A judge asks for a one-time sign-in link."""
     request_sign_in_link(_judge_on_a_panel(now).email)
@@ -93,6 +99,7 @@ def ask_a_voter_to_confirm(organiser, now):
 FLOWS = {
     "judge_invitation": invite_a_judge,
     "judge_sign_in_link": send_a_judge_a_sign_in_link,
+    "organiser_invitation": invite_an_organiser,
     "password_reset": send_a_password_reset_link,
     "resume_link": send_a_nominator_a_resume_link,
     "nominee_consent": ask_a_nominee_for_consent,

@@ -44,7 +44,7 @@ def problem(function, *args) -> str:
 
 
 def test_accepting_sets_the_password_once(site, invitation, db_session):
-    assert invitations.judge_for_invitation(invitation) is site.judge
+    assert invitations.invited_person(invitation) is site.judge
     assert invitations.accept_invitation(invitation, NEW_PASSWORD) is site.judge
     assert authenticate("jo@example.org", NEW_PASSWORD) is site.judge
     assert problem(invitations.accept_invitation, invitation, "another long password") == "used"
@@ -62,12 +62,12 @@ def test_a_refused_password_leaves_the_link_working(site, invitation):
     with pytest.raises(DomainError) as refusal:
         invitations.accept_invitation(invitation, "short")
     assert refusal.value.field == "password"
-    assert invitations.judge_for_invitation(invitation) is site.judge
+    assert invitations.invited_person(invitation) is site.judge
 
 
 def test_an_invitation_expires_after_14_days(site, invitation, clock):
     clock.advance(days=13, hours=23)
-    assert invitations.judge_for_invitation(invitation) is site.judge
+    assert invitations.invited_person(invitation) is site.judge
     clock.advance(hours=1)
     assert problem(invitations.accept_invitation, invitation, NEW_PASSWORD) == "expired"
 

@@ -21,3 +21,15 @@ def make_judge(email: str = JUDGE_EMAIL, name: str = "", *, password: str | None
     db.session.add(judge)
     db.session.flush()
     return judge
+
+
+def make_organiser(email: str, name: str = "", *, password: str | None = ORGANISER_PASSWORD, **fields) -> User:
+    """Another organiser account (named after its email unless told), who has joined the team with this password;
+    password=None makes one invited but not yet joined (invite through accounts.team to email them a link)."""
+    organiser = User(
+        role=Role.ORGANISER, email=email, name=name or email.split("@")[0].title(),
+        password_hash=hash_password(password) if password else None, **fields,
+    )
+    db.session.add(organiser)
+    db.session.flush()
+    return organiser

@@ -17,6 +17,7 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
+from awards_app.accounts import team
 from awards_app.accounts.invitations import SIGN_IN_PURPOSE as JUDGE_SIGN_IN_PURPOSE
 from awards_app.accounts.models import User
 from awards_app.accounts.password_reset import request_password_reset
@@ -68,6 +69,7 @@ class World:
     tokens: dict[str, str]
     conflict_id: int = 0
     message_id: int = 0
+    organiser_id: int = 0  # a colleague invited to the organisers' team
     cookies: dict[str, dict[str, str]] = field(default_factory=dict)
     csrf: dict[str, str] = field(default_factory=dict)
 
@@ -79,7 +81,7 @@ class World:
             "contest_id": self.contest_id, "finalist_id": self.finalist_id, "judge_id": self.judge_id,
             "user_id": self.judge_id, "place_id": self.place_id, "email_id": self.email_id, "position": 1,
             "number": 1, "name": "no-such-image.jpg", "filename": "css/app.css", "conflict_id": self.conflict_id,
-            "message_id": self.message_id,
+            "message_id": self.message_id, "organiser_id": self.organiser_id,
         }
         token_for = {
             "nominate.resume": "draft", "consent.respond": "consent", "vote.confirm": "vote",
@@ -148,6 +150,7 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
     tokens["consent"] = _token_in_latest_email("/consent/")
     tokens["judge_link"] = issue_link(JUDGE_SIGN_IN_PURPOSE, panel, now + timedelta(hours=1))
     tokens["invitation"] = issue_link(INVITATION_PURPOSE, stranger, now + timedelta(days=7))
+    colleague, _ = team.invite_organiser(find_user_by_email(organiser_email), "colleague.matrix@example.org", "Colin")
     request_password_reset(stranger.email)
     tokens["password_reset"] = _token_in_latest_email("/sign-in/reset-password/")
     request_vote(contest, finalist.id, "voter.matrix@example.org", "192.0.2.10")
@@ -159,7 +162,7 @@ def build_world(app: Flask) -> tuple[World, dict[str, str]]:
         nomination_id=nomination.id, criterion_id=edition.criteria[0].id, question_id=category.questions[0].id,
         contest_id=contest.id, finalist_id=finalist.id, judge_id=panel.id, place_id=place.id,
         email_id=db.session.scalars(select(OutboxEmail.id)).first(), tokens=tokens, conflict_id=conflict.id,
-        message_id=_draft_message(edition, category),
+        message_id=_draft_message(edition, category), organiser_id=colleague.id,
     )
     organiser = next(email_password for role, *email_password in sign_ins if role == "organiser")
     passwords = {

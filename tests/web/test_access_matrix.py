@@ -103,6 +103,7 @@ MATRIX_TEXT = """
     admin.invite_all_judges_again    POST  signin   signin   signin   signin   403      403      403      303
     admin.invite_judge               POST  signin   signin   signin   signin   403      403      403      303
     admin.invite_judge_again         POST  signin   signin   signin   signin   403      403      403      303
+    admin.invite_organiser           POST  signin   signin   signin   signin   403      403      403      422
     admin.judge_comments             GET   signin   signin   signin   signin   403      403      403      200
     admin.judge_panels               POST  signin   signin   signin   signin   403      403      403      303
     admin.judges                     GET   signin   signin   signin   signin   403      403      403      200
@@ -144,6 +145,9 @@ MATRIX_TEXT = """
     admin.record_winners             POST  signin   signin   signin   signin   403      403      403      422
     admin.recuse_judge               GET   signin   signin   signin   signin   403      403      403      200
     admin.recuse_judge               POST  signin   signin   signin   signin   403      403      403      422
+    admin.remove_organiser           GET   signin   signin   signin   signin   403      403      403      200
+    admin.remove_organiser           POST  signin   signin   signin   signin   403      403      403      303
+    admin.resend_organiser_invitation POST  signin   signin   signin   signin   403      403      403      303
     admin.restore_conflict           GET   signin   signin   signin   signin   403      403      403      200
     admin.restore_conflict           POST  signin   signin   signin   signin   403      403      403      422
     admin.remove_finalist_image      POST  signin   signin   signin   signin   403      403      403      303
@@ -174,6 +178,7 @@ MATRIX_TEXT = """
     admin.site_settings              GET   signin   signin   signin   signin   403      403      403      200
     admin.site_settings              POST  signin   signin   signin   signin   403      403      403      422
     admin.stop_assignment            POST  signin   signin   signin   signin   403      403      403      409
+    admin.team_page                  GET   signin   signin   signin   signin   403      403      403      200
     admin.unassign_judge             POST  signin   signin   signin   signin   403      403      403      422
     admin.unmerge_nomination         POST  signin   signin   signin   signin   403      403      403      303
     admin.unpublish_shortlist        POST  signin   signin   signin   signin   403      403      403      422
@@ -185,6 +190,7 @@ MATRIX_TEXT = """
     admin.void_vote                  POST  signin   signin   signin   signin   403      403      403      422
     admin.vote_shares                POST  signin   signin   signin   signin   403      403      403      400
     admin.winners_list               GET   signin   signin   signin   signin   403      403      403      200
+    admin.withdraw_organiser_invitation POST  signin   signin   signin   signin   403      403      403      303
     auth.accept_invitation           GET   200      200      200      200      200      200      200      200
     auth.accept_invitation           POST  422      422      422      422      422      422      422      422
     auth.account                     GET   signin   signin   signin   signin   200      200      200      200

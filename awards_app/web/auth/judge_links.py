@@ -1,7 +1,8 @@
-"""Judges' emailed links: accepting an invitation (setting a password), and one-time sign-in links.
+"""Emailed links: accepting an invitation (a judge's or an organiser's: setting a password), and judges' one-time
+sign-in links.
 
 Opening a link never uses it (mail scanners open links): the page shows a form, and only the POST uses the link and
-signs the judge in, with a brand-new session.
+signs the person in, with a brand-new session (after setting up two-factor sign-in, where organisers must use it).
 """
 from flask import abort, request, session, url_for
 from flask_login import current_user
@@ -30,11 +31,17 @@ INVITATION_WHAT_NEXT = {
     "default": "Ask the awards team to send you a new invitation. If you have set your password already, sign in "
     "with your email address and password, or ask for a one-time sign-in link by email.",
 }
+# An organiser's invitation (one-time sign-in links are for judges only).
+ORGANISER_INVITATION_WHAT_NEXT = {
+    "used": "You have already set your password with this invitation. Sign in with your email address and password.",
+    "default": "Ask an organiser to send you a new invitation from the team page of the organisers' area. If you "
+    "have set your password already, sign in with your email address and password.",
+}
 SIGN_IN_LINK_WHAT_NEXT = "Ask for a new sign-in link, or sign in with your email address and password."
 
 
 class SetPasswordForm(FlaskForm):
-    """The password a judge chooses when accepting their invitation."""
+    """The password a judge or an organiser chooses when accepting their invitation."""
 
     password = PasswordField(
         "Create a password",
@@ -59,11 +66,11 @@ def _check_token(token: str) -> None:
 
 
 def _sign_in_fresh(user):
-    """Start a brand-new session for the judge (after their two-factor code, if they use it): whatever the browser
-    held before (another account too) ends."""
+    """Start a brand-new session for the person (after their two-factor code, if they use it), at their home:
+    whatever the browser held before (another account too) ends."""
     if current_user.is_authenticated:
         users.end_session(current_user)
-    return begin_sign_in(user, url_for("judging.home"))
+    return begin_sign_in(user)
 
 
 def _link_email_key() -> str:
@@ -80,19 +87,20 @@ def accept_invitation(token: str):
     """Show the set-password form (opening the link changes nothing); posting it sets the password and signs in."""
     _check_token(token)
     form = SetPasswordForm()
+    kind = invitations.invitation_kind(token)
     try:
-        judge = invitations.judge_for_invitation(token)
+        person = invitations.invited_person(token)
         if form.validate_on_submit():
             try:
-                judge = invitations.accept_invitation(token, form.password.data)
+                person = invitations.accept_invitation(token, form.password.data)
             except DomainError as refusal:
                 show_refusal(form, refusal, otherwise=form.password)
             else:
-                return _sign_in_fresh(judge)  # which commits the link used together with the new session
+                return _sign_in_fresh(person)  # which commits the link used together with the new session
     except LinkProblem as problem:
-        what_next = INVITATION_WHAT_NEXT.get(problem.reason, INVITATION_WHAT_NEXT["default"])
-        return link_problem_page(problem.reason, what_next)
-    return render_form("auth/accept_invitation.html", form, judge=judge, min_length=users.MIN_PASSWORD_LENGTH)
+        words = ORGANISER_INVITATION_WHAT_NEXT if kind is invitations.ORGANISER_INVITATION else INVITATION_WHAT_NEXT
+        return link_problem_page(problem.reason, words.get(problem.reason, words["default"]))
+    return render_form("auth/accept_invitation.html", form, person=person, min_length=users.MIN_PASSWORD_LENGTH)
 
 
 # --- One-time sign-in links ---------------------------------------------------------------------------------------

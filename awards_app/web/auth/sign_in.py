@@ -31,13 +31,15 @@ def _home_for(user) -> str:
     return url_for("admin.dashboard") if user.is_organiser else url_for("judging.home")
 
 
-def begin_sign_in(user: User, destination: str):
-    """After the first step (a password or an emailed link): sign the person in, or first ask for their code.
+def begin_sign_in(user: User, destination: str | None = None):
+    """After the first step (a password or an emailed link): sign the person in (to `destination`, else their
+    home), or first ask for their code.
 
     Either way the browser starts afresh: nothing from before (such as a planted session) carries over. An organiser
     whom the site requires to use two-factor sign-in, and who has not set it up, is taken to set it up first.
     """
     session.clear()
+    destination = destination or _home_for(user)
     if two_factor.must_set_up_first(user):
         destination = url_for("auth.set_up_two_factor")
     if user.has_two_factor:
