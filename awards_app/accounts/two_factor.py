@@ -144,8 +144,12 @@ def must_set_up_first(user: User) -> bool:
 
 
 def accounts_for_security_page() -> list[User]:
-    """Organisers, then judges who use two-factor sign-in, by address: the people whose sign-in the page shows."""
-    query = select(User).where(or_(User.role == Role.ORGANISER, User.two_factor_since.is_not(None)))
+    """Organisers, then judges who use two-factor sign-in, by address: the people whose sign-in the page shows (those
+    who can sign in: not someone removed from the team, nor a colleague invited who has not joined yet)."""
+    query = select(User).where(
+        or_(User.role == Role.ORGANISER, User.two_factor_since.is_not(None)),
+        User.active.is_(True), User.password_hash.is_not(None),
+    )
     return sorted(db.session.scalars(query), key=lambda user: (not user.is_organiser, user.email))
 
 

@@ -269,3 +269,15 @@ def test_the_reset_needs_csrf(organiser_client, db_session, clock):
     assert organiser_client.post(f"/admin/security/accounts/{second.id}/reset-two-factor").status_code == 400
     assert second.has_two_factor
     assert organiser_client.post("/admin/security/accounts/99999/reset-two-factor", data={"csrf_token": csrf_token_from(organiser_client, "/admin/security")}).status_code == 404
+
+
+def test_the_security_page_lists_only_people_who_can_sign_in(organiser_client, db_session):
+    from tests.factories.accounts import make_organiser
+
+    make_organiser("joined@example.org", "Joined Colleague")
+    make_organiser("invited@example.org", "Invited Colleague", password=None)
+    make_organiser("removed@example.org", "Removed Colleague", active=False)
+    db_session.commit()
+    page = organiser_client.get("/admin/security").get_data(as_text=True)
+    assert "joined@example.org" in page
+    assert "invited@example.org" not in page and "removed@example.org" not in page
