@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import EqualTo, InputRequired, Length, Optional
 
+from awards_app.accounts.users import MAX_PASSWORD_LENGTH
 from awards_app.web.forms import email_field
 
 
@@ -49,17 +50,15 @@ class TwoFactorTurnOffForm(FlaskForm):
     code = _code_field()
 
 
-class ChangePasswordForm(FlaskForm):
-    """The current password, and the new one twice."""
-
-    current_password = PasswordField(
-        "Current password",
-        validators=[InputRequired("Enter your current password"), Length(max=256, message="Password must be 256 characters or fewer")],
-        render_kw={"autocomplete": "current-password"},
-    )
+def new_password_twice() -> tuple[PasswordField, PasswordField]:
+    """The new password and its confirmation, as every page that sets a password asks them (made in this order, so
+    that they come after any field the form declares before them)."""
     new_password = PasswordField(
         "New password",
-        validators=[InputRequired("Enter a new password"), Length(max=256, message="Password must be 256 characters or fewer")],
+        validators=[
+            InputRequired("Enter a new password"),
+            Length(max=MAX_PASSWORD_LENGTH, message=f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"),
+        ],
         render_kw={"autocomplete": "new-password"},
     )
     confirm_password = PasswordField(
@@ -70,3 +69,18 @@ class ChangePasswordForm(FlaskForm):
         ],
         render_kw={"autocomplete": "new-password"},
     )
+    return new_password, confirm_password
+
+
+class ChangePasswordForm(FlaskForm):
+    """The current password, and the new one twice."""
+
+    current_password = PasswordField(
+        "Current password",
+        validators=[
+            InputRequired("Enter your current password"),
+            Length(max=MAX_PASSWORD_LENGTH, message=f"Password must be {MAX_PASSWORD_LENGTH} characters or fewer"),
+        ],
+        render_kw={"autocomplete": "current-password"},
+    )
+    new_password, confirm_password = new_password_twice()

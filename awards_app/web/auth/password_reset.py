@@ -7,8 +7,7 @@ sign in as usual, so that two-factor sign-in still asks for its code.
 from flask import abort, flash, request, session, url_for
 from flask_login import current_user, logout_user
 from flask_wtf import FlaskForm
-from wtforms import PasswordField
-from wtforms.validators import EqualTo, InputRequired, Length
+from wtforms.validators import InputRequired
 
 from awards_app.accounts import password_reset, users
 from awards_app.core import uow
@@ -17,11 +16,12 @@ from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
 from awards_app.extensions import limiter
 from awards_app.web.auth import bp
+from awards_app.web.auth.account_guard import remember_browser
+from awards_app.web.auth.forms import new_password_twice
 from awards_app.web.forms import email_field, render_form, save_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.link_problems import link_problem_page
 from awards_app.web.rate_limits import inbox_key, limit
-from awards_app.web.auth.account_guard import remember_browser
 from awards_app.web.responses import no_store, see_other
 
 LONGEST_TOKEN = 500
@@ -44,22 +44,7 @@ class ForgottenPasswordForm(FlaskForm):
 class ResetPasswordForm(FlaskForm):
     """The new password, twice."""
 
-    new_password = PasswordField(
-        "New password",
-        validators=[
-            InputRequired("Enter a new password"),
-            Length(max=users.MAX_PASSWORD_LENGTH, message="Password must be 256 characters or fewer"),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm_password = PasswordField(
-        "Confirm new password",
-        validators=[
-            InputRequired("Enter your new password again"),
-            EqualTo("new_password", message="The new passwords do not match: enter the same new password twice"),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
+    new_password, confirm_password = new_password_twice()
 
 
 def _address_key() -> str:
