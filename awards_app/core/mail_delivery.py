@@ -128,6 +128,11 @@ def deliver_pending(limit: int = 100) -> DeliveryReport:
     if config["MAIL_BACKEND"] == "devmail":
         return DeliveryReport(sent=_deliver_to_dev_mailbox())
 
+    # A worker lives in one app context for hours: each round reads the site settings (contact, logo) afresh, within
+    # SITE_SETTINGS_SECONDS, rather than the copy its first round kept.
+    from awards_app.site_settings.current import forget_request_copy
+
+    forget_request_copy()
     report = DeliveryReport()
     emails = _claim_due(limit)
     if not emails:

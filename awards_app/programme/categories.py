@@ -12,7 +12,7 @@ from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Score
 from awards_app.nominations.models import Nomination, NominationAnswer
-from awards_app.programme.criteria import uses_own_criteria
+from awards_app.programme.criteria import criteria_for, uses_own_criteria
 from awards_app.permissions import is_organiser
 from awards_app.programme.editions import apply_changes, clean_text, save_new, whole_number
 from awards_app.programme.models import (
@@ -51,13 +51,23 @@ def update_category(actor: User, category: Category, **details) -> Category:
     return category
 
 
+# An announced edition stays complete (what announcing checked): its last category, a category's last question or
+# the last criterion a category is judged on cannot go, or nominations would open with nothing to answer.
+PUBLIC_AND_COMPLETE = "The edition is announced, so it must keep at least "
+
+
 def category_kept_because(category: Category) -> str | None:
     """Why the category cannot be deleted, or None when it can."""
     nominations = _count_rows(Nomination.category_id == category.id)
-    return (
-        f"‘{category.name}’ cannot be deleted because it already has {_count(nominations, 'nomination')}. "
-        "You can still change its name and description."
-    ) if nominations else None
+    if nominations:
+        return (
+            f"‘{category.name}’ cannot be deleted because it already has {_count(nominations, 'nomination')}. "
+            "You can still change its name and description."
+        )
+    if category.edition.is_public and len(category.edition.categories) == 1:
+        return (f"‘{category.name}’ cannot be deleted: {PUBLIC_AND_COMPLETE}one category. Add another category "
+                "first, or change this one.")
+    return None
 
 
 def delete_category(actor: User, category: Category) -> None:
@@ -130,10 +140,15 @@ def update_question(actor: User, question: Question, **details) -> Question:
 def question_kept_because(question: Question) -> str | None:
     """Why the question cannot be deleted, or None when it can."""
     answers = _count_rows(NominationAnswer.question_id == question.id)
-    return (
-        f"This question cannot be deleted because nominations have already answered it "
-        f"({_count(answers, 'answer')}). You can still change its wording."
-    ) if answers else None
+    if answers:
+        return (
+            f"This question cannot be deleted because nominations have already answered it "
+            f"({_count(answers, 'answer')}). You can still change its wording."
+        )
+    if question.category.edition.is_public and len(question.category.questions) == 1:
+        return (f"This question cannot be deleted: {PUBLIC_AND_COMPLETE}one question in each category. Add another "
+                "question first, or change this one.")
+    return None
 
 
 def delete_question(actor: User, question: Question) -> None:
@@ -199,10 +214,18 @@ def update_criterion(actor: User, criterion: Criterion, **details) -> Criterion:
 def criterion_kept_because(criterion: Criterion) -> str | None:
     """Why the criterion cannot be deleted, or None when it can."""
     scores = _count_rows(Score.criterion_id == criterion.id)
-    return (
-        f"‘{criterion.name}’ cannot be deleted because judges have already given "
-        f"{_count(scores, 'score')} with it. You can still change its name and description."
-    ) if scores else None
+    if scores:
+        return (
+            f"‘{criterion.name}’ cannot be deleted because judges have already given "
+            f"{_count(scores, 'score')} with it. You can still change its name and description."
+        )
+    edition = criterion.edition
+    left_without = [category for category in edition.categories
+                    if criteria_for(category) and all(each.id == criterion.id for each in criteria_for(category))]
+    if edition.is_public and left_without:
+        return (f"‘{criterion.name}’ cannot be deleted: {PUBLIC_AND_COMPLETE}one judging criterion for each category, "
+                f"and ‘{left_without[0].name}’ would have none. Add another criterion first, or change this one.")
+    return None
 
 
 def criterion_measure_kept_because(criterion: Criterion) -> str | None:

@@ -165,6 +165,13 @@ def announcement_problems(edition: Edition) -> list[str]:
             problems.append(f"‘{category.name}’ has no questions for nominators to answer.")
         if not criteria_for(category):
             problems.append(f"‘{category.name}’ has no judging criteria: add the edition's criteria or its own.")
+    # An edition announced after its opening would take over the home page at once and could never be a draft again
+    # (a date typed in the wrong year, or a copy not moved on far enough).
+    if edition.is_draft and edition.nominations_open_at <= clock.now():
+        problems.append(
+            f"Nominations would open on {format_date(edition.nominations_open_at, edition.timezone)}, which has "
+            "passed: move the dates on first."
+        )
     return problems
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from email_validator import validate_email
 from flask import current_app
 from sqlalchemy import select
 
@@ -96,6 +97,15 @@ def _checked(change: SettingsChange, has_logo: bool) -> dict:
             clean["contact_email"] = normalise_email(clean["contact_email"], field="contact_email")
         except DomainError:
             problems["contact_email"] = "Enter the email address in the correct format, like awards@example.org"
+        else:
+            # The address becomes every email's Reply-To, where only plain ASCII can be written: an accented domain
+            # is kept in its ASCII (xn--) form; an accented name before the @ cannot be written there at all.
+            ascii_form = validate_email(clean["contact_email"], check_deliverability=False).ascii_email
+            if ascii_form is None:
+                problems["contact_email"] = ("Enter an address without accents before the @, like awards@example.org: "
+                                             "it is written into every email as the address replies go to")
+            else:
+                clean["contact_email"] = ascii_form.lower()
     if clean["contact_phone"] and "contact_phone" not in problems and not looks_like_phone(clean["contact_phone"]):
         problems["contact_phone"] = "Enter a telephone number, like 01632 960 001 or +44 808 157 0192"
     if has_logo and not clean["logo_alt"] and "logo_alt" not in problems:

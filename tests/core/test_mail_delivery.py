@@ -437,3 +437,16 @@ def test_worker_stops_cleanly_on_sigterm(db_session, smtp_sink, monkeypatch):
         assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def test_a_running_worker_reads_settings_changed_after_its_first_round(db_session, smtp_sink):
+    """The worker keeps one app context for hours: a contact set later must reach its next round's emails (Reply-To)."""
+    from sqlalchemy import text
+
+    queue_and_commit(db_session)
+    deliver_pending()  # the first round: no contact yet
+    db_session.execute(text("UPDATE site_settings SET contact_email = 'team@example.org', version = version + 1"))
+    queue_and_commit(db_session, to="second@example.org")
+    deliver_pending()
+    first, second = (received.message for received in smtp_sink.received)
+    assert first["Reply-To"] is None and second["Reply-To"] == "team@example.org"

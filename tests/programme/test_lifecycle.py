@@ -71,12 +71,12 @@ def test_only_organisers_announce(organiser, db_session):
 
 
 def test_an_edition_without_categories_is_not_announced(organiser):
-    refusal = announcement_refusal(organiser, make_edition(year=2027, draft=True))
+    refusal = announcement_refusal(organiser, make_edition(year=2027, start=START + timedelta(days=365), draft=True))
     assert refusal.problems == ["The edition has no categories: add at least one."]
 
 
 def test_each_category_without_questions_or_criteria_is_named(organiser, db_session):
-    edition = make_edition(year=2027, draft=True)
+    edition = make_edition(year=2027, start=START + timedelta(days=365), draft=True)
     asked = make_category(edition, name="Carer of the Year")
     silent = make_category(edition, name="Project of the Year")
     silent.questions.clear()
@@ -228,3 +228,34 @@ def test_an_announced_edition_does_not_take_the_expected_opening_choice(organise
     assert caught.value.field == "expected_opening_shown"
     editions.update_edition(organiser, edition, **values)  # left as it is when not given
     assert edition.expected_opening_shown is False
+
+
+def test_a_draft_whose_nominations_opened_already_is_not_announced(organiser, db_session, clock):
+    """Announced, it would replace the last results at once and could never be a draft again."""
+    make_edition(year=2026, start=START)
+    draft = ready_draft(start=START + timedelta(days=300))  # 2027's opening typed in 2026 by mistake
+    clock.set(START + timedelta(days=330))
+    refusal = announcement_refusal(organiser, draft)
+    assert refusal.problems == ["Nominations would open on Sunday 8 November 2026, which has passed: "
+                                "move the dates on first."]
+    assert editions.current_edition().year == 2026
+
+
+def test_an_announced_edition_keeps_its_last_category_question_and_criterion(organiser, db_session, clock):
+    from awards_app.programme import categories
+
+    clock.set(START)
+    edition = ready_draft()
+    editions.announce_edition(organiser, edition)
+    category = edition.categories[0]
+    for delete, item, words in (
+        (categories.delete_category, category, "must keep at least one category"),
+        (categories.delete_question, category.questions[0], "at least one question in each category"),
+    ):
+        with pytest.raises(DomainError, match=words):
+            delete(organiser, item)
+    for criterion in list(edition.criteria)[:-1]:
+        categories.delete_criterion(organiser, criterion)  # others may go...
+    with pytest.raises(DomainError, match="would have none"):
+        categories.delete_criterion(organiser, edition.criteria[-1])  # ...but not the last one judged on
+    assert editions.announcement_problems(edition) == []

@@ -220,3 +220,13 @@ def test_the_settings_page_s_fresh_read_skips_the_process_copy(app, db_session, 
     assert site_details().contact_email == ""
     _another_server_changes_the_email(db_session, "other@example.org")
     assert site_details(fresh=True).contact_email == "other@example.org"
+
+
+def test_the_contact_address_is_kept_in_the_form_a_reply_to_header_can_carry(organiser, db_session):
+    """It becomes every email's Reply-To, where an encoded word is not allowed inside an address (RFC 2047 s.5)."""
+    update_site_settings(organiser, change(contact_email="Awards@Bücher.example"))
+    db_session.commit()
+    assert site_details().contact_email == "awards@xn--bcher-kva.example"
+    with pytest.raises(SettingsInvalid) as refused:
+        update_site_settings(organiser, change(contact_email="prüfung@example.org"))
+    assert "without accents before the @" in refused.value.fields["contact_email"]

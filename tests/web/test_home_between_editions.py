@@ -85,8 +85,8 @@ def test_while_last_year_is_still_in_its_results_the_draft_changes_nothing(clien
     assert shows_nothing_of(page, draft)
 
 
-def test_once_announced_the_next_edition_replaces_the_results_before_it_opens(client, db_session, clock, last_year,
-                                                                               draft, organiser):
+def test_once_announced_the_next_edition_leads_and_last_years_winners_stay_until_it_opens(client, db_session, clock,
+                                                                                          last_year, draft, organiser):
     from awards_app.programme.editions import announce_edition
 
     make_criteria(draft)
@@ -95,7 +95,10 @@ def test_once_announced_the_next_edition_replaces_the_results_before_it_opens(cl
     db_session.commit()
     page = home(client)
     assert draft.name in page and '<p class="phase-banner">Opening soon</p>' in page
-    assert SECRET_CATEGORY in page and "Harbour Arts" not in page
+    assert SECRET_CATEGORY in page
+    assert page.index(SECRET_CATEGORY) < page.index(f"The winners of the {last_year.name}") < page.index("Harbour Arts")
+    clock.set(NEXT_YEAR + timedelta(days=1))  # nominations open: the page is about this year's awards alone
+    assert "Harbour Arts" not in home(client)
 
 
 def test_a_draft_open_by_its_dates_still_does_not_replace_the_results(client, clock, last_year, draft):

@@ -23,6 +23,8 @@ def home():
     edition = current_edition()
     phase = phase_of(edition) if edition else None
     between_editions = edition is None or phase is Phase.ARCHIVE
+    # Until the next awards open, last year's winners stay on the home page below what is coming.
+    last = next((past for past in archived_editions() if past is not edition), None) if phase is Phase.UPCOMING else None
     return render_page(
         "public/home.html",
         edition=edition,
@@ -34,6 +36,8 @@ def home():
         has_archive=bool(archived_editions()),
         results=public_results(edition) if phase is Phase.ARCHIVE else None,
         next_opening=expected_opening_month() if between_editions else None,
+        last_edition=last,
+        last_results=public_results(last) if last else None,
         now=clock.now(),
     )
 
