@@ -19,7 +19,7 @@ from awards_app.judging.models import Finalist
 from awards_app.programme.models import Category, Edition
 from awards_app.web import page_cache
 from tests.fixtures.database import savepoint
-from tests.factories.programme import make_category, make_edition
+from tests.factories.programme import make_category, make_criteria, make_edition
 from tests.web.access_world import LINK_HOLDERS, MOMENT, db_session, world  # noqa: F401  (fixtures of this module)
 from tests.web.route_walk import ask, routes, url_for_route
 
@@ -143,4 +143,22 @@ def test_taking_an_announcement_back_clears_this_workers_page_cache(app, world, 
                               data={"csrf_token": world.csrf["organiser"]})
     assert response.status_code == 303
     assert announced.name not in visitor.get("/").get_data(as_text=True)
+    page_cache.clear()
+
+
+def test_announcing_clears_this_workers_page_cache(app, world, db_session, monkeypatch):
+    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", 60)
+    page_cache.clear()
+    as_draft(db_session)
+    upcoming = make_edition(year=2027, start=MOMENT + timedelta(days=30), draft=True)
+    make_category(upcoming)
+    make_criteria(upcoming)
+    db_session.commit()
+    visitor = app.test_client()
+    assert upcoming.name not in visitor.get("/").get_data(as_text=True)  # and that page is now in the cache
+
+    organiser = world.client(app, "organiser")
+    response = organiser.post(f"/admin/editions/{upcoming.id}/announce", data={"csrf_token": world.csrf["organiser"]})
+    assert response.status_code == 303
+    assert upcoming.name in visitor.get("/").get_data(as_text=True)
     page_cache.clear()

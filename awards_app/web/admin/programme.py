@@ -126,6 +126,7 @@ def announce_edition(edition_id: int):
         flash(f"‘{edition.name}’ has been announced already.", "success")
         return see_other(url_for(".show_edition", edition_id=edition.id))
     if save_form(form, lambda: editions.announce_edition(current_actor(), edition)):
+        page_cache.clear()  # this worker's copies of public pages show the edition at once, not in two seconds
         flash(f"‘{edition.name}’ has been announced: the public can see it now.", "success")
         return see_other(url_for(".show_edition", edition_id=edition.id))
     missing = editions.announcement_problems(edition)
