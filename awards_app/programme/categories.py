@@ -12,7 +12,7 @@ from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Score
 from awards_app.nominations.models import Nomination, NominationAnswer
-from awards_app.programme.criteria import criteria_for, uses_own_criteria
+from awards_app.programme.criteria import uses_own_criteria
 from awards_app.permissions import is_organiser
 from awards_app.programme.editions import apply_changes, clean_text, save_new, whole_number
 from awards_app.programme.models import (
@@ -220,12 +220,17 @@ def criterion_kept_because(criterion: Criterion) -> str | None:
             f"{_count(scores, 'score')} with it. You can still change its name and description."
         )
     edition = criterion.edition
-    left_without = [category for category in edition.categories
-                    if criteria_for(category) and all(each.id == criterion.id for each in criteria_for(category))]
+    left_without = [category for category in edition.categories if not _criteria_without(category, criterion)]
     if edition.is_public and left_without:
         return (f"‘{criterion.name}’ cannot be deleted: {PUBLIC_AND_COMPLETE}one judging criterion for each category, "
                 f"and ‘{left_without[0].name}’ would have none. Add another criterion first, or change this one.")
     return None
+
+
+def _criteria_without(category: Category, gone: Criterion) -> list[Criterion]:
+    """What the category would be judged on once `gone` is deleted (its own set falls back to the edition's)."""
+    own = [each for each in category.own_criteria if each.id != gone.id]
+    return own or [each for each in category.edition.criteria if each.id != gone.id]
 
 
 def criterion_measure_kept_because(criterion: Criterion) -> str | None:

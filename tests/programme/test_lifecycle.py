@@ -259,3 +259,22 @@ def test_an_announced_edition_keeps_its_last_category_question_and_criterion(org
     with pytest.raises(DomainError, match="would have none"):
         categories.delete_criterion(organiser, edition.criteria[-1])  # ...but not the last one judged on
     assert editions.announcement_problems(edition) == []
+
+
+def test_a_categorys_own_last_criterion_may_go_when_the_editions_criteria_take_over(organiser, db_session, clock):
+    from awards_app.programme import categories
+    from awards_app.programme.criteria import criteria_for
+    from awards_app.programme.models import Criterion
+
+    clock.set(START)
+    edition = ready_draft()
+    editions.announce_edition(organiser, edition)
+    category = edition.categories[0]
+    own = Criterion(edition=edition, category=category, name="Courage", weight=1)
+    db_session.add(own)
+    db_session.flush()
+    db_session.refresh(category)
+    categories.delete_criterion(organiser, own)  # the edition's criteria judge the category again
+    db_session.flush()
+    db_session.refresh(category)
+    assert criteria_for(category) and not category.own_criteria
