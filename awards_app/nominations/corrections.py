@@ -435,12 +435,32 @@ NOMINEES_ROWS = (*NOMINEE_FIELDS, ANSWER)
 NOMINATORS_ROWS = tuple(NOMINATOR_FIELDS)
 
 
-def once_held(column: str, address: str):
-    """The ids of nominations whose `column` (an email field) held the address before or after a correction."""
-    return select(NominationCorrection.nomination_id).where(
-        NominationCorrection.field == column,
-        or_(func.lower(NominationCorrection.before) == address, func.lower(NominationCorrection.after) == address),
-    )
+EMAIL_FIELDS = ("nominator_email", "nominee_email")
+
+
+def rows_holding(address: str, except_nominations) -> list[NominationCorrection]:
+    """The correction rows that kept the address as an email field's value, in nominations other than these.
+
+    An address an organiser corrected away from may be a stranger's (the nominator typed the wrong one): its owner
+    is shown and may erase these kept values only, never the nomination, which is about someone else.
+    """
+    return list(db.session.scalars(
+        select(NominationCorrection)
+        .where(NominationCorrection.field.in_(EMAIL_FIELDS),
+               or_(func.lower(NominationCorrection.before) == address,
+                   func.lower(NominationCorrection.after) == address),
+               NominationCorrection.nomination_id.not_in(except_nominations))
+        .order_by(NominationCorrection.id)))
+
+
+def erase_address(row: NominationCorrection, address: str, replacement: str) -> None:
+    """Replace the address where a correction row kept it, and the row's reason when that names it too."""
+    if row.before.lower() == address:
+        row.before = replacement
+    if row.after.lower() == address:
+        row.after = replacement
+    if address in row.reason.lower():
+        row.reason = replacement
 
 
 def erase_values(nomination: Nomination, fields: tuple[str, ...], replacement: str) -> None:
