@@ -26,6 +26,7 @@ from awards_app.core.errors import DomainError
 from awards_app.core.outbox import queue_email
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist, JudgeAssignment, Score, ScoreComment
+from awards_app.nominations.consent import forget_old_address
 from awards_app.nominations.drafts import (
     StepInvalid,
     check_answer,
@@ -210,6 +211,8 @@ def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str
             changed_fields.append(key)
     if not changed_fields:
         raise DomainError("Nothing has changed. Change at least one answer, or go back to the nomination.")
+    if "nominee_email" in changed_fields:
+        forget_old_address(actor, nomination)
     db.session.flush()
     # Which fields, never what they held or why: the values and the reason stay in the correction rows.
     record_event(actor, "nomination.corrected", nomination, reference=nomination.reference, fields=changed_fields)

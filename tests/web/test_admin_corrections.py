@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import select
 
 from awards_app.nominations.corrections import answer_key, correct_nomination
-from awards_app.nominations.models import Nomination, NominationCorrection
+from awards_app.nominations.consent import EMAILED_LINK_NOTE
+from awards_app.nominations.models import ConsentState, Nomination, NominationCorrection
 from awards_app.programme.models import NomineeKind, Question
 from tests.factories.judging import make_panel, make_scores
 from tests.factories.nominations import make_nomination
@@ -153,6 +154,20 @@ def test_a_box_not_sent_is_left_as_it_is(organiser_client, site, db_session):
         "csrf_token": token, "nominee_name": "Morag Fraser", "reason": REASON})
     assert response.status_code == 303
     assert [row.field for row in db_session.scalars(select(NominationCorrection))] == ["nominee_name"]
+
+
+def test_a_new_nominee_address_undoes_a_consent_given_through_the_old_ones_link_and_offers_a_new_request(
+        organiser_client, site, db_session):
+    nomination = db_session.get(Nomination, site.nomination)
+    nomination.consent, nomination.consent_note = ConsentState.GIVEN, EMAILED_LINK_NOTE
+    db_session.commit()
+    post_correction(organiser_client, site, nominee_email="morag.fraser@example.org")
+    body = text_of(organiser_client.get(page(site.nomination)))
+    assert "Whoever had the old address gave consent through the emailed link" in body
+    assert "Send the consent request to morag.fraser@example.org" in body
+    assert f'action="{page(site.nomination, "consent/resend")}"' in body and ">Send the consent request<" in body
+    db_session.expire_all()
+    assert db_session.get(Nomination, site.nomination).consent is ConsentState.NOT_REQUESTED
 
 
 def test_hostile_text_is_shown_as_text(organiser_client, site):

@@ -388,18 +388,36 @@ def correct_nomination(nomination_id: int):
     """Correct what the nominator typed: every change is kept with the value before it, who made it and why."""
     nomination = nomination_or_404(nomination_id)
     form = CorrectionForm.for_nomination(nomination)
+    consent_before = nomination.consent
     if saved := save_form(
         form, lambda: corrections.correct_nomination(current_actor(), nomination, form.changes(), form.reason.data)
     ):
         message = f"{nomination.reference} has been corrected. The original is kept in its history."
         if "nominee_email" in saved.result:
-            message += " The nominee's email address changed: send the consent request again if it is still needed."
+            message += " " + _consent_after_new_address(nomination, consent_before)
         flash(message, "success")
         return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
     return render_form(
         "admin/nominations/correct.html", form, nomination=nomination, answer_fields=form.answer_fields(nomination),
         trail=_nomination_trail(nomination),
     )
+
+
+def _consent_after_new_address(nomination: Nomination, before: ConsentState) -> str:
+    """What correcting the nominee's address did to their consent, in the organiser's words."""
+    said = {ConsentState.GIVEN: "gave consent", ConsentState.DECLINED: "declined"}
+    if before in said and nomination.consent is ConsentState.NOT_REQUESTED:
+        told = (f"Whoever had the old address {said[before]} through the emailed link, and that answer no longer "
+                "counts: it may not have been the nominee. Consent is now 'not requested'.")
+    elif before is ConsentState.REQUESTED:
+        told = "The consent link emailed to the old address no longer works."
+    elif before is ConsentState.NOT_REQUESTED:
+        told = "The nominee has not been asked for consent yet."
+    else:
+        return "The nominee's email address changed. The answer recorded by the organisers stays."
+    if nomination.nominee_email:
+        return f"{told} Send the consent request to {nomination.nominee_email} from this page."
+    return f"{told} There is no address now: record the nominee's answer when they give it by phone or on paper."
 
 
 def _category_of_edition(nomination: Nomination, raw) -> Category | None:
