@@ -13,7 +13,7 @@ is chosen (scores and shortlists belong to one category), across editions, and b
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -25,6 +25,7 @@ from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
 from awards_app.core.outbox import queue_email
 from awards_app.extensions import db
+from awards_app.judging.assignment import NewEntryJudges, assign_new_entry, plan_of
 from awards_app.judging.models import Finalist, JudgeAssignment, Score, ScoreComment
 from awards_app.nominations.consent import forget_old_address
 from awards_app.nominations.drafts import (
@@ -238,6 +239,9 @@ class MovePlan:
     category: Category
     fates: list[AnswerFate]
     unanswered: list[Question]
+    # Whether the category is judged by assignment (judging/assignment.py), and once moved, the judges it was given.
+    by_assignment: bool = False
+    judges: NewEntryJudges | None = None
 
     @property
     def carried(self) -> list[AnswerFate]:
@@ -273,7 +277,7 @@ def plan_move(nomination: Nomination, category: Category) -> MovePlan:
             used.add(to.id)
             fates.append(AnswerFate(answer, to))
     unanswered = [question for question in category.questions if question.required and question.id not in used]
-    return MovePlan(category, fates, unanswered)
+    return MovePlan(category, fates, unanswered, by_assignment=plan_of(category) is not None)
 
 
 def _has_scores(nomination: Nomination) -> bool:
@@ -349,6 +353,8 @@ def move_nomination(actor: User, nomination: Nomination, category: Category | No
     ).rowcount
     nomination.category = category
     db.session.flush()
+    # Without judges of its own it would never be scored: it gets the least-loaded ones, as a run's first step does.
+    plan = replace(plan, judges=assign_new_entry(actor, category, nomination))
     if nomination.nominator_email:
         queue_email(
             nomination.nominator_email,
@@ -361,7 +367,7 @@ def move_nomination(actor: User, nomination: Nomination, category: Category | No
     record_event(
         actor, "nomination.moved", nomination, reference=nomination.reference, old=old.name, new=category.name,
         answers_carried=len(plan.carried), answers_kept_aside=len(plan.kept_aside),
-        judge_assignments_removed=assignments,
+        judge_assignments_removed=assignments, judges_assigned=len(plan.judges.judges) if plan.judges else None,
     )
     return plan
 

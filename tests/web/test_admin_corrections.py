@@ -10,9 +10,11 @@ from sqlalchemy import select
 
 from awards_app.nominations.corrections import answer_key, correct_nomination
 from awards_app.nominations.consent import EMAILED_LINK_NOTE
-from awards_app.nominations.models import ConsentState, Nomination, NominationCorrection
-from awards_app.programme.models import NomineeKind, Question
-from tests.factories.judging import make_panel, make_scores
+from awards_app.judging.models import AssignmentPlan
+from awards_app.nominations.models import ConsentState, Nomination, NominationCorrection, NominationStatus
+from awards_app.programme.models import Category, NomineeKind, Question
+from tests.factories.accounts import make_judge
+from tests.factories.judging import make_panel, make_scores, seat
 from tests.factories.nominations import make_nomination
 from tests.factories.programme import make_category, make_edition
 from tests.web.forms import csrf_token_from, post_form, sign_in
@@ -224,6 +226,23 @@ def test_a_category_that_cannot_take_it_is_explained_on_the_choice(organiser_cli
 def test_nonsense_in_the_choice_is_a_clear_error(organiser_client, site, typed):
     response = organiser_client.get(page(site.nomination, "move") + f"?category={typed}")
     assert response.status_code == 422 and "There is a problem" in text_of(response)
+
+
+def test_a_move_into_a_category_judged_by_assignment_says_so_and_names_its_judges(
+        organiser_client, site, db_session):
+    young = db_session.get(Category, site.young)
+    seat(make_judge("ailsa@example.org", "Ailsa <Judge>"), young)
+    db_session.add(AssignmentPlan(category_id=site.young, judges_per_entry=1, most_entries_per_judge=5))
+    db_session.get(Nomination, site.nomination).status = NominationStatus.ELIGIBLE
+    db_session.commit()
+    assignment_link = f'href="/admin/categories/{site.young}/judging/assignment"'
+    confirm = text_of(organiser_client.get(page(site.nomination, "move") + f"?category={site.young}"))
+    assert "Young Carer of the Year is judged by assignment" in confirm and assignment_link in confirm
+
+    post_move(organiser_client, site, site.young)
+    body = text_of(organiser_client.get(page(site.nomination)))
+    assert "It was assigned to Ailsa &lt;Judge&gt;, the judges of Young Carer of the Year" in body
+    assert f'the <a {assignment_link}>Young Carer of the Year assignment page</a>.' in body
 
 
 def test_a_move_is_made_and_the_nominator_emailed_once(organiser_client, site, db_session, outbox):

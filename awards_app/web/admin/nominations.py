@@ -8,6 +8,7 @@ form (the category), whose answer shows what happens to each answer, then confir
 from __future__ import annotations
 
 from flask import flash, request, url_for
+from markupsafe import Markup, escape
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -444,6 +445,25 @@ def _move_page(nomination: Nomination, choose: ChooseCategoryForm, confirm: Move
     )
 
 
+def _judges_after_move(plan: corrections.MovePlan) -> Markup | str:
+    """What a move into a category judged by assignment did about the entry's judges, with a link to that page."""
+    if not plan.by_assignment:
+        return ""
+    if plan.judges is None:
+        told = (" {category} is judged by assignment and this entry is not being judged yet, so it has no judges. "
+                "Once it is eligible, run the assignment again on ")
+    elif not plan.judges.short:
+        told = f" It was assigned to {', '.join(plan.judges.judges)}, the judges of {{category}} with the fewest " \
+               "entries. Other judges' entries did not change. See "
+    else:
+        given = len(plan.judges.judges)
+        told = (f" It has {given} of the {plan.judges.needed} judges it needs: no other judge of {{category}} has "
+                "room for it or is free of a conflict. Fill it on ")
+    link = Markup('the <a href="{}">{} assignment page</a>.').format(
+        url_for(".assignment_page", category_id=plan.category.id), plan.category.name)
+    return escape(told.replace("{category}", plan.category.name)) + link
+
+
 @bp.get(NOMINATION + "/move")
 @organiser_required
 def move_nomination(nomination_id: int):
@@ -472,11 +492,12 @@ def confirm_move(nomination_id: int):
     confirm = MoveNominationForm()
     category = _category_of_edition(nomination, confirm.category.data)
     old = nomination.category.name
-    if save_form(confirm, lambda: corrections.move_nomination(current_actor(), nomination, category,
-                                                                confirm.reason.data)):
-        flash(f"{nomination.reference} has moved from {old} to {nomination.category.name}. "
-              + ("Its nominator has been emailed." if nomination.nominator_email else
-                 "There is no nominator's email address, so nobody was emailed."), "success")
+    if saved := save_form(confirm, lambda: corrections.move_nomination(current_actor(), nomination, category,
+                                                                         confirm.reason.data)):
+        message = (f"{nomination.reference} has moved from {old} to {nomination.category.name}. "
+                   + ("Its nominator has been emailed." if nomination.nominator_email else
+                      "There is no nominator's email address, so nobody was emailed."))
+        flash(message + _judges_after_move(saved.result), "success")
         return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
     choose = ChooseCategoryForm(formdata=None, data={"category": confirm.category.data})
     if category is None or confirm.form_errors or confirm.category.errors:
