@@ -4,6 +4,9 @@ Every changed value is kept as a NominationCorrection (before, after, who, when,
 field holds what the nominator typed and the original can always be shown. Judges read the nomination as it is now
 and see nothing of the history. The audit log says which fields changed, never their values or the reason (those
 stay in the correction rows, which privacy/personal_data.py exports, erases and purges with the nomination).
+Answers can no longer be corrected once judges have scored the entry or it is on a shortlist (scores and shortlists
+refer to the words the judges read); names and contact details can. Correcting the nominee's address stops the consent
+link sent to the old one, and an answer given through it no longer counts (nominations/consent.py).
 
 The rule of a move: an answer is carried to the new category's question with the same words (case and spacing
 aside), when it fits that question's word limit; any other answer stays with the move's record, shown to the
@@ -147,6 +150,19 @@ def _change(nomination: Nomination, actor: User, reason: str, at: datetime, fiel
     return row
 
 
+def answers_locked(nomination: Nomination) -> str | None:
+    """Why the nomination's answers can no longer be corrected (None while they can): judges scored, and the
+    shortlist was chosen, on the words as they were; names and contact details stay correctable."""
+    if _has_scores(nomination):
+        return ("Judges have scored this entry as it was written, so its answers can no longer be corrected: the "
+                "scores would refer to words the judges never read. Names and contact details can still be corrected.")
+    if _is_finalist(nomination):
+        return ("This entry is on a shortlist chosen on its answers as they were written, so they can no longer be "
+                "corrected: the shortlist would refer to words the judges never read. Names and contact details can "
+                "still be corrected.")
+    return None
+
+
 def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str, str], reason) -> list[str]:
     """Correct what the nominator typed, under the nomination form's rules; the names of the fields that changed.
 
@@ -160,6 +176,7 @@ def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str
         raise DomainError("Those answers are not part of this nomination's category. Open the nomination again.")
     answers = {answer.question_id: answer for answer in nomination.answers}
     problems: dict[str, str] = {}
+    locked = answers_locked(nomination)
     reason, reason_problem = _checked_reason(reason)
 
     new_values: dict[str, str] = {}
@@ -176,6 +193,9 @@ def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str
             continue
         before = answers[question.id].text if question.id in answers else ""
         if clean_text(changes[key], multiline=True) == before:
+            continue
+        if locked:
+            problems[key] = locked
             continue
         try:
             new_values[key] = check_answer(question, changes[key], True)
@@ -288,6 +308,11 @@ def _has_scores(nomination: Nomination) -> bool:
     )))
 
 
+def _is_finalist(nomination: Nomination) -> bool:
+    """Whether the nomination is on a shortlist."""
+    return db.session.scalar(select(exists().where(Finalist.nomination_id == nomination.id)))
+
+
 def check_move(nomination: Nomination, category: Category | None) -> None:
     """Raise a DomainError saying why the nomination cannot move to the category (nothing when it can)."""
     if category is None:
@@ -318,7 +343,7 @@ def check_move(nomination: Nomination, category: Category | None) -> None:
             raise DomainError(
                 f"The shortlist of {shortlisted.name} has been chosen, so nominations no longer move into or out "
                 "of it.", field="category")
-    if db.session.scalar(select(exists().where(Finalist.nomination_id == nomination.id))):
+    if _is_finalist(nomination):
         raise DomainError(f"{nomination.reference} is on a shortlist, so it can no longer move.")
     if _has_scores(nomination):
         raise DomainError(

@@ -172,6 +172,26 @@ def test_a_new_nominee_address_undoes_a_consent_given_through_the_old_ones_link_
     assert db_session.get(Nomination, site.nomination).consent is ConsentState.NOT_REQUESTED
 
 
+def test_a_scored_entrys_answers_are_shown_not_offered_and_a_crafted_change_is_refused(
+        organiser_client, db_session, clock):
+    panel = make_panel(entries=1, nominee_kind=NomineeKind.PERSON)
+    entry = panel.entries[0]
+    make_scores(panel.judge, entry, panel.criteria)
+    db_session.commit()
+    form_page = text_of(organiser_client.get(page(entry.id, "correct")))
+    assert "Judges have scored this entry as it was written" in form_page
+    assert "<textarea" in form_page  # the reason's box
+    assert form_page.count("<textarea") == 1  # but no answer's
+    question = entry.answers[0].question
+    response = post_form(organiser_client, page(entry.id, "correct"), {
+        "nominee_name": "Renamed", answer_key(question): "Words the judges never read.", "reason": REASON},
+        form_page=page(entry.id, "correct"))
+    assert response.status_code == 422 and "Judges have scored this entry as it was written" in text_of(response)
+    assert f'href="#{answer_key(question)}"' in text_of(response) and f'id="{answer_key(question)}"' in text_of(response)
+    db_session.expire_all()
+    assert db_session.get(Nomination, entry.id).nominee_name != "Renamed"
+
+
 def test_hostile_text_is_shown_as_text(organiser_client, site):
     script = "<script>alert(1)</script>"
     post_correction(organiser_client, site, nominee_name=f"Morag {script}", reason=f"Because {script}")

@@ -400,6 +400,7 @@ def correct_nomination(nomination_id: int):
         return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
     return render_form(
         "admin/nominations/correct.html", form, nomination=nomination, answer_fields=form.answer_fields(nomination),
+        answers_locked=corrections.answers_locked(nomination), answers=_answers(nomination),
         trail=_nomination_trail(nomination),
     )
 
