@@ -1,5 +1,5 @@
-"""Review #15: an address an organiser corrected AWAY from (it was someone else's) still counts as the person's own:
-its owner's access request gets the real nominee's data, and their erasure request wipes the real nominee's entry."""
+"""An address an organiser corrected away from (it was a stranger's) is not the nomination's (review #15, finding 1):
+its owner's access request gets only that kept address, and their erasure erases only that, not the nominee's entry."""
 from awards_app.nominations.corrections import correct_nomination
 from awards_app.privacy import personal_data
 from tests.factories.nominations import make_nomination
@@ -35,3 +35,15 @@ def test_the_strangers_erasure_request_does_not_erase_joannes_nomination(db_sess
     db_session.expire_all()
     assert nomination.nominee_email == NOMINEE
     assert nomination.nominee_name == "Joanne Smith"
+    assert nomination.answers and {answer.text for answer in nomination.answers} == {"Joanne cares for her dad."}
+    [row] = nomination.corrections
+    assert (row.before, row.after) == ("Erased on request", NOMINEE)
+
+
+def test_the_stranger_gets_the_address_they_own_and_nothing_else(db_session, clock, organiser):
+    _site(db_session, organiser)
+    exported = personal_data.export_personal_data(personal_data.find_personal_data(STRANGER))
+    assert exported["nominations_of_them"] == [] and exported["nominations_made"] == []
+    [kept] = exported["addresses_corrected_by_organisers"]
+    assert (kept["field"], kept["address"]) == ("Nominee's email address", STRANGER)
+    assert "Joanne" not in str(exported)
