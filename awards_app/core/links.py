@@ -86,22 +86,27 @@ def token_digest(purpose: str, token: str) -> str:
     return _digest(str(nonce))
 
 
+def supersede_links(purpose: str, subject) -> None:
+    """Make every unused link of this purpose for the subject stop working."""
+    db.session.execute(
+        update(SingleUseLink)
+        .where(
+            SingleUseLink.purpose == purpose,
+            SingleUseLink.subject_type == type(subject).__tablename__,
+            SingleUseLink.subject_id == subject.id,
+            SingleUseLink.used_at.is_(None),
+            SingleUseLink.superseded_at.is_(None),
+        )
+        .values(superseded_at=clock.now())
+    )
+
+
 def issue_link(purpose: str, subject, expires_at: datetime, replace_older: bool = True) -> str:
     """Create a link token for the subject; by default any older unused link for the same thing stops working."""
     now = clock.now()
     subject_type = type(subject).__tablename__
     if replace_older:
-        db.session.execute(
-            update(SingleUseLink)
-            .where(
-                SingleUseLink.purpose == purpose,
-                SingleUseLink.subject_type == subject_type,
-                SingleUseLink.subject_id == subject.id,
-                SingleUseLink.used_at.is_(None),
-                SingleUseLink.superseded_at.is_(None),
-            )
-            .values(superseded_at=now)
-        )
+        supersede_links(purpose, subject)
     token, digest = new_token(purpose)
     db.session.execute(
         _ADD_LINK,

@@ -614,6 +614,43 @@ def run_assignment(actor: User, category: Category) -> RunResult:
     return result
 
 
+@dataclass(frozen=True)
+class NewEntryJudges:
+    """The judges an entry new to an assigned category was given, and how many it needs."""
+
+    judges: list[str]
+    needed: int
+
+    @property
+    def short(self) -> bool:
+        """Whether it has fewer judges than it needs."""
+        return len(self.judges) < self.needed
+
+
+def assign_new_entry(actor: User, category: Category, entry: Nomination) -> NewEntryJudges | None:
+    """Give an entry that has just come into the category (a move) its judges, as a run's first step would: the
+    least-loaded judges without a conflict who have room, every other pair left as it is (a rerun could take entries
+    from judges who have already read them). None when the category does not use assignment or does not judge the
+    entry (it is not eligible, say): a later run assigns it then."""
+    plan = plan_of(category)
+    if plan is None or category.shortlisted_at is not None:
+        return None
+    view = assignment_view(category)
+    if entry not in view.entries:
+        return None
+    rng = random.Random(category.id)  # seeded as a run is, so the same move gives the same judges
+    free = [member for member in view.members
+            if (member.judge_id, entry.id) not in view.blocked and view.load(member) < plan.most_entries_per_judge]
+    order = {member.judge_id: rng.random() for member in free}
+    chosen = sorted(free, key=lambda member: (view.load(member), order[member.judge_id]))[:plan.judges_per_entry]
+    now = clock.now()
+    db.session.add_all(JudgeAssignment(judge_id=member.judge_id, nomination_id=entry.id, how="auto",
+                                       assigned_by_id=actor.id, assigned_at=now) for member in chosen)
+    db.session.flush()
+    record_event(actor, "assignment.new_entry", entry, judges=len(chosen), needed=plan.judges_per_entry)
+    return NewEntryJudges([_name(member.judge) for member in chosen], plan.judges_per_entry)
+
+
 def _pair_in(category: Category, judge_id: int, nomination_id: int) -> tuple[PanelMember, Nomination]:
     """The panel place and entry a hand change names, or NotFound when either is not of this category."""
     member = db.session.scalar(

@@ -11,12 +11,13 @@ from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
-from awards_app.core.links import check_link, email_link, use_link
+from awards_app.core.links import check_link, email_link, supersede_links, use_link
 from awards_app.extensions import db
 from awards_app.nominations.models import ConsentState, Nomination
 
 CONSENT_PURPOSE = "nominee-consent"
 CONSENT_LINK_LIFETIME = timedelta(days=30)
+EMAILED_LINK_NOTE = "Answered through the emailed link."
 
 
 def request_consent(actor: User | None, nomination: Nomination) -> None:
@@ -49,7 +50,23 @@ def respond_to_consent(token: str, accept: bool) -> Nomination:
     nomination = db.session.get(Nomination, use_link(CONSENT_PURPOSE, token).subject_id)
     nomination.consent = ConsentState.GIVEN if accept else ConsentState.DECLINED
     nomination.consent_recorded_at = clock.now()
-    nomination.consent_note = "Answered through the emailed link."
+    nomination.consent_note = EMAILED_LINK_NOTE
     record_event(None, "consent.given" if accept else "consent.declined", nomination, via="email link")
     return nomination
 
+
+
+def forget_old_address(actor: User, nomination: Nomination) -> ConsentState | None:
+    """The nominee's address was corrected: links sent to the old one stop working, and an answer given through one
+    no longer counts (whoever had that address may not be the nominee). Returns the answer or request set back to
+    "not requested", or None when there was none; an answer the organisers recorded by phone or on paper stays."""
+    supersede_links(CONSENT_PURPOSE, nomination)
+    was = nomination.consent
+    by_link = was in (ConsentState.GIVEN, ConsentState.DECLINED) and nomination.consent_note == EMAILED_LINK_NOTE
+    if not by_link and was is not ConsentState.REQUESTED:
+        return None
+    nomination.consent = ConsentState.NOT_REQUESTED
+    nomination.consent_recorded_at = None
+    nomination.consent_note = ""
+    record_event(actor, "consent.reset", nomination, was=was.value, because="nominee_email corrected")
+    return was

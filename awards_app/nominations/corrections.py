@@ -4,6 +4,9 @@ Every changed value is kept as a NominationCorrection (before, after, who, when,
 field holds what the nominator typed and the original can always be shown. Judges read the nomination as it is now
 and see nothing of the history. The audit log says which fields changed, never their values or the reason (those
 stay in the correction rows, which privacy/personal_data.py exports, erases and purges with the nomination).
+Answers can no longer be corrected once judges have scored the entry or it is on a shortlist (scores and shortlists
+refer to the words the judges read); names and contact details can. Correcting the nominee's address stops the consent
+link sent to the old one, and an answer given through it no longer counts (nominations/consent.py).
 
 The rule of a move: an answer is carried to the new category's question with the same words (case and spacing
 aside), when it fits that question's word limit; any other answer stays with the move's record, shown to the
@@ -13,7 +16,7 @@ is chosen (scores and shortlists belong to one category), across editions, and b
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
 
@@ -25,7 +28,9 @@ from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
 from awards_app.core.outbox import queue_email
 from awards_app.extensions import db
+from awards_app.judging.assignment import NewEntryJudges, assign_new_entry, plan_of
 from awards_app.judging.models import Finalist, JudgeAssignment, Score, ScoreComment
+from awards_app.nominations.consent import forget_old_address
 from awards_app.nominations.drafts import (
     StepInvalid,
     check_answer,
@@ -145,6 +150,19 @@ def _change(nomination: Nomination, actor: User, reason: str, at: datetime, fiel
     return row
 
 
+def answers_locked(nomination: Nomination) -> str | None:
+    """Why the nomination's answers can no longer be corrected (None while they can): judges scored, and the
+    shortlist was chosen, on the words as they were; names and contact details stay correctable."""
+    if _has_scores(nomination):
+        return ("Judges have scored this entry as it was written, so its answers can no longer be corrected: the "
+                "scores would refer to words the judges never read. Names and contact details can still be corrected.")
+    if _is_finalist(nomination):
+        return ("This entry is on a shortlist chosen on its answers as they were written, so they can no longer be "
+                "corrected: the shortlist would refer to words the judges never read. Names and contact details can "
+                "still be corrected.")
+    return None
+
+
 def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str, str], reason) -> list[str]:
     """Correct what the nominator typed, under the nomination form's rules; the names of the fields that changed.
 
@@ -158,6 +176,7 @@ def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str
         raise DomainError("Those answers are not part of this nomination's category. Open the nomination again.")
     answers = {answer.question_id: answer for answer in nomination.answers}
     problems: dict[str, str] = {}
+    locked = answers_locked(nomination)
     reason, reason_problem = _checked_reason(reason)
 
     new_values: dict[str, str] = {}
@@ -174,6 +193,9 @@ def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str
             continue
         before = answers[question.id].text if question.id in answers else ""
         if clean_text(changes[key], multiline=True) == before:
+            continue
+        if locked:
+            problems[key] = locked
             continue
         try:
             new_values[key] = check_answer(question, changes[key], True)
@@ -210,6 +232,8 @@ def correct_nomination(actor: User, nomination: Nomination, changes: Mapping[str
             changed_fields.append(key)
     if not changed_fields:
         raise DomainError("Nothing has changed. Change at least one answer, or go back to the nomination.")
+    if "nominee_email" in changed_fields:
+        forget_old_address(actor, nomination)
     db.session.flush()
     # Which fields, never what they held or why: the values and the reason stay in the correction rows.
     record_event(actor, "nomination.corrected", nomination, reference=nomination.reference, fields=changed_fields)
@@ -235,6 +259,9 @@ class MovePlan:
     category: Category
     fates: list[AnswerFate]
     unanswered: list[Question]
+    # Whether the category is judged by assignment (judging/assignment.py), and once moved, the judges it was given.
+    by_assignment: bool = False
+    judges: NewEntryJudges | None = None
 
     @property
     def carried(self) -> list[AnswerFate]:
@@ -270,7 +297,7 @@ def plan_move(nomination: Nomination, category: Category) -> MovePlan:
             used.add(to.id)
             fates.append(AnswerFate(answer, to))
     unanswered = [question for question in category.questions if question.required and question.id not in used]
-    return MovePlan(category, fates, unanswered)
+    return MovePlan(category, fates, unanswered, by_assignment=plan_of(category) is not None)
 
 
 def _has_scores(nomination: Nomination) -> bool:
@@ -279,6 +306,11 @@ def _has_scores(nomination: Nomination) -> bool:
         exists().where(Score.nomination_id == nomination.id),
         exists().where(ScoreComment.nomination_id == nomination.id),
     )))
+
+
+def _is_finalist(nomination: Nomination) -> bool:
+    """Whether the nomination is on a shortlist."""
+    return db.session.scalar(select(exists().where(Finalist.nomination_id == nomination.id)))
 
 
 def check_move(nomination: Nomination, category: Category | None) -> None:
@@ -311,7 +343,7 @@ def check_move(nomination: Nomination, category: Category | None) -> None:
             raise DomainError(
                 f"The shortlist of {shortlisted.name} has been chosen, so nominations no longer move into or out "
                 "of it.", field="category")
-    if db.session.scalar(select(exists().where(Finalist.nomination_id == nomination.id))):
+    if _is_finalist(nomination):
         raise DomainError(f"{nomination.reference} is on a shortlist, so it can no longer move.")
     if _has_scores(nomination):
         raise DomainError(
@@ -346,6 +378,8 @@ def move_nomination(actor: User, nomination: Nomination, category: Category | No
     ).rowcount
     nomination.category = category
     db.session.flush()
+    # Without judges of its own it would never be scored: it gets the least-loaded ones, as a run's first step does.
+    plan = replace(plan, judges=assign_new_entry(actor, category, nomination))
     if nomination.nominator_email:
         queue_email(
             nomination.nominator_email,
@@ -358,7 +392,7 @@ def move_nomination(actor: User, nomination: Nomination, category: Category | No
     record_event(
         actor, "nomination.moved", nomination, reference=nomination.reference, old=old.name, new=category.name,
         answers_carried=len(plan.carried), answers_kept_aside=len(plan.kept_aside),
-        judge_assignments_removed=assignments,
+        judge_assignments_removed=assignments, judges_assigned=len(plan.judges.judges) if plan.judges else None,
     )
     return plan
 
@@ -435,12 +469,32 @@ NOMINEES_ROWS = (*NOMINEE_FIELDS, ANSWER)
 NOMINATORS_ROWS = tuple(NOMINATOR_FIELDS)
 
 
-def once_held(column: str, address: str):
-    """The ids of nominations whose `column` (an email field) held the address before or after a correction."""
-    return select(NominationCorrection.nomination_id).where(
-        NominationCorrection.field == column,
-        or_(func.lower(NominationCorrection.before) == address, func.lower(NominationCorrection.after) == address),
-    )
+EMAIL_FIELDS = ("nominator_email", "nominee_email")
+
+
+def rows_holding(address: str, except_nominations) -> list[NominationCorrection]:
+    """The correction rows that kept the address as an email field's value, in nominations other than these.
+
+    An address an organiser corrected away from may be a stranger's (the nominator typed the wrong one): its owner
+    is shown and may erase these kept values only, never the nomination, which is about someone else.
+    """
+    return list(db.session.scalars(
+        select(NominationCorrection)
+        .where(NominationCorrection.field.in_(EMAIL_FIELDS),
+               or_(func.lower(NominationCorrection.before) == address,
+                   func.lower(NominationCorrection.after) == address),
+               NominationCorrection.nomination_id.not_in(except_nominations))
+        .order_by(NominationCorrection.id)))
+
+
+def erase_address(row: NominationCorrection, address: str, replacement: str) -> None:
+    """Replace the address where a correction row kept it, and the row's reason when that names it too."""
+    if row.before.lower() == address:
+        row.before = replacement
+    if row.after.lower() == address:
+        row.after = replacement
+    if address in row.reason.lower():
+        row.reason = replacement
 
 
 def erase_values(nomination: Nomination, fields: tuple[str, ...], replacement: str) -> None:

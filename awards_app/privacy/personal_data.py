@@ -2,8 +2,9 @@
 
 What is found for an address (case does not matter; votes are found by the voter key of the canonical address, so
 "Jo.Bloggs+awards@googlemail.com" finds the votes of jo.bloggs@gmail.com):
-  nominations they made (nominator's email, now or before an organiser corrected it), nominations of them (nominee's
-  email, the same), unfinished drafts (the address
+  nominations they made (nominator's email), nominations of them (nominee's email), addresses an organiser's
+  correction kept (an address corrected away from may be a stranger's: only those kept values are theirs, never the
+  nomination), unfinished drafts (the address
   to resume, or the nominator's or nominee's address typed into it), vote requests (plain address or voter key),
   votes (voter key), invitations to a ceremony, messages from the organisers, an organiser or judge account, emails
   in the outbox (to any spelling of the same inbox), and audit events that name the address.
@@ -17,6 +18,9 @@ The rules of erase_personal_data (the page in the organisers' area repeats them)
     values organisers' corrections kept of them, answers a move did not carry over and those reasons too), and a
     finalist's public name and image are removed. The nomination's place in judging and results stays (withdrawing
     it is a separate decision on its own page); judges' scores and comments are kept with the year's records.
+  - Addresses kept only by a correction (an organiser replaced them, or entered them and then replaced them): the
+    kept address, and a correction's reason that names it, become "Erased on request"; nothing else of that
+    nomination changes, because it is about someone else.
   - Drafts: deleted, and their emailed links stop working.
   - Vote requests: pending ones are cancelled (their links stop working); every plain address, email domain and
     shortened client address is blanked; the voter key is replaced by a random one that belongs to no address.
@@ -66,7 +70,7 @@ from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.nominations import corrections
 from awards_app.nominations.drafts import delete_draft
-from awards_app.nominations.models import Nomination, NominationDraft
+from awards_app.nominations.models import Nomination, NominationCorrection, NominationDraft
 from awards_app.permissions import is_organiser, is_someone_else
 from awards_app.programme.models import Edition
 from awards_app.voting.models import Vote, VoteRequest
@@ -93,6 +97,7 @@ class PersonalData:
     messages: list[MessageRecipient] = field(default_factory=list)
     accounts: list[User] = field(default_factory=list)
     emails: list[OutboxEmail] = field(default_factory=list)
+    corrected_addresses: list[NominationCorrection] = field(default_factory=list)
     audit_events: list[AuditEvent] = field(default_factory=list)
 
     @property
@@ -101,7 +106,7 @@ class PersonalData:
         return sum(len(rows) for rows in (self.nominations_made, self.nominations_of, self.drafts,
                                           self.vote_requests, self.votes, self.invitations, self.messages,
                                           self.accounts,
-                                          self.emails))
+                                          self.emails, self.corrected_addresses))
 
     @property
     def is_empty(self) -> bool:
@@ -141,13 +146,12 @@ def find_personal_data(email) -> PersonalData:
     key = voter_key(address)
     found = PersonalData(address=address)
     found.nominations_made = list(db.session.scalars(
-        select(Nomination).where(or_(func.lower(Nomination.nominator_email) == address,
-                                     Nomination.id.in_(corrections.once_held("nominator_email", address))))
-        .order_by(Nomination.id)))
+        select(Nomination).where(func.lower(Nomination.nominator_email) == address).order_by(Nomination.id)))
     found.nominations_of = list(db.session.scalars(
-        select(Nomination).where(or_(func.lower(Nomination.nominee_email) == address,
-                                     Nomination.id.in_(corrections.once_held("nominee_email", address))))
-        .order_by(Nomination.id)))
+        select(Nomination).where(func.lower(Nomination.nominee_email) == address).order_by(Nomination.id)))
+    # An address only a correction kept may be a stranger's that was typed by mistake: only those rows are theirs.
+    found.corrected_addresses = corrections.rows_holding(
+        address, [row.id for row in (*found.nominations_made, *found.nominations_of)])
     # Drafts only live while their edition takes nominations, so there are few: their JSON is read here.
     found.drafts = [draft for draft in db.session.scalars(select(NominationDraft).order_by(NominationDraft.id))
                     if _draft_mentions(draft, address)]
@@ -228,6 +232,12 @@ def export_personal_data(found: PersonalData) -> dict:
                       "last_sign_in_at": _when(row.last_sign_in_at)} for row in found.accounts],
         "emails": [{"subject": row.subject, "status": row.status.value, "created_at": _when(row.created_at),
                     "sent_at": _when(row.sent_at), "text": row.text_body} for row in found.emails],
+        # Only the address itself: the rest of such a nomination (and the correction's reason) is someone else's.
+        "addresses_corrected_by_organisers": [
+            {"field": corrections.FIELD_LABELS[row.field], "address": found.address,
+             "replaced_at": _when(row.corrected_at) if row.before.lower() == found.address else None,
+             "entered_at": _when(row.corrected_at) if row.after.lower() == found.address else None}
+            for row in found.corrected_addresses],
         "audit_events": [{"at": _when(row.at), "action": row.action, "details": row.details}
                          for row in found.audit_events],
     }
@@ -275,6 +285,8 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
         corrections.erase_values(nomination, corrections.NOMINATORS_ROWS, ERASED)
     for nomination in found.nominations_of:
         _erase_nominee(actor, nomination)
+    for row in found.corrected_addresses:
+        corrections.erase_address(row, found.address, ERASED)
     for draft in found.drafts:
         delete_draft(draft)
 
@@ -307,7 +319,8 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
         "nominations_made": len(found.nominations_made), "nominations_of": len(found.nominations_of),
         "drafts": len(found.drafts), "vote_requests": len(found.vote_requests), "votes": len(found.votes),
         "ceremony_invitations": len(found.invitations), "messages_received": len(found.messages),
-        "accounts": len(found.accounts), "emails_deleted": len(gone), "emails_being_sent": len(sending),
+        "accounts": len(found.accounts), "corrected_addresses": len(found.corrected_addresses),
+        "emails_deleted": len(gone), "emails_being_sent": len(sending),
     }
     # Never the address or anything erased: only who, why, and how many.
     record_event(actor, "personal_data.erased", None, reason=reason, **counts)

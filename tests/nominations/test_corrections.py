@@ -154,6 +154,29 @@ def test_emptying_the_nominees_email_stores_none(site):
     assert site.nomination.corrections[0].before == "morag@example.org"
 
 
+def test_answers_cannot_be_corrected_once_judges_have_scored_the_entry_but_names_can(site):
+    judge = make_judge()
+    seat(judge, site.carers)
+    make_scores(judge, site.nomination, make_criteria(site.edition))
+    with pytest.raises(CorrectionInvalid) as refusal:
+        correct_nomination(site.organiser, site.nomination, {"nominee_name": "Morag Fraser",
+                                                             answer_key(site.why): "She listens well."}, REASON)
+    assert list(refusal.value.fields) == [answer_key(site.why)]
+    assert refusal.value.fields[answer_key(site.why)].startswith("Judges have scored this entry as it was written")
+    assert site.nomination.answers[0].text == "She listens." and site.nomination.nominee_name == "Morag Frasr"
+    assert correct_nomination(site.organiser, site.nomination, {"nominee_name": "Morag Fraser",
+                                                                answer_key(site.why): "She listens."},
+                              REASON) == ["nominee_name"]  # an answer sent back as it is changes nothing
+
+
+def test_answers_cannot_be_corrected_once_the_entry_is_on_a_shortlist(site):
+    make_finalists(site.carers, [site.nomination])
+    with pytest.raises(CorrectionInvalid, match="on a shortlist chosen on its answers as they were written"):
+        correct_nomination(site.organiser, site.nomination, {answer_key(site.anything): "Added later."}, REASON)
+    assert correct_nomination(site.organiser, site.nomination, {"nominator_phone": "01234 567890"},
+                              REASON) == ["nominator_phone"]
+
+
 # --- Moving to another category ----------------------------------------------------------------------------------
 
 

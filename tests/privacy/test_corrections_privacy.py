@@ -53,9 +53,23 @@ def site(db_session, clock, organiser):
     return SimpleNamespace(nomination=nomination, bystander=bystander, edition=edition, organiser=organiser)
 
 
-def test_a_nominators_old_address_still_finds_the_nomination(site):
-    assert personal_data.find_personal_data(OLD_ADDRESS).nominations_made == [site.nomination]
+def test_an_address_corrected_away_from_finds_only_the_correction_that_kept_it(site):
+    """It may be a stranger's (typed by mistake): the nomination is not theirs, only that kept value is."""
+    found = personal_data.find_personal_data(OLD_ADDRESS)
+    assert found.nominations_made == [] and found.nominations_of == []
+    assert [(row.field, row.before) for row in found.corrected_addresses] == [("nominator_email", OLD_ADDRESS)]
     assert personal_data.find_personal_data("sam.person@example.org").nominations_made == [site.nomination]
+    assert personal_data.find_personal_data("sam.person@example.org").corrected_addresses == []
+
+
+def test_erasing_an_address_corrected_away_from_erases_only_that_kept_value(site, db_session, organiser):
+    counts = personal_data.erase_personal_data(organiser, OLD_ADDRESS, "Asked on 3 March")
+    db_session.commit()
+    assert counts["corrected_addresses"] == 1 and counts["nominations_made"] == 0
+    email_row = next(row for row in rows(db_session, site.nomination.id) if row.field == "nominator_email")
+    assert (email_row.before, email_row.after) == ("Erased on request", "sam.person@example.org")
+    nomination = db_session.get(Nomination, site.nomination.id)
+    assert (nomination.nominator_name, nomination.nominator_email) == ("Sam Person", "sam.person@example.org")
 
 
 def test_the_export_lists_the_corrections_with_the_values_before_them(site):
@@ -69,7 +83,7 @@ def test_the_export_lists_the_corrections_with_the_values_before_them(site):
 
 
 def test_erasing_the_nominator_erases_what_corrections_kept_of_them(site, db_session, organiser):
-    personal_data.erase_personal_data(organiser, OLD_ADDRESS, "Asked on 3 March")
+    personal_data.erase_personal_data(organiser, "sam.person@example.org", "Asked on 3 March")
     db_session.commit()
     kept = rows(db_session, site.nomination.id)
     email_row = next(row for row in kept if row.field == "nominator_email")
@@ -77,6 +91,7 @@ def test_erasing_the_nominator_erases_what_corrections_kept_of_them(site, db_ses
     assert next(row for row in kept if row.field == "nominee_name").before == "Morag Frasr"  # not the nominator's
     assert "Sam" not in " ".join(row.reason for row in kept[:3])  # the reason shared with the address's change
     assert OLD_ADDRESS not in str([event.details for event in db_session.scalars(select(AuditEvent))])
+    assert "sam.person@example.org" not in str([event.details for event in db_session.scalars(select(AuditEvent))])
 
 
 def test_erasing_the_nominee_erases_their_old_name_and_every_answer_kept(site, db_session, organiser):

@@ -186,7 +186,8 @@ def test_erasing_deletes_emails_to_them_except_one_being_sent(person, db_session
 def test_after_erasing_nothing_is_left_to_erase_and_the_audit_log_holds_no_erased_data(person, db_session, organiser):
     counts = erase(db_session, organiser)
     assert counts == {"nominations_made": 1, "nominations_of": 1, "drafts": 1, "vote_requests": 2, "votes": 1,
-                      "ceremony_invitations": 0, "messages_received": 0, "accounts": 1, "emails_deleted": 3,
+                      "ceremony_invitations": 0, "messages_received": 0, "accounts": 1, "corrected_addresses": 0,
+                      "emails_deleted": 3,
                       "emails_being_sent": 0}
     assert personal_data.find_personal_data(ADDRESS).erasable == 0
     event = db_session.scalar(select(AuditEvent).where(AuditEvent.action == "personal_data.erased"))

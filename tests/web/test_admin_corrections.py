@@ -9,9 +9,12 @@ import pytest
 from sqlalchemy import select
 
 from awards_app.nominations.corrections import answer_key, correct_nomination
-from awards_app.nominations.models import Nomination, NominationCorrection
-from awards_app.programme.models import NomineeKind, Question
-from tests.factories.judging import make_panel, make_scores
+from awards_app.nominations.consent import EMAILED_LINK_NOTE
+from awards_app.judging.models import AssignmentPlan
+from awards_app.nominations.models import ConsentState, Nomination, NominationCorrection, NominationStatus
+from awards_app.programme.models import Category, NomineeKind, Question
+from tests.factories.accounts import make_judge
+from tests.factories.judging import make_panel, make_scores, seat
 from tests.factories.nominations import make_nomination
 from tests.factories.programme import make_category, make_edition
 from tests.web.forms import csrf_token_from, post_form, sign_in
@@ -155,6 +158,40 @@ def test_a_box_not_sent_is_left_as_it_is(organiser_client, site, db_session):
     assert [row.field for row in db_session.scalars(select(NominationCorrection))] == ["nominee_name"]
 
 
+def test_a_new_nominee_address_undoes_a_consent_given_through_the_old_ones_link_and_offers_a_new_request(
+        organiser_client, site, db_session):
+    nomination = db_session.get(Nomination, site.nomination)
+    nomination.consent, nomination.consent_note = ConsentState.GIVEN, EMAILED_LINK_NOTE
+    db_session.commit()
+    post_correction(organiser_client, site, nominee_email="morag.fraser@example.org")
+    body = text_of(organiser_client.get(page(site.nomination)))
+    assert "Whoever had the old address gave consent through the emailed link" in body
+    assert "Send the consent request to morag.fraser@example.org" in body
+    assert f'action="{page(site.nomination, "consent/resend")}"' in body and ">Send the consent request<" in body
+    db_session.expire_all()
+    assert db_session.get(Nomination, site.nomination).consent is ConsentState.NOT_REQUESTED
+
+
+def test_a_scored_entrys_answers_are_shown_not_offered_and_a_crafted_change_is_refused(
+        organiser_client, db_session, clock):
+    panel = make_panel(entries=1, nominee_kind=NomineeKind.PERSON)
+    entry = panel.entries[0]
+    make_scores(panel.judge, entry, panel.criteria)
+    db_session.commit()
+    form_page = text_of(organiser_client.get(page(entry.id, "correct")))
+    assert "Judges have scored this entry as it was written" in form_page
+    assert "<textarea" in form_page  # the reason's box
+    assert form_page.count("<textarea") == 1  # but no answer's
+    question = entry.answers[0].question
+    response = post_form(organiser_client, page(entry.id, "correct"), {
+        "nominee_name": "Renamed", answer_key(question): "Words the judges never read.", "reason": REASON},
+        form_page=page(entry.id, "correct"))
+    assert response.status_code == 422 and "Judges have scored this entry as it was written" in text_of(response)
+    assert f'href="#{answer_key(question)}"' in text_of(response) and f'id="{answer_key(question)}"' in text_of(response)
+    db_session.expire_all()
+    assert db_session.get(Nomination, entry.id).nominee_name != "Renamed"
+
+
 def test_hostile_text_is_shown_as_text(organiser_client, site):
     script = "<script>alert(1)</script>"
     post_correction(organiser_client, site, nominee_name=f"Morag {script}", reason=f"Because {script}")
@@ -209,6 +246,23 @@ def test_a_category_that_cannot_take_it_is_explained_on_the_choice(organiser_cli
 def test_nonsense_in_the_choice_is_a_clear_error(organiser_client, site, typed):
     response = organiser_client.get(page(site.nomination, "move") + f"?category={typed}")
     assert response.status_code == 422 and "There is a problem" in text_of(response)
+
+
+def test_a_move_into_a_category_judged_by_assignment_says_so_and_names_its_judges(
+        organiser_client, site, db_session):
+    young = db_session.get(Category, site.young)
+    seat(make_judge("ailsa@example.org", "Ailsa <Judge>"), young)
+    db_session.add(AssignmentPlan(category_id=site.young, judges_per_entry=1, most_entries_per_judge=5))
+    db_session.get(Nomination, site.nomination).status = NominationStatus.ELIGIBLE
+    db_session.commit()
+    assignment_link = f'href="/admin/categories/{site.young}/judging/assignment"'
+    confirm = text_of(organiser_client.get(page(site.nomination, "move") + f"?category={site.young}"))
+    assert "Young Carer of the Year is judged by assignment" in confirm and assignment_link in confirm
+
+    post_move(organiser_client, site, site.young)
+    body = text_of(organiser_client.get(page(site.nomination)))
+    assert "It was assigned to Ailsa &lt;Judge&gt;, the judges of Young Carer of the Year" in body
+    assert f'the <a {assignment_link}>Young Carer of the Year assignment page</a>.' in body
 
 
 def test_a_move_is_made_and_the_nominator_emailed_once(organiser_client, site, db_session, outbox):

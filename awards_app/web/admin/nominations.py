@@ -8,6 +8,7 @@ form (the category), whose answer shows what happens to each answer, then confir
 from __future__ import annotations
 
 from flask import flash, request, url_for
+from markupsafe import Markup, escape
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
@@ -388,18 +389,37 @@ def correct_nomination(nomination_id: int):
     """Correct what the nominator typed: every change is kept with the value before it, who made it and why."""
     nomination = nomination_or_404(nomination_id)
     form = CorrectionForm.for_nomination(nomination)
+    consent_before = nomination.consent
     if saved := save_form(
         form, lambda: corrections.correct_nomination(current_actor(), nomination, form.changes(), form.reason.data)
     ):
         message = f"{nomination.reference} has been corrected. The original is kept in its history."
         if "nominee_email" in saved.result:
-            message += " The nominee's email address changed: send the consent request again if it is still needed."
+            message += " " + _consent_after_new_address(nomination, consent_before)
         flash(message, "success")
         return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
     return render_form(
         "admin/nominations/correct.html", form, nomination=nomination, answer_fields=form.answer_fields(nomination),
+        answers_locked=corrections.answers_locked(nomination), answers=_answers(nomination),
         trail=_nomination_trail(nomination),
     )
+
+
+def _consent_after_new_address(nomination: Nomination, before: ConsentState) -> str:
+    """What correcting the nominee's address did to their consent, in the organiser's words."""
+    said = {ConsentState.GIVEN: "gave consent", ConsentState.DECLINED: "declined"}
+    if before in said and nomination.consent is ConsentState.NOT_REQUESTED:
+        told = (f"Whoever had the old address {said[before]} through the emailed link, and that answer no longer "
+                "counts: it may not have been the nominee. Consent is now 'not requested'.")
+    elif before is ConsentState.REQUESTED:
+        told = "The consent link emailed to the old address no longer works."
+    elif before is ConsentState.NOT_REQUESTED:
+        told = "The nominee has not been asked for consent yet."
+    else:
+        return "The nominee's email address changed. The answer recorded by the organisers stays."
+    if nomination.nominee_email:
+        return f"{told} Send the consent request to {nomination.nominee_email} from this page."
+    return f"{told} There is no address now: record the nominee's answer when they give it by phone or on paper."
 
 
 def _category_of_edition(nomination: Nomination, raw) -> Category | None:
@@ -424,6 +444,25 @@ def _move_page(nomination: Nomination, choose: ChooseCategoryForm, confirm: Move
         nomination=nomination,
         trail=_nomination_trail(nomination),
     )
+
+
+def _judges_after_move(plan: corrections.MovePlan) -> Markup | str:
+    """What a move into a category judged by assignment did about the entry's judges, with a link to that page."""
+    if not plan.by_assignment:
+        return ""
+    if plan.judges is None:
+        told = (" {category} is judged by assignment and this entry is not being judged yet, so it has no judges. "
+                "Once it is eligible, run the assignment again on ")
+    elif not plan.judges.short:
+        told = f" It was assigned to {', '.join(plan.judges.judges)}, the judges of {{category}} with the fewest " \
+               "entries. Other judges' entries did not change. See "
+    else:
+        given = len(plan.judges.judges)
+        told = (f" It has {given} of the {plan.judges.needed} judges it needs: no other judge of {{category}} has "
+                "room for it or is free of a conflict. Fill it on ")
+    link = Markup('the <a href="{}">{} assignment page</a>.').format(
+        url_for(".assignment_page", category_id=plan.category.id), plan.category.name)
+    return escape(told.replace("{category}", plan.category.name)) + link
 
 
 @bp.get(NOMINATION + "/move")
@@ -454,11 +493,12 @@ def confirm_move(nomination_id: int):
     confirm = MoveNominationForm()
     category = _category_of_edition(nomination, confirm.category.data)
     old = nomination.category.name
-    if save_form(confirm, lambda: corrections.move_nomination(current_actor(), nomination, category,
-                                                                confirm.reason.data)):
-        flash(f"{nomination.reference} has moved from {old} to {nomination.category.name}. "
-              + ("Its nominator has been emailed." if nomination.nominator_email else
-                 "There is no nominator's email address, so nobody was emailed."), "success")
+    if saved := save_form(confirm, lambda: corrections.move_nomination(current_actor(), nomination, category,
+                                                                         confirm.reason.data)):
+        message = (f"{nomination.reference} has moved from {old} to {nomination.category.name}. "
+                   + ("Its nominator has been emailed." if nomination.nominator_email else
+                      "There is no nominator's email address, so nobody was emailed."))
+        flash(message + _judges_after_move(saved.result), "success")
         return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
     choose = ChooseCategoryForm(formdata=None, data={"category": confirm.category.data})
     if category is None or confirm.form_errors or confirm.category.errors:
