@@ -51,8 +51,9 @@ def update_category(actor: User, category: Category, **details) -> Category:
     return category
 
 
-# An announced edition stays complete (what announcing checked): its last category, a category's last question or
-# the last criterion a category is judged on cannot go, or nominations would open with nothing to answer.
+# An announced edition keeps what announcing checked it has: its last category, and the last criterion a category
+# is judged on, cannot go. (A category's questions can: a category added to a public edition starts without any, so
+# adding and removing one is ordinary editing, and a nomination without answers still names its nominee.)
 PUBLIC_AND_COMPLETE = "The edition is announced, so it must keep at least "
 
 
@@ -145,9 +146,6 @@ def question_kept_because(question: Question) -> str | None:
             f"This question cannot be deleted because nominations have already answered it "
             f"({_count(answers, 'answer')}). You can still change its wording."
         )
-    if question.category.edition.is_public and len(question.category.questions) == 1:
-        return (f"This question cannot be deleted: {PUBLIC_AND_COMPLETE}one question in each category. Add another "
-                "question first, or change this one.")
     return None
 
 

@@ -14,7 +14,7 @@ from tests.factories.accounts import JUDGE_PASSWORD, make_judge
 from tests.factories.judging import seat
 from tests.factories.programme import make_category, make_edition
 from tests.messaging.site import messaging_site, nominator_address
-from tests.web.forms import csrf_token_from, post_form, sign_in
+from tests.web.forms import post_form, sign_in
 from tests.web.test_admin_judging import text_of
 
 
