@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 
-from tests.fixtures.browser import SIGN_IN_LINE, LiveServer
+from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, assert_accessible
 
 # The demo edition's link on the organisers' dashboard.
 EDITION_LINK = re.compile(r"^Self Management Awards \d{4}$")
@@ -71,3 +71,16 @@ def tab_to(page, matches, limit: int = 60) -> dict:
             return element
         seen.append(element["text"][:30] or element["name"] or element["tag"])
     raise AssertionError(f"Tab never reached the element; it went through: {seen}")
+
+
+def checked(page) -> None:
+    """axe-core finds nothing, and nothing scrolls sideways."""
+    assert_accessible(page)
+    fits_the_width(page)
+
+
+def press_button(page, name: str) -> int:
+    """Press the button with this name and return the status of the page it leads to."""
+    with page.expect_navigation() as navigation:
+        page.get_by_role("button", name=name, exact=True).click()
+    return navigation.value.status

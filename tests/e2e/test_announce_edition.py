@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import fits_the_width, follow_link, sign_in_as_organiser
-from tests.fixtures.browser import assert_accessible, start_app_server
+from tests.e2e.helpers import checked, follow_link, press_button, sign_in_as_organiser
+from tests.fixtures.browser import start_app_server
 
 pytestmark = pytest.mark.browser
 
@@ -26,18 +26,6 @@ def announce_server(tmp_path_factory):
     with start_app_server(tmp_path_factory.mktemp("announce_server"), ANNOUNCE_DATABASE) as server:
         yield server
 
-
-def checked(page) -> None:
-    """axe-core finds nothing, and nothing scrolls sideways."""
-    assert_accessible(page)
-    fits_the_width(page)
-
-
-def press_button(page, name: str) -> int:
-    """Press the button with this name and return the status of the page it leads to."""
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=name, exact=True).click()
-    return navigation.value.status
 
 
 def test_an_organiser_announces_a_draft_once_nothing_is_missing(phone_page, announce_server):

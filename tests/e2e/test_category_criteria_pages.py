@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import EDITION_LINK, fits_the_width, follow_link, sign_in_as_organiser
-from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, assert_accessible, start_app_server
+from tests.e2e.helpers import EDITION_LINK, checked, follow_link, press_button, sign_in_as_organiser
+from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, start_app_server
 
 pytestmark = pytest.mark.browser
 
@@ -26,18 +26,6 @@ def judging_server(tmp_path_factory):
         sign_ins = [line.group("role", "email", "password") for line in lines if line]
         yield LiveServer(base_url=server.base_url, sign_ins=sign_ins, env=server.env)
 
-
-def checked(page) -> None:
-    """axe-core finds nothing, and nothing scrolls sideways."""
-    assert_accessible(page)
-    fits_the_width(page)
-
-
-def press_button(page, name: str) -> int:
-    """Press the button with this name and return the status of the page it leads to."""
-    with page.expect_navigation() as navigation:
-        page.get_by_role("button", name=name, exact=True).click()
-    return navigation.value.status
 
 
 def test_an_organiser_gives_a_new_category_its_own_criteria(phone_page, judging_server):

@@ -34,11 +34,15 @@ def new_message(client, site, **fields):
     return post_form(client, site.new, data)
 
 
+def send_fields(page: str) -> dict[str, str]:
+    """The hidden fields of a preview page's Send form: its CSRF token and the fingerprint of what it previewed."""
+    return dict(re.findall(r'<input[^>]*name="(csrf_token|previewed)"[^>]*value="([^"]*)"', page))
+
+
 def send_from_preview(client, message_id: int, data: dict | None = None, preview: str | None = None):
     """Press Send on the message's preview page, as a browser would: with its CSRF token and what it previewed."""
     page = client.get(preview or f"/admin/messages/{message_id}/preview").get_data(as_text=True)
-    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|previewed)"[^>]*value="([^"]*)"', page))
-    return client.post(f"/admin/messages/{message_id}/send", data={**fields, **(data or {})})
+    return client.post(f"/admin/messages/{message_id}/send", data={**send_fields(page), **(data or {})})
 
 
 def saved(db_session) -> Message:
@@ -138,7 +142,7 @@ def test_sending_once_then_the_delivery(organiser_client, site, db_session, outb
     message = saved(db_session)
     send = f"/admin/messages/{message.id}/send"
     page = organiser_client.get(f"/admin/messages/{message.id}/preview").get_data(as_text=True)
-    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|previewed)"[^>]*value="([^"]*)"', page))
+    fields = send_fields(page)
     assert set(fields) == {"csrf_token", "previewed"}
     response = organiser_client.post(send, data=fields)
     assert response.status_code == 303 and response.headers["Location"] == f"/admin/messages/{message.id}"
@@ -203,7 +207,7 @@ def test_send_refuses_a_message_changed_since_its_preview(organiser_client, site
     new_message(organiser_client, site, segment="shortlisted.nominators", category="", subject="Congratulations")
     message = saved(db_session)
     page = organiser_client.get(f"/admin/messages/{message.id}/preview").get_data(as_text=True)
-    fields = dict(re.findall(r'<input[^>]*name="(csrf_token|previewed)"[^>]*value="([^"]*)"', page))
+    fields = send_fields(page)
     assert "Send to 3 people" in page
     # Meanwhile, in another tab, the same draft is turned into another message for other people.
     post_form(organiser_client, f"/admin/messages/{message.id}/edit",
