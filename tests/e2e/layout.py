@@ -1,5 +1,6 @@
 """Checks of a page's layout in the browser (nothing wider than the viewport, no reference or number broken across
-lines in a table cell, not too long), and the artefacts the organisers' walk keeps: screenshots and page heights."""
+lines in a table cell, no chart label cut off, not too long), and the artefacts the organisers' walk keeps: screenshots
+and page heights."""
 from __future__ import annotations
 
 import fcntl
@@ -75,21 +76,44 @@ BROKEN_IN_CELLS = r"""(most) => {
   return {found, count};
 }"""
 
+# A chart's label that its <svg> cuts off: some of its text lies outside the drawing (which clips what overflows it).
+CUT_CHART_LABELS = r"""(most) => {
+  const found = [];
+  let count = 0;
+  for (const label of document.querySelectorAll('svg text')) {
+    const box = label.getBoundingClientRect();
+    const drawing = label.ownerSVGElement.getBoundingClientRect();
+    if (box.width === 0 || drawing.width === 0) continue;
+    if (box.left < drawing.left - 1 || box.right > drawing.right + 1 || box.top < drawing.top - 1
+        || box.bottom > drawing.bottom + 1) {
+      count += 1;
+      if (found.length < most) found.push(`"${label.textContent.trim().slice(0, 40)}"`);
+    }
+  }
+  return {found, count};
+}"""
+
+
+def _listed(result: dict) -> str:
+    """The offenders a check found, and how many more it did not list."""
+    more = result["count"] - len(result["found"])
+    return "; ".join(result["found"]) + (f" (and {more} more)" if more else "")
+
 
 def layout_problems(page, width: int) -> tuple[list[str], int]:
     """What is wrong with the page's layout at this width, and the document's height in CSS pixels."""
     problems = []
     wide = page.evaluate(TOO_WIDE, MOST_LISTED)
     if wide["count"]:
-        more = f" (and {wide['count'] - len(wide['found'])} more)" if wide["count"] > len(wide["found"]) else ""
         problems.append(
-            f"wider than the viewport ({wide['view']}px; page scrolls to {wide['scrollWidth']}px): "
-            + "; ".join(wide["found"]) + more
+            f"wider than the viewport ({wide['view']}px; page scrolls to {wide['scrollWidth']}px): {_listed(wide)}"
         )
     broken = page.evaluate(BROKEN_IN_CELLS, MOST_LISTED)
     if broken["count"]:
-        more = f" (and {broken['count'] - len(broken['found'])} more)" if broken["count"] > len(broken["found"]) else ""
-        problems.append("a table cell breaks a reference or number across lines: " + "; ".join(broken["found"]) + more)
+        problems.append(f"a table cell breaks a reference or number across lines: {_listed(broken)}")
+    cut = page.evaluate(CUT_CHART_LABELS, MOST_LISTED)
+    if cut["count"]:
+        problems.append(f"a chart cuts off its labels: {_listed(cut)}")
     height = page.evaluate("() => document.documentElement.scrollHeight")
     limit = MAX_HEIGHTS.get(width)
     if limit is not None and height > limit:
