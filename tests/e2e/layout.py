@@ -1,6 +1,6 @@
 """Checks of a page's layout in the browser (nothing wider than the viewport, no reference or number broken across
-lines in a table cell, no chart label cut off, not too long), and the artefacts the organisers' walk keeps: screenshots
-and page heights."""
+lines in a table cell, no chart label cut off or overlapping another, not too long), and the artefacts the organisers'
+walk keeps: screenshots and page heights."""
 from __future__ import annotations
 
 import fcntl
@@ -76,19 +76,26 @@ BROKEN_IN_CELLS = r"""(most) => {
   return {found, count};
 }"""
 
-# A chart's label that its <svg> cuts off: some of its text lies outside the drawing (which clips what overflows it).
-CUT_CHART_LABELS = r"""(most) => {
+# A chart's label that its <svg> cuts off (some of its text lies outside the drawing, which clips what overflows it),
+# or that overlaps another label of the same chart (by more than a pixel each way).
+CHART_LABELS = r"""(most) => {
   const found = [];
   let count = 0;
-  for (const label of document.querySelectorAll('svg text')) {
-    const box = label.getBoundingClientRect();
-    const drawing = label.ownerSVGElement.getBoundingClientRect();
-    if (box.width === 0 || drawing.width === 0) continue;
-    if (box.left < drawing.left - 1 || box.right > drawing.right + 1 || box.top < drawing.top - 1
-        || box.bottom > drawing.bottom + 1) {
-      count += 1;
-      if (found.length < most) found.push(`"${label.textContent.trim().slice(0, 40)}"`);
-    }
+  const note = (text) => { count += 1; if (found.length < most) found.push(text); };
+  const words = (label) => `"${label.textContent.trim().slice(0, 40)}"`;
+  for (const drawing of document.querySelectorAll('svg')) {
+    const area = drawing.getBoundingClientRect();
+    const labels = [...drawing.querySelectorAll('text')]
+      .map((label) => ({label, box: label.getBoundingClientRect()})).filter(({box}) => box.width > 0);
+    labels.forEach(({label, box}, index) => {
+      if (box.left < area.left - 1 || box.right > area.right + 1 || box.top < area.top - 1
+          || box.bottom > area.bottom + 1) note(`${words(label)} cut off`);
+      for (const other of labels.slice(index + 1)) {
+        const across = Math.min(box.right, other.box.right) - Math.max(box.left, other.box.left);
+        const down = Math.min(box.bottom, other.box.bottom) - Math.max(box.top, other.box.top);
+        if (across > 1 && down > 1) note(`${words(label)} overlaps ${words(other.label)}`);
+      }
+    });
   }
   return {found, count};
 }"""
@@ -111,9 +118,9 @@ def layout_problems(page, width: int) -> tuple[list[str], int]:
     broken = page.evaluate(BROKEN_IN_CELLS, MOST_LISTED)
     if broken["count"]:
         problems.append(f"a table cell breaks a reference or number across lines: {_listed(broken)}")
-    cut = page.evaluate(CUT_CHART_LABELS, MOST_LISTED)
-    if cut["count"]:
-        problems.append(f"a chart cuts off its labels: {_listed(cut)}")
+    labels = page.evaluate(CHART_LABELS, MOST_LISTED)
+    if labels["count"]:
+        problems.append(f"a chart's labels do not fit: {_listed(labels)}")
     height = page.evaluate("() => document.documentElement.scrollHeight")
     limit = MAX_HEIGHTS.get(width)
     if limit is not None and height > limit:

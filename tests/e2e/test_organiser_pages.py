@@ -53,8 +53,12 @@ CRAMPED_TABLE = """<!doctype html><html lang="en"><title>t</title><body style="m
 <div style="overflow-x:auto;width:100%"><div style="width:3000px">scrolls inside a region that fits</div></div>
 <svg width="100" height="40" viewBox="0 0 100 40"><text x="60" y="20">A label far too long to fit</text>
 <text x="5" y="20">Fits</text></svg>
+<svg width="200" height="40" viewBox="0 0 200 40"><text x="0" y="20">Left label</text><text x="30" y="22">Over it</text>
+</svg>
 <div style="height:3000px"></div></body></html>"""
 BROKEN = 'a table cell breaks a reference or number across lines: "DEMO-2026-017" on 3 lines; "1,234" on 5 lines'
+
+LABELS = 'a chart\'s labels do not fit: "A label far too long to fit" cut off; "Left label" overlaps "Over it"'
 
 
 @pytest.mark.browser
@@ -67,9 +71,9 @@ def test_the_layout_checks_find_what_they_look_for_and_nothing_else(page):
     assert wide.startswith("wider than the viewport (320px; page scrolls to 1000px): div \"too wide\" reaches 1000px")
     assert "scrolls inside" not in wide
     assert broken == BROKEN
-    assert cut == 'a chart cuts off its labels: "A label far too long to fit"'
+    assert cut == LABELS
     assert long == f"{height}px long, more than 2,600px"
 
     page.set_viewport_size({"width": 1920, "height": 1080})
     problems, _ = layout_problems(page, 1920)
-    assert problems == [BROKEN, 'a chart cuts off its labels: "A label far too long to fit"']
+    assert problems == [BROKEN, LABELS]
