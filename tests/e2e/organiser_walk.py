@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from playwright.sync_api import Error as PlaywrightError
+
 from tests.e2e.helpers import demo_in_phase, sign_in_as_organiser
 from tests.e2e.layout import layout_problems, record_heights, save_screenshot
 from tests.e2e.organiser_urls import walk_urls
@@ -122,7 +124,7 @@ def visit(page, watch: Watch, server, phase: str, name: str, path: str, heights:
     for swap in swaps:
         try:
             done = swap(page)
-        except Exception as failure:  # noqa: BLE001  (a swap that never comes is one more problem of this page)
+        except PlaywrightError as failure:  # a swap that never comes is one more problem of this page
             problems.append(f"htmx swap {swap.__name__} failed: {str(failure).splitlines()[0]}")
             continue
         problems += [f"after the htmx swap ({done}): {problem}" for problem in watch.take()]
@@ -142,7 +144,11 @@ def walk_phase(browser, server, phase: str) -> None:
     try:
         sign_in_as_organiser(page, live)
         for name, path in urls.items():
-            if problems := visit(page, watch, live, phase, name, path, heights):
+            try:
+                problems = visit(page, watch, live, phase, name, path, heights)
+            except PlaywrightError as failure:  # a page that never loads is one problem; the walk goes on
+                problems = [f"the walk could not check it: {str(failure).splitlines()[0]}"]
+            if problems:
                 report[f"{name} ({path})"] = problems
     finally:
         record_heights(phase, heights)
