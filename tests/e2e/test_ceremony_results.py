@@ -113,8 +113,8 @@ def test_every_screen_follows_the_reveal_within_3_seconds(
         section = guest.locator("section", has=guest.get_by_role("heading", level=2, name=second))
         expect(section.locator(".result__winner")).to_have_text(winner, timeout=remaining_ms(started))
         expect(section.locator(".result__winner")).to_be_visible(timeout=remaining_ms(started))
-    expect(projector.locator(".slide__winner")).to_be_visible(timeout=remaining_ms(started))
-    expect(projector.locator(".slide__winner")).to_have_text(winner, timeout=remaining_ms(started))
+    expect(projector.locator(".stage__winner")).to_be_visible(timeout=remaining_ms(started))
+    expect(projector.locator(".stage__winner")).to_have_text(winner, timeout=remaining_ms(started))
     expect(projector.locator("h1")).to_have_text(second)
     assert projector.url == server.url("/results/present/2")
     # Screen reader users hear it: the polite live region outside the swapped results says what was announced.
@@ -149,7 +149,7 @@ def test_every_screen_follows_the_reveal_within_3_seconds(
     third_winner = recorded_winner(organiser, third)
     started = time.monotonic()
     organiser.get_by_role("button", name=f"Reveal {third}").click()
-    expect(projector.locator(".slide__winner")).to_have_text(third_winner, timeout=remaining_ms(started))
+    expect(projector.locator(".stage__winner")).to_have_text(third_winner, timeout=remaining_ms(started))
     for guest in (guest_phone, guest_desktop):
         section = guest.locator("section", has=guest.get_by_role("heading", level=2, name=third))
         expect(section.locator(".result__winner")).to_have_text(third_winner, timeout=remaining_ms(started))
