@@ -61,16 +61,17 @@
 
   document.addEventListener("htmx:afterSwap", function () {
     var current = slide();
-    if (!current) { return; }
-    if (revealShown && current.getAttribute("data-reveal") === revealShown) { current.classList.add("stage--shown"); }
-    if (!focusedRel) { return; }
+    if (!current || !focusedRel) { return; }
     var link = current.querySelector("a[rel=" + focusedRel + "]") || current.querySelector(".stage__links a");
     focusedRel = null;
     if (link) { link.focus(); }
   });
 
+  // The slide swaps with "settle:0ms", so this runs before the new slide is first drawn: no flicker of the animation.
   document.addEventListener("htmx:afterSettle", function () {
-    if (!slide()) { return; }
+    var current = slide();
+    if (!current) { return; }
+    if (revealShown && current.getAttribute("data-reveal") === revealShown) { current.classList.add("stage--shown"); }
     nameThePage();
     fitToScreen();
   });

@@ -96,6 +96,10 @@ SEEN_BOX = r"""(el) => {
 }"""
 
 
+# Asks for the slide shown, as its poll does, and swaps it in the way the poll would.
+REDRAW = """() => htmx.ajax("GET", location.pathname, {source: "#slide", target: "#slide", swap: "outerHTML settle:0ms"})"""
+
+
 @pytest.fixture(scope="module")
 def night(tmp_path_factory):
     """gunicorn with the demo edition on its ceremony night, a logo, one award revealed and very long names."""
@@ -165,6 +169,11 @@ def test_each_kind_of_slide_fits_the_projector_and_shows_only_the_awards(project
     unseen_by_the_room(projector)
     screenshot(projector, name)
     assert_accessible(projector)
+    if name == "reveal":
+        # The same reveal drawn again (as a poll does when anything changes) does not play its animation again.
+        projector.evaluate(REDRAW)
+        expect(projector.locator("#slide.stage--shown")).to_have_count(1)
+        assert projector.evaluate("() => document.getAnimations().length") == 0
 
 
 def test_keyboard_users_reach_previous_and_next_and_see_them_while_focused(projector, night):

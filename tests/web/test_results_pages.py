@@ -357,7 +357,7 @@ def test_previous_and_next_swap_the_slide_so_that_full_screen_stays(client, nigh
         link = re.search(rf'<a href="{url}" rel="{rel}"([^>]*)>', page).group(1)
         # The address the bar shows is the slide's own, without the poll's "seen".
         assert f'hx-get="{url}"' in link and f'hx-replace-url="{url}"' in link, link
-        assert 'hx-target="#slide"' in link and 'hx-swap="outerHTML"' in link and 'hx-sync="#slide:replace"' in link
+        assert 'hx-target="#slide"' in link and 'hx-swap="outerHTML settle:0ms"' in link and 'hx-sync="#slide:replace"' in link
     assert ">Previous: Self Management Awards 2026<" in page and ">Next: Another category<" in page
     # Its own stylesheet and script, which no other page loads; the full-screen button waits for the script.
     assert 'href="/static/css/present.css"' in page and 'src="/static/js/present.js"' in page
