@@ -226,3 +226,13 @@ def test_without_javascript_there_is_no_dead_button_and_the_links_still_work(bro
         with page.expect_navigation():
             page.keyboard.press("Enter")
         assert page.url == night.url("/results/present/1")
+
+
+def test_with_reduced_motion_the_reveal_comes_without_animation(browser, night):
+    for page in open_page(browser, viewport=PROJECTORS["1280x720"], reduced_motion="reduce"):
+        page.goto(night.url("/results/present/2"))
+        expect(page.locator(".stage__winner")).to_have_text(LONG_FINALIST)
+        assert page.evaluate("() => document.getAnimations().length") == 0
+    for page in open_page(browser, viewport=PROJECTORS["1280x720"], reduced_motion="no-preference"):
+        page.goto(night.url("/results/present/2"))
+        assert page.evaluate("() => document.getAnimations().length") > 0  # the check above can tell
