@@ -14,6 +14,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from awards_app.ceremony import reveals, winners
+from awards_app.web.template_helpers import format_date
 from tests.factories.programme import START, make_category, make_edition
 from tests.factories.voting import make_votes, public_vote
 
@@ -177,7 +178,7 @@ def test_after_the_reveal_it_shows_and_after_a_hide_it_is_gone(client, night):
     resource = section(page, "Another category")
     assert "To be announced" in resource and "Winner" not in resource
     slide = client.get("/results/present/1").get_data(as_text=True)
-    assert '<li class="slide__winner">Harbour Arts</li>' in slide
+    assert '<li class="stage__winner">Harbour Arts</li>' in slide
     assert "Winner" not in client.get("/results/present/2").get_data(as_text=True)
 
     night.hide(0)
@@ -302,11 +303,12 @@ def test_the_presenter_view_shows_one_category_with_previous_and_next(client, ni
     first = client.get("/results/present/1").get_data(as_text=True)
     assert 'class="presenter"' in first
     assert "Award 1 of 2" in first and "Self Management Project of the Year" in first
-    assert 'href="/results/present/2" rel="next"' in first and 'rel="prev"' not in first
+    assert 'href="/results/present/2" rel="next"' in first and 'href="/results/present/0" rel="prev"' in first
     second = client.get("/results/present/2").get_data(as_text=True)
     assert 'href="/results/present/1" rel="prev"' in second and 'rel="next"' not in second
     assert client.get("/results/present/3").status_code == 404
-    assert client.get("/results/present/0").status_code == 404
+    assert client.get("/results/present/0").status_code == 200  # the title slide
+    assert client.get("/results/present/-1").status_code == 404
 
 
 def test_the_presenter_view_follows_the_organisers_reveals(client, night):
@@ -318,7 +320,7 @@ def test_the_presenter_view_follows_the_organisers_reveals(client, night):
     jumped = client.get("/results/present/1?seen=", headers=HX)
     assert jumped.headers["HX-Replace-Url"] == "/results/present/2"
     body = jumped.get_data(as_text=True)
-    assert 'hx-get="/results/present/2"' in body and '<li class="slide__winner">Yellow Door</li>' in body
+    assert 'hx-get="/results/present/2"' in body and '<li class="stage__winner">Yellow Door</li>' in body
     focus = night.categories[1].id
     assert f'"seen": "{focus}"' in body
     # The presenter goes back to the first category by hand: polls from there no longer jump.
@@ -326,6 +328,68 @@ def test_the_presenter_view_follows_the_organisers_reveals(client, night):
     assert "HX-Replace-Url" not in stay.headers and "Award 1 of 2" in stay.get_data(as_text=True)
     # The entry address opens at the category revealed last.
     assert "Award 2 of 2" in client.get("/results/present").get_data(as_text=True)
+
+
+def test_the_night_opens_on_a_title_slide_that_polls_for_the_first_reveal(client, night, db_session):
+    night.edition.venue = "The Assembly Rooms, Edinburgh"
+    db_session.commit()
+    night.confirm()
+    title = client.get("/results/present")
+    body = title.get_data(as_text=True)
+    assert '<h1 class="stage__title">Self Management Awards 2026</h1>' in body
+    assert f"The awards ceremony, {format_date(night.edition.ceremony_at, night.edition.timezone)}" in body
+    assert '<p class="stage__venue">The Assembly Rooms, Edinburgh</p>' in body
+    assert 'hx-get="/results/present/0"' in body and 'rel="prev"' not in body
+    assert re.search(r'href="/results/present/1" rel="next"[^>]*>Next: Self Management Project of the Year<', body)
+    assert "Winner" not in body and "Harbour Arts" not in body and "data-reveal" not in body
+    assert "<title>Self Management Awards 2026 – Presenter view – Self Management Awards</title>" in body
+    assert client.get("/results/present/0").get_data(as_text=True) == body
+
+    night.reveal(1)
+    jumped = client.get("/results/present/0?seen=", headers=HX)
+    assert jumped.headers["HX-Replace-Url"] == "/results/present/2"
+    assert "Yellow Door" in jumped.get_data(as_text=True)
+
+
+def test_previous_and_next_swap_the_slide_so_that_full_screen_stays(client, night):
+    page = client.get("/results/present/1").get_data(as_text=True)
+    for rel, url in (("prev", "/results/present/0"), ("next", "/results/present/2")):
+        link = re.search(rf'<a href="{url}" rel="{rel}"([^>]*)>', page).group(1)
+        # The address the bar shows is the slide's own, without the poll's "seen".
+        assert f'hx-get="{url}"' in link and f'hx-replace-url="{url}"' in link, link
+        assert 'hx-target="#slide"' in link and 'hx-swap="outerHTML settle:0ms"' in link and 'hx-sync="#slide:replace"' in link
+    assert ">Previous: Self Management Awards 2026<" in page and ">Next: Another category<" in page
+    # Its own stylesheet and script, which no other page loads; the full-screen button waits for the script.
+    assert 'href="/static/css/present.css"' in page and 'src="/static/js/present.js"' in page
+    assert '<button type="button" class="stage-fullscreen" data-fullscreen hidden>Full screen</button>' in page
+    assert "present.css" not in client.get("/results").get_data(as_text=True)
+    # A poll's slide keeps its title for the page, once present.js has swapped it in.
+    slide = client.get("/results/present/2?seen=", headers=HX).get_data(as_text=True)
+    assert 'data-title="Another category – Presenter view"' in slide
+
+
+def test_a_revealed_slide_names_its_reveal_so_that_a_redraw_does_not_replay_it(client, night):
+    night.confirm()
+    assert "data-reveal" not in client.get("/results/present/1").get_data(as_text=True)
+    night.reveal(0)
+    key = re.search(r'data-reveal="([^"]+)"', client.get("/results/present/1").get_data(as_text=True)).group(1)
+    assert key.startswith(f"{night.categories[0].id}-")
+    seen = night.categories[0].id
+    assert f'data-reveal="{key}"' in client.get(f"/results/present/1?seen={seen}", headers=HX).get_data(as_text=True)
+    night.hide(0)
+    assert "data-reveal" not in client.get(f"/results/present/1?seen={seen}", headers=HX).get_data(as_text=True)
+
+
+def test_long_names_take_the_smaller_size_of_their_kind(client, night, db_session):
+    night.confirm()
+    night.categories[0].name = "The Award for Outstanding Partnership Working Across Health and Social Care"
+    night.finalists[0][0].public_name = "The Harbour Arts Collective for Peer Support and Self Management"
+    db_session.commit()
+    night.reveal(0)
+    slide = client.get("/results/present/1").get_data(as_text=True)
+    assert '<h1 class="stage__title stage__title--long">The Award for Outstanding' in slide
+    assert '<li class="stage__winner stage__winner--long">The Harbour Arts Collective' in slide
+    assert '<h1 class="stage__title">Another category</h1>' in client.get("/results/present/2").get_data(as_text=True)
 
 
 @pytest.mark.parametrize("seen", ["²", "١٢", "１", "1²", "99999999999"])

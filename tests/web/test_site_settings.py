@@ -187,13 +187,13 @@ def test_the_presenter_view_shows_the_logo_and_a_new_logo_is_a_new_etag(visitor,
     voting_site()
     db_session.commit()
     before = visitor.get("/results/present")
-    assert "slide__logo" not in before.get_data(as_text=True)
+    assert "stage__logo" not in before.get_data(as_text=True)
     upload(organiser_client, logo_png())
     after = visitor.get("/results/present", headers={"If-None-Match": before.headers["ETag"]})
     assert after.status_code == 200
-    assert 'class="slide__logo"' in after.get_data(as_text=True)
+    assert 'class="stage__logo"' in after.get_data(as_text=True)
     polled = visitor.get("/results/present/1", headers={"HX-Request": "true"})
-    assert 'class="slide__logo"' in polled.get_data(as_text=True)
+    assert 'class="stage__logo"' in polled.get_data(as_text=True)
 
 
 # --- Error pages, link problems and emails ------------------------------------------------------------------------

@@ -114,6 +114,10 @@ def results():
 # --- The presenter view ----------------------------------------------------------------------------------------------
 
 
+# The running order's slide 0: the edition's name, the ceremony's date and venue, before the first award.
+TITLE_SLIDE = 0
+
+
 def _seen_focus() -> int | None:
     """The focus (last revealed category) a polling slide was rendered with."""
     seen = request.args.get("seen", "")
@@ -140,7 +144,7 @@ def _present(position: int | None):
     focus_position = next((r.position for r in categories or [] if r.category.id == focus), None)
     jumped = False
     if position is None:
-        position = focus_position or 1
+        position = focus_position or TITLE_SLIDE
     elif polled and focus_position is not None and focus != seen:
         # The organisers revealed another category since this slide was drawn: show that one.
         jumped = position != focus_position
@@ -149,14 +153,16 @@ def _present(position: int | None):
         if request.view_args.get("position") is not None:
             abort(404)  # no slides before the shortlist is public
         categories = None  # the waiting slide
-    elif not 1 <= position <= len(categories):
+    elif not TITLE_SLIDE <= position <= len(categories):
         abort(404)
+    result = categories[position - 1] if categories and position != TITLE_SLIDE else None
     response = render_page(
         "public/present.html",
         block="slide",
         edition=edition,
         results=categories,
-        result=categories[position - 1] if categories else None,
+        result=result,
+        reveal=reveal_key(result),  # the reveal's animation plays once per reveal, not on each redraw (present.js)
         position=position,
         focus=focus,
         poll_seconds=POLL_SECONDS,
@@ -168,11 +174,11 @@ def _present(position: int | None):
 
 @bp.get("/results/present")
 def present():
-    """Show the presenter view at the category revealed last (or the first), for the projector."""
+    """Show the presenter view at the category revealed last (or the title slide), for the projector."""
     return _present(None)
 
 
 @bp.get("/results/present/<int:position>")
 def present_slide(position: int):
-    """Show one category of the running order on the projector; polls follow the organisers' reveals."""
+    """Show one slide of the running order on the projector (0 is the title); polls follow the organisers' reveals."""
     return _present(position)
