@@ -6,7 +6,7 @@ voided on a confirmation page, whose "Yes" button posts the same values again wi
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import flash, request, url_for
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length
 
+from awards_app.ceremony.award_records import reveal_of
 from awards_app.core import clock, uow
 from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
@@ -26,7 +27,7 @@ from awards_app.voting.votes import ballot_finalists
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.shared import trail
-from awards_app.web.charts import bar_chart
+from awards_app.web.charts import Column, column_chart
 from awards_app.web.forms import ActionForm, Required, button_action, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
@@ -152,18 +153,20 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
     hours = summary.hours_of(day)
     day_list = [d for d, _cast, _voided in days]
     position = day_list.index(day) if day in day_list else None
-    per_day_chart = bar_chart(
+    per_day_chart = column_chart(
         "chart-votes-per-day",
         f"Votes cast per day, {contest.category.name}",
-        [(f"{d:%a} {d.day} {d:%b}", cast) for d, cast, _voided in days],
-        "Horizontal bar chart of the votes cast on each day of the vote, voided votes included.",
+        [Column(f"{d:%A} {d.day} {d:%B}", f"{d.day} {d:%b}", cast) for d, cast, _voided in days],
+        "Column chart of the votes cast on each day of the vote, from the first day to the last, voided votes "
+        "included.",
     )
-    per_hour_chart = bar_chart(
+    per_hour_chart = column_chart(
         "chart-votes-per-hour",
         f"Votes cast per hour on {day:%A} {day.day} {day:%B %Y}",
-        [(hour.start.astimezone(zone).strftime("%H:00"), hour.cast) for hour in hours],
-        "Horizontal bar chart of the votes cast in each hour of the day, voided votes included.",
+        [_hour_column(hour.start.astimezone(zone), hour.cast) for hour in hours],
+        f"Column chart of the votes cast in each hour of the day, {zone} time, voided votes included.",
     )
+    reveal = reveal_of(contest.category)
     if block_form is None:  # a link from the tables or the flags fills the block form in (?kind=...&value=...)
         block_form = VoidBlockForm(formdata=None, data={
             "block_kind": request.args.get("kind") if request.args.get("kind") in oversight.BLOCK_KINDS else None,
@@ -198,12 +201,18 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
         has_closed=now >= contest.closes_at,
         can_publish=tally.can_publish(contest),
         list_is_public=tally.is_public(contest),
+        revealed_at=reveal.revealed_at if reveal else None,
         rules={"factor": oversight.SPIKE_HOUR_FACTOR, "minimum": oversight.SPIKE_MIN_VOTES,
                "share": oversight.SPIKE_SHARE},
         form=failed,
         trail=trail(contest.category.edition),
         **forms,
     )
+
+
+def _hour_column(start: datetime, cast: int) -> Column:
+    """One hour of the hourly chart: named in full for its tooltip, by its start on the time axis."""
+    return Column(f"{start:%H}:00 to {(start + timedelta(hours=1)):%H}:00", f"{start:%H}:00", cast)
 
 
 def _day_link(contest: Contest, day: date | None) -> tuple[date, str] | None:
