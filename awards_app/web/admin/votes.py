@@ -37,6 +37,13 @@ CONTEST = "/contests/<int:contest_id>/votes"
 VIEW_TEMPLATE = "admin/votes/view.html"
 REASON_LIMIT = Length(max=oversight.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
 NOTE_LIMIT = Length(max=oversight.NOTE_MAX_LENGTH, message="The note must be 1,000 characters or fewer")
+# The view is split into parts, each its own page (?show=...), so that none runs to many screens on a phone.
+PARTS = {
+    "summary": "Counts and flags",
+    "time": "Votes over time",
+    "sources": "Domains and address blocks",
+    "actions": "Void or enter votes",
+}
 BLOCK_CHOICES = [
     SelectChoice("network", "An address block (network)"),
     SelectChoice("domain", "An email domain"),
@@ -126,9 +133,14 @@ def _contest_trail(contest: Contest) -> list[tuple[str, str]]:
             (f"Public vote: {contest.category.name}", url_for(".contest_votes", contest_id=contest.id))]
 
 
-def _back_to_view(contest: Contest, anchor: str):
-    """303 to the live view of the vote, at `anchor`."""
-    return see_other(url_for(".contest_votes", contest_id=contest.id, _anchor=anchor))
+def _back_to_view(contest: Contest, part: str, anchor: str):
+    """303 to a part of the live view of the vote, at `anchor`."""
+    return see_other(_part_url(contest, part, _anchor=anchor))
+
+
+def _part_url(contest: Contest, part: str, **values) -> str:
+    """The address of a part of the view (the first part's is the view's own)."""
+    return url_for(".contest_votes", contest_id=contest.id, show=None if part == "summary" else part, **values)
 
 
 def _chosen_day(summary: oversight.VoteSummary) -> date:
@@ -144,8 +156,10 @@ def _chosen_day(summary: oversight.VoteSummary) -> date:
     return default if default in days or not days else days[-1]
 
 
-def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, assisted_form=None):
-    """The live view: counts, spikes, the tally, charts with their tables, the busiest, and the three forms."""
+def _view(contest: Contest, part: str | None = None, status: int = 200, void_form=None, block_form=None,
+          assisted_form=None):
+    """One part of the live view: counts, flags and the tally; charts over time; the busiest; or the three forms."""
+    part = part or (request.args.get("show") if request.args.get("show") in PARTS else "summary")
     summary = oversight.vote_summary(current_actor(), contest)
     zone = summary.zone
     days = summary.days()
@@ -206,6 +220,9 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
                "share": oversight.SPIKE_SHARE},
         form=failed,
         trail=trail(contest.category.edition),
+        part=part,
+        parts={name: (label, _part_url(contest, name)) for name, label in PARTS.items()},
+        part_url=lambda name, **values: _part_url(contest, name, **values),
         **forms,
     )
 
@@ -219,7 +236,7 @@ def _day_link(contest: Contest, day: date | None) -> tuple[date, str] | None:
     """Another day and the view's address that shows its hours."""
     if day is None:
         return None
-    return day, url_for(".contest_votes", contest_id=contest.id, day=day.isoformat(), _anchor="per-hour")
+    return day, _part_url(contest, "time", day=day.isoformat(), _anchor="per-hour")
 
 
 # --- Views -------------------------------------------------------------------------------------------------------
@@ -248,7 +265,7 @@ def void_vote(contest_id: int):
     contest = _contest(contest_id)
     form = VoidVoteForm()
     if not form.validate_on_submit():
-        return _view(contest, status=422, void_form=form)
+        return _view(contest, "actions", status=422, void_form=form)
     try:
         vote = oversight.find_vote(current_actor(), contest, form.void_receipt_code.data)
         if form.confirmed.data != "yes":
@@ -259,11 +276,11 @@ def void_vote(contest_id: int):
         oversight.void_vote(current_actor(), vote, form.void_reason.data)
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="void_")
-        return _view(contest, status=422, void_form=form)
+        return _view(contest, "actions", status=422, void_form=form)
     uow.commit()
     flash(f"The vote with receipt code {vote.receipt_code} has been voided. It stays in the log and no longer "
           "counts.", "success")
-    return _back_to_view(contest, "counts")
+    return _back_to_view(contest, "summary", "counts")
 
 
 @bp.post(CONTEST + "/void-block")
@@ -273,7 +290,7 @@ def void_block(contest_id: int):
     contest = _contest(contest_id)
     form = VoidBlockForm()
     if not form.validate_on_submit():
-        return _view(contest, status=422, block_form=form)
+        return _view(contest, "actions", status=422, block_form=form)
     kind, value, reason = form.block_kind.data, form.block_value.data.strip(), form.block_reason.data
     try:
         if form.confirmed.data != "yes":
@@ -285,11 +302,11 @@ def void_block(contest_id: int):
         count = oversight.void_votes(current_actor(), contest, kind, value, reason)
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="block_")
-        return _view(contest, status=422, block_form=form)
+        return _view(contest, "actions", status=422, block_form=form)
     uow.commit()
     flash(f"{count} vote{'' if count == 1 else 's'} from the {oversight.BLOCK_KINDS[kind]} {value} "
           f"{'has' if count == 1 else 'have'} been voided. They stay in the log and no longer count.", "success")
-    return _back_to_view(contest, "counts")
+    return _back_to_view(contest, "summary", "counts")
 
 
 @bp.post(CONTEST + "/assisted")
@@ -299,7 +316,7 @@ def assisted_vote(contest_id: int):
     contest = _contest(contest_id)
     form = _assisted_form(contest)
     if not form.validate_on_submit():
-        return _view(contest, status=422, assisted_form=form)
+        return _view(contest, "actions", status=422, assisted_form=form)
     finalist = db.session.get(Finalist, int(form.assisted_finalist.data))
     try:
         vote = oversight.record_assisted_vote(
@@ -307,11 +324,11 @@ def assisted_vote(contest_id: int):
         )
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="assisted_")
-        return _view(contest, status=422, assisted_form=form)
+        return _view(contest, "actions", status=422, assisted_form=form)
     uow.commit()
     flash(f"The vote for {finalist.display_name} has been recorded. Its receipt code is {vote.receipt_code}: "
           "give it to the voter so that they can check it in the published list.", "success")
-    return _back_to_view(contest, "assisted")
+    return _back_to_view(contest, "actions", "assisted")
 
 
 @bp.route(CONTEST + "/publish", methods=["GET", "POST"])
@@ -326,11 +343,11 @@ def publish_tally(contest_id: int):
             lambda: tally.publish_tally(current_actor(), contest),
             lambda _: "The list of votes is published. Anyone can now recount it and check their receipt.",
         )
-        return _back_to_view(contest, "publish")
+        return _back_to_view(contest, "summary", "publish")
     if not tally.can_publish(contest):
         flash("The list of votes can be published once, after the result of this category has been revealed at the "
               "ceremony.", "info")
-        return _back_to_view(contest, "publish")
+        return _back_to_view(contest, "summary", "publish")
     edition = contest.category.edition
     return render_page(
         "admin/votes/confirm_publish.html", contest=contest, form=form, tally=tally.count_votes(contest),
