@@ -162,6 +162,7 @@ def test_every_part_of_the_vote_view_fits_a_phone_and_a_desktop_with_its_charts_
             checked(page)
             assert page.evaluate("() => document.documentElement.scrollHeight") < 7 * 800, f"{part} is too long"
         # Votes per day are columns over time, left to right, and the time axis labels only as many days as fit.
+        open_part(page, "Votes over time")
         columns = page.locator("#chart-votes-per-day rect")
         xs = [columns.nth(index).get_attribute("x") for index in range(columns.count())]
         assert len(xs) > 10 and [float(x) for x in xs] == sorted(float(x) for x in xs)
