@@ -200,6 +200,7 @@ def test_voiding_one_vote_asks_first_then_voids_it(organiser_client, site, db_se
     assert response.status_code == 200
     text = text_of(response)
     assert "Are you sure you want to void this vote?" in text and "K7QM-3XHT-P2WD" in text and "Breathe Easy" in text
+    assert f'href="{site.url}?show=actions#void">No, go back</a>' in response.get_data(as_text=True)  # to the form
     vote = db_session.scalar(select(Vote).where(Vote.receipt_code == "K7QM-3XHT-P2WD"))
     assert vote.voided_at is None  # nothing done yet
 
@@ -233,6 +234,7 @@ def test_voiding_a_block_asks_first_with_the_count(organiser_client, site, db_se
     asked = post_form(organiser_client, site.url + "/void-block", data, form_page=site.url)
     assert asked.status_code == 200
     assert "Are you sure you want to void 2 votes?" in text_of(asked)
+    assert f'href="{site.url}?show=actions#void-block">No, go back</a>' in asked.get_data(as_text=True)
 
     done = post_form(organiser_client, site.url + "/void-block", {**data, "confirmed": "yes"}, form_page=site.url)
     assert done.status_code == 303

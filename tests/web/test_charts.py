@@ -312,3 +312,11 @@ def test_range_chart_labels_leave_room_for_the_figures():
     for (text, _left, right), (figures, left, _right) in itertools.pairwise(boxes):
         if figures.startswith("1.5 to"):
             assert right < left, f"{text!r} runs into its figures"
+
+
+def test_a_zero_column_has_neither_a_column_nor_a_value_written_over_it():
+    svg = parse(charts.column_chart("c", "Title", hours([3, 0, 5])))
+
+    assert len(bars(svg)) == 2
+    written = [t.text for t in svg.iter(SVG + "text") if t.get("font-weight") == "bold"]
+    assert written == ["3", "5"]
