@@ -217,7 +217,7 @@ def recount(csv_bytes: bytes) -> tuple[dict[str, int], int, int]:
 def shown_totals(page) -> tuple[dict[str, int], int, int]:
     """The totals the published page shows: per finalist, the voided votes, the lines in the list."""
     table = page.locator("table", has=page.locator("caption", has_text="Votes that count, per finalist"))
-    number = lambda cell: int(cell.inner_text().replace(",", ""))  # noqa: E731
+    number = lambda cell: int(cell.inner_text().replace(",", ""))
     per_finalist = {
         row.locator("th").inner_text().strip(): number(row.locator("td"))
         for row in table.locator("tbody tr").all()
