@@ -84,3 +84,27 @@ def press_button(page, name: str) -> int:
     with page.expect_navigation() as navigation:
         page.get_by_role("button", name=name, exact=True).click()
     return navigation.value.status
+
+
+# Each chart's text as the browser draws it (getBBox) lies inside its SVG's viewBox; the SVG fits the window.
+CHART_TEXT_OUTSIDE = r"""() => {
+  const outside = [];
+  for (const svg of document.querySelectorAll('svg.chart')) {
+    const box = svg.viewBox.baseVal;
+    if (svg.getBoundingClientRect().right > window.innerWidth) outside.push([svg.id, 'the chart is wider than the window']);
+    for (const text of svg.querySelectorAll('text')) {
+      const drawn = text.getBBox();
+      if (drawn.x < box.x - 0.5 || drawn.y < box.y - 0.5 || drawn.x + drawn.width > box.x + box.width + 0.5
+          || drawn.y + drawn.height > box.y + box.height + 0.5) {
+        outside.push([svg.id, text.textContent, Math.round(drawn.x), Math.round(drawn.x + drawn.width), box.width]);
+      }
+    }
+  }
+  return outside;
+}"""
+
+
+def charts_fit(page) -> int:
+    """Every chart's text lies inside its image and every chart fits the window; how many charts the page has."""
+    assert page.evaluate(CHART_TEXT_OUTSIDE) == [], f"{page.url} draws chart text outside its chart"
+    return page.locator("svg.chart").count()

@@ -1,9 +1,16 @@
-"""The duplicates and reach pages in a real browser: axe-core clean, readable on a phone, merging without JavaScript."""
+"""The duplicates and reach pages in a real browser: axe-core clean, readable on a phone, merging without JavaScript;
+the reach charts' text inside their images at a phone's width and a desktop's."""
 import re
 
 import pytest
 
-from tests.e2e.helpers import EDITION_LINK, follow_link, sign_in_as_organiser
+from tests.e2e.helpers import (
+    EDITION_LINK,
+    charts_fit,
+    checked,
+    follow_link,
+    sign_in_as_organiser,
+)
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser
@@ -29,3 +36,19 @@ def test_reach_report_shows_the_councils_reached(page, live_server):
     assert re.search(r"\d+ of 32 local authorities reached", page.locator(".lead").inner_text())
     assert page.locator("svg[role=img]").count() >= 2
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("width", [320, 1280])
+def test_the_reach_charts_keep_their_text_inside_and_fold_their_tables(page, live_server, width):
+    page.set_viewport_size({"width": width, "height": 800})
+    open_edition(page, live_server)
+    follow_link(page, "Reach: nominations by category and local authority")
+
+    assert charts_fit(page) == 2
+    for name in ("Nominations by category", "Nominations by local authority"):  # each an image with its name
+        assert page.get_by_role("img", name=re.compile(f"^{name}")).count() == 1
+    table = page.locator("table", has=page.locator("caption", has_text="Nominations by local authority"))
+    assert not table.is_visible()
+    page.get_by_text("Nominations by local authority as a table").click()
+    assert table.is_visible() and table.locator("tbody tr").count() >= 32
+    checked(page)

@@ -15,6 +15,8 @@ from sqlalchemy import create_engine, text
 
 from tests.e2e.helpers import (
     EDITION_LINK,
+    charts_fit,
+    checked,
     demo_in_phase,
     fits_the_width,
     follow_link,
@@ -50,6 +52,12 @@ def open_vote_view(page, server) -> None:
     follow_link(page, EDITION_LINK)
     press(page, page.get_by_role("link", name=VOTE_VIEW_LINK))
     expect(page.get_by_role("heading", level=1)).to_have_text(f"Public vote: {VOTE_CATEGORY}")
+
+
+def open_part(page, name: str) -> None:
+    """Go to another part of the vote's view by its link, from the keyboard."""
+    press(page, page.get_by_role("navigation", name="Parts of this page").get_by_role("link", name=name))
+    expect(page.locator("[aria-current=page]")).to_have_text(name)
 
 
 def counted(page) -> int:
@@ -115,6 +123,7 @@ def test_an_organiser_voids_the_flagged_burst_and_enters_an_assisted_vote_by_key
     assert_accessible(phone)
 
     # An assisted vote given by phone: first with nothing filled in, then recorded with a receipt.
+    open_part(phone, "Void or enter votes")
     record = phone.get_by_role("button", name="Record the vote")
     assert press(phone, record) == 422
     shows_an_error(phone, "Choose who they voted for")
@@ -122,15 +131,50 @@ def test_an_organiser_voids_the_flagged_burst_and_enters_an_assisted_vote_by_key
     fill_in_an_assisted_vote(phone, 0, "0141 496 0733", "By phone to Jo, Monday morning")
     assert press(phone, record) == 200
     expect(phone.locator("#messages")).to_contain_text("has been recorded. Its receipt code is")
-    assert counted(phone) == before - how_many + 1
     assert_accessible(phone)
+    open_part(phone, "Counts and flags")
+    assert counted(phone) == before - how_many + 1
+    open_part(phone, "Void or enter votes")
 
     # The same person again (the number written another way): one vote per person, so refused, input kept.
     fill_in_an_assisted_vote(phone, -1, "+44 141 496 0733", "Paper ballot, Dundee event")
     assert press(phone, record) == 422
     shows_an_error(phone, "already")
     assert phone.get_by_label("Their email address or phone number").input_value() == "+44 141 496 0733"
+    open_part(phone, "Counts and flags")
     assert counted(phone) == before - how_many + 1
+
+
+PARTS = ["Counts and flags", "Votes over time", "Domains and address blocks", "Void or enter votes"]
+
+
+def test_every_part_of_the_vote_view_fits_a_phone_and_a_desktop_with_its_charts_inside(server, page):
+    live = demo_in_phase(server, "voting")
+    open_vote_view(page, live)
+    expect(page.locator("#tally ~ p").first).to_contain_text(
+        "Sealed: only organisers see this count until the result is revealed at the ceremony.")
+    for width in (320, 1280):
+        page.set_viewport_size({"width": width, "height": 800})
+        for part in PARTS:
+            open_part(page, part)
+            charts = charts_fit(page)
+            assert charts == (2 if part == "Votes over time" else 0), part
+            checked(page)
+            assert page.evaluate("() => document.documentElement.scrollHeight") < 7 * 800, f"{part} is too long"
+        # Votes per day are columns over time, left to right, and the time axis labels only as many days as fit.
+        open_part(page, "Votes over time")
+        columns = page.locator("#chart-votes-per-day rect")
+        xs = [columns.nth(index).get_attribute("x") for index in range(columns.count())]
+        assert len(xs) > 10 and [float(x) for x in xs] == sorted(float(x) for x in xs)
+        heights = [float(columns.nth(index).get_attribute("height")) for index in range(columns.count())]
+        widths = [float(columns.nth(index).get_attribute("width")) for index in range(columns.count())]
+        assert max(heights) > max(widths)
+        # Its figures as a table, folded away under the chart until asked for.
+        table = page.locator("table", has=page.locator("caption", has_text="Votes cast per day"))
+        assert not table.is_visible()
+        page.get_by_text("Votes per day as a table").click()
+        assert table.is_visible()
+        checked(page)
 
 
 def receipts(server) -> dict[str, str]:
@@ -173,7 +217,7 @@ def recount(csv_bytes: bytes) -> tuple[dict[str, int], int, int]:
 def shown_totals(page) -> tuple[dict[str, int], int, int]:
     """The totals the published page shows: per finalist, the voided votes, the lines in the list."""
     table = page.locator("table", has=page.locator("caption", has_text="Votes that count, per finalist"))
-    number = lambda cell: int(cell.inner_text().replace(",", ""))  # noqa: E731
+    number = lambda cell: int(cell.inner_text().replace(",", ""))
     per_finalist = {
         row.locator("th").inner_text().strip(): number(row.locator("td"))
         for row in table.locator("tbody tr").all()
@@ -186,6 +230,8 @@ def test_after_the_reveal_the_list_of_votes_is_published_recounted_and_checked(s
     # The results are revealed (the list may not be published before: issue #14); the list is not public yet.
     live = demo_in_phase(server, "results")
     open_vote_view(phone, live)
+    expect(phone.locator("#tally ~ p").first).to_contain_text("The result was revealed at the ceremony at ")
+    charts_fit(phone)
     expect(phone.locator("#publish ~ p").last).to_contain_text("Publish the list of votes")
     press(phone, phone.get_by_role("link", name="Publish the list of votes", exact=True).last)
     expect(phone.get_by_role("heading", level=1)).to_have_text("Are you sure you want to publish the list of votes?")

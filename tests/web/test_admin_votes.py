@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -16,8 +16,8 @@ from tests.factories.programme import make_edition
 from tests.factories.voting import make_vote, make_vote_request, make_votes, public_vote
 from tests.web.forms import csrf_token_from, post_form
 
-NOON = datetime(2026, 3, 1, 12, 0, tzinfo=timezone.utc)
-SVG = re.compile(r"<svg\b.*?</svg>", re.S)
+NOON = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)
+SVG = re.compile(r"<svg\b.*?</svg>", re.DOTALL)
 
 
 @pytest.fixture
@@ -101,29 +101,71 @@ def test_the_view_shows_counts_tally_and_the_busiest(organiser_client, site):
     assert rows["Harbour Arts"] == "3" and rows["Breathe Easy"] == "2" and html.unescape("Walk &amp; Talk") in {
         html.unescape(name) for name in rows}
     assert "60.0%" in text and "40.0%" in text
-    assert rows["gmail.com"] == "3" and rows["quickinbox.example"] == "2" and rows["203.0.113.0/24"] == "2"
     assert "Nothing is flagged." in text
     assert "How votes are flagged" in text and "more than 3 times the median hourly count" in text
+    assert "Total 5 100%" in text  # the total's share, so that the row is as full as those above it
+
+    sources = organiser_client.get(site.url + "?show=sources").get_data(as_text=True)
+    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td class="table__numeric">([\d,]+)</td>', sources))
+    assert rows["gmail.com"] == "3" and rows["quickinbox.example"] == "2" and rows["203.0.113.0/24"] == "2"
+
+
+def test_the_view_is_split_into_parts_each_its_own_page(organiser_client, site):
+    parts = {
+        "": ("Counts and flags", ["Votes counted 5", "Votes per finalist", "Publish the list of votes"]),
+        "?show=time": ("Votes over time", ["Votes per day", "Votes per hour on Sunday 1 March 2026"]),
+        "?show=sources": ("Domains and address blocks", ["Busiest email domains", "Busiest address blocks"]),
+        "?show=actions": ("Void or enter votes", ["Void a vote", "Void a block of votes", "Enter an assisted vote"]),
+    }
+    headings = {heading for _name, (_label, part_headings) in parts.items() for heading in part_headings}
+    for query, (label, shown) in parts.items():
+        body = organiser_client.get(site.url + query).get_data(as_text=True)
+        text = text_of(organiser_client.get(site.url + query))
+        assert f"<title>{label} – Public vote: " in body
+        assert re.search(rf'<a class="vote-parts__current" href="[^"]*" aria-current="page">{label}</a>', body)
+        assert body.count('aria-current="page"') == 1
+        for heading in shown:
+            assert heading in text, (query, heading)
+        for heading in headings - set(shown):
+            assert f">{heading}<" not in body, (query, heading)
+    assert "Counts and flags" in text_of(organiser_client.get(site.url + "?show=nonsense"))  # the first part
+
+
+def test_the_tally_is_sealed_until_the_reveal_then_says_when_it_was_revealed(organiser_client, site, clock,
+                                                                              db_session):
+    sealed = "Sealed: only organisers see this count until the result is revealed at the ceremony."
+    assert sealed in text_of(organiser_client.get(site.url))
+
+    clock.set(site.contest.closes_at + timedelta(days=1))
+    reveal_result(site.category)
+    db_session.commit()
+
+    page = text_of(organiser_client.get(site.url))
+    assert sealed not in page and "Sealed" not in page
+    assert "The result was revealed at the ceremony at " in page
 
 
 def test_the_hourly_chart_has_the_same_figures_as_its_table(organiser_client, site):
-    body = organiser_client.get(site.url).get_data(as_text=True)
+    body = organiser_client.get(site.url + "?show=time").get_data(as_text=True)
 
     per_day, per_hour = SVG.findall(body)
     assert 'role="img"' in per_hour and "Votes cast per hour on Sunday 1 March 2026" in per_hour
     assert per_hour.count("<g>") == 24 and per_hour.count("<rect") == 1  # only the 09:00 hour had votes
     hour_rows = dict(re.findall(r'<tr><th scope="row">(\d\d:00)</th><td class="table__numeric">(\d+)</td>', body))
     assert len(hour_rows) == 24 and hour_rows["09:00"] == "5" and hour_rows["10:00"] == "0"
-    assert per_day.count("<g>") == 3  # 27 February to 1 March
+    assert per_day.count("<g>") == 3  # 27 February to 1 March, as columns left to right
+    assert "Column chart of the votes cast on each day" in per_day
+    assert [float(x) for x in re.findall(r'<rect x="([\d.]+)"', per_day)] == sorted(
+        float(x) for x in re.findall(r'<rect x="([\d.]+)"', per_day))
     assert "style=" not in per_hour and "<script" not in per_hour
 
 
 def test_another_day_can_be_shown_and_bad_days_are_ignored(organiser_client, site):
-    body = organiser_client.get(site.url + "?day=2026-02-28").get_data(as_text=True)
+    body = organiser_client.get(site.url + "?show=time&day=2026-02-28").get_data(as_text=True)
     assert "Votes per hour on Saturday 28 February 2026" in body
-    assert 'href="/admin/contests/%d/votes?day=2026-03-01#per-hour" rel="next"' % site.contest.id in body
+    assert f'href="/admin/contests/{site.contest.id}/votes?show=time&amp;day=2026-03-01#per-hour" rel="next"' in body
     for bad in ("2026-13-01", "nonsense", "2025-01-01"):
-        response = organiser_client.get(site.url + "?day=" + bad)
+        response = organiser_client.get(site.url + "?show=time&day=" + bad)
         assert response.status_code == 200
         assert "Votes per hour on Sunday 1 March 2026" in response.get_data(as_text=True)
 
@@ -137,8 +179,8 @@ def test_spikes_are_flagged_with_a_link_that_fills_the_block_form(organiser_clie
 
     assert "27 votes (90% of all counted votes) came from the address block 203.0.113.0/24." in html.unescape(body)
     assert "27 votes (90% of all counted votes) used email addresses at quickinbox.example." in html.unescape(body)
-    assert f'href="{site.url}?kind=network&amp;value=203.0.113.0/24#void-block"' in body
-    filled = organiser_client.get(site.url + "?kind=network&value=203.0.113.0/24").get_data(as_text=True)
+    assert f'href="{site.url}?show=actions&amp;kind=network&amp;value=203.0.113.0/24#void-block"' in body
+    filled = organiser_client.get(site.url + "?show=actions&kind=network&value=203.0.113.0/24").get_data(as_text=True)
     assert re.search(r'<input checked[^>]*value="network"', filled)
     assert 'value="203.0.113.0/24"' in filled
 
@@ -158,6 +200,7 @@ def test_voiding_one_vote_asks_first_then_voids_it(organiser_client, site, db_se
     assert response.status_code == 200
     text = text_of(response)
     assert "Are you sure you want to void this vote?" in text and "K7QM-3XHT-P2WD" in text and "Breathe Easy" in text
+    assert f'href="{site.url}?show=actions#void">No, go back</a>' in response.get_data(as_text=True)  # to the form
     vote = db_session.scalar(select(Vote).where(Vote.receipt_code == "K7QM-3XHT-P2WD"))
     assert vote.voided_at is None  # nothing done yet
 
@@ -191,6 +234,7 @@ def test_voiding_a_block_asks_first_with_the_count(organiser_client, site, db_se
     asked = post_form(organiser_client, site.url + "/void-block", data, form_page=site.url)
     assert asked.status_code == 200
     assert "Are you sure you want to void 2 votes?" in text_of(asked)
+    assert f'href="{site.url}?show=actions#void-block">No, go back</a>' in asked.get_data(as_text=True)
 
     done = post_form(organiser_client, site.url + "/void-block", {**data, "confirmed": "yes"}, form_page=site.url)
     assert done.status_code == 303
@@ -256,8 +300,8 @@ def test_assisted_vote_problems_show_on_the_form(organiser_client, site):
 def test_after_the_close_no_assisted_votes_and_the_publish_step(organiser_client, site, clock, db_session):
     clock.set(site.contest.closes_at + timedelta(minutes=1))
     page = text_of(organiser_client.get(site.url))
-    assert "The vote has closed: no more votes can be entered." in page
     assert "Publish the list of votes" in page
+    assert "The vote has closed: no more votes can be entered." in text_of(organiser_client.get(site.url + "?show=actions"))
 
     assert organiser_client.get(site.url + "/publish").status_code == 303  # not before the reveal (issue #14)
     reveal_result(site.category)
@@ -271,7 +315,7 @@ def test_after_the_close_no_assisted_votes_and_the_publish_step(organiser_client
     assert site.contest.tally_published_at == clock.now()
     page = text_of(organiser_client.get(site.url))
     assert "The list of votes is published" in page
-    assert "no vote can be voided any more" in page
+    assert "no vote can be voided any more" in text_of(organiser_client.get(site.url + "?show=actions"))
     assert organiser_client.get(f"/tally/{site.contest.id}").status_code == 200
 
 
@@ -298,5 +342,7 @@ def test_a_contest_not_open_yet_shows_empty_figures(organiser_client, db_session
     assert response.status_code == 200
     text = text_of(response)
     assert "The vote opens at" in text and "Votes counted 0" in text and "Nothing is flagged." in text
-    assert "Assisted votes can be entered once the vote opens." in text
-    assert "Votes per hour on Wednesday 4 March 2026" in text
+    assert "Assisted votes can be entered once the vote opens." in text_of(
+        organiser_client.get(f"/admin/contests/{site.contest.id}/votes?show=actions"))
+    assert "Votes per hour on Wednesday 4 March 2026" in text_of(
+        organiser_client.get(f"/admin/contests/{site.contest.id}/votes?show=time"))

@@ -20,13 +20,13 @@ def reach_report(edition_id: int):
         "chart-by-category",
         f"Nominations by category, {edition.name}",
         [(category.name, count) for category, count in report.by_category],
-        "Horizontal bar chart of the number of nominations in each category.",
+        "Bar chart of the number of nominations in each category.",
     )
     by_area = bar_chart(
         "chart-by-local-authority",
         f"Nominations by local authority, {edition.name}",
         report.by_local_authority,
-        f"Horizontal bar chart of the number of nominations from each of Scotland's {len(LOCAL_AUTHORITIES)} "
+        f"Bar chart of the number of nominations from each of Scotland's {len(LOCAL_AUTHORITIES)} "
         "local authorities.",
     )
     return render_page(

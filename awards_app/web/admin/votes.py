@@ -6,7 +6,7 @@ voided on a confirmation page, whose "Yes" button posts the same values again wi
 """
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from flask import flash, request, url_for
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from sqlalchemy import select
 from wtforms import HiddenField, RadioField, SelectChoice, StringField, TextAreaField
 from wtforms.validators import Length
 
+from awards_app.ceremony.award_records import reveal_of
 from awards_app.core import clock, uow
 from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
@@ -26,7 +27,7 @@ from awards_app.voting.votes import ballot_finalists
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.shared import trail
-from awards_app.web.charts import bar_chart
+from awards_app.web.charts import Column, column_chart
 from awards_app.web.forms import ActionForm, Required, button_action, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
@@ -36,6 +37,13 @@ CONTEST = "/contests/<int:contest_id>/votes"
 VIEW_TEMPLATE = "admin/votes/view.html"
 REASON_LIMIT = Length(max=oversight.REASON_MAX_LENGTH, message="The reason must be 1,000 characters or fewer")
 NOTE_LIMIT = Length(max=oversight.NOTE_MAX_LENGTH, message="The note must be 1,000 characters or fewer")
+# The view is split into parts, each its own page (?show=...), so that none runs to many screens on a phone.
+PARTS = {
+    "summary": "Counts and flags",
+    "time": "Votes over time",
+    "sources": "Domains and address blocks",
+    "actions": "Void or enter votes",
+}
 BLOCK_CHOICES = [
     SelectChoice("network", "An address block (network)"),
     SelectChoice("domain", "An email domain"),
@@ -125,9 +133,14 @@ def _contest_trail(contest: Contest) -> list[tuple[str, str]]:
             (f"Public vote: {contest.category.name}", url_for(".contest_votes", contest_id=contest.id))]
 
 
-def _back_to_view(contest: Contest, anchor: str):
-    """303 to the live view of the vote, at `anchor`."""
-    return see_other(url_for(".contest_votes", contest_id=contest.id, _anchor=anchor))
+def _back_to_view(contest: Contest, part: str, anchor: str):
+    """303 to a part of the live view of the vote, at `anchor`."""
+    return see_other(_part_url(contest, part, _anchor=anchor))
+
+
+def _part_url(contest: Contest, part: str, **values) -> str:
+    """The address of a part of the view (the first part's is the view's own)."""
+    return url_for(".contest_votes", contest_id=contest.id, show=None if part == "summary" else part, **values)
 
 
 def _chosen_day(summary: oversight.VoteSummary) -> date:
@@ -143,8 +156,10 @@ def _chosen_day(summary: oversight.VoteSummary) -> date:
     return default if default in days or not days else days[-1]
 
 
-def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, assisted_form=None):
-    """The live view: counts, spikes, the tally, charts with their tables, the busiest, and the three forms."""
+def _view(contest: Contest, part: str | None = None, status: int = 200, void_form=None, block_form=None,
+          assisted_form=None):
+    """One part of the live view: counts, flags and the tally; charts over time; the busiest; or the three forms."""
+    part = part or (request.args.get("show") if request.args.get("show") in PARTS else "summary")
     summary = oversight.vote_summary(current_actor(), contest)
     zone = summary.zone
     days = summary.days()
@@ -152,18 +167,20 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
     hours = summary.hours_of(day)
     day_list = [d for d, _cast, _voided in days]
     position = day_list.index(day) if day in day_list else None
-    per_day_chart = bar_chart(
+    per_day_chart = column_chart(
         "chart-votes-per-day",
         f"Votes cast per day, {contest.category.name}",
-        [(f"{d:%a} {d.day} {d:%b}", cast) for d, cast, _voided in days],
-        "Horizontal bar chart of the votes cast on each day of the vote, voided votes included.",
+        [Column(f"{d:%A} {d.day} {d:%B}", f"{d.day} {d:%b}", cast) for d, cast, _voided in days],
+        "Column chart of the votes cast on each day of the vote, from the first day to the last, voided votes "
+        "included.",
     )
-    per_hour_chart = bar_chart(
+    per_hour_chart = column_chart(
         "chart-votes-per-hour",
         f"Votes cast per hour on {day:%A} {day.day} {day:%B %Y}",
-        [(hour.start.astimezone(zone).strftime("%H:00"), hour.cast) for hour in hours],
-        "Horizontal bar chart of the votes cast in each hour of the day, voided votes included.",
+        [_hour_column(hour.start.astimezone(zone), hour.cast) for hour in hours],
+        f"Column chart of the votes cast in each hour of the day, {zone} time, voided votes included.",
     )
+    reveal = reveal_of(contest.category)
     if block_form is None:  # a link from the tables or the flags fills the block form in (?kind=...&value=...)
         block_form = VoidBlockForm(formdata=None, data={
             "block_kind": request.args.get("kind") if request.args.get("kind") in oversight.BLOCK_KINDS else None,
@@ -198,19 +215,28 @@ def _view(contest: Contest, status: int = 200, void_form=None, block_form=None, 
         has_closed=now >= contest.closes_at,
         can_publish=tally.can_publish(contest),
         list_is_public=tally.is_public(contest),
+        revealed_at=reveal.revealed_at if reveal else None,
         rules={"factor": oversight.SPIKE_HOUR_FACTOR, "minimum": oversight.SPIKE_MIN_VOTES,
                "share": oversight.SPIKE_SHARE},
         form=failed,
         trail=trail(contest.category.edition),
+        part=part,
+        parts={name: (label, _part_url(contest, name)) for name, label in PARTS.items()},
+        part_url=lambda name, **values: _part_url(contest, name, **values),
         **forms,
     )
+
+
+def _hour_column(start: datetime, cast: int) -> Column:
+    """One hour of the hourly chart: named in full for its tooltip, by its start on the time axis."""
+    return Column(f"{start:%H}:00 to {(start + timedelta(hours=1)):%H}:00", f"{start:%H}:00", cast)
 
 
 def _day_link(contest: Contest, day: date | None) -> tuple[date, str] | None:
     """Another day and the view's address that shows its hours."""
     if day is None:
         return None
-    return day, url_for(".contest_votes", contest_id=contest.id, day=day.isoformat(), _anchor="per-hour")
+    return day, _part_url(contest, "time", day=day.isoformat(), _anchor="per-hour")
 
 
 # --- Views -------------------------------------------------------------------------------------------------------
@@ -239,7 +265,7 @@ def void_vote(contest_id: int):
     contest = _contest(contest_id)
     form = VoidVoteForm()
     if not form.validate_on_submit():
-        return _view(contest, status=422, void_form=form)
+        return _view(contest, "actions", status=422, void_form=form)
     try:
         vote = oversight.find_vote(current_actor(), contest, form.void_receipt_code.data)
         if form.confirmed.data != "yes":
@@ -250,11 +276,11 @@ def void_vote(contest_id: int):
         oversight.void_vote(current_actor(), vote, form.void_reason.data)
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="void_")
-        return _view(contest, status=422, void_form=form)
+        return _view(contest, "actions", status=422, void_form=form)
     uow.commit()
     flash(f"The vote with receipt code {vote.receipt_code} has been voided. It stays in the log and no longer "
           "counts.", "success")
-    return _back_to_view(contest, "counts")
+    return _back_to_view(contest, "summary", "counts")
 
 
 @bp.post(CONTEST + "/void-block")
@@ -264,7 +290,7 @@ def void_block(contest_id: int):
     contest = _contest(contest_id)
     form = VoidBlockForm()
     if not form.validate_on_submit():
-        return _view(contest, status=422, block_form=form)
+        return _view(contest, "actions", status=422, block_form=form)
     kind, value, reason = form.block_kind.data, form.block_value.data.strip(), form.block_reason.data
     try:
         if form.confirmed.data != "yes":
@@ -276,11 +302,11 @@ def void_block(contest_id: int):
         count = oversight.void_votes(current_actor(), contest, kind, value, reason)
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="block_")
-        return _view(contest, status=422, block_form=form)
+        return _view(contest, "actions", status=422, block_form=form)
     uow.commit()
     flash(f"{count} vote{'' if count == 1 else 's'} from the {oversight.BLOCK_KINDS[kind]} {value} "
           f"{'has' if count == 1 else 'have'} been voided. They stay in the log and no longer count.", "success")
-    return _back_to_view(contest, "counts")
+    return _back_to_view(contest, "summary", "counts")
 
 
 @bp.post(CONTEST + "/assisted")
@@ -290,7 +316,7 @@ def assisted_vote(contest_id: int):
     contest = _contest(contest_id)
     form = _assisted_form(contest)
     if not form.validate_on_submit():
-        return _view(contest, status=422, assisted_form=form)
+        return _view(contest, "actions", status=422, assisted_form=form)
     finalist = db.session.get(Finalist, int(form.assisted_finalist.data))
     try:
         vote = oversight.record_assisted_vote(
@@ -298,11 +324,11 @@ def assisted_vote(contest_id: int):
         )
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="assisted_")
-        return _view(contest, status=422, assisted_form=form)
+        return _view(contest, "actions", status=422, assisted_form=form)
     uow.commit()
     flash(f"The vote for {finalist.display_name} has been recorded. Its receipt code is {vote.receipt_code}: "
           "give it to the voter so that they can check it in the published list.", "success")
-    return _back_to_view(contest, "assisted")
+    return _back_to_view(contest, "actions", "assisted")
 
 
 @bp.route(CONTEST + "/publish", methods=["GET", "POST"])
@@ -317,11 +343,11 @@ def publish_tally(contest_id: int):
             lambda: tally.publish_tally(current_actor(), contest),
             lambda _: "The list of votes is published. Anyone can now recount it and check their receipt.",
         )
-        return _back_to_view(contest, "publish")
+        return _back_to_view(contest, "summary", "publish")
     if not tally.can_publish(contest):
         flash("The list of votes can be published once, after the result of this category has been revealed at the "
               "ceremony.", "info")
-        return _back_to_view(contest, "publish")
+        return _back_to_view(contest, "summary", "publish")
     edition = contest.category.edition
     return render_page(
         "admin/votes/confirm_publish.html", contest=contest, form=form, tally=tally.count_votes(contest),
