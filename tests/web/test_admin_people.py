@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 
 from awards_app.voting.votes import confirm_vote, replace_vote_link, request_vote
+from awards_app.web.admin.votes import PARTS as VOTE_VIEW_PARTS
 from tests.factories.accounts import JUDGE_EMAIL, JUDGE_PASSWORD, make_judge
 from tests.factories.nominations import make_nomination
 from tests.factories.voting import voting_site
@@ -128,7 +129,7 @@ def test_after_erasing_the_person_is_gone_from_the_pages_and_the_csv_export(orga
         organiser_client.get(f"/admin/editions/{site.edition.id}/nominations"),
         organiser_client.get(f"/admin/nominations/{nomination.id}"),
         organiser_client.get(f"/admin/editions/{site.edition.id}/nominations.csv"),
-        organiser_client.get(f"/admin/contests/{site.contest.id}/votes"),
+        *(organiser_client.get(f"/admin/contests/{site.contest.id}/votes?show={part}") for part in VOTE_VIEW_PARTS),
     ]
     for page in pages:
         assert page.status_code == 200
