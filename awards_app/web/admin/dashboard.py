@@ -264,7 +264,7 @@ def public_view(edition: Edition, phase: Phase) -> tuple[str, tuple[str, str] | 
         return f"That nominations open at {when(edition.nominations_open_at)}.", home
     if phase is Phase.NOMINATIONS:
         return f"The nomination form, open until {when(edition.nominations_close_at)}.", home
-    if phase is Phase.JUDGING or not shortlist_is_public(edition):
+    if phase is Phase.JUDGING or (phase in (Phase.SHORTLIST, Phase.VOTING) and not shortlist_is_public(edition)):
         return (f"That nominations have closed and the shortlist is announced at "
                 f"{when(edition.shortlist_published_at or edition.shortlist_publish_at)}."), home
     if phase is Phase.SHORTLIST:
