@@ -59,3 +59,10 @@ def test_the_organiser_sees_what_needs_doing_and_reaches_it_in_one_click(server,
             assert navigation.value.status == 200, f"{words}: {page.url}"
             expect(page.get_by_role("heading", level=1)).to_be_visible()
             assert "/admin/" in page.url
+
+            # The edition's own dashboard, from the list of editions, reads as well.
+            page.goto(demo.url("/admin/"))
+            with page.expect_navigation():
+                page.get_by_role("link", name="Dashboard for").first.click()
+            expect(page.get_by_role("region", name="What needs doing")).to_be_visible()
+            checked(page)
