@@ -105,9 +105,9 @@ def _between(phase: Phase, first: Phase, last: Phase) -> bool:
     return ORDER.index(first) <= ORDER.index(phase) <= ORDER.index(last)
 
 
-def _to_do(count: int, needs: str, done: str, url: str, details: tuple[str, ...] = ()) -> ToDo:
+def _to_do(count: int, needs: str, done: str, url: str) -> ToDo:
     """A line that needs action when the count is above zero (its words), else reads as done."""
-    return ToDo(needs, url, True, details) if count else ToDo(done, url, False)
+    return ToDo(needs, url, True) if count else ToDo(done, url, False)
 
 
 # --- What needs doing --------------------------------------------------------------------------------------------
@@ -167,6 +167,7 @@ def _judging_to_dos(edition: Edition, phase: Phase) -> list[ToDo]:
             _to_do(counts.entries_short, f"{counted(counts.entries_short, 'entry', 'entries')} short of scores",
                    "Every entry has all its scores", overview),
         ]
+    # While judging, the final round shows only once a shortlist has given some judges finalists to rank.
     if _between(phase, Phase.JUDGING, Phase.CEREMONY) and (phase is not Phase.JUDGING or counts.final_ranks_awaited):
         to_dos.append(_to_do(
             counts.final_ranks_awaited,
