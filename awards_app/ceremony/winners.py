@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from awards_app.accounts.models import User
 from awards_app.ceremony import award_records
@@ -268,3 +268,39 @@ def set_tie_break(actor: User, edition: Edition, rule: str) -> None:
     record_event(actor, "edition.tie_break_changed", edition, before=edition.tie_break, after=rule)
     edition.tie_break = rule
     db.session.flush()
+
+
+@dataclass(frozen=True)
+class ResultCounts:
+    """How far an edition's results have got, category by category, counted in the database."""
+
+    categories: int
+    recorded: int  # a winner is recorded
+    confirmed: int  # the result is confirmed, so sealed and ready to reveal
+    revealed: int
+
+    @property
+    def not_recorded(self) -> int:
+        """Categories with no winner recorded yet."""
+        return self.categories - self.recorded
+
+    @property
+    def not_confirmed(self) -> int:
+        """Categories whose result is not confirmed yet (recorded or not)."""
+        return self.categories - self.confirmed
+
+
+def result_counts(edition: Edition) -> ResultCounts:
+    """Count the edition's categories with a winner recorded, a confirmed result, and a reveal."""
+    has_winner = select(Award.id).where(Award.category_id == Category.id, Award.place == Place.WINNER).exists()
+    categories, recorded, confirmed, revealed = db.session.execute(
+        select(
+            func.count(Category.id),
+            func.coalesce(func.sum(case((has_winner, 1), else_=0)), 0),
+            func.count(Reveal.confirmed_at),
+            func.count(Reveal.revealed_at),
+        )
+        .outerjoin(Reveal, Reveal.category_id == Category.id)
+        .where(Category.edition_id == edition.id)
+    ).one()
+    return ResultCounts(categories, int(recorded), confirmed, revealed)

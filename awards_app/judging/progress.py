@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import func, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from werkzeug.routing import BuildError
 
 from awards_app.accounts.models import User
@@ -31,19 +31,21 @@ from awards_app.core.public_urls import public_url
 from awards_app.extensions import db
 from awards_app.judging.judge_access import judgeable_entries, shown_name
 from awards_app.judging.models import (
+    AssignmentPlan,
     Conflict,
     Finalist,
     FinalRank,
+    JudgeAssignment,
     PanelMember,
     PanelRole,
     PanelStatus,
     Score,
 )
 from awards_app.judging.panels import STATUS_CHANGE_ACTIONS, work_in_words
-from awards_app.nominations.models import Nomination
+from awards_app.nominations.models import ConsentState, Nomination, NominationStatus
 from awards_app.permissions import is_organiser
 from awards_app.programme.criteria import criteria_for
-from awards_app.programme.models import Category, Edition
+from awards_app.programme.models import Category, Criterion, Edition
 
 REMINDER_INTERVAL = timedelta(hours=1)
 REMINDER_ACTION = "judging.reminder_sent"
@@ -496,3 +498,182 @@ def send_reminders(actor: User, scope: Edition | Category) -> ReminderOutcome:
         outcome.sent.append(judge)
     db.session.flush()
     return outcome
+
+
+# --- The dashboard's counts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class JudgingCounts:
+    """What the dashboard says about an edition's scoring, counted in the database (no entry loaded)."""
+
+    categories_without_judges: int  # categories still being scored with no active judge to score them
+    judges_not_started: int  # judges with entries to score who have scored nothing yet
+    judges_behind: int  # judges who started but lag the time gone, or have not submitted once judging ended
+    entries_short: int  # entries fewer judges have fully scored than should
+    final_ranks_awaited: int  # judges still to submit their final ranks in categories the judges decide
+
+
+def _per_category(values: dict[int, int], column, default):
+    """SQL: the value a category id maps to, else the default (a CASE over the few categories of an edition)."""
+    return case(values, value=column, else_=default) if values else literal(default)
+
+
+def judging_counts(edition: Edition, now: datetime | None = None) -> JudgingCounts:
+    """Count who and what is behind in the edition's scoring and final round, with a few grouped queries.
+
+    A judge is behind when the share of their entries fully scored is below the share of the judging time gone
+    (judging_start_at to judging_end_at), or when judging has ended and they have not submitted their scores."""
+    now = now or clock.now()
+    open_ids = [category.id for category in edition.categories if category.shortlisted_at is None]
+    judgeable = (
+        Nomination.category_id.in_(open_ids),
+        Nomination.status == NominationStatus.ELIGIBLE,
+        Nomination.merged_into_id.is_(None),
+        Nomination.consent != ConsentState.DECLINED,
+    )
+    members = db.session.execute(
+        select(PanelMember.judge_id, PanelMember.category_id, PanelMember.submitted_at).where(
+            PanelMember.category_id.in_(open_ids),
+            PanelMember.status == PanelStatus.ACTIVE,
+            PanelMember.role == PanelRole.FULL,
+        )
+    ).all()
+    panel_sizes: dict[int, int] = {}
+    for member in members:
+        panel_sizes[member.category_id] = panel_sizes.get(member.category_id, 0) + 1
+
+    criteria_by_category = dict(db.session.execute(
+        select(Criterion.category_id, func.count(Criterion.id))
+        .where(Criterion.edition_id == edition.id).group_by(Criterion.category_id)
+    ).all())
+    edition_criteria = criteria_by_category.pop(None, 0)
+    own_ids = list(criteria_by_category)
+    criteria_needed = _per_category(criteria_by_category, Nomination.category_id, edition_criteria)
+    planned_ids = set(db.session.scalars(
+        select(AssignmentPlan.category_id).where(AssignmentPlan.category_id.in_(open_ids))
+    ))
+
+    # Each judge's scores of each entry on the criteria the entry's category uses.
+    on_panel = select(PanelMember.id).where(
+        PanelMember.judge_id == Score.judge_id, PanelMember.category_id == Nomination.category_id,
+        PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL,
+    ).exists()
+    category_criterion = or_(
+        Criterion.category_id == Nomination.category_id,
+        and_(Criterion.category_id.is_(None), Nomination.category_id.not_in(own_ids)),
+    )
+    scored = (
+        select(
+            Score.judge_id.label("judge_id"), Nomination.category_id.label("category_id"),
+            Score.nomination_id.label("nomination_id"),
+            case((func.count(Score.id) >= criteria_needed, 1), else_=0).label("complete"),
+        )
+        .join(Nomination, Score.nomination_id == Nomination.id)
+        .join(Criterion, Score.criterion_id == Criterion.id)
+        .where(*judgeable, Criterion.edition_id == edition.id, category_criterion, on_panel)
+        .group_by(Score.judge_id, Nomination.category_id, Score.nomination_id)
+        .subquery()
+    )
+    touched = {
+        (judge_id, category_id): (started, complete)
+        for judge_id, category_id, started, complete in db.session.execute(
+            select(scored.c.judge_id, scored.c.category_id, func.count(), func.sum(scored.c.complete))
+            .group_by(scored.c.judge_id, scored.c.category_id)
+        )
+    }
+
+    # Each judge's share of work: every entry of the category (or those assigned), less their conflicts.
+    entries = dict(db.session.execute(
+        select(Nomination.category_id, func.count(Nomination.id)).where(*judgeable).group_by(Nomination.category_id)
+    ).all())
+    conflicted = _pair_counts(select(Conflict.judge_id, Nomination.category_id, func.count(Conflict.id))
+                              .join(Nomination, Conflict.nomination_id == Nomination.id).where(*judgeable))
+    not_conflicted = ~select(Conflict.id).where(
+        Conflict.judge_id == JudgeAssignment.judge_id, Conflict.nomination_id == JudgeAssignment.nomination_id
+    ).exists()
+    assigned = _pair_counts(select(JudgeAssignment.judge_id, Nomination.category_id, func.count(JudgeAssignment.id))
+                            .join(Nomination, JudgeAssignment.nomination_id == Nomination.id)
+                            .where(*judgeable, not_conflicted))
+
+    window = (edition.judging_end_at - edition.judging_start_at).total_seconds()
+    time_gone = min(max((now - edition.judging_start_at).total_seconds() / window, 0.0), 1.0) if window > 0 else 1.0
+    not_started, behind = set(), set()
+    for judge_id, category_id, submitted_at in members:
+        key = (judge_id, category_id)
+        if submitted_at is not None:
+            continue
+        if category_id in planned_ids:
+            work = assigned.get(key, 0)
+        else:
+            work = entries.get(category_id, 0) - conflicted.get(key, 0)
+        started, complete = touched.get(key, (0, 0))
+        if work <= 0:
+            continue
+        if not started:
+            not_started.add(judge_id)
+        elif now >= edition.judging_end_at or complete / work < time_gone:
+            behind.add(judge_id)
+
+    return JudgingCounts(
+        categories_without_judges=sum(1 for category_id in open_ids if not panel_sizes.get(category_id)),
+        judges_not_started=len(not_started),
+        judges_behind=len(behind - not_started),
+        entries_short=_entries_short(scored, judgeable, panel_sizes, planned_ids),
+        final_ranks_awaited=_final_ranks_awaited(edition),
+    )
+
+
+def _pair_counts(query) -> dict[tuple[int, int], int]:
+    """A (judge id, category id, count) query grouped by judge and category, as a dict."""
+    return {(judge_id, category_id): count for judge_id, category_id, count in db.session.execute(
+        query.group_by(query.selected_columns[0], query.selected_columns[1])
+    )}
+
+
+def _entries_short(scored, judgeable: tuple, panel_sizes: dict[int, int], planned_ids: set[int]) -> int:
+    """How many entries have fewer complete sets of scores than judges who should score them (the panel less those
+    conflicted, or the judges assigned to the entry)."""
+    complete = (
+        select(scored.c.nomination_id, func.sum(scored.c.complete).label("judges"))
+        .group_by(scored.c.nomination_id).subquery()
+    )
+    panel_conflicts = (
+        select(func.count(Conflict.id))
+        .join(PanelMember, PanelMember.judge_id == Conflict.judge_id)
+        .where(
+            Conflict.nomination_id == Nomination.id, PanelMember.category_id == Nomination.category_id,
+            PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL,
+        )
+        .correlate(Nomination).scalar_subquery()
+    )
+    assigned = (
+        select(func.count(JudgeAssignment.id)).where(JudgeAssignment.nomination_id == Nomination.id)
+        .correlate(Nomination).scalar_subquery()
+    )
+    panel_needs = _per_category(panel_sizes, Nomination.category_id, 0) - panel_conflicts
+    needed = panel_needs
+    if planned_ids:
+        needed = case((Nomination.category_id.in_(planned_ids), assigned), else_=panel_needs)
+    return db.session.scalar(
+        select(func.count(Nomination.id))
+        .outerjoin(complete, complete.c.nomination_id == Nomination.id)
+        .where(*judgeable, func.coalesce(complete.c.judges, 0) < needed)
+    ) or 0
+
+
+def _final_ranks_awaited(edition: Edition) -> int:
+    """Judges who rank finalists in categories the judges decide, with finalists to rank, who have not submitted."""
+    has_finalists = select(Finalist.id).where(Finalist.category_id == PanelMember.category_id).exists()
+    return db.session.scalar(
+        select(func.count(func.distinct(PanelMember.judge_id)))
+        .join(Category, PanelMember.category_id == Category.id)
+        .where(
+            Category.edition_id == edition.id,
+            Category.has_public_vote.is_(False),
+            PanelMember.status == PanelStatus.ACTIVE,
+            PanelMember.role.in_([PanelRole.FULL, PanelRole.FINAL_ONLY]),
+            PanelMember.final_submitted_at.is_(None),
+            has_finalists,
+        )
+    ) or 0

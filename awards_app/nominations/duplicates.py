@@ -465,3 +465,21 @@ def _lock(nominations: Sequence[Nomination]) -> None:
         .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
+
+
+def count_duplicate_groups(edition: Edition) -> int:
+    """How many groups find_duplicates would show, reading only the names (and emails) it compares."""
+    rows = db.session.execute(
+        select(Nomination.category_id, Category.nominee_kind, Nomination.nominee_name, Nomination.nominee_email)
+        .join(Category, Nomination.category_id == Category.id)
+        .where(
+            Nomination.edition_id == edition.id,
+            Nomination.merged_into_id.is_(None),
+            Nomination.status != NominationStatus.WITHDRAWN,
+        )
+        .order_by(Nomination.submitted_at, Nomination.id)  # the order find_duplicates compares them in
+    ).all()
+    by_category: dict[int, list[NameForm]] = defaultdict(list)
+    for category_id, kind, name, email in rows:
+        by_category[category_id].append(NameForm.of(name, email if kind is NomineeKind.PERSON else None))
+    return sum(len(group_similar(forms)) for forms in by_category.values())

@@ -253,3 +253,15 @@ def record_consent(actor: User, nomination: Nomination, given: bool, note: str) 
     nomination.consent_recorded_at = clock.now()
     nomination.consent_note = note
     record_event(actor, "consent.recorded", nomination, given=given, note=note)
+
+
+def count_by_consent(edition: Edition) -> dict[ConsentState, int]:
+    """How many of the edition's entries stand at each consent state (zero included), for the dashboard."""
+    rows = db.session.execute(
+        select(Nomination.consent, func.count())
+        .where(Nomination.edition_id == edition.id, Nomination.merged_into_id.is_(None))
+        .group_by(Nomination.consent)
+    )
+    counts = dict.fromkeys(ConsentState, 0)
+    counts.update({state: count for state, count in rows})
+    return counts

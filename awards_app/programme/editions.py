@@ -50,6 +50,16 @@ def current_edition() -> Edition | None:
     return pick_current(list(db.session.scalars(public_editions().order_by(Edition.nominations_open_at))), clock.now())
 
 
+def edition_being_run(editions: list[Edition], now: datetime | None = None) -> Edition | None:
+    """Of editions newest first, the one the organisers are running: the newest announced edition not yet finished,
+    else the newest unfinished draft, else the newest. A draft for next year does not push aside this year's awards
+    while they are still under way."""
+    now = now or clock.now()
+    unfinished = [edition for edition in editions if phase_of(edition, now) is not Phase.ARCHIVE]
+    announced = [edition for edition in unfinished if edition.is_public]
+    return next(iter(announced or unfinished or editions), None)
+
+
 def pick_current(editions: list, now: datetime):
     """Of editions sorted by opening (models or rows with their dates and announced_at), the one the public sees: the
     newest opened, unless it is over and the next one has been announced, or else the next one coming. Drafts are

@@ -17,7 +17,7 @@ from datetime import datetime
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
@@ -26,7 +26,7 @@ from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.judging.shortlist import finalists_of
-from awards_app.nominations.models import ConsentState
+from awards_app.nominations.models import ConsentState, Nomination
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Category, Edition
 from awards_app.publication.images import (
@@ -284,3 +284,32 @@ def public_image(name: str, at: datetime | None = None) -> StoredImage | None:
     if not shortlist_is_public(finalist.category.edition, at):
         return None
     return stored_image(finalist)
+
+
+@dataclass(frozen=True)
+class ShortlistCounts:
+    """What the dashboard says about an edition's shortlist, counted in the database."""
+
+    categories_without_finalists: int
+    finalists: int
+    without_consent: int  # finalists whose nominee has not given consent (so the shortlist cannot be published)
+    without_image: int
+
+
+def shortlist_counts(edition: Edition) -> ShortlistCounts:
+    """Count the edition's finalists still lacking consent or an image, and its categories with no finalists."""
+    finalists, without_consent, without_image = db.session.execute(
+        select(
+            func.count(Finalist.id),
+            func.coalesce(func.sum(case((Nomination.consent != ConsentState.GIVEN, 1), else_=0)), 0),
+            func.coalesce(func.sum(case((Finalist.image_filename.is_(None), 1), else_=0)), 0),
+        )
+        .join(Nomination, Finalist.nomination_id == Nomination.id)
+        .join(Category, Finalist.category_id == Category.id)
+        .where(Category.edition_id == edition.id)
+    ).one()
+    has_finalists = select(Finalist.id).where(Finalist.category_id == Category.id).exists()
+    empty = db.session.scalar(
+        select(func.count(Category.id)).where(Category.edition_id == edition.id, ~has_finalists)
+    )
+    return ShortlistCounts(empty or 0, finalists, int(without_consent), int(without_image))

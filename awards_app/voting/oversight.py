@@ -23,6 +23,8 @@ from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.permissions import is_organiser
+from awards_app.programme.models import Edition
+from awards_app.voting.contests import contests_of
 from awards_app.voting.models import Contest, Vote, VoteRequest
 from awards_app.voting.tally import find_vote_by_receipt, is_published
 from awards_app.voting.voter_keys import address_domain, check_voter_address, voter_key
@@ -429,3 +431,27 @@ def record_assisted_vote(
     record_event(actor, ASSISTED_ACTION, vote, contest_id=contest.id, note=text, finalist=finalist.display_name,
                  given_by="email" if domain else "phone")
     return vote
+
+
+# --- The dashboard's counts ----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ContestWatch:
+    """One contest as the dashboard shows it: counted votes cast since midnight (edition's time) and the flags."""
+
+    contest: Contest
+    counted_today: int
+    flags: int
+
+
+def watch_contests(actor: User | None, edition: Edition) -> list[ContestWatch]:
+    """Each of the edition's contests with today's counted votes and how many things its vote view flags."""
+    is_organiser.require(actor)
+    watched = []
+    for contest in contests_of(edition):
+        zone = zone_of(contest)
+        midnight = datetime.combine(clock.now().astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
+        today = _count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_(None), Vote.cast_at >= midnight)
+        watched.append(ContestWatch(contest, today, len(vote_summary(actor, contest).spikes)))
+    return watched

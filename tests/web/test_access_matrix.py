@@ -93,6 +93,7 @@ MATRIX_TEXT = """
     admin.edit_message               POST  signin   signin   signin   signin   403      403      403      422
     admin.edit_question              GET   signin   signin   signin   signin   403      403      403      200
     admin.edit_question              POST  signin   signin   signin   signin   403      403      403      422
+    admin.edition_dashboard          GET   signin   signin   signin   signin   403      403      403      200
     admin.erase_person               POST  signin   signin   signin   signin   403      403      403      422
     admin.feedback_settings          GET   signin   signin   signin   signin   403      403      403      200
     admin.feedback_settings          POST  signin   signin   signin   signin   403      403      403      422

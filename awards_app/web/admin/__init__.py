@@ -7,6 +7,7 @@ bp = Blueprint("admin", __name__)
 from awards_app.web.admin import (  # noqa: E402,F401
     ceremony,
     copying,
+    dashboard,
     duplicates,
     messages,
     nominations,

@@ -1,4 +1,4 @@
-"""The organisers' area: the dashboard, editions, their categories and questions, and the judging criteria (the
+"""The organisers' area: editions, their categories and questions, and the judging criteria (the
 edition's, and a category's own).
 
 Every view loads what its URL names (404 when an id does not exist or sits under another parent than the URL says),
@@ -71,14 +71,7 @@ def _confirm_page(form, outcome, **context):
     return render_page("admin/confirm_delete.html", form=form, kept_because=outcome, status=status, **context)
 
 
-# --- Dashboard and editions --------------------------------------------------------------------------------------
-
-
-@bp.get("/")
-@organiser_required
-def dashboard():
-    """List the editions, each with its phase."""
-    return render_page("admin/dashboard.html", editions=editions.list_editions(), phase_of=phase_of)
+# --- Editions --------------------------------------------------------------------------------------------------
 
 
 @bp.route("/editions/new", methods=["GET", "POST"])
