@@ -207,7 +207,7 @@ def test_no_matches_say_so(organiser_client, site):
 
 
 def _moray_projects(db_session, site, count: int) -> None:
-    """`count` more entries in Moray, made a minute apart after the site's own (so newest first, the last made leads)."""
+    """`count` more entries in Moray, a minute apart after the site's own (newest first: the last made leads)."""
     projects = db_session.get(Category, site.projects)
     for number in range(count):
         make_nomination(
