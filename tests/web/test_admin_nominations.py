@@ -532,3 +532,15 @@ def test_the_edition_page_links_to_the_nomination_pages(organiser_client, db_ses
     page = organiser_client.get(f"/admin/editions/{edition.id}").get_data(as_text=True)
     for path in ("nominations", "duplicates", "reach", "nominations.csv"):
         assert f'href="/admin/editions/{edition.id}/{path}"' in page
+
+
+@pytest.mark.parametrize(("query", "folded"), [
+    ({}, True), ({"q": "morag"}, True),  # the search box is always shown; the lists stay folded
+    ({"status": "eligible"}, False), ({"category": "carers"}, False), ({"consent": "given", "q": "morag"}, False),
+])
+def test_the_filter_lists_fold_unless_one_is_in_force(organiser_client, site, query, folded):
+    query = {name: getattr(site, value, value) for name, value in query.items()}
+    page = text_of(organiser_client.get(list_url(site, **query)))
+    assert '<input class="input" type="search" id="filter-q"' in page
+    assert ('<details class="filters__more">' in page) is folded
+    assert ('<details class="filters__more" open>' in page) is not folded
