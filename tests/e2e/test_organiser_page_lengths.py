@@ -53,7 +53,8 @@ def organiser_pages(page, server) -> list[str]:
         edition, edition + "?part=categories", edition + "?part=criteria",
         edition + "/nominations", edition + "/nominations?page=2", nomination,
         edition + "/shortlist", shortlist_part, edition + "/ceremony", edition + "/messages",
-        edition + "/duplicates", edition + "/ceremony/rsvp", "/admin/team", "/admin/people",
+        edition + "/duplicates", edition + "/ceremony/rsvp", "/admin/team", "/admin/people", "/admin/security",
+        "/admin/editions/copy",
     ]
 
 
