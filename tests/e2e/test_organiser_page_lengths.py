@@ -85,10 +85,9 @@ def test_organisers_pages_fit_a_few_screens(browser, lengths_server, phase, tmp_
             for path in organiser_pages(page, server):
                 response = page.goto(server.url(path))
                 assert response.status == 200, path
+                measured[f"{width} {path}"] = page.evaluate("() => document.documentElement.scrollHeight")
+                (tmp_path / "page-lengths.json").write_text(json.dumps(measured, indent=1))
                 checked(page)
-                height = page.evaluate("() => document.documentElement.scrollHeight")
-                measured[f"{width} {path}"] = height
-        (tmp_path / "page-lengths.json").write_text(json.dumps(measured, indent=1))
     too_long = {
         key: height for key, height in measured.items()
         if height > LONGEST[int(key.split()[0])] and held_to_the_limit(int(key.split()[0]), key.split()[1])
