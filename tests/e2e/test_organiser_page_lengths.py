@@ -30,7 +30,7 @@ VIEWPORTS = {320: {"width": 320, "height": 640}, 1280: {"width": 1280, "height":
 STILL_LONG = {
     (320, r"^/admin/editions/\d+$"): "the summary's links to each stage and its ten dates",
     (320, r"/nominations(\?page=\d+)?$"): "25 rows of four cells in a table not yet stacked",
-    (1280, r"/nominations(\?page=\d+)?$"): "25 rows in the public reading width, until organisers' pages are full width",
+    (1280, r"/nominations(\?page=\d+)?$"): "25 rows in the public reading width, until admin pages are full width",
     (320, r"^/admin/nominations/\d+$"): "three long answers to read, then the organisers' forms",
     (1280, r"^/admin/nominations/\d+$"): "three long answers to read, beside the organisers' forms",
     (320, r"/shortlist(\?category=\d+)?$"): "a six-column table, and a category's finalists as cards",
