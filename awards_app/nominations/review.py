@@ -21,7 +21,7 @@ from awards_app.nominations.models import ConsentState, Nomination, NominationNo
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Edition
 
-PAGE_SIZE = 50
+PAGE_SIZE = 25  # a page of the organisers' list fits a few screens, even on a phone
 REASON_MAX_LENGTH = 1000
 NOTE_MAX_LENGTH = 2000
 CONSENT_NOTE_MAX_LENGTH = 1000

@@ -22,10 +22,13 @@ def test_review_with_htmx(page, live_server):
     sign_in_as_organiser(page, live_server)
     open_list(page, live_server)
     assert_accessible(page)
+    assert not page.get_by_label("Status").is_visible()  # the lists fold under the search box
+    page.get_by_text("Filter by category, status, local authority or consent").click()
     page.get_by_label("Status").select_option("received")
     with page.expect_navigation():
         page.get_by_role("button", name="Filter").click()
     assert "status=received" in page.url
+    assert page.get_by_label("Status").is_visible()  # a list in force stays open
     assert_accessible(page)
     with page.expect_navigation():
         page.locator("tbody a").first.click()

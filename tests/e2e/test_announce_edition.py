@@ -61,7 +61,7 @@ def test_an_organiser_announces_a_draft_once_nothing_is_missing(phone_page, anno
     assert NAME not in page.content()
 
     # Put right what was missing: a category with a question, and a criterion.
-    page.goto(edition_url)
+    page.goto(edition_url + "?part=categories")
     follow_link(page, "Add a category")
     page.get_by_label("Name", exact=True).fill("Carer of the Year")
     page.get_by_label("Person").check()
@@ -72,6 +72,7 @@ def test_an_organiser_announces_a_draft_once_nothing_is_missing(phone_page, anno
     assert press_button(page, "Add question") == 200
     page.goto(edition_url)
     assert "‘Carer of the Year’ has no judging criteria" in page.locator("main").inner_text()
+    page.goto(edition_url + "?part=criteria")
     follow_link(page, "Add a criterion")
     page.get_by_label("Name", exact=True).fill("Impact")
     assert press_button(page, "Add criterion") == 200

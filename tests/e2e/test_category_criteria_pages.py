@@ -32,6 +32,7 @@ def test_an_organiser_gives_a_new_category_its_own_criteria(phone_page, judging_
     page = phone_page
     sign_in_as_organiser(page, judging_server)
     follow_link(page, EDITION_LINK)
+    follow_link(page, re.compile(r"^Categories \("))
     follow_link(page, "Add a category")
     page.get_by_label("Name", exact=True).fill("Peer Support Group of the Year")
     page.get_by_label("Organisation").check()
@@ -69,6 +70,7 @@ def test_a_judge_reads_the_deadline_and_the_guidance_beside_the_score(phone_page
     # The organiser writes guidance for the edition's first criterion.
     sign_in_as_organiser(page, judging_server)
     follow_link(page, EDITION_LINK)
+    follow_link(page, re.compile(r"^Judging criteria \("))
     page.locator("#criteria ~ ul a", has_text="Change").first.click()
     page.wait_for_load_state()
     page.get_by_label("Guidance on scores (optional)").fill(GUIDANCE)

@@ -49,6 +49,9 @@ NEW_PAGES_ON_THE_WAY = {
 # and a keypress every half second. The journey's count, printed, is far below this.
 SECONDS_PER_TAP, SECONDS_PER_KEYPRESS, TEN_MINUTES = 10, 0.5, 600
 
+# The tab of an edition page that lists its categories.
+CATEGORIES_PART = re.compile(r"^Categories \(\d+\)$")
+
 
 @pytest.fixture(scope="module")
 def journey_server(tmp_path_factory):
@@ -171,9 +174,11 @@ def test_an_organiser_sets_up_next_year_and_a_colleague_joins_on_phones(
     expect(page.get_by_role("heading", level=1)).to_have_text(next_name)
     expect(page.locator("#messages")).to_contain_text(f"Copied from {this_year}: review the dates")
     assert "Draft The public cannot see this edition" in main_text(page)
-    # Every category is there without a word typed, in the same order.
-    assert page.locator("#categories + ol h3").all_inner_texts() == CATEGORY_NAMES
     edition_url = page.url
+    # Every category is there without a word typed, in the same order (on the edition's Categories part).
+    organiser.tap_link(CATEGORIES_PART)
+    assert page.locator("#categories + ol h3").all_inner_texts() == CATEGORY_NAMES
+    organiser.tap_link("Summary")
 
     # Review the dates: each moved on a year; saved as they are.
     organiser.tap_link(f"Change the details and dates of {next_name}")
@@ -199,6 +204,7 @@ def test_an_organiser_sets_up_next_year_and_a_colleague_joins_on_phones(
 
     # 3. Change one category's description (its name, questions and criteria stay as copied).
     first_category = CATEGORY_NAMES[0]
+    organiser.tap_link(CATEGORIES_PART)  # saving the dates came back to the edition's summary
     organiser.tap(page.locator("#categories + ol").get_by_role("link", name=first_category, exact=True))
     organiser.tap_link("Change the category")
     assert page.get_by_label("Name", exact=True).input_value() == first_category

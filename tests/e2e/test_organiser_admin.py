@@ -1,4 +1,5 @@
 """An organiser edits the edition and its categories in a real browser, with axe-core checking every page."""
+import re
 import secrets
 
 import pytest
@@ -30,7 +31,8 @@ def test_organiser_edits_the_edition_and_its_categories(page, live_server):
     submit(page, "Save changes")
     assert theme in page.content()
 
-    # A new category: first the error state, then a good one.
+    # A new category: first the error state, then a good one (on the edition's Categories part).
+    follow_link(page, re.compile(r"^Categories \("))
     page.get_by_role("link", name="Add a category").click()
     response = submit(page, "Add category")
     assert response.status == 422

@@ -73,7 +73,10 @@ def test_an_organiser_publishes_and_the_shortlist_fits_a_phone(page, phone_page,
     assert page.get_by_role("heading", level=1).inner_text() == "Shortlist and public vote"
     assert_accessible(page)
 
-    # An image for the first finalist of a category the judges decide.
+    # An image for the first finalist of a category the judges decide, on that category's part of the page.
+    page.get_by_role("navigation", name="Parts of the shortlist").get_by_role("link", name=JUDGED_CATEGORY).click()
+    assert page.title().startswith(f"{JUDGED_CATEGORY}: Shortlist and public vote")
+    assert_accessible(page)
     section = page.locator("section", has=page.get_by_role("heading", level=2, name=JUDGED_CATEGORY))
     section.get_by_role("link", name=re.compile("^Change the public name, summary or image")).first.click()
     finalist_name = page.get_by_label("Name shown to the public").input_value()
@@ -86,6 +89,7 @@ def test_an_organiser_publishes_and_the_shortlist_fits_a_phone(page, phone_page,
     assert_accessible(page)
 
     page.get_by_role("link", name="Back to the shortlist").click()
+    page.get_by_role("navigation", name="Parts of the shortlist").get_by_role("link", name="Publication").click()
     page.get_by_role("button", name="Publish the shortlist now").click()
     assert "The shortlist is published" in page.locator("#messages").inner_text()
 

@@ -304,19 +304,19 @@ def test_edit_a_category_shows_and_keeps_its_values(organiser_client, site, db_s
 def test_html_in_a_name_comes_back_escaped(organiser_client, site):
     name = '<script>alert("x")</script>'
     response = post_form(organiser_client, url(E + "/categories/new", site), {"name": name, "nominee_kind": "person"})
-    for page in (response.headers["Location"], url(E, site)):
+    for page in (response.headers["Location"], url(E, site) + "?part=categories"):
         text = body(organiser_client.get(page))
         assert "<script>alert" not in text
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in text
 
 
 def test_move_categories_without_javascript(organiser_client, site, db_session):
-    page = body(organiser_client.get(url(E, site)))
+    page = body(organiser_client.get(url(E, site) + "?part=categories"))
     assert 'name="direction" value="down"' in page
     token = csrf_token_from(organiser_client, url(E, site))
     response = organiser_client.post(url(C + "/move", site), data={"csrf_token": token, "direction": "down"})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/admin/editions/{site.edition}#category-{site.category}"
+    assert response.headers["Location"] == f"/admin/editions/{site.edition}?part=categories#category-{site.category}"
     edition = db_session.get(Edition, site.edition)
     db_session.expire_all()
     assert [c.id for c in edition.categories] == [site.second, site.category]
@@ -334,7 +334,7 @@ def test_delete_a_category_after_confirming(organiser_client, site, db_session):
     assert db_session.get(Category, site.category) is not None
     response = post_form(organiser_client, url(C + "/delete", site), {})
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/admin/editions/{site.edition}"
+    assert response.headers["Location"] == f"/admin/editions/{site.edition}?part=categories"
     db_session.expire_all()
     assert db_session.get(Category, site.category) is None
     assert db_session.get(Question, site.question) is None
@@ -409,6 +409,21 @@ def test_move_and_delete_a_question(organiser_client, site, db_session):
     assert db_session.get(Question, site.question) is None
 
 
+def test_the_edition_page_is_in_parts_each_at_its_own_address(organiser_client, site):
+    summary = body(organiser_client.get(url(E, site)))
+    assert "Who can see it" in summary and "Details and dates" in summary
+    assert "Add a category" not in summary and "Add a criterion" not in summary
+    assert f'href="/admin/editions/{site.edition}" aria-current="page">Summary<' in summary
+    categories = body(organiser_client.get(url(E, site) + "?part=categories"))
+    assert "Add a category" in categories and "Who can see it" not in categories and "Add a criterion" not in categories
+    assert f'href="/admin/editions/{site.edition}?part=categories" aria-current="page">Categories (2)<' in categories
+    criteria = body(organiser_client.get(url(E, site) + "?part=criteria"))
+    assert "Add a criterion" in criteria and "Add a category" not in criteria
+    for unknown in ("?part=nothing", "?part=", "?part=CATEGORIES"):
+        expected = 200 if unknown == "?part=" else 404
+        assert organiser_client.get(url(E, site) + unknown).status_code == expected, unknown
+
+
 # --- Criteria ----------------------------------------------------------------------------------------------------
 
 
@@ -416,11 +431,11 @@ def test_add_and_edit_a_criterion(organiser_client, site, db_session):
     data = {"name": "Reach", "description": "How many people", "weight": "2.5", "scale_min": "1", "scale_max": "5"}
     response = post_form(organiser_client, url(E + "/criteria/new", site), data)
     assert response.status_code == 303
-    assert response.headers["Location"] == f"/admin/editions/{site.edition}#criteria"
+    assert response.headers["Location"] == f"/admin/editions/{site.edition}?part=criteria#criteria"
     criterion = db_session.scalars(select(Criterion).where(Criterion.name == "Reach")).one()
     assert (criterion.edition_id, criterion.weight) == (site.edition, 2.5)
     assert (criterion.scale_min, criterion.scale_max) == (1, 5)
-    assert "2.5" in body(organiser_client.get(url(E, site)))
+    assert "2.5" in body(organiser_client.get(url(E, site) + "?part=criteria"))
 
     data = {"name": "Reach", "description": "", "weight": "100", "scale_min": "0", "scale_max": "100"}
     response = post_form(organiser_client, url(E + f"/criteria/{criterion.id}/edit", site), data)

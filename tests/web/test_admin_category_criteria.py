@@ -43,7 +43,8 @@ def own_criteria(db_session, panel) -> list[tuple[str, float, str]]:
 
 
 def test_the_category_page_says_it_uses_the_editions_criteria(organiser_client, panel):
-    assert "except those with criteria of their own" not in page(organiser_client, f"/admin/editions/{panel.edition.id}")
+    edition_criteria = f"/admin/editions/{panel.edition.id}?part=criteria"
+    assert "except those with criteria of their own" not in page(organiser_client, edition_criteria)
     body = page(organiser_client, category_url(panel))
     assert "This category uses the edition's criteria." in body
     assert "Give this category its own criteria" in body
@@ -58,7 +59,7 @@ def test_giving_a_category_its_own_criteria_copies_the_editions(organiser_client
     body = page(organiser_client, category_url(panel))
     assert "now has criteria of its own, copied from the edition's" in body
     assert "This category has criteria of its own" in body and "Use the edition's criteria instead" in body
-    edition = page(organiser_client, f"/admin/editions/{panel.edition.id}")
+    edition = page(organiser_client, f"/admin/editions/{panel.edition.id}?part=criteria")
     assert "Every category uses these, except those with criteria of their own:" in edition
     assert f'{category_url(panel)}#criteria">Project of the Year 2026</a>.' in edition
 

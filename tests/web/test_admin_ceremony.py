@@ -190,3 +190,16 @@ def test_the_exports_list_every_recorded_result_safely(organiser_client, site, d
     assert rows[1][3:6] == ["Winner", "'=HYPERLINK(\"http://evil\")", "5 votes (56%)"] and rows[1][6:] == ["yes", "no"]
     printable = organiser_client.get(site.base + "/winners").get_data(as_text=True)
     assert "Confirmed and sealed, not revealed yet" in printable and "Highly commended" in printable
+
+
+def test_hiding_a_revealed_result_is_a_warning_apart_from_the_running_order(organiser_client, site):
+    record_and_confirm(organiser_client, site)
+    assert post_form(organiser_client, site.entry + "/reveal", {}, form_page=site.base).status_code == 303
+    body = organiser_client.get(site.base).get_data(as_text=True)
+    card = body[body.index(f'id="category-{site.category.id}"'):body.index(f'id="category-{site.other.id}"')]
+    hide_at = card.index(f'href="{site.entry}/hide"')
+    warning_at = card.index('class="running-order__warning"')
+    assert card.rindex("<a ", 0, hide_at) == card.index('<a class="button button--warning button--small"', warning_at)
+    assert card.index("</form>", card.index('class="move-form"')) < warning_at  # after the move buttons, not among them
+    assert "Place 1 of 2 in the running order" in card
+    assert "running-order__warning" not in body[body.index(f'id="category-{site.other.id}"'):]  # nothing to hide there

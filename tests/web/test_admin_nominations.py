@@ -139,8 +139,10 @@ def test_list_shows_entries_newest_first_without_merged_duplicates(organiser_cli
     assert "and 1 more nomination merged in" in page
     assert "SMA-OTHER1" not in page
     assert "Clear filters" not in page  # nothing to clear
-    for column in ("Reference", "Nominee", "Category", "Local authority", "Status", "Consent"):
+    for column in ("Reference", "Nominee", "Category and area", "Status and consent"):
         assert f'<th scope="col">{column}</th>' in page
+    for shown in ("Fife", "Glasgow City", "Consent given", "Consent not requested"):  # in the columns they share
+        assert shown in page, shown
 
 
 @pytest.mark.parametrize(
@@ -204,23 +206,60 @@ def test_no_matches_say_so(organiser_client, site):
     assert "No nominations match these filters" in page
 
 
-def test_pages_of_fifty_keep_the_filters(organiser_client, site, db_session):
+def _moray_projects(db_session, site, count: int) -> None:
+    """`count` more entries in Moray, a minute apart after the site's own (newest first: the last made leads)."""
     projects = db_session.get(Category, site.projects)
-    for number in range(51):
+    for number in range(count):
         make_nomination(
             projects, f"Project {number}", reference=f"SMA-P{number:05d}", local_authority="Moray",
             submitted_at=T0 + timedelta(days=1, minutes=number),
         )
     db_session.commit()
+
+
+def test_pages_of_twenty_five_keep_the_filters(organiser_client, site, db_session):
+    _moray_projects(db_session, site, 26)
     first = organiser_client.get(list_url(site, local_authority="Moray"))
-    assert len(listed(first)) == 50 and listed(first)[0] == "SMA-P00050"
+    assert len(listed(first)) == 25 and listed(first)[0] == "SMA-P00025"
     page = text_of(first)
-    assert "51 nominations found" in page and "Page 1 of 2" in page
+    assert "26 nominations found" in page and "Page 1 of 2" in page and "Showing 1 to 25" in page
+    assert 'rel="prev"' not in page
     next_link = re.search(r'<a href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
     assert "local_authority=Moray" in next_link and "page=2" in next_link
     second = organiser_client.get(next_link)
     assert listed(second) == ["SMA-P00000"]
+    assert "Page 2 of 2" in text_of(second) and "Showing 26 to 26" in text_of(second)
     assert 'rel="prev"' in text_of(second) and 'rel="next"' not in text_of(second)
+
+
+def test_a_list_of_exactly_one_page_has_no_page_links(organiser_client, site, db_session):
+    _moray_projects(db_session, site, 25)
+    page = text_of(organiser_client.get(list_url(site, local_authority="Moray")))
+    assert "25 nominations found" in page
+    assert "Page 1 of" not in page and 'rel="next"' not in page
+
+
+def test_pages_combine_with_a_category_a_status_and_a_search(organiser_client, site, db_session):
+    _moray_projects(db_session, site, 30)
+    query = {"category": site.projects, "status": "received", "q": "project", "page": 2}
+    response = organiser_client.get(list_url(site, **query))
+    assert listed(response) == ["SMA-P00004", "SMA-P00003", "SMA-P00002", "SMA-P00001", "SMA-P00000"]
+    assert "Page 2 of 2" in text_of(response)
+    prev_link = re.search(r'<a href="([^"]+)" rel="prev">', text_of(response)).group(1).replace("&amp;", "&")
+    for kept in (f"category={site.projects}", "status=received", "q=project", "page=1"):
+        assert kept in prev_link, kept
+
+
+@pytest.mark.parametrize(("asked", "shown"), [
+    ("0", 1), ("-3", 1), ("abc", 1), ("2.5", 1), ("", 1), ("9" * 40, 1),  # nonsense: the first page
+    ("7", 2),  # past the end: the last page rather than an empty one
+])
+def test_bad_page_numbers_show_a_page_never_an_error(organiser_client, site, db_session, asked, shown):
+    _moray_projects(db_session, site, 30)
+    response = organiser_client.get(list_url(site, local_authority="Moray", page=asked))
+    assert response.status_code == 200
+    assert f"Page {shown} of 2" in text_of(response)
+    assert len(listed(response)) == (25 if shown == 1 else 5)
 
 
 def test_unknown_edition_is_404(organiser_client, site):
@@ -493,3 +532,15 @@ def test_the_edition_page_links_to_the_nomination_pages(organiser_client, db_ses
     page = organiser_client.get(f"/admin/editions/{edition.id}").get_data(as_text=True)
     for path in ("nominations", "duplicates", "reach", "nominations.csv"):
         assert f'href="/admin/editions/{edition.id}/{path}"' in page
+
+
+@pytest.mark.parametrize(("query", "folded"), [
+    ({}, True), ({"q": "morag"}, True),  # the search box is always shown; the lists stay folded
+    ({"status": "eligible"}, False), ({"category": "carers"}, False), ({"consent": "given", "q": "morag"}, False),
+])
+def test_the_filter_lists_fold_unless_one_is_in_force(organiser_client, site, query, folded):
+    query = {name: getattr(site, value, value) for name, value in query.items()}
+    page = text_of(organiser_client.get(list_url(site, **query)))
+    assert '<input class="input" type="search" id="filter-q"' in page
+    assert ('<details class="filters__more">' in page) is folded
+    assert ('<details class="filters__more" open>' in page) is not folded

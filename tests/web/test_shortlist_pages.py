@@ -166,12 +166,36 @@ def test_the_overview_shows_each_finalist_with_consent_summary_and_links(organis
     text = text_of(response)
     assert "The shortlist is not public." in text
     assert "In Carer of the Year, consent is missing for Ailsa Grant (asked, no answer yet)." in text
+    body = response.get_data(as_text=True)
+    carers, projects = f"{site.page}?category={site.carer.id}", f"{site.page}?category={site.project.id}"
+    assert f'href="{carers}"' in body and f'href="{projects}"' in body  # a part for each category
+    assert "Times not set" in text and "No, the panel decides" in text
+
+    carer_page = organiser_client.get(carers)
+    text = text_of(carer_page)
     assert "Consent asked, no answer yet" in text and "Consent given" in text
     assert text.count("Not shown in public while the nominee's consent is missing.") == 1
-    assert SUMMARIES["Leith Lunch Club"] in text
-    assert "No voting times are set yet." in text
-    body = response.get_data(as_text=True)
-    assert f'href="{site.finalist(site.ailsa)}"' in body and f'href="{site.contest}"' in body
+    assert "The shortlist is not public." not in text  # the publication is on its own part
+    assert f'href="{site.finalist(site.ailsa)}"' in carer_page.get_data(as_text=True)
+    assert f'aria-current="page">{site.carer.name}<' in carer_page.get_data(as_text=True)
+
+    project_page = organiser_client.get(projects)
+    assert SUMMARIES["Leith Lunch Club"] in text_of(project_page)
+    assert "No voting times are set yet." in text_of(project_page)
+    assert f'href="{site.contest}"' in project_page.get_data(as_text=True)
+
+
+def test_a_category_part_that_is_not_this_editions_is_404(organiser_client, site):
+    for category in (str(site.other_category.id), "999999", "abc", "0", ""):
+        assert organiser_client.get(f"{site.page}?category={category}").status_code == 404, category
+
+
+def test_after_a_change_a_finalist_comes_back_to_their_categorys_part(organiser_client, site):
+    response = post_form(organiser_client, site.finalist(site.ailsa),
+                         {"public_name": "Ailsa Grant", "summary": "A carer for thirty years."},
+                         form_page=site.finalist(site.ailsa))
+    assert response.status_code == 303
+    assert response.location.endswith(f"{site.page}?category={site.carer.id}#finalist-{site.ailsa.id}")
 
 
 def test_the_edition_page_links_to_the_shortlist_page(organiser_client, site):

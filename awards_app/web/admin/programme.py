@@ -86,14 +86,21 @@ def new_edition():
     return render_form("admin/edition_form.html", form, edition=None, phase_dates=PHASE_DATES, trail=trail())
 
 
+# The parts of an edition's page, each at its own address (?part=...): the summary, its categories, its criteria.
+EDITION_PARTS = ("", "categories", "criteria")
+
+
 @bp.get(EDITION)
 @organiser_required
 def show_edition(edition_id: int):
-    """Show an edition: its dates, its categories in order, and its judging criteria."""
+    """Show an edition: who can see it and its dates; or, on their own parts, its categories or its criteria."""
     edition = edition_or_404(edition_id)
+    part = request.args.get("part", "")
+    if part not in EDITION_PARTS:
+        abort(404)
     return render_page(
         "admin/edition.html", edition=edition, phase=phase_of(edition), phase_dates=PHASE_DATES, trail=trail(),
-        missing=editions.announcement_problems(edition) if edition.is_draft else [],
+        missing=editions.announcement_problems(edition) if edition.is_draft else [], part=part,
     )
 
 
@@ -201,7 +208,7 @@ def delete_category(edition_id: int, category_id: int):
     )
     if outcome is True:
         flash(f"‘{name}’ has been deleted.", "success")
-        return see_other(url_for(".show_edition", edition_id=edition_id))
+        return see_other(url_for(".show_edition", edition_id=edition_id, part="categories"))
     questions = len(category.questions)
     consequence = f"Its {questions} question{'' if questions == 1 else 's'} will be deleted too." if questions else ""
     return _confirm_page(
@@ -220,7 +227,8 @@ def move_category(edition_id: int, category_id: int):
     """Move a category up or down the edition's list."""
     category = category_or_404(edition_id, category_id)
     move(categories.move_category, category, f"‘{category.name}’")
-    return see_other(url_for(".show_edition", edition_id=edition_id, _anchor=f"category-{category.id}"))
+    return see_other(url_for(".show_edition", edition_id=edition_id, part="categories",
+                             _anchor=f"category-{category.id}"))
 
 
 # --- Questions ---------------------------------------------------------------------------------------------------
@@ -295,7 +303,7 @@ def _criteria_url(edition_id: int, category: Category | None) -> str:
     """Where a criterion's set is listed: the category's page for its own criteria, else the edition's page."""
     if category is not None:
         return url_for(".show_category", edition_id=edition_id, category_id=category.id, _anchor="criteria")
-    return url_for(".show_edition", edition_id=edition_id, _anchor="criteria")
+    return url_for(".show_edition", edition_id=edition_id, part="criteria", _anchor="criteria")
 
 
 def _criterion_page(form: CriterionForm, edition, category: Category | None, criterion: Criterion | None):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, flash, url_for
+from flask import abort, flash, request, url_for
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import StringField, TextAreaField
@@ -29,8 +29,16 @@ from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
 from awards_app.web.admin.forms import MomentsForm
 from awards_app.web.admin.shared import category_or_404, edition_or_404, trail
+from awards_app.web.database_ids import database_id
 from awards_app.web.downloads import send_image
-from awards_app.web.forms import ActionForm, Required, button_action, render_form, save_form, show_refusal
+from awards_app.web.forms import (
+    ActionForm,
+    Required,
+    button_action,
+    render_form,
+    save_form,
+    show_refusal,
+)
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor
@@ -126,16 +134,18 @@ def _refuse(form, refusal: DomainError) -> None:
         show_refusal(form, refusal)
 
 
-def _back_to_overview(edition_id: int, anchor: str | None = None):
-    """303 to the shortlist overview, at `anchor` when given."""
-    return see_other(url_for(".shortlist_publication", edition_id=edition_id, _anchor=anchor))
+def _back_to_overview(edition_id: int, anchor: str | None = None, category_id: int | None = None):
+    """303 to the shortlist overview (a category's part of it when given), at `anchor` when given."""
+    return see_other(url_for(".shortlist_publication", edition_id=edition_id, category=category_id, _anchor=anchor))
 
 
 # --- The overview: publication -----------------------------------------------------------------------------------
 
 
-def _overview(edition: Edition, schedule_form: ScheduleForm | None = None, failed=None, status: int = 200):
-    """The overview page: the publication's state, what stops it, and every category's contest and finalists."""
+def _overview(edition: Edition, schedule_form: ScheduleForm | None = None, failed=None, status: int = 200,
+              shown: Category | None = None):
+    """The overview page: the publication's state and what stops it, with a line for each category; or, when `shown`
+    is given, that category's contest and finalists (one category a page, so a year of finalists is never one page)."""
     schedule_form = schedule_form or ScheduleForm(formdata=None)
     schedule_form.fill("publish_at", edition.shortlist_published_at, edition.timezone)
     sections = [
@@ -153,6 +163,7 @@ def _overview(edition: Edition, schedule_form: ScheduleForm | None = None, faile
         is_public=publication.shortlist_is_public(edition),
         problems=publication.shortlist_problems(edition),
         sections=sections,
+        shown=next((section for section in sections if section["category"] == shown), None),
         has_opened=contests.has_opened,
         consent_labels=CONSENT_LABELS,
         given=ConsentState.GIVEN,
@@ -166,8 +177,15 @@ def _overview(edition: Edition, schedule_form: ScheduleForm | None = None, faile
 @bp.get(SHORTLIST)
 @organiser_required
 def shortlist_publication(edition_id: int):
-    """Show the shortlist as it will be published, what stops it, and the buttons to publish it."""
-    return _overview(edition_or_404(edition_id))
+    """Show the shortlist's publication and a line for each category, or one category's contest and finalists."""
+    edition = edition_or_404(edition_id)
+    shown = None
+    if "category" in request.args:
+        category_id = database_id(request.args["category"])
+        if category_id is None:
+            abort(404)
+        shown = category_or_404(edition.id, category_id)
+    return _overview(edition, shown=shown)
 
 
 @bp.post(SHORTLIST + "/publish")
@@ -276,7 +294,7 @@ def edit_finalist(edition_id: int, finalist_id: int):
         current_actor(), finalist, form.public_name.data, form.summary.data
     )):
         flash(f"The public details of {finalist.display_name} are saved.", "success")
-        return _back_to_overview(edition_id, anchor=f"finalist-{finalist.id}")
+        return _back_to_overview(edition_id, anchor=f"finalist-{finalist.id}", category_id=finalist.category_id)
     if not form.is_submitted():
         return _finalist_page(finalist)
     return _finalist_page(finalist, summary_form=form, status=422)
@@ -347,7 +365,7 @@ def edit_contest(edition_id: int, category_id: int):
         opens_at, closes_at = saved.result
         flash(f"The public vote in {category.name} opens at {_when(opens_at, edition)} and closes at "
               f"{_when(closes_at, edition)}.", "success")
-        return _back_to_overview(edition.id, anchor=f"category-{category.id}")
+        return _back_to_overview(edition.id, anchor=f"category-{category.id}", category_id=category.id)
     if contest is not None:
         form.fill("opens_at", contest.opens_at, edition.timezone)
         form.fill("closes_at", contest.closes_at, edition.timezone)
