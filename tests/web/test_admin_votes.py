@@ -122,7 +122,7 @@ def test_the_view_is_split_into_parts_each_its_own_page(organiser_client, site):
         body = organiser_client.get(site.url + query).get_data(as_text=True)
         text = text_of(organiser_client.get(site.url + query))
         assert f"<title>{label} – Public vote: " in body
-        assert re.search(rf'<a class="vote-parts__current" href="[^"]*" aria-current="page">{label}</a>', body)
+        assert re.search(rf'<a class="section-tabs__link" href="[^"]*" aria-current="page">{label}</a>', body)
         assert body.count('aria-current="page"') == 1
         for heading in shown:
             assert heading in text, (query, heading)

@@ -221,7 +221,8 @@ def _view(contest: Contest, part: str | None = None, status: int = 200, void_for
         form=failed,
         trail=trail(contest.category.edition),
         part=part,
-        parts={name: (label, _part_url(contest, name)) for name, label in PARTS.items()},
+        part_label=PARTS[part],
+        parts_tabs=[(label, _part_url(contest, name), name == part) for name, label in PARTS.items()],
         part_url=lambda name, **values: _part_url(contest, name, **values),
         **forms,
     )
