@@ -5,6 +5,7 @@ Every problem of every page is collected, and the phase's test fails once listin
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
@@ -29,6 +30,8 @@ document.addEventListener('securitypolicyviolation', (event) => {
 
 # The elements that make htmx requests; the page's <body> only carries the CSRF header for them.
 HTMX_ELEMENTS = "[hx-get], [hx-post], [hx-put], [hx-patch], [hx-delete]"
+# The links to a page's other parts (templates/admin/_sections.html); each part is walked as a page of its own.
+TABS = "nav.section-tabs a:not([aria-current])"
 SETTLED = "() => !document.querySelector('.htmx-request, .htmx-swapping, .htmx-settling')"
 
 
@@ -131,6 +134,12 @@ def visit(page, watch: Watch, server, phase: str, name: str, path: str, heights:
     return problems
 
 
+def other_tabs(page, server) -> list[str]:
+    """The paths of the page's other parts: the tabs (admin/_sections.html) not marked as the one shown."""
+    hrefs = page.eval_on_selector_all(TABS, "links => links.map(link => link.getAttribute('href'))")
+    return [href.removeprefix(server.base_url) for href in hrefs]
+
+
 def walk_phase(browser, server, phase: str) -> None:
     """Rebuild the demo in this phase and walk its organiser pages; fail once, listing every page's problems."""
     live = demo_in_phase(server, phase)
@@ -143,9 +152,15 @@ def walk_phase(browser, server, phase: str) -> None:
     report: dict[str, list[str]] = {}
     try:
         sign_in_as_organiser(page, live)
-        for name, path in urls.items():
+        pending, walked = list(urls.items()), set(urls.values())
+        while pending:
+            name, path = pending.pop(0)
             try:
                 problems = visit(page, watch, live, phase, name, path, heights)
+                for tab in other_tabs(page, live):  # a page's other parts are pages too, each walked once
+                    if tab not in walked:
+                        walked.add(tab)
+                        pending.append((f"{name}--{re.sub(r'[^a-z0-9]+', '-', tab.split('?')[-1].lower())}", tab))
             except PlaywrightError as failure:  # a page that never loads is one problem; the walk goes on
                 problems = [f"the walk could not check it: {str(failure).splitlines()[0]}"]
             if problems:
