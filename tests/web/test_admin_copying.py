@@ -134,7 +134,7 @@ def judges_url(edition) -> str:
 
 
 def test_the_judges_page_lists_the_past_panels_to_invite_again(organiser_client, site, copy):
-    page = organiser_client.get(judges_url(copy)).get_data(as_text=True)
+    page = organiser_client.get(f"{judges_url(copy)}/invite-again").get_data(as_text=True)
     assert 'id="invite-again"' in page and "Judges from 2026 to invite again" in page
     assert f'action="{judges_url(copy)}/{site.judge.id}/invite-again"' in page
     assert f'action="{judges_url(copy)}/invite-again"' in page and "Invite all 2 again" in page
@@ -190,7 +190,8 @@ def test_inviting_all_again_invites_each_once(organiser_client, site, copy, outb
     assert sorted(email.to_address for email in outbox()) == [site.judge.email, site.other_judge.email]
     page = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "2 judges of the past panels are on this edition" in page
-    assert "Every judge of Self Management Awards 2026's panels is on this year's panels." in page
+    again = organiser_client.get(f"{judges_url(copy)}/invite-again").get_data(as_text=True)
+    assert "Every judge of Self Management Awards 2026's panels is on this year's panels." in again
 
 
 def test_judges_cannot_invite_again(app, site, copy, outbox):

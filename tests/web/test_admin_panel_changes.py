@@ -148,7 +148,7 @@ def test_a_removed_judge_no_longer_sees_the_category(app, organiser_client, site
 
 
 def test_adding_a_judge_after_the_shortlist_warns_and_asks_what_they_do(organiser_client, site, db_session):
-    text = text_of(organiser_client.get(site.judges_page))
+    text = text_of(organiser_client.get(f"{site.judges_page}/new"))
     assert "If you add them to Carer of the Year now, what should they do?" in text
     assert "a judge added now cannot score its entries" in text
     data = {"name": "Lena Late", "email": "lena@example.org", "category": [str(site.category.id)]}

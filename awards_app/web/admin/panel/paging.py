@@ -30,10 +30,14 @@ class Paged:
         return (self.page - 1) * PER_PAGE + len(self.items)
 
 
-def paged(items: Sequence, argument: str = "page") -> Paged:
-    """The page of `items` that the query string asks for; a page out of range or not a number gives the nearest one."""
+def paged(items: Sequence, holding: int | None = None) -> Paged:
+    """The page of `items` that `?page=` asks for (out of range or not a number: the nearest one), or, when none is
+    asked for, the page holding item number `holding` (counted from 0)."""
     pages = max(1, math.ceil(len(items) / PER_PAGE))
-    asked = request.args.get(argument, "")
-    page = min(max(int(asked), 1), pages) if asked.isdigit() and len(asked) < 6 else 1
+    asked = request.args.get("page", "")
+    if asked.isdigit() and len(asked) < 6:
+        page = min(max(int(asked), 1), pages)
+    else:
+        page = (holding or 0) // PER_PAGE + 1
     start = (page - 1) * PER_PAGE
     return Paged(list(items[start:start + PER_PAGE]), page, pages, len(items))
