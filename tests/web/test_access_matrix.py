@@ -113,7 +113,7 @@ MATRIX_TEXT = """
     admin.judge_comments             GET   signin   signin   signin   signin   403      403      403      200
     admin.judge_panels               POST  signin   signin   signin   signin   403      403      403      303
     admin.judges                     GET   signin   signin   signin   signin   403      403      403      200
-    admin.judges_to_invite_again     GET   signin   signin   signin   signin   403      403      403      404
+    admin.judges_to_invite_again     GET   signin   signin   signin   signin   403      403      403      200
     admin.judging_overview           GET   signin   signin   signin   signin   403      403      403      200
     admin.merge_duplicates           GET   signin   signin   signin   signin   403      403      403      303
     admin.merge_duplicates           POST  signin   signin   signin   signin   403      403      403      303

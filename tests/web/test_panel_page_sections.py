@@ -123,9 +123,10 @@ def test_each_section_of_the_judges_page_has_its_own_address(organiser_client, j
         assert current_tabs(body) == [url], section
         for other, marker in expected.items():
             assert (marker in body) == (other == section), (section, other)
-    # No "invite again" tab (or page) for an edition that was not copied from a past one.
-    assert organiser_client.get(judges_site.tabs["panels"] + "/invite-again").status_code == 404
+    # No "invite again" tab for an edition that was not copied from a past one; its address says why there is none.
     assert "/judges/invite-again\"" not in organiser_client.get(judges_site.tabs["panels"]).get_data(as_text=True)
+    again = text_of(organiser_client.get(judges_site.tabs["panels"] + "/invite-again"))
+    assert "This edition was not copied from a past one, so there are no past panels to invite again." in again
 
 
 def test_the_judges_come_25_a_page_and_a_change_opens_the_judge_on_their_page(organiser_client, judges_site,

@@ -224,11 +224,8 @@ def other_judges(edition_id: int):
 @bp.get(EDITION + "/judges/invite-again")
 @organiser_required
 def judges_to_invite_again(edition_id: int):
-    """List the judges of the past panels (an edition copied from a past one) to invite again; 404 for any other."""
-    edition = edition_or_404(edition_id)
-    if not edition.copied_from:
-        abort(404)
-    return _judges_page(edition, "invite-again")
+    """List the judges of the past panels (an edition copied from a past one) to invite again."""
+    return _judges_page(edition_or_404(edition_id), "invite-again")
 
 
 @bp.get(EDITION + "/blind-judging")
