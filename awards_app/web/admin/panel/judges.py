@@ -312,7 +312,7 @@ def invite_judge_again(edition_id: int, judge_id: int):
         lambda _: f"{judge.name or judge.email} is on the panels ticked, and an invitation has been emailed to "
         f"{judge.email}.",
     )
-    return _back_to_judges(edition.id, judge)
+    return see_other(url_for(".judges_to_invite_again", edition_id=edition.id))  # on to the next one
 
 
 @bp.post(EDITION + "/judges/invite-again")
@@ -326,7 +326,7 @@ def invite_all_judges_again(edition_id: int):
         lambda invited: f"{invited} judge{'' if invited == 1 else 's'} of the past panels "
         f"{'is' if invited == 1 else 'are'} on this edition's panels, and each has been emailed an invitation.",
     )
-    return see_other(url_for(".judges", edition_id=edition.id))
+    return see_other(url_for(".judges_to_invite_again", edition_id=edition.id))
 
 
 @bp.route(JUDGE + "/edit", methods=["GET", "POST"])
