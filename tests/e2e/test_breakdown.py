@@ -55,14 +55,22 @@ def walk(page, server, phone: bool) -> None:
     assert page.locator("h1").inner_text() == f"Why entries rank where they do: {CATEGORY}"
     assert page.locator("svg.chart[role=img]").count() == 1
     assert page.get_by_role("table", name="The judges' weighted scores of each entry (out of 10)").count() == 1
-    assert page.get_by_role("heading", name="Where the panel disagrees most").count() == 1
     check(page, phone)
     follow(page, "Order by the normalised mean (z-scores)")
     assert "Entries in order of the normalised mean" in page.locator("main").inner_text()
     check(page, phone)
 
-    page.go_back()
-    page.locator("a", has_text="Judges' comments on").first.click()
+    follow(page, "Disagreements and flags")
+    assert "Entries in order of the normalised mean" in page.locator("main").inner_text(), "the tab keeps the order"
+    assert page.get_by_role("heading", name="Where the panel disagrees most").count() == 1
+    check(page, phone)
+    follow(page, "Entry by entry")
+    entry = page.locator(".disclosure-list__item").first
+    assert not entry.get_by_role("table").is_visible()
+    entry.locator("summary").click()  # a <details> opens without JavaScript
+    assert entry.get_by_role("table").is_visible()
+    check(page, phone)
+    entry.locator("a", has_text="Judges' comments on").click()
     page.wait_for_load_state()
     assert page.locator("h1").inner_text() == f"Judges' comments: {CATEGORY}"
     assert "comment" in page.locator("main").inner_text()

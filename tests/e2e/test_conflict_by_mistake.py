@@ -99,8 +99,9 @@ def test_a_conflict_declared_by_mistake_is_restored_by_the_organiser(browser, ju
                 organiser_page.get_by_role("link", name=EDITION_LINK).click()
             follow_link(organiser_page, "Progress, rankings, shortlist and final round")
             follow_link(organiser_page, "Conflicts of interest")
-            card = organiser_page.locator(".card").filter(has_text="I know the nominee.")
+            card = organiser_page.locator(".disclosure-list__item").filter(has_text="I know the nominee.")
             assert card.count() == 1
+            card.locator("summary").click()  # each conflict is a <details>
             assert f"{len(chosen)} scores and a comment" in card.inner_text()
             check(organiser_page)
             with organiser_page.expect_navigation():
@@ -112,7 +113,7 @@ def test_a_conflict_declared_by_mistake_is_restored_by_the_organiser(browser, ju
             organiser_page.get_by_label("Why are you restoring it?").fill("The judge ticked the wrong entry.")
             assert press(organiser_page, "Restore the conflict") == 200
             assert "count again" in organiser_page.locator("#messages").inner_text()
-            assert organiser_page.locator(".card").filter(has_text="I know the nominee.").count() == 0
+            assert organiser_page.locator(".disclosure-list__item").filter(has_text="I know the nominee.").count() == 0
 
             # Recusing a judge asks first too (going back records nothing).
             nomination_id = entry_url.rsplit("/", 1)[1]

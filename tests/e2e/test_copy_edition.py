@@ -65,6 +65,7 @@ def test_the_organiser_starts_next_year_from_the_demo(phone_page, copy_server):
 
     # The past panels, to invite again: one from the keyboard, then all the others.
     follow_link(page, "Judges, panels and invitations")
+    follow_link(page, "Invite again")
     cards = page.locator("li[id^=again-]")
     before = cards.count()
     assert before > 1

@@ -46,12 +46,12 @@ def invite_a_new_judge(page, server) -> tuple[str, str]:
     with page.expect_navigation():
         page.get_by_role("link", name=EDITION_LINK).click()
     edition_path = re.search(r"/admin/editions/\d+", page.url).group(0)
-    page.goto(server.url(edition_path + "/judges"))
+    page.goto(server.url(edition_path + "/judges/new"))
     box_label = page.locator("label[for^=new-judge-category-]", has_text=CATEGORY)
     category_id = box_label.get_attribute("for").rsplit("-", 1)[1]
     make_sure_eligible(page, server, edition_path, category_id)
 
-    page.goto(server.url(edition_path + "/judges"))
+    page.goto(server.url(edition_path + "/judges/new"))
     email = f"judge.keyboard.{secrets.token_hex(4)}@example.org"
     name = f"Kirsty Keyboard {secrets.token_hex(2)}"
     page.get_by_label("Full name").fill(name)
@@ -61,7 +61,7 @@ def invite_a_new_judge(page, server) -> tuple[str, str]:
     with page.expect_navigation():
         page.get_by_role("button", name="Add the judge").click()
     assert f"{name} has been added" in page.locator("#messages").inner_text()
-    card = page.locator(".card").filter(has=page.get_by_role("heading", name=name))
+    card = page.locator(".disclosure-list__item").filter(has=page.get_by_role("heading", name=name))  # open
     judge_id = card.get_attribute("id").removeprefix("judge-")
     assert card.locator(f"#judge-{judge_id}-category-{category_id}").is_checked(), "on the category's panel"
     with page.expect_navigation():

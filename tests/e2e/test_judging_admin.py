@@ -86,8 +86,13 @@ def test_overview_and_category_pages_are_accessible(page, judging_server):
 
     follow(page, OVERVIEW_CATEGORY)
     assert page.locator("h1").inner_text() == f"Judging: {OVERVIEW_CATEGORY}"
-    # The progress matrix in words, the two rankings side by side, and the judges whose scoring stands out.
+    # The progress matrix in words on the first tab; the two rankings side by side, and the judges whose scoring
+    # stands out, on the next.
     assert page.get_by_role("table", name="Scoring by entry and judge").count() == 1
+    assert page.get_by_role("link", name="Progress", exact=True).get_attribute("aria-current") == "page"
+    assert_accessible(page)
+    follow(page, "Rankings")
+    assert page.get_by_role("link", name="Rankings", exact=True).get_attribute("aria-current") == "page"
     headers = page.get_by_role("table", name=re.compile("^Entries ranked by")).locator("thead th").all_inner_texts()
     assert "Weighted mean (out of 10)" in headers and "Normalised mean" in headers
     assert page.get_by_role("heading", name="Judges whose scoring stands out").count() == 1
@@ -118,6 +123,7 @@ def test_reminders_to_a_panel_then_to_everyone(page, judging_server):
 def test_shortlist_without_javascript(no_js_page, judging_server):
     page = no_js_page
     open_category(page, judging_server, SHORTLIST_CATEGORY)
+    follow(page, "Shortlist")
     assert page.get_by_label("Weighted mean").is_checked(), "the weighted mean is the starting method"
 
     # Choose the other method and show its top three (nothing is saved).
@@ -125,7 +131,7 @@ def test_shortlist_without_javascript(no_js_page, judging_server):
     assert submit(page, "Show the top three under this method") == 200
     assert page.get_by_label("Normalised mean (z-scores)").is_checked()
     assert "No shortlist has been chosen yet." in shortlist_section(page).inner_text()
-    assert page.get_by_role("table", name="Entries ranked by normalised mean (z-scores)").count() == 1
+    assert "Ranked by the normalised mean (z-scores)." in shortlist_section(page).inner_text()
     boxes = shortlist_boxes(page)
     ticked = [box.get_attribute("value") for box in boxes.all() if box.is_checked()]
     top = [box.get_attribute("value") for box in boxes.all() if in_top_three(page, box)]
@@ -141,7 +147,7 @@ def test_shortlist_without_javascript(no_js_page, judging_server):
         entry.locator("summary").click()  # a <details> opens without JavaScript
         entry.locator("textarea").fill(reason)
     assert submit(page, "Save the shortlist") == 200
-    assert page.url.endswith("#shortlist")
+    assert page.url.endswith("/judging/shortlist")
     assert re.search(rf"The shortlist of {re.escape(SHORTLIST_CATEGORY)} is saved: 3 finalists\. It is not published",
                      page.locator("#messages").inner_text())
     section = shortlist_section(page).inner_text()
@@ -152,6 +158,7 @@ def test_shortlist_without_javascript(no_js_page, judging_server):
 
 def test_shortlist_error_state_is_accessible(page, judging_server):
     open_category(page, judging_server, ERROR_CATEGORY)
+    follow(page, "Shortlist")
     outside = next(box for box in shortlist_boxes(page).all() if not box.is_checked())
     outside.check()
     assert submit(page, "Save the shortlist") == 422

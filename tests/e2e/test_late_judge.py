@@ -49,7 +49,7 @@ def click(page, role: str, name: str) -> int:
 
 def final_round_count(page, server, edition_path: str, category_id: str) -> str:
     """The organisers' sentence counting the judges who submitted their final ranks."""
-    page.goto(server.url(f"/admin/categories/{category_id}/judging#final-round"))
+    page.goto(server.url(f"/admin/categories/{category_id}/judging/final-round"))
     return page.locator("#final-round").locator("xpath=..").locator("p").first.inner_text()
 
 
@@ -60,15 +60,19 @@ def test_a_judge_added_after_the_shortlist_ranks_the_finalists(phone_page, secon
     with organiser.expect_navigation():
         organiser.get_by_role("link", name=EDITION_LINK).click()
     edition_path = re.search(r"/admin/editions/\d+", organiser.url).group(0)
-    organiser.goto(server.url(edition_path + "/judges"))
+    organiser.goto(server.url(edition_path + "/judges/new"))
     box_label = organiser.locator("label[for^=new-judge-category-]", has_text=CATEGORY)
     category_id = box_label.get_attribute("for").rsplit("-", 1)[1]
     before = final_round_count(organiser, server, edition_path, category_id)
     submitted, panel = map(int, re.match(r"(\d+) of (\d+) judges", before).groups())
 
     # The warning and the choice sit beside the category's box.
-    organiser.goto(server.url(edition_path + "/judges#add-judge"))
+    # The question shows once the category's box is ticked (CSS alone: it works without JavaScript too).
+    organiser.goto(server.url(edition_path + "/judges/new"))
     question = organiser.locator(f"#new-judge-category-{category_id}").locator("xpath=..").locator("fieldset")
+    assert not question.is_visible()
+    organiser.locator(f"#new-judge-category-{category_id}").check()
+    assert question.is_visible()
     assert "a judge added now cannot score its entries" in question.inner_text()
     looks_right(organiser)
 
@@ -86,7 +90,8 @@ def test_a_judge_added_after_the_shortlist_ranks_the_finalists(phone_page, secon
     organiser.locator(f"#new-judge-role-{category_id}-final_only").check()
     assert click(organiser, "button", "Add the judge") == 200
     assert f"{name} has been added" in organiser.locator("#messages").inner_text()
-    card = organiser.locator(".card").filter(has=organiser.get_by_role("heading", name=name))
+    # Back on the list of judges, the new judge's card is open.
+    card = organiser.locator(".disclosure-list__item").filter(has=organiser.get_by_role("heading", name=name))
     assert "Final round only" in card.locator(".panel-places").inner_text()
     looks_right(organiser)
     assert click(organiser, "button", f"Send the invitation to {name}") == 200

@@ -49,12 +49,18 @@ MATRIX_TEXT = """
     admin.assignment_page            GET   signin   signin   signin   signin   403      403      403      200
     admin.assisted_vote              POST  signin   signin   signin   signin   403      403      403      422
     admin.blind_judging              POST  signin   signin   signin   signin   403      403      403      303
+    admin.blind_judging_page         GET   signin   signin   signin   signin   403      403      403      200
     admin.breakdown_csv              GET   signin   signin   signin   signin   403      403      403      200
+    admin.breakdown_disagreements    GET   signin   signin   signin   signin   403      403      403      200
+    admin.breakdown_entries          GET   signin   signin   signin   signin   403      403      403      200
     admin.category_breakdown         GET   signin   signin   signin   signin   403      403      403      200
     admin.category_comments          GET   signin   signin   signin   signin   403      403      403      200
     admin.category_feedback          GET   signin   signin   signin   signin   403      403      403      200
     admin.category_feedback          POST  signin   signin   signin   signin   403      403      403      422
+    admin.category_final_round       GET   signin   signin   signin   signin   403      403      403      200
     admin.category_judging           GET   signin   signin   signin   signin   403      403      403      200
+    admin.category_rankings          GET   signin   signin   signin   signin   403      403      403      200
+    admin.category_shortlist         GET   signin   signin   signin   signin   403      403      403      200
     admin.ceremony_control           GET   signin   signin   signin   signin   403      403      403      200
     admin.ceremony_result            GET   signin   signin   signin   signin   403      403      403      200
     admin.change_nomination_status   POST  signin   signin   signin   signin   403      403      403      422
@@ -108,6 +114,7 @@ MATRIX_TEXT = """
     admin.judge_comments             GET   signin   signin   signin   signin   403      403      403      200
     admin.judge_panels               POST  signin   signin   signin   signin   403      403      403      303
     admin.judges                     GET   signin   signin   signin   signin   403      403      403      200
+    admin.judges_to_invite_again     GET   signin   signin   signin   signin   403      403      403      200
     admin.judging_overview           GET   signin   signin   signin   signin   403      403      403      200
     admin.merge_duplicates           GET   signin   signin   signin   signin   403      403      403      303
     admin.merge_duplicates           POST  signin   signin   signin   signin   403      403      403      303
@@ -126,6 +133,7 @@ MATRIX_TEXT = """
     admin.new_criterion              POST  signin   signin   signin   signin   403      403      403      422
     admin.new_edition                GET   signin   signin   signin   signin   403      403      403      200
     admin.new_edition                POST  signin   signin   signin   signin   403      403      403      422
+    admin.new_judge                  GET   signin   signin   signin   signin   403      403      403      200
     admin.new_message                GET   signin   signin   signin   signin   403      403      403      200
     admin.new_message                POST  signin   signin   signin   signin   403      403      403      422
     admin.new_question               GET   signin   signin   signin   signin   403      403      403      200
@@ -134,6 +142,7 @@ MATRIX_TEXT = """
     admin.nomination_duplicates      GET   signin   signin   signin   signin   403      403      403      200
     admin.nominations_csv            GET   signin   signin   signin   signin   403      403      403      200
     admin.nominations_list           GET   signin   signin   signin   signin   403      403      403      200
+    admin.other_judges               GET   signin   signin   signin   signin   403      403      403      200
     admin.pause_judge                POST  signin   signin   signin   signin   403      403      403      303
     admin.people                     GET   signin   signin   signin   signin   403      403      403      200
     admin.people                     POST  signin   signin   signin   signin   403      403      403      422

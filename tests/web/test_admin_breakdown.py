@@ -23,11 +23,13 @@ def site(db_session, clock):
     db_session.commit()
     site.page = f"/admin/categories/{site.category.id}/breakdown"
     site.csv = f"/admin/categories/{site.category.id}/breakdown.csv"
+    site.disagreements = f"{site.page}/disagreements"
+    site.entries = f"{site.page}/entries"
     return site
 
 
 def test_visitors_are_sent_to_sign_in_and_judges_refused(app, judge_client, site):
-    for url in (site.page, site.csv):
+    for url in (site.page, site.disagreements, site.entries, site.csv):
         response = app.test_client().get(url)
         assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in"), url
         assert judge_client.get(url).status_code == 403, url
@@ -48,7 +50,7 @@ def test_unknown_categories_give_404(organiser_client):
 
 
 def test_the_page_explains_each_entry_per_judge_and_criterion(organiser_client, site):
-    response = organiser_client.get(site.page)
+    response = organiser_client.get(site.entries)
     assert response.status_code == 200
     text = text_of(response)
     assert "Why entries rank where they do: Carer of the Year" in text
@@ -61,11 +63,30 @@ def test_the_page_explains_each_entry_per_judge_and_criterion(organiser_client, 
 
 
 def test_the_most_disagreed_entries_are_listed_with_the_reason(organiser_client, site):
-    text = text_of(organiser_client.get(site.page))
-    section = text.split("Where the panel disagrees most", 2)[2].split("Judges whose scoring stands out")[0]
+    response = organiser_client.get(site.disagreements)
+    text = text_of(response)
+    section = text.split("Where the panel disagrees most", 1)[1].split("Judges whose scoring stands out")[0]
     # Spreads: Morag, Hamish and Eilidh 0.82 (three judges each, 2 points apart overall); Ailsa 0.5 comes fourth.
     assert section.count("Their overall scores range from") == 3
     assert "Ailsa Grant" not in section
+    # Each leads to its entry on the entry-by-entry tab, which opens that entry's disclosure and no other.
+    link = f"{site.entries}?method=weighted&amp;entry={site.hamish.id}#entry-{site.hamish.id}"
+    assert f'href="{link}"' in response.get_data(as_text=True)
+    body = organiser_client.get(f"{site.entries}?entry={site.hamish.id}").get_data(as_text=True)
+    assert re.search(rf'id="entry-{site.hamish.id}">\s*<details open>', body)
+    assert re.search(rf'id="entry-{site.morag.id}">\s*<details>', body)
+
+
+def test_each_tab_shows_its_own_section(organiser_client, site):
+    spread, disagreements, entries = (
+        organiser_client.get(url).get_data(as_text=True) for url in (site.page, site.disagreements, site.entries)
+    )
+    assert "<svg" in spread and 'id="disagreements"' not in spread and 'id="entries"' not in spread
+    assert 'id="disagreements"' in disagreements and 'id="flagged-judges"' in disagreements
+    assert "<svg" not in disagreements and 'id="entries"' not in disagreements
+    assert 'id="entries"' in entries and "<svg" not in entries and 'id="disagreements"' not in entries
+    for body, current in ((spread, site.page), (disagreements, site.disagreements), (entries, site.entries)):
+        assert re.findall(r'href="([^"?]+)\?method=weighted" aria-current="page"', body) == [current]
 
 
 def test_the_chart_is_drawn_on_the_server_with_a_table_beside_it(organiser_client, site):
@@ -83,7 +104,7 @@ def test_flags_from_the_rankings_are_explained(organiser_client, site, db_sessio
     for entry in (site.morag, site.hamish, site.eilidh):
         make_scores(same, entry, site.criteria, 5, 5)
     db_session.commit()
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.disagreements))
     assert "Sam Same Gives every entry the same score (5 out of 10" in text
 
 

@@ -197,5 +197,5 @@ def test_a_blank_shortlist_size_means_three(organiser_client, panel, db_session)
 def test_the_organisers_shortlist_page_suggests_the_categorys_number(organiser_client, panel, db_session):
     db_session.get(Category, panel.category.id).shortlist_size = 2
     db_session.commit()
-    body = page(organiser_client, f"/admin/categories/{panel.category.id}/judging")
+    body = page(organiser_client, f"/admin/categories/{panel.category.id}/judging/shortlist")
     assert "top two" in body and "top three" not in body

@@ -134,7 +134,7 @@ def judges_url(edition) -> str:
 
 
 def test_the_judges_page_lists_the_past_panels_to_invite_again(organiser_client, site, copy):
-    page = organiser_client.get(judges_url(copy)).get_data(as_text=True)
+    page = organiser_client.get(f"{judges_url(copy)}/invite-again").get_data(as_text=True)
     assert 'id="invite-again"' in page and "Judges from 2026 to invite again" in page
     assert f'action="{judges_url(copy)}/{site.judge.id}/invite-again"' in page
     assert f'action="{judges_url(copy)}/invite-again"' in page and "Invite all 2 again" in page
@@ -145,7 +145,8 @@ def test_inviting_again_seats_the_judge_and_emails_them(organiser_client, site, 
     projects = next(c for c in copy.categories if c.copied_from_id == site.projects.id)
     url = f"{judges_url(copy)}/{site.judge.id}/invite-again"
     response = post_form(organiser_client, url, {"category": [str(projects.id)]}, form_page=judges_url(copy))
-    assert response.status_code == 303 and response.headers["Location"].endswith(f"#judge-{site.judge.id}")
+    # Back to the list of judges to invite again, for the next one.
+    assert response.status_code == 303 and response.headers["Location"] == f"{judges_url(copy)}/invite-again"
     assert db_session.scalar(select(PanelMember).where(
         PanelMember.judge_id == site.judge.id, PanelMember.category_id == projects.id)) is not None
     assert [email.to_address for email in outbox()] == [site.judge.email]

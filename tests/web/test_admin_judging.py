@@ -36,6 +36,8 @@ def site(db_session, clock):
     site.reminders = f"/admin/editions/{site.edition.id}/judging/reminders"
     site.shortlist = f"/admin/categories/{site.category.id}/judging/shortlist"
     site.winners = f"/admin/categories/{site.category.id}/judging/winners"
+    site.rankings = f"/admin/categories/{site.category.id}/judging/rankings"
+    site.final_page = f"/admin/categories/{site.category.id}/judging/final-round"
     return site
 
 
@@ -80,7 +82,7 @@ def stored_finalists(db_session, site) -> list[int]:
 
 def pages(site) -> list[str]:
     """The GET pages."""
-    return [site.overview, site.page]
+    return [site.overview, site.page, site.rankings, site.shortlist, site.final_page]
 
 
 def posts(site) -> list[str]:
@@ -166,7 +168,7 @@ def test_the_progress_matrix_states_each_cell_in_words(organiser_client, site):
 
 
 def test_the_rankings_show_both_methods_side_by_side(organiser_client, site):
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.rankings))
     for heading in ("Weighted mean (out of 10)", "Rank by weighted mean", "Normalised mean", "Rank by normalised mean",
                     "Number of scores", "Spread"):
         assert heading in text
@@ -183,7 +185,7 @@ def test_ties_and_flagged_judges_are_shown_in_words(organiser_client, site, db_s
     for entry in (site.morag, site.hamish, site.ailsa, site.eilidh, site.callum):
         make_scores(judge_d, entry, site.criteria, 5, 5)
     db_session.commit()
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.rankings))
     assert "Dana Doig Gives every entry the same score (5 out of 10 on each of the 4 entries they scored)" in text
 
     # Judge D now gives Hamish 10 and Morag 4: Morag (9 + 8 + 7 + 4) / 4 = 7, Hamish (7 + 6 + 5 + 10) / 4 = 7, tied
@@ -194,7 +196,7 @@ def test_ties_and_flagged_judges_are_shown_in_words(organiser_client, site, db_s
         if row.nomination_id == site.morag.id:
             row.value = 4
     db_session.commit()
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.rankings))
     assert "Tie Tied with Hamish MacLeod on the weighted mean" in text
     assert "Tie Tied with Morag Fraser on the weighted mean" in text
     assert "Morag Fraser and Hamish MacLeod are tied on the weighted mean (rank 1)." in text
@@ -203,7 +205,7 @@ def test_ties_and_flagged_judges_are_shown_in_words(organiser_client, site, db_s
 def test_names_are_escaped(organiser_client, site, db_session):
     site.morag.nominee_name = "<script>alert(1)</script>"
     db_session.commit()
-    body = organiser_client.get(site.page).get_data(as_text=True)
+    body = organiser_client.get(site.rankings).get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in body
 
@@ -212,7 +214,7 @@ def test_names_are_escaped(organiser_client, site, db_session):
 
 
 def test_the_form_starts_with_the_top_three_ticked(organiser_client, site):
-    response = organiser_client.get(site.page)
+    response = organiser_client.get(site.shortlist)
     assert checked_boxes(response, "chosen") == [site.morag.id, site.hamish.id, site.ailsa.id]
     assert f'value="{site.callum.id}"' not in response.get_data(as_text=True).split('id="shortlist"', 1)[1]
 
@@ -222,9 +224,9 @@ def test_saving_the_top_three_needs_no_reason(organiser_client, site, db_session
     response = post_form(organiser_client, site.shortlist, {"method": "weighted", "chosen": chosen, "action": "save"},
                          form_page=site.page)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"/admin/categories/{site.category.id}/judging#shortlist")
+    assert response.headers["Location"].endswith(site.shortlist)
     assert stored_finalists(db_session, site) == chosen
-    page = organiser_client.get(site.page)
+    page = organiser_client.get(site.shortlist)
     assert "The shortlist of Carer of the Year is saved: 3 finalists. It is not published yet." in text_of(page)
     assert checked_boxes(page, "chosen") == chosen
 
@@ -253,7 +255,7 @@ def test_a_change_with_reasons_is_saved(organiser_client, site, db_session):
     response = post_form(organiser_client, site.shortlist, data, form_page=site.page)
     assert response.status_code == 303
     assert stored_finalists(db_session, site) == [site.morag.id, site.hamish.id, site.eilidh.id]
-    page = organiser_client.get(site.page)
+    page = organiser_client.get(site.shortlist)
     text = text_of(page)
     assert "Chosen from outside the top three because: Strong local support" in text
     # The stored reasons come back in their boxes.
@@ -309,7 +311,7 @@ def test_show_the_top_three_under_a_method_saves_nothing(organiser_client, site,
     assert checked_boxes(response, "chosen") == [site.morag.id, site.hamish.id, site.ailsa.id]
     body = response.get_data(as_text=True)
     assert re.search(r'<input checked class="radios__input" id="method-1" name="method"[^>]*value="normalised"', body)
-    assert "Entries ranked by normalised mean (z-scores)" in text_of(response)
+    assert "Ranked by the normalised mean (z-scores)." in text_of(response)
     assert "Kept while I compare</textarea>" in body
     assert stored_finalists(db_session, site) == []
     missing = post_form(organiser_client, site.shortlist, {"action": "show"}, form_page=site.page)
@@ -350,7 +352,7 @@ def test_reminders_with_no_work_left_say_so(organiser_client, site, outbox, db_s
 
 def test_the_final_round_shows_the_borda_count(organiser_client, final_round):
     site = final_round
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.final_page))
     assert "3 of 3 judges have submitted their final ranks." in text
     # Position, finalist, average, total, judges, first places.
     assert "1 Morag Fraser 2.00 6 3 3" in text
@@ -361,7 +363,7 @@ def test_the_final_round_shows_the_borda_count(organiser_client, final_round):
 def test_no_final_round_for_a_category_with_a_public_vote(organiser_client, site, db_session):
     site.category.has_public_vote = True
     db_session.commit()
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.final_page))
     assert "The public vote decides this category" in text
     assert "Record the result" not in text
 
@@ -372,15 +374,16 @@ def test_recording_the_result(organiser_client, final_round, db_session):
     response = post_form(organiser_client, site.winners, {"winner": morag.id, "highly_commended": ailsa.id},
                          form_page=site.page)
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"{site.page}#final-round")
+    assert response.headers["Location"].endswith(site.final_page)
     db_session.expire_all()
     assert [(a.finalist_id, a.place) for a in db_session.scalars(select(Award).order_by(Award.id))] == [
         (morag.id, Place.WINNER), (ailsa.id, Place.HIGHLY_COMMENDED),
     ]
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.final_page))
     assert "The result of Carer of the Year is recorded." in text
     assert "Winner: Morag Fraser" in text and "Highly commended: Ailsa Grant" in text
-    assert "The result of this category has been recorded, so its shortlist can no longer change." in text
+    shortlist_text = text_of(organiser_client.get(site.shortlist))
+    assert "The result of this category has been recorded, so its shortlist can no longer change." in shortlist_text
     assert "Recorded (sealed)" in text_of(organiser_client.get(site.overview))
 
 
@@ -412,7 +415,7 @@ def test_a_departure_with_a_reason_is_recorded(organiser_client, final_round, db
     response = post_form(organiser_client, site.winners, {"winner": hamish.id, "reason": "The panel met and agreed."},
                          form_page=site.page)
     assert response.status_code == 303
-    assert "Reason recorded: The panel met and agreed." in text_of(organiser_client.get(site.page))
+    assert "Reason recorded: The panel met and agreed." in text_of(organiser_client.get(site.final_page))
 
 
 # --- Sealed ------------------------------------------------------------------------------------------------------
@@ -506,14 +509,14 @@ def test_the_final_round_says_which_finalist_declined_and_leaves_them_out(organi
     site = final_round
     site.morag.consent = ConsentState.DECLINED
     db_session.commit()
-    text = text_of(organiser_client.get(site.page))
+    text = text_of(organiser_client.get(site.final_page))
     assert "Declined after the shortlist: Morag Fraser. The judges no longer rank them" in text
     assert "Morag Fraser 2.00" not in text
 
 
 def test_the_rankings_say_the_first_round_is_frozen_once_the_shortlist_is_chosen(organiser_client, site, db_session):
     frozen = "These first-round figures stay as they were when the shortlist was chosen"
-    assert frozen not in text_of(organiser_client.get(site.page))
+    assert frozen not in text_of(organiser_client.get(site.rankings))
     site.category.shortlisted_at = app_clock.now()
     db_session.commit()
-    assert frozen in text_of(organiser_client.get(site.page))
+    assert frozen in text_of(organiser_client.get(site.rankings))

@@ -78,7 +78,8 @@ def test_pausing_and_resuming_a_judge(organiser_client, site, db_session):
     judging = text_of(organiser_client.get(site.category_page))
     assert re.search(r"Aileen Fraser: paused by Olivia Organiser on \w+ \d+ \w+ 2026\. Their 10 scores are kept but not "
                      r"counted\.", judging)
-    assert "0 of 2 judges have submitted their final ranks" in judging
+    final_round = text_of(organiser_client.get(site.category_page + "/final-round"))
+    assert "0 of 2 judges have submitted their final ranks" in final_round
 
     response = post_form(organiser_client, place_url(place, "resume"), {}, form_page=site.judges_page)
     assert response.status_code == 303 and reload(db_session, place).status == PanelStatus.ACTIVE
@@ -147,7 +148,7 @@ def test_a_removed_judge_no_longer_sees_the_category(app, organiser_client, site
 
 
 def test_adding_a_judge_after_the_shortlist_warns_and_asks_what_they_do(organiser_client, site, db_session):
-    text = text_of(organiser_client.get(site.judges_page))
+    text = text_of(organiser_client.get(f"{site.judges_page}/new"))
     assert "If you add them to Carer of the Year now, what should they do?" in text
     assert "a judge added now cannot score its entries" in text
     data = {"name": "Lena Late", "email": "lena@example.org", "category": [str(site.category.id)]}

@@ -1,5 +1,7 @@
 """The organisers' judges pages through the test client: who may use them, adding judges, panels, invitations,
 details, blind judging and recusal; tampered and huge ids, CSRF and escaping."""
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -127,9 +129,13 @@ def test_adding_a_judge_with_panels(organiser_client, site, db_session):
     assert response.status_code == 303
     ailsa = db_session.scalar(select(User).where(User.email == "ailsa@example.org"))
     assert (ailsa.role, ailsa.name, ailsa.password_hash) == (Role.JUDGE, "Ailsa Reid", None)
-    assert response.headers["Location"] == f"{judges_url(site)}#judge-{ailsa.id}"
+    assert response.headers["Location"] == f"{judges_url(site)}?judge={ailsa.id}#judge-{ailsa.id}"
     assert places(db_session, ailsa) == {site.projects.id, site.carers.id}
-    assert "Ailsa Reid has been added" in organiser_client.get(judges_url(site)).get_data(as_text=True)
+    page = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Ailsa Reid has been added" in page
+    # The card of the judge just added comes back open; the others stay closed.
+    assert re.search(rf'id="judge-{ailsa.id}">\s*<details open>', page)
+    assert re.search(rf'id="judge-{site.judge.id}">\s*<details>', page)
 
 
 def test_adding_an_existing_judge_reuses_the_account(organiser_client, site, db_session):
@@ -235,12 +241,12 @@ def test_changing_a_judges_details(organiser_client, site, db_session):
 
 def test_blind_judging_settings(organiser_client, site, db_session):
     url = f"/admin/editions/{site.edition.id}/blind-judging"
-    response = post_checkboxes(organiser_client, url, judges_url(site), hide_nominee_names="y", hideable=[str(site.projects.id)])
-    assert response.status_code == 303
+    response = post_checkboxes(organiser_client, url, url, hide_nominee_names="y", hideable=[str(site.projects.id)])
+    assert response.status_code == 303 and response.headers["Location"] == url
     db_session.refresh(site.edition)
     assert site.edition.hide_nominee_names
     assert (site.projects.names_can_be_hidden, site.carers.names_can_be_hidden) == (True, False)
-    text = organiser_client.get(judges_url(site)).get_data(as_text=True)
+    text = organiser_client.get(url).get_data(as_text=True)
     assert 'id="hide_nominee_names" checked' in text and f'id="hideable-{site.projects.id}" checked' in text
     assert post_checkboxes(organiser_client, url, judges_url(site), hideable=["999999"]).status_code == 404
     post_checkboxes(organiser_client, url, judges_url(site))

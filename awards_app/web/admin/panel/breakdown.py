@@ -1,5 +1,8 @@
 """The organisers' area: why each entry of a category ranks where it does (judging/breakdown.py), as a page with a
-chart drawn on the server and its table, and as a CSV of one row per entry, judge and criterion."""
+chart drawn on the server and its table, and as a CSV of one row per entry, judge and criterion.
+
+The page is three sections under tabs, each at its own address: the spread (chart and table), the disagreements and
+flagged judges, and entry by entry (25 a page, each entry a disclosure)."""
 from __future__ import annotations
 
 import csv
@@ -15,8 +18,10 @@ from awards_app.nominations.export import BOM, safe_cell
 from awards_app.programme.models import Category
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
+from awards_app.web.admin.panel.paging import paged
 from awards_app.web.admin.shared import trail
 from awards_app.web.charts import range_chart
+from awards_app.web.database_ids import database_id
 from awards_app.web.downloads import csv_download
 from awards_app.web.htmx import render_page
 
@@ -56,30 +61,69 @@ def _spread_chart(found: breakdown.CategoryBreakdown) -> str:
     )
 
 
-@bp.get("/categories/<int:category_id>/breakdown")
-@organiser_required
-def category_breakdown(category_id: int):
-    """Show why each entry ranks where it does: per judge and criterion, the spread, disagreements and flags."""
+# The sections of the breakdown, each at its own address: (endpoint, tab label).
+SECTIONS = {
+    "spread": (".category_breakdown", "Spread of each entry"),
+    "disagreements": (".breakdown_disagreements", "Disagreements and flags"),
+    "entries": (".breakdown_entries", "Entry by entry"),
+}
+
+
+def _breakdown_page(category_id: int, section: str):
+    """One section of the breakdown under its tabs, each tab keeping the ranking the page follows."""
     category = db.get_or_404(Category, category_id)
     method = _method(category)
     found = breakdown.category_breakdown(category, method)
+    opened = database_id(request.args.get("entry", ""))
+    entries = found.breakdown.entries
     return render_page(
         "admin/breakdown/category.html",
         category=category,
         edition=category.edition,
+        section=section,
+        tabs=[
+            (label, url_for(endpoint, category_id=category.id, method=method), name == section)
+            for name, (endpoint, label) in SECTIONS.items()
+        ],
         found=found,
         method=method,
         methods=METHODS,
         method_labels=METHOD_LABELS,
         judge_name=lambda judge_id: _judge_name(found, judge_id),
         points=breakdown.points,
-        chart=_spread_chart(found),
+        chart=_spread_chart(found) if section == "spread" else "",
+        opened=opened,
+        entries=paged(entries, holding=next(
+            (index for index, line in enumerate(entries) if line.ranking.entry_id == opened), None
+        )) if section == "entries" else None,
         trail=[
             *trail(category.edition),
             ("Judging", url_for(".judging_overview", edition_id=category.edition_id)),
             (category.name, url_for(".category_judging", category_id=category.id)),
         ],
     )
+
+
+@bp.get("/categories/<int:category_id>/breakdown")
+@organiser_required
+def category_breakdown(category_id: int):
+    """Show how far apart the judges are on each entry: the chart and its table."""
+    return _breakdown_page(category_id, "spread")
+
+
+@bp.get("/categories/<int:category_id>/breakdown/disagreements")
+@organiser_required
+def breakdown_disagreements(category_id: int):
+    """Show the entries the panel disagrees on most, and the judges whose scoring stands out."""
+    return _breakdown_page(category_id, "disagreements")
+
+
+@bp.get("/categories/<int:category_id>/breakdown/entries")
+@organiser_required
+def breakdown_entries(category_id: int):
+    """Show entry by entry the scores per judge and criterion, 25 entries a page, each a disclosure (`?entry=` opens
+    one, on the page that holds it)."""
+    return _breakdown_page(category_id, "entries")
 
 
 @bp.get("/categories/<int:category_id>/breakdown.csv")

@@ -2,7 +2,7 @@
 (the edition's switch, the comments picked in each category, sending once after the ceremony). Organisers only."""
 from __future__ import annotations
 
-from flask import abort, flash, url_for
+from flask import abort, flash, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, RadioField, SelectChoice, TextAreaField
 
@@ -12,7 +12,9 @@ from awards_app.judging.breakdown import ranked_criteria
 from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
+from awards_app.web.admin.panel.paging import paged
 from awards_app.web.admin.shared import EDITION, edition_or_404, trail
+from awards_app.web.database_ids import database_id
 from awards_app.web.forms import ActionForm, Required, at_most, button_action, render_form, save_form
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
@@ -77,14 +79,19 @@ def _category_trail(category: Category) -> list[tuple[str, str]]:
 @bp.get("/categories/<int:category_id>/comments")
 @organiser_required
 def category_comments(category_id: int):
-    """Show every judge's comment on each entry of a category, beside their scores."""
+    """Show every judge's comment on each entry of a category, beside their scores: 25 entries a page, each a
+    disclosure (`?entry=` opens one, on the page that holds it)."""
     category = _category(category_id)
     comments = feedback.category_comments(category)
+    entries = list(comments.view.entries.values())
+    opened = database_id(request.args.get("entry", ""))
     return render_page(
         "admin/comments/category.html",
         category=category,
         edition=category.edition,
         comments=comments,
+        entries=paged(entries, holding=next((index for index, entry in enumerate(entries) if entry.id == opened), None)),
+        opened=opened,
         criteria=ranked_criteria(comments.view),
         feedback_on=feedback.feedback_enabled(category.edition),
         trail=_category_trail(category),
@@ -106,7 +113,7 @@ def judge_comments(category_id: int, judge_id: int):
         edition=category.edition,
         comments=comments,
         judge=judge,
-        rows=comments.of_judge(judge.id),
+        rows=paged(comments.of_judge(judge.id)),
         criteria=ranked_criteria(comments.view),
         trail=[*_category_trail(category), ("Judges' comments", url_for(".category_comments", category_id=category.id))],
     )

@@ -12,6 +12,7 @@ from awards_app.judging import conflicts
 from awards_app.judging.models import Conflict
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
+from awards_app.web.admin.panel.paging import paged
 from awards_app.web.admin.shared import EDITION, edition_or_404, trail
 from awards_app.web.database_ids import database_id
 from awards_app.web.forms import Required, render_form, save_form
@@ -67,10 +68,11 @@ def recusal_confirmation(form, judge, nomination):
 @bp.get(EDITION + "/conflicts")
 @organiser_required
 def conflicts_list(edition_id: int):
-    """List the edition's conflicts, newest first, each with the work kept and a way to restore it."""
+    """List the edition's conflicts, newest first, 25 a page, each a disclosure with the work kept and a way to restore
+    it."""
     edition = edition_or_404(edition_id)
     return render_page(
-        "admin/conflicts/list.html", edition=edition, rows=conflicts.edition_conflicts(edition), kinds=KIND_LABELS,
+        "admin/conflicts/list.html", edition=edition, rows=paged(conflicts.edition_conflicts(edition)), kinds=KIND_LABELS,
         hidden_suggestions=conflicts.hidden_suggestions(edition), trail=trail(edition),
     )
 

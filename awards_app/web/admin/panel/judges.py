@@ -1,5 +1,9 @@
 """The organisers' area: judges. Who sits on which panel, invitations, judges' details, recusals and blind judging.
 
+The judges page is sections under tabs, each at its own address (the judges on the panels, adding a judge, judges of
+the past panels to invite again, other judge accounts, blind judging); each judge is a disclosure holding their card,
+25 to a page, and after a change the judge's card comes back open (`?judge=`).
+
 Panel places are chosen with one checkbox per category; the categories and ids posted must belong to the edition in
 the URL (404 otherwise). Ticking a category whose shortlist is chosen asks what the judge should do there (final round
 only, or nothing this year: the role-<category id> radios). Each place on a judge's card can be paused, resumed,
@@ -10,6 +14,7 @@ from __future__ import annotations
 
 from flask import abort, flash, request, url_for
 from flask_wtf import FlaskForm
+from sqlalchemy import select
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.validators import Length
 
@@ -17,12 +22,13 @@ from awards_app.accounts.models import User
 from awards_app.extensions import db
 from awards_app.judging import panels
 from awards_app.judging.conflicts import AFFILIATIONS_MAX_LENGTH, REASON_MAX_LENGTH
-from awards_app.web.admin.panel.conflicts import recusal_confirmation
 from awards_app.judging.judge_access import shown_name
 from awards_app.judging.models import PanelMember, PanelRole
-from awards_app.programme.models import Edition
+from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
+from awards_app.web.admin.panel.conflicts import recusal_confirmation
+from awards_app.web.admin.panel.paging import paged
 from awards_app.web.admin.shared import EDITION, edition_or_404, nomination_or_404, trail
 from awards_app.web.database_ids import database_id
 from awards_app.web.forms import ActionForm, Required, button_action, email_field, render_form, save_form
@@ -116,13 +122,52 @@ def _place(place_id: int) -> PanelMember:
     return db.get_or_404(PanelMember, place_id)
 
 
-def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_panels: set[int] | None = None):
-    """The judges page; 422 when the add-a-judge form comes back with errors."""
+# The sections of the judges page, each at its own address: (endpoint, tab label). "invite-again" is shown only for
+# an edition copied from a past one.
+SECTIONS = {
+    "panels": (".judges", "Judges on the panels"),
+    "add": (".new_judge", "Add a judge"),
+    "invite-again": (".judges_to_invite_again", "Invite again"),
+    "others": (".other_judges", "Other judge accounts"),
+    "blind": (".blind_judging_page", "Blind judging"),
+}
+
+
+def _section_tabs(edition: Edition, shown: str, on_panels: int, others: int) -> list[tuple[str, str, bool]]:
+    """The tabs between the judges page's sections: (label, address, whether it is the one shown)."""
+    counts = {"panels": on_panels, "others": others}
+    return [
+        (label + (f" ({counts[section]})" if section in counts else ""), url_for(endpoint, edition_id=edition.id),
+         section == shown)
+        for section, (endpoint, label) in SECTIONS.items()
+        if section != "invite-again" or edition.copied_from
+    ]
+
+
+def _opened_judge() -> int | None:
+    """The judge whose card opens by itself: the one a change was just made to (`?judge=`)."""
+    return database_id(request.args.get("judge", ""))
+
+
+def _rows_page(rows: list, opened: int | None):
+    """The page of judges' rows asked for, or, when none is asked for, the page holding the judge just changed."""
+    return paged(rows, holding=next((index for index, row in enumerate(rows) if row.judge.id == opened), None))
+
+
+def _judges_page(edition: Edition, section: str = "panels", add_form: AddJudgeForm | None = None,
+                 added_panels: set[int] | None = None):
+    """One section of the judges page under its tabs; 422 when the add-a-judge form comes back with errors."""
     add_form = add_form or AddJudgeForm(formdata=None)
     on_panels, others = panels.judges_of_edition(edition)
+    opened = _opened_judge()
+    shown = on_panels if section == "panels" else others
     return render_page(
         "admin/judges/list.html",
         edition=edition,
+        section=section,
+        tabs=_section_tabs(edition, section, len(on_panels), len(others)),
+        rows=_rows_page(shown, opened) if section in ("panels", "others") else None,
+        opened=opened,
         on_panels=on_panels,
         others=others,
         add_form=add_form,
@@ -133,15 +178,23 @@ def _judges_page(edition: Edition, add_form: AddJudgeForm | None = None, added_p
         roles=PanelRole,
         form=add_form,  # base.html puts "Error: " in the title when this form has errors
         shown_name=shown_name,
-        returning=panels.returning_judges(edition),
+        returning=panels.returning_judges(edition) if section == "invite-again" else [],
         trail=trail(edition),
         status=422 if add_form.errors else 200,
     )
 
 
 def _back_to_judges(edition_id: int, judge: User | None = None):
-    """303 to the judges page, at the judge's card when there is one."""
-    return see_other(url_for(".judges", edition_id=edition_id, _anchor=f"judge-{judge.id}" if judge else None))
+    """303 to the judges page, with the judge's card open and in view when there is one (on the section and page that
+    hold it)."""
+    if judge is None:
+        return see_other(url_for(".judges", edition_id=edition_id))
+    on_a_panel = db.session.scalar(
+        select(PanelMember.id).join(Category).where(PanelMember.judge_id == judge.id, Category.edition_id == edition_id)
+        .limit(1)
+    )
+    endpoint = ".judges" if on_a_panel else ".other_judges"
+    return see_other(url_for(endpoint, edition_id=edition_id, judge=judge.id, _anchor=f"judge-{judge.id}"))
 
 
 # --- The judges page ----------------------------------------------------------------------------------------------
@@ -150,8 +203,36 @@ def _back_to_judges(edition_id: int, judge: User | None = None):
 @bp.get(EDITION + "/judges")
 @organiser_required
 def judges(edition_id: int):
-    """List the judges of the edition's panels with their invitation state, and the other judge accounts."""
+    """List the judges of the edition's panels, 25 a page, each a disclosure holding their details and actions."""
     return _judges_page(edition_or_404(edition_id))
+
+
+@bp.get(EDITION + "/judges/new")
+@organiser_required
+def new_judge(edition_id: int):
+    """Show the form that adds a judge."""
+    return _judges_page(edition_or_404(edition_id), "add")
+
+
+@bp.get(EDITION + "/judges/others")
+@organiser_required
+def other_judges(edition_id: int):
+    """List the judge accounts not on this edition's panels (from other years, or not placed yet), 25 a page."""
+    return _judges_page(edition_or_404(edition_id), "others")
+
+
+@bp.get(EDITION + "/judges/invite-again")
+@organiser_required
+def judges_to_invite_again(edition_id: int):
+    """List the judges of the past panels (an edition copied from a past one) to invite again."""
+    return _judges_page(edition_or_404(edition_id), "invite-again")
+
+
+@bp.get(EDITION + "/blind-judging")
+@organiser_required
+def blind_judging_page(edition_id: int):
+    """Show whether judges see nominees' names, and in which categories names can be hidden."""
+    return _judges_page(edition_or_404(edition_id), "blind")
 
 
 @bp.post(EDITION + "/judges/new")
@@ -182,7 +263,7 @@ def add_judge(edition_id: int):
         else:
             flash(f"{judge.email} already has a judge account ({judge.name}); it has been used.", "success")
         return _back_to_judges(edition.id, judge)
-    return _judges_page(edition, add_form=form, added_panels=chosen)
+    return _judges_page(edition, "add", add_form=form, added_panels=chosen)
 
 
 @bp.post(JUDGE + "/panels")
@@ -231,7 +312,7 @@ def invite_judge_again(edition_id: int, judge_id: int):
         lambda _: f"{judge.name or judge.email} is on the panels ticked, and an invitation has been emailed to "
         f"{judge.email}.",
     )
-    return _back_to_judges(edition.id, judge)
+    return see_other(url_for(".judges_to_invite_again", edition_id=edition.id))  # on to the next one
 
 
 @bp.post(EDITION + "/judges/invite-again")
@@ -245,7 +326,7 @@ def invite_all_judges_again(edition_id: int):
         lambda invited: f"{invited} judge{'' if invited == 1 else 's'} of the past panels "
         f"{'is' if invited == 1 else 'are'} on this edition's panels, and each has been emailed an invitation.",
     )
-    return see_other(url_for(".judges", edition_id=edition.id, _anchor="on-panels"))
+    return see_other(url_for(".judges_to_invite_again", edition_id=edition.id))
 
 
 @bp.route(JUDGE + "/edit", methods=["GET", "POST"])
@@ -281,7 +362,7 @@ def blind_judging(edition_id: int):
         lambda _: "Judges now see a reference instead of the nominee's name in the categories ticked."
         if edition.hide_nominee_names else "Judges see nominees' names.",
     )
-    return see_other(url_for(".judges", edition_id=edition.id, _anchor="blind-judging"))
+    return see_other(url_for(".blind_judging_page", edition_id=edition.id))
 
 
 # --- Pausing, removing, resuming, restoring a judge on one panel ---------------------------------------------------

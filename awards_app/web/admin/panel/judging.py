@@ -1,6 +1,7 @@
 """The organisers' area: judging. Progress and reminders, the rankings side by side, the shortlist, the final round.
 
-The category page holds two forms. The shortlist form works without JavaScript: choosing a method and pressing
+A category's judging page is four sections, each at its own address under the same tabs (progress, rankings,
+shortlist, final round); long lists in them come 25 at a time. The shortlist and final-round sections hold two forms. The shortlist form works without JavaScript: choosing a method and pressing
 "Show the top three under this method" posts the form back, which shows it again with that method's top three ticked
 (nothing is saved); "Save the shortlist" saves it. The final round's form records the sealed result.
 """
@@ -23,6 +24,7 @@ from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Category, Edition
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
+from awards_app.web.admin.panel.paging import paged
 from awards_app.web.admin.shared import edition_or_404, trail
 from awards_app.web.database_ids import database_id
 from awards_app.web.forms import Required, save_form
@@ -162,25 +164,51 @@ def _category_trail(category: Category) -> list[tuple[str, str]]:
     return [*trail(category.edition), ("Judging", url_for(".judging_overview", edition_id=category.edition_id))]
 
 
-def _category_page(category: Category, status=200, shortlist_form=None, winners_form=None, method=None, view=None):
-    """The category's judging page: progress, rankings, flagged judges, the shortlist form and the final round."""
+# The sections of a category's judging page, each at its own address: (endpoint, tab label).
+SECTIONS = {
+    "progress": (".category_judging", "Progress"),
+    "rankings": (".category_rankings", "Rankings"),
+    "shortlist": (".category_shortlist", "Shortlist"),
+    "final-round": (".category_final_round", "Final round"),
+}
+
+
+def _section_tabs(category: Category, shown: str) -> list[tuple[str, str, bool]]:
+    """The tabs between the sections of the category's judging page: (label, address, whether it is the one shown)."""
+    return [
+        (label, url_for(endpoint, category_id=category.id), section == shown)
+        for section, (endpoint, label) in SECTIONS.items()
+    ]
+
+
+def _category_page(category: Category, section: str, status=200, shortlist_form=None, winners_form=None,
+                   method=None, view=None):
+    """One section of the category's judging page (progress, rankings, shortlist or final round), under its tabs."""
     view = view or shortlist.category_rankings(category)
     round_ = final_result.final_round(category)
     shortlist_form = shortlist_form or _shortlist_form(view, _saved_shortlist(category, view), formdata=False)
     winners_form = winners_form or _winners_form(round_, formdata=False)
-    method = method or (shortlist_form.method.data if shortlist_form.method.data in METHODS else METHODS[0])
+    method = method or _method_asked() or (
+        shortlist_form.method.data if shortlist_form.method.data in METHODS else METHODS[0]
+    )
     failed = next((form for form in (shortlist_form, winners_form) if form.errors), None)
+    matrix = progress.progress_matrix(category)
     return render_page(
         CATEGORY_TEMPLATE,
         status=status,
+        section=section,
+        tabs=_section_tabs(category, section),
         category=category,
         edition=category.edition,
-        matrix=progress.progress_matrix(category),
+        matrix=matrix,
+        matrix_entries=paged(list(enumerate(matrix.entries))) if section == "progress" else None,
         set_aside=progress.set_aside(category),
         states=progress.CellState,
         view=view,
         method=method,
         method_labels=METHOD_LABELS,
+        methods=METHODS,
+        ranked=paged(view.rankings.ordered(method)) if section == "rankings" else None,
         default_shortlist=view.default_shortlist(method),
         top_words=shortlist.top_words(category.shortlist_size),
         reason_field=shortlist.reason_field,
@@ -196,6 +224,12 @@ def _category_page(category: Category, status=200, shortlist_form=None, winners_
         form=failed,
         trail=_category_trail(category),
     )
+
+
+def _method_asked() -> str | None:
+    """The ranking the rankings tab is ordered by, when its address names one (`?method=`)."""
+    method = request.args.get("method")
+    return method if method in METHODS else None
 
 
 # --- Views -------------------------------------------------------------------------------------------------------
@@ -262,8 +296,29 @@ def _reminder_message(outcome: progress.ReminderOutcome) -> str:
 @bp.get("/categories/<int:category_id>/judging")
 @organiser_required
 def category_judging(category_id: int):
-    """Show a category's progress matrix, its rankings side by side, flagged judges, the shortlist and final round."""
-    return _category_page(_category(category_id))
+    """Show a category's judging progress: each judge's totals and the matrix of entries by judges."""
+    return _category_page(_category(category_id), "progress")
+
+
+@bp.get("/categories/<int:category_id>/judging/rankings")
+@organiser_required
+def category_rankings(category_id: int):
+    """Show a category's rankings side by side, its ties and unfinished score sets, and the judges who stand out."""
+    return _category_page(_category(category_id), "rankings")
+
+
+@bp.get("/categories/<int:category_id>/judging/shortlist")
+@organiser_required
+def category_shortlist(category_id: int):
+    """Show a category's shortlist and the form that chooses it."""
+    return _category_page(_category(category_id), "shortlist")
+
+
+@bp.get("/categories/<int:category_id>/judging/final-round")
+@organiser_required
+def category_final_round(category_id: int):
+    """Show a category's final round: the Borda count of the panel's ranks and the form that records the result."""
+    return _category_page(_category(category_id), "final-round")
 
 
 @bp.post("/categories/<int:category_id>/judging/shortlist")
@@ -282,8 +337,8 @@ def choose_shortlist(category_id: int):
         count = len(saved.result)
         flash(f"The shortlist of {category.name} is saved: {count} finalist{'' if count == 1 else 's'}. "
               "It is not published yet.", "success")
-        return see_other(url_for(".category_judging", category_id=category.id, _anchor="shortlist"))
-    return _category_page(category, status=422, shortlist_form=form, view=view)
+        return see_other(url_for(".category_shortlist", category_id=category.id))
+    return _category_page(category, "shortlist", status=422, shortlist_form=form, view=view)
 
 
 def _show_top(category: Category, view: shortlist.CategoryRankings, posted: ShortlistForm):
@@ -291,11 +346,11 @@ def _show_top(category: Category, view: shortlist.CategoryRankings, posted: Shor
     method = posted.method.data if posted.method.data in METHODS else None
     if method is None:
         posted.method.errors = ["Choose which ranking the shortlist follows"]
-        return _category_page(category, status=422, shortlist_form=posted, view=view)
+        return _category_page(category, "shortlist", status=422, shortlist_form=posted, view=view)
     data = {name: posted[name].data for name in posted.data if name.startswith("reason_")}
     data.update(method=method, chosen=view.default_shortlist(method))
     form = _shortlist_form(view, data, formdata=False)
-    return _category_page(category, shortlist_form=form, method=method, view=view)
+    return _category_page(category, "shortlist", shortlist_form=form, method=method, view=view)
 
 
 @bp.post("/categories/<int:category_id>/judging/winners")
@@ -310,5 +365,5 @@ def record_winners(category_id: int):
     )):
         flash(f"The result of {category.name} is recorded. Only the organisers' area shows it until the ceremony; "
               "confirm it on the ceremony page to seal it.", "success")
-        return see_other(url_for(".category_judging", category_id=category.id, _anchor="final-round"))
-    return _category_page(category, status=422, winners_form=form)
+        return see_other(url_for(".category_final_round", category_id=category.id))
+    return _category_page(category, "final-round", status=422, winners_form=form)
