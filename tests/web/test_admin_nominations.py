@@ -222,13 +222,13 @@ def test_pages_of_twenty_five_keep_the_filters(organiser_client, site, db_sessio
     first = organiser_client.get(list_url(site, local_authority="Moray"))
     assert len(listed(first)) == 25 and listed(first)[0] == "SMA-P00025"
     page = text_of(first)
-    assert "26 nominations found" in page and "Page 1 of 2" in page and "Showing 1 to 25" in page
+    assert "26 nominations found" in page and "Page 1 of 2" in page and "Showing nominations 1 to 25 of 26" in page
     assert 'rel="prev"' not in page
     next_link = re.search(r'<a href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
     assert "local_authority=Moray" in next_link and "page=2" in next_link
     second = organiser_client.get(next_link)
     assert listed(second) == ["SMA-P00000"]
-    assert "Page 2 of 2" in text_of(second) and "Showing 26 to 26" in text_of(second)
+    assert "Page 2 of 2" in text_of(second) and "Showing nominations 26 to 26 of 26" in text_of(second)
     assert 'rel="prev"' in text_of(second) and 'rel="next"' not in text_of(second)
 
 
@@ -544,3 +544,11 @@ def test_the_filter_lists_fold_unless_one_is_in_force(organiser_client, site, qu
     assert '<input class="input" type="search" id="filter-q"' in page
     assert ('<details class="filters__more">' in page) is folded
     assert ('<details class="filters__more" open>' in page) is not folded
+
+
+def test_page_links_never_take_url_for_options_from_the_query(organiser_client, site, db_session):
+    _moray_projects(db_session, site, 26)
+    page = text_of(organiser_client.get(list_url(site, local_authority="Moray", _external="1", _scheme="javascript")))
+    next_link = re.search(r'<a href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
+    assert next_link.startswith("/admin/") and "local_authority=Moray" in next_link
+    assert "javascript" not in page.lower().split("<footer")[0].split("</head>")[1]
