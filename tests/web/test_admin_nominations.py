@@ -140,7 +140,7 @@ def test_list_shows_entries_newest_first_without_merged_duplicates(organiser_cli
     assert "SMA-OTHER1" not in page
     assert "Clear filters" not in page  # nothing to clear
     for column in ("Reference", "Nominee", "Category", "Local authority", "Status", "Consent"):
-        assert f'<th scope="col">{column}</th>' in page
+        assert f'<th scope="col" role="columnheader">{column}</th>' in page
 
 
 @pytest.mark.parametrize(
