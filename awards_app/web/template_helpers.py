@@ -120,7 +120,7 @@ def _with(tag: str, text: str, attributes: dict[str, str | None], added: dict[st
             merged = f' class="{escape(" ".join([*classes, *(one for one in value.split() if one not in classes)]))}"'
             text = _ATTRIBUTE.sub(lambda m, merged=merged: merged if m.group(1).lower() == "class" else m.group(0), text)
         elif name not in attributes and value:
-            extra.append(f' {name}="{escape(value)}"')
+            extra.append(f' {name}="{escape(str(value))}"')
     return f"<{tag}{text.rstrip()}{''.join(extra)}>"
 
 
@@ -164,7 +164,7 @@ def table_rows(rows_html: str, headings: Iterable) -> TableRows:
             if span == 1 and column < len(columns):
                 heading = columns[column]
                 if heading.kind != "hidden" and heading.heading:
-                    added["data-label"] = heading.heading
+                    added["data-label"] = escape(heading.heading).striptags()  # its text, even of a Markup heading
                 if heading.css_class:
                     classes.append(heading.css_class)
             if _cell_is_one_word(str(rows_html), match.end()):
