@@ -109,7 +109,7 @@ def test_an_htmx_swap_reports_no_content_security_policy_violation(page, judging
     follow_link(page, "Nominations", exact=True)
     page.locator(".table a").first.click()
     page.wait_for_load_state()
-    page.evaluate("window.settled = new Promise((done) => document.addEventListener('htmx:afterSettle', done))")
+    page.evaluate("() => { window.settled = new Promise((done) => document.addEventListener('htmx:afterSettle', done)); }")
     page.locator("#status-submit").click()  # the status panel comes back through htmx, CSRF field and all
     assert page.evaluate("window.settled.then(() => document.querySelectorAll('#status-panel #csrf_token').length)") == 1
     assert page.evaluate("window.violations") == []
