@@ -3,6 +3,8 @@ wider than the window, no number or reference broken across lines, the edition's
 no console error (the page fixtures fail on one); an htmx swap without a CSP violation; time boxes that show AM/PM."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.e2e.helpers import (
@@ -12,9 +14,11 @@ from tests.e2e.helpers import (
     follow_link,
     sign_in_as_organiser,
 )
-from tests.fixtures.browser import open_page
+from tests.fixtures.browser import open_page, start_app_server
 
 pytestmark = pytest.mark.browser
+
+LAYOUT_DATABASE = f"awards_e2e_admin_layout_{os.getpid()}"
 
 # Elements reaching past the window's right edge, except inside something that scrolls or clips them (a wide table
 # in its scrolling region) and what is hidden off-screen on purpose (the skip link, visually hidden text).
@@ -61,9 +65,11 @@ TIME_FITS = r"""() => {
 
 
 @pytest.fixture(scope="module")
-def judging_server(live_server):
-    """The demo in its judging phase: nominations in, judges scoring."""
-    return demo_in_phase(live_server, "judging")
+def judging_server(tmp_path_factory):
+    """gunicorn with the demo in its judging phase (nominations in, judges scoring), on a database of its own so
+    that the session's live server keeps its demo and sign-ins."""
+    with start_app_server(tmp_path_factory.mktemp("admin_layout"), LAYOUT_DATABASE) as started:
+        yield demo_in_phase(started, "judging")
 
 
 @pytest.fixture(params=[320, 1280], ids=["320px", "1280px"])
