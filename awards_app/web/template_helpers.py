@@ -2,10 +2,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask
+from markupsafe import Markup, escape
 
 DEFAULT_TIMEZONE = "Europe/London"
 
@@ -49,12 +52,142 @@ def paragraphs(text: str | None) -> list[list[str]]:
     return [[line.strip() for line in block.strip().split("\n")] for block in blocks if block.strip()]
 
 
+# The kinds of column a table heading may name (macros/tables.html), and the class each gives its heading and cells.
+COLUMN_CLASSES = {"numeric": "table__numeric", "reference": "table__reference"}
+# A row, cell or row group's opening tag; attribute values may hold ">" inside their quotes.
+_TABLE_TAG = re.compile(r"""<(tr|td|th|thead|tbody|tfoot)\b((?:[^>"']|"[^"]*"|'[^']*')*)>""", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""\s([a-zA-Z-]+)(?:\s*=\s*("[^"]*"|'[^']*'|[^\s"'>]+))?""")
+_ROLES = {"tr": "row", "td": "cell", "thead": "rowgroup", "tbody": "rowgroup", "tfoot": "rowgroup"}
+# A cell whose whole text is one word holding a digit (a number, a share, a reference such as DEMO-2026-017, a time):
+# it must not break across lines, whatever its column.
+_UNBREAKABLE = re.compile(r"^(?=[^\s]*\d)[^\s]+$")
+_CELL_END = re.compile(r"</t[dh]\s*>", re.IGNORECASE)
+_TAGS = re.compile(r"<[^>]*>")
+NOWRAP_CLASS = "table__nowrap"
+# A table longer than this keeps its column headings in view as it scrolls (macros/tables.html).
+LONG_TABLE_ROWS = 15
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table's column: its heading's text and its kind ('', 'numeric', 'reference' or 'hidden')."""
+
+    heading: str
+    kind: str = ""
+
+    @property
+    def css_class(self) -> str:
+        """The class of its heading and cells ('' for a plain column)."""
+        return COLUMN_CLASSES.get(self.kind, "")
+
+
+@dataclass(frozen=True)
+class TableRows:
+    """Rows of a table with each cell marked for its column; drawn as their HTML."""
+
+    html: Markup
+    count: int
+
+    def __html__(self) -> Markup:
+        return self.html
+
+
+def table_columns(headings: Iterable) -> list[Column]:
+    """The columns named by a table's headings: each a heading, or a pair (heading, kind)."""
+    return [Column(heading) if isinstance(heading, str) else Column(*heading) for heading in headings]
+
+
+def _attributes(text: str) -> dict[str, str | None]:
+    """An opening tag's attributes by lower-case name, values without their quotes (None for a bare attribute)."""
+    found = {}
+    for name, value in _ATTRIBUTE.findall(text):
+        found[name.lower()] = value[1:-1] if value[:1] in "\"'" and value else (value or None)
+    return found
+
+
+def _span(attributes: dict[str, str | None]) -> int:
+    """How many columns a cell spans (1 when it does not say, or says nonsense)."""
+    value = attributes.get("colspan") or "1"
+    return int(value) if value.isdigit() and int(value) > 0 else 1
+
+
+def _with(tag: str, text: str, attributes: dict[str, str | None], added: dict[str, str]) -> str:
+    """The opening tag with `added` attributes (a class joins the classes it has; others only where missing)."""
+    extra = []
+    for name, value in added.items():
+        if name == "class" and attributes.get("class"):
+            classes = attributes["class"].split()
+            merged = f' class="{escape(" ".join([*classes, *(one for one in value.split() if one not in classes)]))}"'
+            text = _ATTRIBUTE.sub(lambda m, merged=merged: merged if m.group(1).lower() == "class" else m.group(0), text)
+        elif name not in attributes and value:
+            extra.append(f' {name}="{escape(str(value))}"')
+    return f"<{tag}{text.rstrip()}{''.join(extra)}>"
+
+
+def _cell_is_one_word(html: str, start: int) -> bool:
+    """Whether the cell whose content begins at `start` reads as one word holding a digit."""
+    end = _CELL_END.search(html, start)
+    content = html[start:end.start() if end else len(html)]
+    text = " ".join(Markup(_TAGS.sub(" ", content)).unescape().split())
+    return bool(_UNBREAKABLE.match(text))
+
+
+def table_rows(rows_html: str, headings: Iterable) -> TableRows:
+    """Mark each cell of a table's rows for its column, so that the rows can be stacked on a narrow screen.
+
+    Each cell gets its column's heading as data-label (which narrow screens show before it; a cell spanning several
+    columns gets none) and its column's class; rows and cells get explicit roles, which screen readers keep even
+    when stacking changes how the table is displayed. Whatever a cell already says is kept.
+    """
+    columns = table_columns(headings)
+    parts: list[str] = []
+    position = 0
+    column = 0
+    count = 0
+    for match in _TABLE_TAG.finditer(str(rows_html)):
+        tag, text = match.group(1).lower(), match.group(2)
+        attributes = _attributes(text)
+        added: dict[str, str] = {}
+        if tag in ("thead", "tbody", "tfoot"):
+            added["role"] = _ROLES[tag]
+        elif tag == "tr":
+            column = 0
+            count += 1
+            added["role"] = "row"
+        else:
+            span = _span(attributes)
+            if tag == "th":
+                added["role"] = "columnheader" if attributes.get("scope") == "col" else "rowheader"
+            else:
+                added["role"] = "cell"
+            classes = []
+            if span == 1 and column < len(columns):
+                heading = columns[column]
+                if heading.kind != "hidden" and heading.heading:
+                    added["data-label"] = escape(heading.heading).striptags()  # its text, even of a Markup heading
+                if heading.css_class:
+                    classes.append(heading.css_class)
+            if _cell_is_one_word(str(rows_html), match.end()):
+                classes.append(NOWRAP_CLASS)
+            if classes:
+                added["class"] = " ".join(classes)
+            column += span
+        parts.append(str(rows_html)[position:match.start()])
+        parts.append(_with(match.group(1), text, attributes, added))
+        position = match.end()
+    parts.append(str(rows_html)[position:])
+    return TableRows(Markup("".join(parts)), count)
+
+
 def register(app: Flask) -> None:
     """Make the helpers available in every template."""
     app.add_template_filter(format_date, "date")
     app.add_template_filter(format_datetime, "datetime")
     app.add_template_filter(paragraphs, "paragraphs")
     app.add_template_filter(format_month, "month")
+    app.add_template_filter(table_rows, "table_rows")
+    app.add_template_global(table_columns, "table_columns")
+    app.add_template_global(LONG_TABLE_ROWS, "long_table_rows")
 
     @app.context_processor
     def site_globals():

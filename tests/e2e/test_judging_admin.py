@@ -111,7 +111,8 @@ def test_reminders_to_a_panel_then_to_everyone(page, judging_server):
     assert_accessible(page)
 
     # Everyone with work left: the panel just reminded is not reminded again within the hour, and is told so.
-    follow(page, "Judging")
+    with page.expect_navigation():  # the Judging section of the edition's navigation (the breadcrumbs name it too)
+        page.locator(".edition-nav").get_by_role("link", name="Judging", exact=True).click()
     assert submit(page, "Send reminders") == 200
     message = page.locator("#messages").inner_text()
     assert "reminded less than an hour ago" in message, message

@@ -271,6 +271,7 @@ MATRIX_TEXT = """
     public.edition                   GET   404      404      404      404      404      404      404      404
     public.edition_csv               GET   404      404      404      404      404      404      404      404
     public.editions                  GET   200      200      200      200      200      200      200      200
+    public.favicon                   GET   200      200      200      200      200      200      200      200
     public.finalist_card             GET   200      200      200      200      200      200      200      200
     public.finalist_page             GET   200      200      200      200      200      200      200      200
     public.floor                     GET   200      200      200      200      200      200      200      200

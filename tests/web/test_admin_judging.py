@@ -422,11 +422,11 @@ def test_a_departure_with_a_reason_is_recorded(organiser_client, final_round, db
 
 
 def _public_pages(app) -> list[str]:
-    """Every GET page without parameters outside the organisers' area (and the development mailbox)."""
+    """Every GET page without parameters outside the organisers' area (and the development mailbox and the icon)."""
     return sorted(
         rule.rule for rule in app.url_map.iter_rules()
         if "GET" in rule.methods and not rule.arguments
-        and not rule.endpoint.startswith(("admin.", "devmail.", "static"))
+        and not rule.endpoint.startswith(("admin.", "devmail.", "static", "public.favicon"))
     )
 
 

@@ -140,7 +140,7 @@ def test_list_shows_entries_newest_first_without_merged_duplicates(organiser_cli
     assert "SMA-OTHER1" not in page
     assert "Clear filters" not in page  # nothing to clear
     for column in ("Reference", "Nominee", "Category and area", "Status and consent"):
-        assert f'<th scope="col">{column}</th>' in page
+        assert f'<th scope="col" role="columnheader">{column}</th>' in page
     for shown in ("Fife", "Glasgow City", "Consent given", "Consent not requested"):  # in the columns they share
         assert shown in page, shown
 

@@ -78,7 +78,7 @@ def test_the_review_shows_every_score_and_comment_unfinished_first(judge, panel,
     page = page_of(judge, review_url(panel))
     assert "<title>Review your scores: Project of the Year 2026" in page
     assert '<caption class="table__caption">Your scores for Project of the Year 2026</caption>' in page
-    assert f'<th scope="col">{impact.name}</th>' in page and '<th scope="col">Your comment</th>' in page
+    assert f'role="columnheader">{impact.name}</th>' in page and 'role="columnheader">Your comment</th>' in page
     rows = table_rows(page)
     # Unfinished first, each in the list's order; every cell says what it holds in words.
     assert [row[0][2] for row in rows] == [

@@ -98,11 +98,11 @@ def test_the_published_page_shows_totals_how_to_recount_and_the_list(client, pub
     assert response.status_code == 200
     text = text_of(response)
     body = response.get_data(as_text=True)
-    rows = dict(re.findall(r'<tr><th scope="row">([^<]+)</th><td class="table__numeric">([\d,]+)</td></tr>', body))
+    rows = dict(re.findall(r'<tr[^>]*><th scope="row"[^>]*>([^<]+)</th><td class="table__numeric[^"]*"[^>]*>([\d,]+)</td></tr>', body))
     assert rows["Harbour Arts"] == "3" and rows["Breathe Easy"] == "1"
     assert rows["Votes that count"] == "4" and rows["Voided votes"] == "1" and rows["Lines in the list"] == "5"
     assert "How to recount" in text and "shasum -a 256" in text
-    hashes = re.findall(r'<td><code class="tally-hash">([0-9a-f]{64})</code></td>', body)
+    hashes = re.findall(r'<td[^>]*><code class="tally-hash">([0-9a-f]{64})</code></td>', body)
     assert len(hashes) == 5 and hashes == sorted(hashes)
     assert digest("HRBR-2345-MNPQ") in hashes and digest("VOID-VOID-VOID") in hashes
     assert "HRBR-2345-MNPQ" not in body  # never the codes themselves

@@ -1,12 +1,15 @@
-"""What the organisers' route modules share: loading what a URL names (404 otherwise), the breadcrumbs, and moving an
-item up or down its list."""
+"""What the organisers' route modules share: loading what a URL names (404 otherwise), the breadcrumbs, the edition's
+navigation, and moving an item up or down its list."""
 from __future__ import annotations
 
-from flask import abort, url_for
+from dataclasses import dataclass
+
+from flask import abort, request, url_for
 
 from awards_app.extensions import db
 from awards_app.nominations.models import Nomination
 from awards_app.programme.models import Category, Edition
+from awards_app.web.admin import bp
 from awards_app.web.admin.forms import MoveForm
 from awards_app.web.database_ids import database_id
 from awards_app.web.forms import button_action
@@ -44,6 +47,106 @@ def trail(edition: Edition | None = None, category: Category | None = None) -> l
     if category is not None:
         crumbs.append((category.name, url_for("admin.show_category", edition_id=edition.id, category_id=category.id)))
     return crumbs
+
+
+# The sections of an edition's organisers' pages, in the order of the year, each with the endpoint its link opens; and
+# every page that belongs to a section, so that the navigation can say where the organiser is (one mapping, here).
+OVERVIEW = "admin.show_edition"  # Overview -> edition_dashboard at merge
+SECTIONS: tuple[tuple[str, str], ...] = (
+    ("Overview", OVERVIEW),
+    ("Setup", "admin.show_edition"),
+    ("Nominations", "admin.nominations_list"),
+    ("Duplicates", "admin.nomination_duplicates"),
+    ("Judges", "admin.judges"),
+    ("Judging", "admin.judging_overview"),
+    ("Shortlist", "admin.shortlist_publication"),
+    ("Vote", "admin.contest_votes"),
+    ("Ceremony", "admin.ceremony_control"),
+    ("RSVP", "admin.rsvp_list"),
+    ("Messages", "admin.messages_list"),
+    ("Reach", "admin.reach_report"),
+)
+SECTION_OF_ENDPOINT: dict[str, str] = {
+    "admin.edition_dashboard": "Overview",
+    **dict.fromkeys(
+        ["admin.show_edition", "admin.edit_edition", "admin.announce_edition", "admin.return_to_draft",
+         "admin.copy_edition", "admin.new_category", "admin.show_category", "admin.edit_category",
+         "admin.delete_category", "admin.new_question", "admin.edit_question", "admin.delete_question",
+         "admin.new_criterion", "admin.edit_criterion", "admin.delete_criterion", "admin.new_category_criterion",
+         "admin.use_edition_criteria"],
+        "Setup",
+    ),
+    **dict.fromkeys(
+        ["admin.nominations_list", "admin.nomination_detail", "admin.correct_nomination", "admin.move_nomination",
+         "admin.confirm_move", "admin.change_nomination_status"],
+        "Nominations",
+    ),
+    **dict.fromkeys(["admin.nomination_duplicates", "admin.merge_duplicates"], "Duplicates"),
+    **dict.fromkeys(
+        ["admin.judges", "admin.edit_judge", "admin.remove_judge", "admin.conflicts_list", "admin.restore_conflict",
+         "admin.recuse_judge"],
+        "Judges",
+    ),
+    **dict.fromkeys(
+        ["admin.judging_overview", "admin.category_judging", "admin.assignment_page", "admin.category_breakdown",
+         "admin.category_comments", "admin.judge_comments", "admin.category_feedback", "admin.feedback_settings"],
+        "Judging",
+    ),
+    **dict.fromkeys(
+        ["admin.shortlist_publication", "admin.edit_finalist", "admin.edit_contest"], "Shortlist"
+    ),
+    **dict.fromkeys(
+        ["admin.contest_votes", "admin.void_vote", "admin.void_block", "admin.assisted_vote", "admin.publish_tally"],
+        "Vote",
+    ),
+    **dict.fromkeys(
+        ["admin.ceremony_control", "admin.ceremony_result", "admin.hide", "admin.winners_list"], "Ceremony"
+    ),
+    "admin.rsvp_list": "RSVP",
+    **dict.fromkeys(
+        ["admin.messages_list", "admin.new_message", "admin.edit_message", "admin.message_preview",
+         "admin.message_delivery"],
+        "Messages",
+    ),
+    "admin.reach_report": "Reach",
+}
+
+
+@dataclass(frozen=True)
+class Section:
+    """One link of an edition's navigation; `current` when the page shown belongs to it."""
+
+    label: str
+    url: str
+    current: bool
+
+
+def edition_sections(edition: Edition, endpoint: str | None = None) -> list[Section]:
+    """The links of the edition's navigation, the one of the page shown (`endpoint`, else the request's) current.
+
+    The Vote section opens the first public vote, and is left out until the edition has one.
+    """
+    # Imported here: votes.py imports this module.
+    from awards_app.web.admin.votes import public_vote_contests
+
+    here = SECTION_OF_ENDPOINT.get(endpoint or request.endpoint)
+    sections = []
+    for label, section_endpoint in SECTIONS:
+        if section_endpoint == "admin.contest_votes":
+            contests = public_vote_contests(edition)
+            if not contests:
+                continue
+            url = url_for(section_endpoint, contest_id=contests[0].id)
+        else:
+            url = url_for(section_endpoint, edition_id=edition.id)
+        sections.append(Section(label, url, current=label == here))
+    return sections
+
+
+@bp.context_processor
+def edition_navigation():
+    """Every organisers' page may draw its edition's navigation (base.html does, when the page names an edition)."""
+    return {"edition_sections": edition_sections}
 
 
 def move(operation, subject, label: str) -> None:

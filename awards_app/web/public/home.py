@@ -1,5 +1,5 @@
-"""Public pages: the home page and the health check."""
-from flask import current_app
+"""Public pages: the home page, the health check and the site's icon."""
+from flask import current_app, send_from_directory
 from sqlalchemy import text
 
 from awards_app.ceremony.reveals import archived_editions, public_results
@@ -64,6 +64,14 @@ def healthz():
         db.session.rollback()
         return "database unavailable\n", 503, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
     return "ok\n", 200, {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
+
+
+@bp.get("/favicon.ico")
+@limiter.exempt
+def favicon():
+    """The site's icon where browsers and feed readers look for it without being told (pages link the SVG)."""
+    return send_from_directory(current_app.static_folder, "favicon.ico", mimetype="image/vnd.microsoft.icon",
+                               max_age=86400)
 
 
 @bp.get("/floor")
