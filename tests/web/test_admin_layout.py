@@ -153,7 +153,7 @@ def test_every_page_of_an_edition_belongs_to_a_section(app):
     }
     assert pages - set(SECTION_OF_ENDPOINT) == set()
     endpoints = {rule.endpoint for rule in app.url_map.iter_rules()}
-    assert set(SECTION_OF_ENDPOINT) - endpoints <= {"admin.edition_dashboard"}  # added by the dashboard's branch
+    assert set(SECTION_OF_ENDPOINT) <= endpoints
     assert {endpoint for _, endpoint in SECTIONS} | {OVERVIEW} <= endpoints
 
 

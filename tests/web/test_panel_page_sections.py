@@ -29,7 +29,7 @@ def site(db_session, clock):
 
 def current_tabs(body: str) -> list[str]:
     """The addresses of the tabs marked as the one shown."""
-    return re.findall(r'href="([^"]+)" aria-current="page"', body)
+    return re.findall(r'class="section-tabs__link" href="([^"]+)" aria-current="page"', body)
 
 
 @pytest.mark.parametrize("shown", SECTION_HEADINGS)
@@ -61,7 +61,7 @@ def crowded(site, db_session):
 
 def ranking_rows(body: str) -> list[str]:
     """The ids of the rankings table's rows."""
-    return re.findall(r'<tr id="ranking-(\d+)">', body)
+    return re.findall(r'<tr id="ranking-(\d+)"', body)
 
 
 def test_the_rankings_come_25_a_page_with_previous_and_next(organiser_client, crowded):

@@ -51,7 +51,7 @@ def trail(edition: Edition | None = None, category: Category | None = None) -> l
 
 # The sections of an edition's organisers' pages, in the order of the year, each with the endpoint its link opens; and
 # every page that belongs to a section, so that the navigation can say where the organiser is (one mapping, here).
-OVERVIEW = "admin.show_edition"  # Overview -> edition_dashboard at merge
+OVERVIEW = "admin.edition_dashboard"
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("Overview", OVERVIEW),
     ("Setup", "admin.show_edition"),
@@ -84,11 +84,14 @@ SECTION_OF_ENDPOINT: dict[str, str] = {
     **dict.fromkeys(["admin.nomination_duplicates", "admin.merge_duplicates"], "Duplicates"),
     **dict.fromkeys(
         ["admin.judges", "admin.edit_judge", "admin.remove_judge", "admin.conflicts_list", "admin.restore_conflict",
-         "admin.recuse_judge"],
+         "admin.recuse_judge", "admin.new_judge", "admin.judges_to_invite_again", "admin.other_judges",
+         "admin.blind_judging_page"],
         "Judges",
     ),
     **dict.fromkeys(
-        ["admin.judging_overview", "admin.category_judging", "admin.assignment_page", "admin.category_breakdown",
+        ["admin.judging_overview", "admin.category_judging", "admin.category_rankings", "admin.category_shortlist",
+         "admin.category_final_round", "admin.assignment_page", "admin.category_breakdown",
+         "admin.breakdown_disagreements", "admin.breakdown_entries",
          "admin.category_comments", "admin.judge_comments", "admin.category_feedback", "admin.feedback_settings"],
         "Judging",
     ),
