@@ -200,7 +200,9 @@ def _status_before_changes_since_shortlist(category: Category) -> dict[int, str]
     """Each judge's panel status just before their first status change after the shortlist was chosen, by judge id
     (judges whose status has not changed since are not in it). A change audited without its earlier status counts the
     judge as active then."""
-    from awards_app.judging.shortlist import SHORTLIST_ACTION  # shortlist reads panel_of: imported here, not above
+    from awards_app.judging.shortlist import (
+        SHORTLIST_ACTION,  # shortlist reads panel_of: imported here, not above
+    )
 
     about_category = (AuditEvent.subject_type == Category.__tablename__, AuditEvent.subject_id == category.id)
     # Events after the shortlist's own event (ids order events recorded within the same clock moment).
@@ -647,8 +649,17 @@ def _entries_short(scored, judgeable: tuple, panel_sizes: dict[int, int], planne
         )
         .correlate(Nomination).scalar_subquery()
     )
+    # Assigned judges count only while they may score the entry: an active full place, and no conflict on it.
     assigned = (
-        select(func.count(JudgeAssignment.id)).where(JudgeAssignment.nomination_id == Nomination.id)
+        select(func.count(JudgeAssignment.id))
+        .join(PanelMember, PanelMember.judge_id == JudgeAssignment.judge_id)
+        .where(
+            JudgeAssignment.nomination_id == Nomination.id, PanelMember.category_id == Nomination.category_id,
+            PanelMember.status == PanelStatus.ACTIVE, PanelMember.role == PanelRole.FULL,
+            ~select(Conflict.id).where(
+                Conflict.judge_id == JudgeAssignment.judge_id, Conflict.nomination_id == JudgeAssignment.nomination_id
+            ).exists(),
+        )
         .correlate(Nomination).scalar_subquery()
     )
     panel_needs = _per_category(panel_sizes, Nomination.category_id, 0) - panel_conflicts

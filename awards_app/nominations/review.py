@@ -256,10 +256,14 @@ def record_consent(actor: User, nomination: Nomination, given: bool, note: str) 
 
 
 def count_by_consent(edition: Edition) -> dict[ConsentState, int]:
-    """How many of the edition's entries stand at each consent state (zero included), for the dashboard."""
+    """How many of the edition's entries still in the running (not withdrawn or ineligible) stand at each consent state
+    (zero included), for the dashboard."""
     rows = db.session.execute(
         select(Nomination.consent, func.count())
-        .where(Nomination.edition_id == edition.id, Nomination.merged_into_id.is_(None))
+        .where(
+            Nomination.edition_id == edition.id, Nomination.merged_into_id.is_(None),
+            Nomination.status.in_((NominationStatus.RECEIVED, NominationStatus.ELIGIBLE)),
+        )
         .group_by(Nomination.consent)
     )
     counts = dict.fromkeys(ConsentState, 0)

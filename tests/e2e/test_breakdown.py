@@ -5,7 +5,12 @@ import os
 import pytest
 
 from tests.e2e.helpers import EDITION_LINK, fits_the_width, sign_in_as_organiser
-from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, assert_accessible, start_app_server
+from tests.fixtures.browser import (
+    SIGN_IN_LINE,
+    LiveServer,
+    assert_accessible,
+    start_app_server,
+)
 
 pytestmark = pytest.mark.browser
 

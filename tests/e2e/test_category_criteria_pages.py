@@ -7,7 +7,13 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import EDITION_LINK, checked, follow_link, press_button, sign_in_as_organiser
+from tests.e2e.helpers import (
+    EDITION_LINK,
+    checked,
+    follow_link,
+    press_button,
+    sign_in_as_organiser,
+)
 from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, start_app_server
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,13 @@ import re
 
 import pytest
 
-from tests.e2e.helpers import demo_in_phase, fits_the_width, follow_link, press, sign_in_as_organiser
+from tests.e2e.helpers import (
+    demo_in_phase,
+    fits_the_width,
+    follow_link,
+    press,
+    sign_in_as_organiser,
+)
 from tests.fixtures.browser import assert_accessible, start_app_server
 
 pytestmark = pytest.mark.browser

@@ -163,7 +163,7 @@ class KeyboardJudge:
 
 
 def test_a_judges_whole_session_by_keyboard_on_a_phone(page, phone_page, mail_server):
-    email, invitation = invite_a_new_judge(page, mail_server)
+    _email, invitation = invite_a_new_judge(page, mail_server)
     judge = KeyboardJudge(phone_page)
     p = phone_page
 

@@ -8,7 +8,13 @@ import secrets
 import pytest
 
 from tests.e2e.helpers import EDITION_LINK, fits_the_width, sign_in_as_organiser
-from tests.fixtures.browser import SIGN_IN_LINE, LiveServer, assert_accessible, open_page, start_app_server
+from tests.fixtures.browser import (
+    SIGN_IN_LINE,
+    LiveServer,
+    assert_accessible,
+    open_page,
+    start_app_server,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -10,7 +10,12 @@ import re
 import pytest
 
 from tests.e2e.conftest import MailServer, serving_with_mail
-from tests.e2e.helpers import demo_in_phase, fits_the_width, follow_link, sign_in_as_organiser
+from tests.e2e.helpers import (
+    demo_in_phase,
+    fits_the_width,
+    follow_link,
+    sign_in_as_organiser,
+)
 from tests.fixtures.browser import assert_accessible
 
 pytestmark = pytest.mark.browser

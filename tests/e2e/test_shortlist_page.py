@@ -15,7 +15,13 @@ import pytest
 
 from tests.e2e.helpers import EDITION_LINK, sign_in_as_organiser
 from tests.factories.images import make_png
-from tests.fixtures.browser import PROJECT_ROOT, SIGN_IN_LINE, LiveServer, assert_accessible, start_app_server
+from tests.fixtures.browser import (
+    PROJECT_ROOT,
+    SIGN_IN_LINE,
+    LiveServer,
+    assert_accessible,
+    start_app_server,
+)
 
 pytestmark = pytest.mark.browser
 

@@ -9,7 +9,12 @@ from sqlalchemy import select
 
 from awards_app.demo.builder import build_demo
 from awards_app.extensions import db
-from awards_app.judging.models import AssignmentPlan, JudgeAssignment, PanelStatus
+from awards_app.judging.models import (
+    AssignmentPlan,
+    Conflict,
+    JudgeAssignment,
+    PanelStatus,
+)
 from awards_app.judging.progress import CellState, judging_counts, progress_matrix
 from awards_app.programme.models import Edition
 from tests.factories.accounts import make_judge
@@ -99,6 +104,29 @@ def test_with_assignment_a_judge_answers_only_for_the_entries_assigned(clock, db
     make_scores(late, site.eilidh, site.criteria)
     counts = judging_counts(site.edition)
     assert (counts.judges_not_started, counts.judges_behind, counts.entries_short) == (0, 0, 0)
+
+
+def test_with_assignment_an_entry_waits_only_for_assigned_judges_who_are_active_and_not_conflicted(clock, db_session):
+    site = judging_site()
+    mid_judging(clock, site)
+    late = make_judge("late@example.org", "Lachlan Late")
+    seat(late, site.category)
+    db.session.add(AssignmentPlan(category_id=site.category.id, judges_per_entry=4, most_entries_per_judge=4))
+    for judge in (*site.judges, late):
+        db.session.add_all(JudgeAssignment(judge_id=judge.id, nomination_id=entry.id)
+                           for entry in (site.morag, site.hamish, site.ailsa, site.eilidh)
+                           if judge is not late or entry is site.eilidh)
+    db.session.flush()
+    assert judging_counts(site.edition).entries_short == 1  # Eilidh waits for the new judge
+
+    place_of(late, site.category).status = PanelStatus.PAUSED  # paused: nobody waits for their scores
+    db.session.flush()
+    assert judging_counts(site.edition).entries_short == 0
+
+    place_of(late, site.category).status = PanelStatus.ACTIVE
+    db.session.add(Conflict(judge_id=late.id, nomination_id=site.eilidh.id, reason="A neighbour"))  # never scores it
+    db.session.flush()
+    assert judging_counts(site.edition).entries_short == 0
 
 
 def test_a_category_still_being_scored_with_no_judges_is_counted(clock, db_session):

@@ -10,7 +10,7 @@ from tests.factories.nominations import make_nomination
 from tests.factories.programme import make_category, make_edition
 
 
-def test_consent_is_counted_by_state_leaving_merged_duplicates_out(db_session):
+def test_consent_is_counted_by_state_leaving_merged_duplicates_and_entries_out_of_the_running_out(db_session):
     edition = make_edition()
     category = make_category(edition)
     asked = make_nomination(category, "Morag Fraser", consent=ConsentState.REQUESTED)
@@ -18,6 +18,9 @@ def test_consent_is_counted_by_state_leaving_merged_duplicates_out(db_session):
     make_nomination(category, "Ailsa Reid", consent=ConsentState.GIVEN)
     make_nomination(category, "Morag Frazer", consent=ConsentState.REQUESTED, merged_into_id=asked.id)
     make_nomination(make_category(make_edition(2025)), "Other year", consent=ConsentState.REQUESTED)
+    # Out of the running: nobody needs their answer any more.
+    make_nomination(category, "Jean Withdrawn", consent=ConsentState.REQUESTED, status=NominationStatus.WITHDRAWN)
+    make_nomination(category, "Jo Ineligible", consent=ConsentState.REQUESTED, status=NominationStatus.INELIGIBLE)
     counts = count_by_consent(edition)
     assert counts[ConsentState.REQUESTED] == 2 and counts[ConsentState.GIVEN] == 1
     assert counts[ConsentState.DECLINED] == 0

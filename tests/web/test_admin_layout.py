@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 from markupsafe import Markup
@@ -163,3 +164,15 @@ def test_htmx_never_copies_a_style_attribute_when_a_swap_settles(client):
     body = client.get("/").get_data(as_text=True)
     config = json.loads(re.search(r"<meta name=\"htmx-config\" content='([^']+)'>", body).group(1))
     assert "style" not in config["attributesToSettle"]
+
+
+def test_no_link_sends_organisers_to_a_section_of_the_category_judging_page_that_moved_to_a_tab():
+    """The rankings, shortlist and final round are tabs with their own addresses now: a link to the progress tab with
+    one of their anchors would land on the wrong tab (the ceremony page's "record its result" once did)."""
+    templates = Path(__file__).resolve().parents[2] / "templates"
+    stale = [
+        f"{path.relative_to(templates)}: {found}"
+        for path in templates.rglob("*.html")
+        for found in re.findall(r"url_for\('admin\.category_judging'[^)]*_anchor=[^)]*\)", path.read_text())
+    ]
+    assert not stale

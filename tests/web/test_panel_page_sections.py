@@ -78,7 +78,7 @@ def test_the_rankings_come_25_a_page_with_previous_and_next(organiser_client, cr
 
     # A page past the end shows the last; nonsense or nothing shows the first.
     assert ranking_rows(organiser_client.get(url + "?page=99").get_data(as_text=True)) == ranking_rows(second)
-    for nonsense in ("0", "-1", "abc", "1e9", "99999999999999999999"):
+    for nonsense in ("0", "-1", "abc", "1e9", "99999999999999999999", "²", "١"):  # digits to isdigit(), not int()
         assert ranking_rows(organiser_client.get(f"{url}?page={nonsense}").get_data(as_text=True)) == \
             ranking_rows(first), nonsense
 
@@ -86,6 +86,14 @@ def test_the_rankings_come_25_a_page_with_previous_and_next(organiser_client, cr
 def test_a_page_link_keeps_the_method(organiser_client, crowded):
     body = organiser_client.get(crowded.sections["rankings"] + "?method=normalised").get_data(as_text=True)
     assert re.search(r'href="[^"]+/rankings\?method=normalised&amp;page=2#rankings" rel="next"', body)
+
+
+@pytest.mark.parametrize("query", ["endpoint=x", "category_id=abc", "category_id=999999", "_external=1&_scheme=javascript"])
+def test_page_links_keep_the_page_they_are_on_whatever_the_query_string(organiser_client, crowded, query):
+    url = crowded.sections["rankings"]
+    response = organiser_client.get(f"{url}?{query}")
+    assert response.status_code == 200
+    assert re.search(rf'href="{url}\?[^"]*page=2#rankings" rel="next">Next', response.get_data(as_text=True))
 
 
 def test_the_progress_matrix_comes_25_entries_a_page(organiser_client, crowded):
@@ -147,6 +155,9 @@ def test_the_judges_come_25_a_page_and_a_change_opens_the_judge_on_their_page(or
     page = organiser_client.get(response.headers["Location"]).get_data(as_text=True)
     assert "Page 2 of 2" in page and re.search(rf'id="judge-{last.id}">\s*<details open>', page)
     assert page.count("<details open>") == 1
+    # Leaving the judge's own pages goes back to the page holding their card, too.
+    edit = organiser_client.get(f"/admin/editions/{judges_site.edition.id}/judges/{last.id}/edit").get_data(as_text=True)
+    assert f'{url}?judge={last.id}#judge-{last.id}">Cancel' in edit
 
 
 def test_a_judge_taken_off_every_panel_is_found_among_the_other_accounts(organiser_client, judges_site):

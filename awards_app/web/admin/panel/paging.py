@@ -35,7 +35,7 @@ def paged(items: Sequence, holding: int | None = None) -> Paged:
     asked for, the page holding item number `holding` (counted from 0)."""
     pages = max(1, math.ceil(len(items) / PER_PAGE))
     asked = request.args.get("page", "")
-    if asked.isdigit() and len(asked) < 6:
+    if asked.isascii() and asked.isdigit() and len(asked) < 6:  # "²" is a digit to isdigit(), not to int()
         page = min(max(int(asked), 1), pages)
     else:
         page = (holding or 0) // PER_PAGE + 1
