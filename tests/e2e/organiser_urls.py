@@ -30,6 +30,7 @@ NOMINATION: Parameters = lambda ids: {"nomination_id": ids["nomination"]}
 PAGES: dict[str, tuple[tuple[str, ...], Parameters]] = {
     # The dashboard and the edition's page follow the phase: walked in every one.
     "dashboard": (EVERY_PHASE, NONE),
+    "edition_dashboard": (EVERY_PHASE, EDITION),
     "show_edition": (EVERY_PHASE, EDITION),
     # The edition's definition and the site's own pages: while nominations are open.
     "new_edition": (("nominations",), NONE),
@@ -62,6 +63,9 @@ PAGES: dict[str, tuple[tuple[str, ...], Parameters]] = {
     "reach_report": (("nominations",), EDITION),
     # The panel at work.
     "judges": (("judging",), EDITION),
+    "new_judge": (("judging",), EDITION),
+    "other_judges": (("judging",), EDITION),
+    "blind_judging_page": (("judging",), EDITION),
     "edit_judge": (("judging",), lambda ids: {**EDITION(ids), "judge_id": ids["judge"]}),
     "remove_judge": (("judging",), lambda ids: {"place_id": ids["panel_place"]}),
     "recuse_judge": (("judging",), NOMINATION),
@@ -69,6 +73,9 @@ PAGES: dict[str, tuple[tuple[str, ...], Parameters]] = {
     "restore_conflict": (("judging",), lambda ids: {"conflict_id": ids["conflict"]}),
     "judging_overview": (("judging",), EDITION),
     "category_judging": (("judging",), CATEGORY_ONLY),
+    "category_rankings": (("judging",), CATEGORY_ONLY),
+    "category_shortlist": (("judging",), CATEGORY_ONLY),
+    "category_final_round": (("ceremony",), CATEGORY_ONLY),
     "assignment_page": (("judging",), lambda ids: {"category_id": ids["assigned_category"]}),
     "category_comments": (("judging",), CATEGORY_ONLY),
     "judge_comments": (("judging",), lambda ids: {**CATEGORY_ONLY(ids), "judge_id": ids["judge"]}),
@@ -76,6 +83,8 @@ PAGES: dict[str, tuple[tuple[str, ...], Parameters]] = {
     "category_feedback": (("judging",), CATEGORY_ONLY),
     # The shortlist, the public vote and the messages about them.
     "category_breakdown": (("voting",), CATEGORY_ONLY),
+    "breakdown_disagreements": (("voting",), CATEGORY_ONLY),
+    "breakdown_entries": (("voting",), CATEGORY_ONLY),
     "shortlist_publication": (("voting",), EDITION),
     "edit_finalist": (("voting",), lambda ids: {**EDITION(ids), "finalist_id": ids["finalist"]}),
     "edit_contest": (("voting",), lambda ids: {**EDITION(ids), "category_id": ids["vote_category"]}),
@@ -94,6 +103,8 @@ PAGES: dict[str, tuple[tuple[str, ...], Parameters]] = {
     "publish_tally": (("results",), lambda ids: {"contest_id": ids["contest"]}),
     "copy_sources": (("results",), NONE),
     "copy_edition": (("results",), EDITION),
+    # Only an edition copied from a past one has past panels to invite again: next year's draft.
+    "judges_to_invite_again": (("results",), lambda ids: {"edition_id": ids["draft_edition"]}),
     # Only a draft can be announced: next year's, copied from the demo once its results are out.
     "announce_edition": (("results",), lambda ids: {"edition_id": ids["draft_edition"]}),
 }
