@@ -13,8 +13,9 @@ pages give it a text alternative, but social media sites may show it without one
 Logos and photographs that organisers and finalists upload are checked for their file type and size, not for how \
 they look: a photograph may be hard to make out, and its description is written by a person.
 
-Some organisers' pages show bar charts (the reach of the nominations, the breakdown of the judges' rankings). Each \
-chart has the same figures in a table beside it, but the charts themselves are not described in detail.
+Some organisers' pages show charts (the reach of the nominations, the breakdown of the judges' rankings, the votes \
+over time). Each chart has the same figures in a table with it, but the charts themselves are not described in \
+detail.
 
 Emails are written to be read without their styling and without images, but some email programs change how they \
 look.
