@@ -271,7 +271,9 @@ def test_unknown_edition_is_404(organiser_client, site):
 
 
 def test_the_page_shows_everything(organiser_client, site):
-    page = text_of(organiser_client.get(detail_url(site.morag)))
+    """Everything, part by part: the nomination with its status, the consent, the notes, the merged nominations."""
+    page = "".join(text_of(organiser_client.get(detail_url(site.morag) + part))
+                   for part in ("", "?part=consent", "?part=notes", "?part=history", "?part=merged"))
     for expected in (
         "SMA-AAA111", "Morag Fraser", "morag@example.org", "Fife", "Carer of the Year",
         "What difference has it made?", "She made a real difference.", "Iain Brown", "iain@example.org", "Colleague",
@@ -426,12 +428,12 @@ def test_resend_queues_an_email_and_the_old_link_stops_working(organiser_client,
     request_consent(None, db_session.get(Nomination, site.morag))
     db_session.commit()
     old_link = consent_path(outbox()[-1])
-    page = text_of(organiser_client.get(detail_url(site.morag)))
+    page = text_of(organiser_client.get(detail_url(site.morag) + "?part=consent"))
     assert "Resend the consent request" in page
 
     response = post_to(organiser_client, site.morag, "consent/resend")
-    assert response.status_code == 303
-    page = text_of(organiser_client.get(detail_url(site.morag)))
+    assert response.status_code == 303 and response.headers["Location"].endswith("?part=consent")
+    page = text_of(organiser_client.get(detail_url(site.morag) + "?part=consent"))
     assert "A new consent request has been emailed to morag@example.org" in page
     first, second = outbox()
     assert second.to_address == "morag@example.org"
@@ -440,7 +442,7 @@ def test_resend_queues_an_email_and_the_old_link_stops_working(organiser_client,
 
 
 def test_no_resend_without_an_email_address(organiser_client, site, outbox):
-    page = text_of(organiser_client.get(detail_url(site.hamish)))
+    page = text_of(organiser_client.get(detail_url(site.hamish) + "?part=consent"))
     assert "There is no email address for this nominee" in page
     assert "consent request" not in page
     response = post_to(organiser_client, site.hamish, "consent/resend")
@@ -450,7 +452,7 @@ def test_no_resend_without_an_email_address(organiser_client, site, outbox):
 
 
 def test_no_resend_once_answered(organiser_client, site, outbox):
-    page = text_of(organiser_client.get(detail_url(site.garden)))
+    page = text_of(organiser_client.get(detail_url(site.garden) + "?part=consent"))
     assert "The nominee has answered" in page and "consent request" not in page
     post_to(organiser_client, site.garden, "consent/resend")
     assert "already answered" in text_of(organiser_client.get(detail_url(site.garden)))
@@ -460,8 +462,8 @@ def test_no_resend_once_answered(organiser_client, site, outbox):
 def test_record_consent_given_by_phone(organiser_client, site, db_session, clock):
     answer = {"consent_answer": "given", "consent_note": "By phone to Jo, 3 March"}
     response = post_to(organiser_client, site.hamish, "consent", answer)
-    assert response.status_code == 303
-    page = text_of(organiser_client.get(detail_url(site.hamish)))
+    assert response.status_code == 303 and response.headers["Location"].endswith("?part=consent")
+    page = text_of(organiser_client.get(detail_url(site.hamish) + "?part=consent"))
     assert "Recorded that the nominee agreed." in page
     assert "By phone to Jo, 3 March" in page
     hamish = db_session.get(Nomination, site.hamish)
