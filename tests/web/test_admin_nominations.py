@@ -217,30 +217,30 @@ def _moray_projects(db_session, site, count: int) -> None:
     db_session.commit()
 
 
-def test_pages_of_twenty_five_keep_the_filters(organiser_client, site, db_session):
-    _moray_projects(db_session, site, 26)
+def test_pages_of_ten_keep_the_filters(organiser_client, site, db_session):
+    _moray_projects(db_session, site, 11)
     first = organiser_client.get(list_url(site, local_authority="Moray"))
-    assert len(listed(first)) == 25 and listed(first)[0] == "SMA-P00025"
+    assert len(listed(first)) == 10 and listed(first)[0] == "SMA-P00010"
     page = text_of(first)
-    assert "26 nominations found" in page and "Page 1 of 2" in page and "Showing nominations 1 to 25 of 26" in page
+    assert "11 nominations found" in page and "Page 1 of 2" in page and "Showing nominations 1 to 10 of 11" in page
     assert 'rel="prev"' not in page
     next_link = re.search(r'<a href="([^"]+)" rel="next">', page).group(1).replace("&amp;", "&")
     assert "local_authority=Moray" in next_link and "page=2" in next_link
     second = organiser_client.get(next_link)
     assert listed(second) == ["SMA-P00000"]
-    assert "Page 2 of 2" in text_of(second) and "Showing nominations 26 to 26 of 26" in text_of(second)
+    assert "Page 2 of 2" in text_of(second) and "Showing nominations 11 to 11 of 11" in text_of(second)
     assert 'rel="prev"' in text_of(second) and 'rel="next"' not in text_of(second)
 
 
 def test_a_list_of_exactly_one_page_has_no_page_links(organiser_client, site, db_session):
-    _moray_projects(db_session, site, 25)
+    _moray_projects(db_session, site, 10)
     page = text_of(organiser_client.get(list_url(site, local_authority="Moray")))
-    assert "25 nominations found" in page
+    assert "10 nominations found" in page
     assert "Page 1 of" not in page and 'rel="next"' not in page
 
 
 def test_pages_combine_with_a_category_a_status_and_a_search(organiser_client, site, db_session):
-    _moray_projects(db_session, site, 30)
+    _moray_projects(db_session, site, 15)
     query = {"category": site.projects, "status": "received", "q": "project", "page": 2}
     response = organiser_client.get(list_url(site, **query))
     assert listed(response) == ["SMA-P00004", "SMA-P00003", "SMA-P00002", "SMA-P00001", "SMA-P00000"]
@@ -255,11 +255,11 @@ def test_pages_combine_with_a_category_a_status_and_a_search(organiser_client, s
     ("7", 2),  # past the end: the last page rather than an empty one
 ])
 def test_bad_page_numbers_show_a_page_never_an_error(organiser_client, site, db_session, asked, shown):
-    _moray_projects(db_session, site, 30)
+    _moray_projects(db_session, site, 15)
     response = organiser_client.get(list_url(site, local_authority="Moray", page=asked))
     assert response.status_code == 200
     assert f"Page {shown} of 2" in text_of(response)
-    assert len(listed(response)) == (25 if shown == 1 else 5)
+    assert len(listed(response)) == (10 if shown == 1 else 5)
 
 
 def test_unknown_edition_is_404(organiser_client, site):

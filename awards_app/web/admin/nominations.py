@@ -48,6 +48,8 @@ from awards_app.web.signed_in import current_actor
 
 NOMINATION = "/nominations/<int:nomination_id>"
 DETAIL_TEMPLATE = "admin/nominations/detail.html"
+# Nominations a page of the list shows: ten of its rows fit in five screens of a phone, with the filters above them.
+LIST_PAGE_SIZE = 10
 # The parts of a nomination's page (?part=); the first is shown when none is asked for.
 DETAIL_PARTS = ("nomination", "consent", "notes", "history", "merged")
 
@@ -306,7 +308,7 @@ def nominations_list(edition_id: int):
         edition=edition,
         chosen=chosen,
         filters=filters,
-        results=review.list_nominations(edition, filters),
+        results=review.list_nominations(edition, filters, per_page=LIST_PAGE_SIZE),
         options=_filter_options(edition),
         status_labels=review.STATUS_LABELS,
         consent_labels=review.CONSENT_LABELS,
