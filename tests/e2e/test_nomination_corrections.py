@@ -61,7 +61,7 @@ def test_correcting_on_a_phone(phone_page, server):
     page.get_by_label("Why are you making this correction?").fill("The nominator phoned with the right spelling.")
     with page.expect_navigation():
         page.get_by_role("button", name="Save the correction").click()
-    assert page.url.split("#")[0] == detail
+    assert page.url.split("#")[0] == detail + "?part=history"  # the part of the page with the corrections
     assert "has been corrected" in page.locator("#messages").inner_text()
     page.get_by_text("Show the nomination as the nominator sent it").click()
     assert "The nominator phoned with the right spelling." in page.locator("#corrections").inner_text()

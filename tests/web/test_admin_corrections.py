@@ -111,7 +111,8 @@ def test_an_unknown_nomination_is_404(organiser_client, site, action):
 def test_the_nomination_page_links_to_both_and_says_nothing_was_corrected(organiser_client, site):
     body = text_of(organiser_client.get(page(site.nomination)))
     assert f'href="{page(site.nomination, "correct")}"' in body and f'href="{page(site.nomination, "move")}"' in body
-    assert "Nothing has been corrected" in body
+    assert f'href="{page(site.nomination)}?part=history">Corrections (0)</a>' in body
+    assert "Nothing has been corrected" in text_of(organiser_client.get(page(site.nomination) + "?part=history"))
 
 
 def test_the_correction_form_holds_the_values_now(organiser_client, site):
@@ -124,9 +125,9 @@ def test_the_correction_form_holds_the_values_now(organiser_client, site):
 def test_a_correction_is_saved_and_shown_with_the_original(organiser_client, site, db_session):
     response = post_correction(organiser_client, site, nominee_name="Morag Fraser")
     assert response.status_code == 303
-    assert response.headers["Location"].endswith(f"{page(site.nomination)}#corrections")
+    assert response.headers["Location"].endswith(f"{page(site.nomination)}?part=history#corrections")
 
-    body = text_of(organiser_client.get(page(site.nomination)))
+    body = text_of(organiser_client.get(page(site.nomination) + "?part=history"))
     assert "has been corrected" in body
     assert "Nominee&#39;s name" in body and "Morag Frasr" in body and REASON in body
     assert "Show the nomination as the nominator sent it" in body
@@ -163,8 +164,9 @@ def test_a_new_nominee_address_undoes_a_consent_given_through_the_old_ones_link_
     nomination = db_session.get(Nomination, site.nomination)
     nomination.consent, nomination.consent_note = ConsentState.GIVEN, EMAILED_LINK_NOTE
     db_session.commit()
-    post_correction(organiser_client, site, nominee_email="morag.fraser@example.org")
-    body = text_of(organiser_client.get(page(site.nomination)))
+    response = post_correction(organiser_client, site, nominee_email="morag.fraser@example.org")
+    assert response.headers["Location"].endswith(f"{page(site.nomination)}?part=consent")
+    body = text_of(organiser_client.get(page(site.nomination) + "?part=consent"))
     assert "Whoever had the old address gave consent through the emailed link" in body
     assert "Send the consent request to morag.fraser@example.org" in body
     assert f'action="{page(site.nomination, "consent/resend")}"' in body and ">Send the consent request<" in body
@@ -272,7 +274,7 @@ def test_a_move_is_made_and_the_nominator_emailed_once(organiser_client, site, d
     assert db_session.get(Nomination, site.nomination).category_id == site.young
     assert [email.to_address for email in outbox()] == ["iain@example.org"]
 
-    body = text_of(organiser_client.get(page(site.nomination)))
+    body = text_of(organiser_client.get(page(site.nomination) + "?part=history"))
     assert "has moved from Carer of the Year to Young Carer of the Year" in body
     assert "Moved to another category" in body and "Answers a move did not carry over" in body and "Why her?" in body
 

@@ -48,6 +48,10 @@ from awards_app.web.signed_in import current_actor
 
 NOMINATION = "/nominations/<int:nomination_id>"
 DETAIL_TEMPLATE = "admin/nominations/detail.html"
+# Nominations a page of the list shows: ten of its rows fit in five screens of a phone, with the filters above them.
+LIST_PAGE_SIZE = 10
+# The parts of a nomination's page (?part=); the first is shown when none is asked for.
+DETAIL_PARTS = ("nomination", "consent", "notes", "history", "merged")
 
 
 # --- Forms -------------------------------------------------------------------------------------------------------
@@ -190,6 +194,11 @@ def _nomination_trail(nomination: Nomination) -> list[tuple[str, str]]:
     ]
 
 
+def _corrections_url(nomination: Nomination) -> str:
+    """The part of the nomination's page that shows its corrections."""
+    return url_for(".nomination_detail", nomination_id=nomination.id, part="history", _anchor="corrections")
+
+
 def _answers(nomination: Nomination) -> dict[int, str]:
     """A nomination's answers by question id."""
     return {answer.question_id: answer.text for answer in nomination.answers}
@@ -200,9 +209,17 @@ def _detail_page(
     failed: FlaskForm | None = None,
     block: str | None = None,
     confirmation: str = "",
+    part: str | None = None,
     **forms: FlaskForm,
 ):
-    """The nomination page (or its status panel for htmx), with the form that failed kept as typed; 422 then."""
+    """The nomination page (or its status panel for htmx), with the form that failed kept as typed; 422 then.
+
+    The page comes in parts (?part=), each at an address of its own: the nomination with its status form, the consent
+    and conflicts, the notes, the corrections, the merged nominations. A failed form shows the part that holds it."""
+    if part is None:
+        part = request.args.get("part", "")
+    if part not in DETAIL_PARTS or (part == "merged" and not nomination.merged):
+        part = "nomination"
     return render_page(
         DETAIL_TEMPLATE,
         block=block,
@@ -227,6 +244,7 @@ def _detail_page(
         consent_labels=review.CONSENT_LABELS,
         ConsentState=ConsentState,
         trail=_nomination_trail(nomination),
+        part=part,
     )
 
 
@@ -290,7 +308,7 @@ def nominations_list(edition_id: int):
         edition=edition,
         chosen=chosen,
         filters=filters,
-        results=review.list_nominations(edition, filters),
+        results=review.list_nominations(edition, filters, per_page=LIST_PAGE_SIZE),
         options=_filter_options(edition),
         status_labels=review.STATUS_LABELS,
         consent_labels=review.CONSENT_LABELS,
@@ -343,8 +361,8 @@ def add_nomination_note(nomination_id: int):
     form = NoteForm()
     if save_form(form, lambda: review.add_note(current_actor(), nomination, form.note_text.data), renamed=FIELD_NAMES):
         flash("Your note has been added.", "success")
-        return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
-    return _detail_page(nomination, failed=form, note_form=form)
+        return see_other(url_for(".nomination_detail", nomination_id=nomination.id, part="notes"))
+    return _detail_page(nomination, failed=form, part="notes", note_form=form)
 
 
 @bp.post(NOMINATION + "/consent/resend")
@@ -358,7 +376,7 @@ def resend_consent(nomination_id: int):
         lambda _: f"A new consent request has been emailed to {nomination.nominee_email}. "
         "The link in any earlier email no longer works.",
     )
-    return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
+    return see_other(url_for(".nomination_detail", nomination_id=nomination.id, part="consent"))
 
 
 @bp.post(NOMINATION + "/consent")
@@ -376,8 +394,8 @@ def record_nomination_consent(nomination_id: int):
     ):
         answer = "agreed" if nomination.consent is ConsentState.GIVEN else "declined"
         flash(f"Recorded that the nominee {answer}.", "success")
-        return see_other(url_for(".nomination_detail", nomination_id=nomination.id))
-    return _detail_page(nomination, failed=form, consent_form=form)
+        return see_other(url_for(".nomination_detail", nomination_id=nomination.id, part="consent"))
+    return _detail_page(nomination, failed=form, part="consent", consent_form=form)
 
 
 # --- Correcting and moving ---------------------------------------------------------------------------------------
@@ -394,10 +412,11 @@ def correct_nomination(nomination_id: int):
         form, lambda: corrections.correct_nomination(current_actor(), nomination, form.changes(), form.reason.data)
     ):
         message = f"{nomination.reference} has been corrected. The original is kept in its history."
-        if "nominee_email" in saved.result:
-            message += " " + _consent_after_new_address(nomination, consent_before)
         flash(message, "success")
-        return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
+        if "nominee_email" in saved.result:  # what it did to consent, where the consent request can be sent
+            flash(_consent_after_new_address(nomination, consent_before), "success")
+            return see_other(url_for(".nomination_detail", nomination_id=nomination.id, part="consent"))
+        return see_other(_corrections_url(nomination))
     return render_form(
         "admin/nominations/correct.html", form, nomination=nomination, answer_fields=form.answer_fields(nomination),
         answers_locked=corrections.answers_locked(nomination), answers=_answers(nomination),
@@ -499,7 +518,7 @@ def confirm_move(nomination_id: int):
                    + ("Its nominator has been emailed." if nomination.nominator_email else
                       "There is no nominator's email address, so nobody was emailed."))
         flash(message + _judges_after_move(saved.result), "success")
-        return see_other(url_for(".nomination_detail", nomination_id=nomination.id, _anchor="corrections"))
+        return see_other(_corrections_url(nomination))
     choose = ChooseCategoryForm(formdata=None, data={"category": confirm.category.data})
     if category is None or confirm.form_errors or confirm.category.errors:
         # The category itself was refused: the choice is where to put it right.
