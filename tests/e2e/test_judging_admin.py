@@ -45,9 +45,9 @@ def submit(page, name: str) -> int:
 
 
 def follow(page, name: str) -> None:
-    """Follow the link with this name."""
+    """Follow the link with this name in the page's content (the edition's navigation has links of its own)."""
     with page.expect_navigation():
-        page.get_by_role("link", name=name, exact=True).click()
+        page.locator("main").get_by_role("link", name=name, exact=True).click()
 
 
 def open_overview(page, server) -> None:
