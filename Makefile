@@ -101,7 +101,7 @@ test-postgres: $(INSTALLED)
 test-browser: $(INSTALLED)
 	@echo "== browser tests (Chromium at $${CHROMIUM_PATH:-/usr/bin/chromium})"
 	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(if $(PG_PASS),TEST_DATABASE_URL=$(PG_URL)) \
-	  $(PYTEST) $(PARALLEL) tests/e2e
+	  $(PYTEST) $(PARALLEL) --durations=15 tests/e2e
 
 bench: $(INSTALLED)  ## Every benchmark (PostgreSQL and Redis must answer): one table of ratios to /floor.
 	$(BIN)/python bench/run.py
