@@ -66,13 +66,18 @@ def test_the_assignment_page_on_a_phone(phone_page, judging_server):
     assert "This category uses assignment: each entry needs 1 judge" in phone_page.locator("main").inner_text()
     fits_the_width(phone_page)
     assert_accessible(phone_page)
+    follow(phone_page, "Judges and entries")
+    fits_the_width(phone_page)
+    assert_accessible(phone_page)
 
 
 def test_an_organiser_runs_the_assignment_and_edits_a_pair(page, judging_server):
     open_assignment(page, judging_server)
+    follow(page, "Judges and entries")  # the second part of the page, under its tab
     loads = page.get_by_role("table", name="Entries per judge").locator("tbody tr")
     assert loads.count() == 2
     assert_accessible(page)
+    follow(page, "Settings")
 
     # Running it again keeps what the judges have started.
     assert submit(page, page.get_by_role("button", name="Run the assignment again")) == 200
@@ -87,7 +92,8 @@ def test_an_organiser_runs_the_assignment_and_edits_a_pair(page, judging_server)
     assert page.title().startswith("Error: ")
     assert_accessible(page)
 
-    # Remove a judge who has not started an entry, then add them back by hand.
+    # Remove a judge who has not started an entry, then add them back by hand (each comes back to the same part).
+    follow(page, "Judges and entries")
     remove = page.get_by_role("button", name=re.compile(r"^Remove ")).first
     label = remove.inner_text()
     judge, reference = re.match(r"Remove\s+(.+) from (\S+)$", label).groups()

@@ -50,6 +50,13 @@ def follow(page, name: str) -> None:
         page.locator("main").get_by_role("link", name=name, exact=True).click()
 
 
+def open_tab(page, name: str) -> None:
+    """Follow the tab with this name to a section of the category's judging (the edition's navigation has a
+    Shortlist link too)."""
+    with page.expect_navigation():
+        page.locator("nav.section-tabs").get_by_role("link", name=name, exact=True).click()
+
+
 def open_overview(page, server) -> None:
     """Sign in as the demo organiser and open the edition's judging overview."""
     sign_in_as_organiser(page, server)
@@ -96,7 +103,7 @@ def test_overview_and_category_pages_are_accessible(page, judging_server):
     assert page.get_by_role("table", name="Scoring by entry and judge").count() == 1
     assert page.get_by_role("link", name="Progress", exact=True).get_attribute("aria-current") == "page"
     assert_accessible(page)
-    follow(page, "Rankings")
+    open_tab(page, "Rankings")
     assert page.get_by_role("link", name="Rankings", exact=True).get_attribute("aria-current") == "page"
     headers = page.get_by_role("table", name=re.compile("^Entries ranked by")).locator("thead th").all_inner_texts()
     assert "Weighted mean (out of 10)" in headers and "Normalised mean" in headers
@@ -129,7 +136,7 @@ def test_reminders_to_a_panel_then_to_everyone(page, judging_server):
 def test_shortlist_without_javascript(no_js_page, judging_server):
     page = no_js_page
     open_category(page, judging_server, SHORTLIST_CATEGORY)
-    follow(page, "Shortlist")
+    open_tab(page, "Shortlist")
     assert page.get_by_label("Weighted mean").is_checked(), "the weighted mean is the starting method"
 
     # Choose the other method and show its top three (nothing is saved).
@@ -164,7 +171,7 @@ def test_shortlist_without_javascript(no_js_page, judging_server):
 
 def test_shortlist_error_state_is_accessible(page, judging_server):
     open_category(page, judging_server, ERROR_CATEGORY)
-    follow(page, "Shortlist")
+    open_tab(page, "Shortlist")
     outside = next(box for box in shortlist_boxes(page).all() if not box.is_checked())
     outside.check()
     assert submit(page, "Save the shortlist") == 422

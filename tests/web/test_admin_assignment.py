@@ -58,7 +58,7 @@ def test_saving_the_settings_and_running_assigns_every_entry(organiser_client, p
     assert saved.status_code == 303
     ran = post_form(organiser_client, f"{panel.page}/run", {}, form_page=panel.page)
     assert ran.status_code == 303
-    page = organiser_client.get(panel.page)
+    page = organiser_client.get(f"{panel.page}?part=entries")  # the judges and entries, under their tab
     assert "The assignment is done: 4 added, 0 removed, 0 kept" in body(page)
     assert "Each judge has 2 entries." in body(page)
     assert len(pairs(db_session)) == 4
@@ -111,12 +111,26 @@ def test_adding_and_removing_a_judge_by_hand(organiser_client, panel, db_session
                       {"nomination_id": entry.id, "judge_id": panel.other.id}, form_page=panel.page)
     assert added.status_code == 303
     assert (panel.other.id, entry.id) in pairs(db_session)
-    assert "(by hand)" in body(organiser_client.get(panel.page))
+    assert "(by hand)" in body(organiser_client.get(f"{panel.page}?part=entries"))
 
     removed = post_form(organiser_client, f"{panel.page}/remove",
                         {"nomination_id": entry.id, "judge_id": panel.other.id}, form_page=panel.page)
     assert removed.status_code == 303
     assert pairs(db_session) == set()
+
+
+def test_the_page_is_two_parts_under_tabs_and_hand_changes_come_back_to_the_second(organiser_client, panel):
+    set_plan(organiser_client, panel, "1", "4")
+    settings = body(organiser_client.get(panel.page))
+    assert 'aria-current="page">Settings</a>' in settings and "Run the assignment" in settings
+    assert "Each entry's judges" not in settings and f'href="{panel.page}?part=entries"' in settings
+    entries = body(organiser_client.get(f"{panel.page}?part=entries"))
+    assert 'aria-current="page">Judges and entries</a>' in entries and "Add the judge" in entries
+    assert "Save the settings" not in entries
+    assert "Save the settings" in body(organiser_client.get(f"{panel.page}?part=nonsense"))
+    added = post_form(organiser_client, f"{panel.page}/add",
+                      {"nomination_id": panel.entries[0].id, "judge_id": panel.judge.id}, form_page=panel.page)
+    assert added.headers["Location"].endswith(f"{panel.page}?part=entries#entries")
 
 
 @pytest.mark.parametrize("fields", [{}, {"nomination_id": "abc", "judge_id": "1"},
@@ -136,7 +150,7 @@ def test_removing_a_judge_who_has_started_is_refused(organiser_client, panel, db
     judge = panel.judge if judge_id == panel.judge.id else panel.other
     make_scores(judge, next(entry for entry in panel.entries if entry.id == entry_id), panel.criteria, 5)
     db_session.commit()
-    assert "(started: stays)" in body(organiser_client.get(panel.page))
+    assert "(started: stays)" in body(organiser_client.get(f"{panel.page}?part=entries"))
     response = post_form(organiser_client, f"{panel.page}/remove",
                          {"nomination_id": entry_id, "judge_id": judge_id}, form_page=panel.page)
     assert response.status_code == 409

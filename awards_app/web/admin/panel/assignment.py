@@ -1,12 +1,13 @@
 """The organisers' area: fair assignment of a category's entries to its judges (judging.assignment).
 
-One page shows the settings, the run button, the load per judge, each entry's judges and the form to add a judge to
-an entry by hand; every change posts to its own route and comes back to the page with a 303, or shows the page again
-with the refusal (422 for a form's answer, 409 for an action the rules refuse). No JavaScript is needed.
+The page is two parts under tabs, each at its own address (`?part=entries` for the second): the settings, with the
+run and stop buttons; and the judges and entries: the load per judge, each entry's judges and the form to add a judge
+to an entry by hand. Every change posts to its own route and comes back to its part with a 303, or shows that part
+again with the refusal (422 for a form's answer, 409 for an action the rules refuse). No JavaScript is needed.
 """
 from __future__ import annotations
 
-from flask import flash, url_for
+from flask import flash, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, SelectField
 from wtforms.validators import StopValidation
@@ -83,10 +84,23 @@ def _category(category_id: int) -> Category:
     return db.get_or_404(Category, category_id)
 
 
-def _page(category: Category, status: int = 200, plan_form=None, pair_form=None, action_form=None):
-    """The assignment page, with any form that came back with an answer to correct."""
+# The parts of the page, each at its own address: (value of ?part=, tab label); the first is the page's own address.
+PARTS = {"settings": "Settings", "entries": "Judges and entries"}
+
+
+def _part_url(category: Category, part: str, anchor: str | None = None) -> str:
+    """The address of one part of the page."""
+    return url_for(".assignment_page", category_id=category.id, part=None if part == "settings" else part,
+                   _anchor=anchor)
+
+
+def _page(category: Category, status: int = 200, plan_form=None, pair_form=None, action_form=None,
+          part: str = "settings"):
+    """One part of the assignment page, with any form that came back with an answer to correct (without a plan
+    there are no judges and entries to show: the settings are the whole page)."""
     view = assignment.assignment_view(category)
     plan = view.plan
+    part = part if plan else "settings"
     plan_form = plan_form or PlanForm(formdata=None, data={
         "judges_per_entry": plan.judges_per_entry if plan else None,
         "most_entries_per_judge": plan.most_entries_per_judge if plan else None,
@@ -103,14 +117,16 @@ def _page(category: Category, status: int = 200, plan_form=None, pair_form=None,
         plan_form=plan_form,
         pair_form=pair_form,
         form=failed,
+        part=part,
+        tabs=[(label, _part_url(category, name), name == part) for name, label in PARTS.items()],
         trail=[*trail(category.edition), ("Judging", url_for(".judging_overview", edition_id=category.edition_id)),
                (category.name, url_for(".category_judging", category_id=category.id))],
     )
 
 
-def _back(category: Category, anchor: str | None = None):
-    """303 back to the page."""
-    return see_other(url_for(".assignment_page", category_id=category.id, _anchor=anchor))
+def _back(category: Category, anchor: str | None = None, part: str = "settings"):
+    """303 back to a part of the page."""
+    return see_other(_part_url(category, part, anchor))
 
 
 def _action(category: Category, operation, message):
@@ -127,8 +143,10 @@ def _action(category: Category, operation, message):
 @bp.get(PAGE)
 @organiser_required
 def assignment_page(category_id: int):
-    """Show the category's assignment: settings, load per judge, each entry's judges, and hand changes."""
-    return _page(_category(category_id))
+    """Show one part of the category's assignment: the settings with the buttons that run and stop it, or (with
+    ?part=entries) the load per judge, each entry's judges and the hand changes."""
+    part = request.args.get("part", "")
+    return _page(_category(category_id), part=part if part in PARTS else "settings")
 
 
 @bp.post(f"{PAGE}/plan")
@@ -178,8 +196,8 @@ def assign_judge(category_id: int):
         current_actor(), category, form.judge_id.data, form.nomination_id.data
     )):
         flash("The judge is added to the entry.", "success")
-        return _back(category, "entries")
-    return _page(category, status=422, pair_form=form)
+        return _back(category, "entries", "entries")
+    return _page(category, status=422, pair_form=form, part="entries")
 
 
 @bp.post(f"{PAGE}/remove")
@@ -189,12 +207,12 @@ def unassign_judge(category_id: int):
     category = _category(category_id)
     form = _pair_form(assignment.assignment_view(category))
     if not form.validate_on_submit():
-        return _page(category, status=422, action_form=form)
+        return _page(category, status=422, action_form=form, part="entries")
     try:
         assignment.unassign_by_hand(current_actor(), category, form.judge_id.data, form.nomination_id.data)
     except DomainError as refusal:
         show_refusal(form, refusal)
-        return _page(category, status=409, action_form=form)
+        return _page(category, status=409, action_form=form, part="entries")
     uow.commit()
     flash("The judge is removed from the entry.", "success")
-    return _back(category, "entries")
+    return _back(category, "entries", "entries")
