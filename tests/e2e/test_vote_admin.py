@@ -57,7 +57,7 @@ def open_vote_view(page, server) -> None:
 def open_part(page, name: str) -> None:
     """Go to another part of the vote's view by its link, from the keyboard."""
     press(page, page.get_by_role("navigation", name="Parts of this page").get_by_role("link", name=name))
-    expect(page.locator("[aria-current=page]")).to_have_text(name)
+    expect(page.get_by_role("navigation", name="Parts of this page").locator("[aria-current=page]")).to_have_text(name)
 
 
 def counted(page) -> int:
