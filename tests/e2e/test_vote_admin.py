@@ -57,7 +57,7 @@ def open_vote_view(page, server) -> None:
 def open_part(page, name: str) -> None:
     """Go to another part of the vote's view by its link, from the keyboard."""
     press(page, page.get_by_role("navigation", name="Parts of this page").get_by_role("link", name=name))
-    expect(page.locator(".section-tabs [aria-current=page]")).to_have_text(name)
+    expect(page.get_by_role("navigation", name="Parts of this page").locator("[aria-current=page]")).to_have_text(name)
 
 
 def counted(page) -> int:
@@ -123,7 +123,7 @@ def test_an_organiser_voids_the_flagged_burst_and_enters_an_assisted_vote_by_key
     assert_accessible(phone)
 
     # An assisted vote given by phone: first with nothing filled in, then recorded with a receipt.
-    open_part(phone, "Void or enter votes")
+    open_part(phone, "Assisted votes")
     record = phone.get_by_role("button", name="Record the vote")
     assert press(phone, record) == 422
     shows_an_error(phone, "Choose who they voted for")
@@ -134,7 +134,7 @@ def test_an_organiser_voids_the_flagged_burst_and_enters_an_assisted_vote_by_key
     assert_accessible(phone)
     open_part(phone, "Counts and flags")
     assert counted(phone) == before - how_many + 1
-    open_part(phone, "Void or enter votes")
+    open_part(phone, "Assisted votes")
 
     # The same person again (the number written another way): one vote per person, so refused, input kept.
     fill_in_an_assisted_vote(phone, -1, "+44 141 496 0733", "Paper ballot, Dundee event")
@@ -145,7 +145,7 @@ def test_an_organiser_voids_the_flagged_burst_and_enters_an_assisted_vote_by_key
     assert counted(phone) == before - how_many + 1
 
 
-PARTS = ["Counts and flags", "Votes over time", "Domains and address blocks", "Void or enter votes"]
+PARTS = ["Counts and flags", "Over time", "Domains", "Address blocks", "Void votes", "Assisted votes"]
 
 
 def test_every_part_of_the_vote_view_fits_a_phone_and_a_desktop_with_its_charts_inside(server, page):
@@ -158,11 +158,11 @@ def test_every_part_of_the_vote_view_fits_a_phone_and_a_desktop_with_its_charts_
         for part in PARTS:
             open_part(page, part)
             charts = charts_fit(page)
-            assert charts == (2 if part == "Votes over time" else 0), part
+            assert charts == (2 if part == "Over time" else 0), part
             checked(page)
             assert page.evaluate("() => document.documentElement.scrollHeight") < 7 * 800, f"{part} is too long"
         # Votes per day are columns over time, left to right, and the time axis labels only as many days as fit.
-        open_part(page, "Votes over time")
+        open_part(page, "Over time")
         columns = page.locator("#chart-votes-per-day rect")
         xs = [columns.nth(index).get_attribute("x") for index in range(columns.count())]
         assert len(xs) > 10 and [float(x) for x in xs] == sorted(float(x) for x in xs)

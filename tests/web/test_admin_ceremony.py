@@ -66,7 +66,15 @@ def test_the_control_page_lists_the_running_order_and_the_next_step(organiser_cl
     assert page.status_code == 200
     assert body.index(f"1. {site.category.name}") < body.index("2. Best Self Management Resource")
     assert "No result yet" in body and "See the standing" in body
-    assert "Move down<span class=\"visually-hidden\">: " + site.category.name in body
+    assert "Move down" not in body  # the running order's buttons are a part of their own
+    assert f'href="{site.base}?show=order"' in body and f'href="{site.base}?show=ties"' in body
+    order = organiser_client.get(site.base + "?show=order").get_data(as_text=True)
+    assert order.index(f"1. {site.category.name}") < order.index("2. Best Self Management Resource")
+    assert "Move down<span class=\"visually-hidden\">: " + site.category.name in order
+    assert "Place 1 of 2 in the running order" in order
+    assert "Ties are settled" not in order and 'name="tie_break"' in organiser_client.get(site.base + "?show=ties")\
+        .get_data(as_text=True)
+    assert organiser_client.get(site.base + "?show=nonsense").status_code == 200  # the first part
 
 
 def test_the_standing_shows_the_vote_and_records_its_result(organiser_client, site, db_session):
@@ -140,7 +148,8 @@ def test_a_sealed_result_cannot_be_recorded_again(organiser_client, site):
 def test_moving_in_the_running_order_works_without_javascript(organiser_client, site):
     response = post_form(organiser_client, site.other_entry + "/move", {"direction": "up"}, form_page=site.base)
     assert response.status_code == 303
-    body = organiser_client.get(site.base).get_data(as_text=True)
+    assert response.location.endswith(f"{site.base}?show=order#category-{site.other.id}")  # back to its card
+    body = organiser_client.get(site.base + "?show=order").get_data(as_text=True)
     assert body.index("1. Best Self Management Resource") < body.index(f"2. {site.category.name}")
     refused = post_form(organiser_client, site.other_entry + "/move", {"direction": "up"}, form_page=site.base,
                         follow_redirects=True)
@@ -155,6 +164,7 @@ def test_vote_shares_and_the_tie_break_rule(organiser_client, site, db_session):
     assert "shares are shown" in organiser_client.get(site.base).get_data(as_text=True)
     response = post_form(organiser_client, site.base + "/tie-break", {"tie_break": "organisers"}, form_page=site.base)
     assert response.status_code == 303
+    assert response.location.endswith(f"{site.base}?show=ties#tie-break")
     db_session.expire_all()
     assert db_session.get(Edition, site.edition.id).tie_break == "organisers"
     bad = post_form(organiser_client, site.base + "/tie-break", {"tie_break": "coin"}, form_page=site.base,
@@ -198,8 +208,12 @@ def test_hiding_a_revealed_result_is_a_warning_apart_from_the_running_order(orga
     body = organiser_client.get(site.base).get_data(as_text=True)
     card = body[body.index(f'id="category-{site.category.id}"'):body.index(f'id="category-{site.other.id}"')]
     hide_at = card.index(f'href="{site.entry}/hide"')
-    warning_at = card.index('class="running-order__warning"')
+    warning_at = card.index('class="running-order__warning')
     assert card.rindex("<a ", 0, hide_at) == card.index('<a class="button button--warning button--small"', warning_at)
-    assert card.index("</form>", card.index('class="move-form"')) < warning_at  # after the move buttons, not among them
-    assert "Place 1 of 2 in the running order" in card
+    assert card.index("</form>", card.index("/shares")) < warning_at  # after the other buttons, not among them
+    assert 'class="move-form"' not in card  # the running order's buttons are on a part of their own...
+    order = organiser_client.get(site.base + "?show=order").get_data(as_text=True)
+    order_card = order[order.index(f'id="category-{site.category.id}"'):order.index(f'id="category-{site.other.id}"')]
+    assert 'class="move-form"' in order_card and "Place 1 of 2 in the running order" in order_card
+    assert "/hide" not in order  # ...with no warning among them
     assert "running-order__warning" not in body[body.index(f'id="category-{site.other.id}"'):]  # nothing to hide there

@@ -61,7 +61,7 @@ def test_the_report_shows_how_many_of_the_32_councils_were_reached(organiser_cli
 
 
 def test_tables_hold_the_same_figures_as_the_charts(organiser_client, site):
-    body = organiser_client.get(site.url).get_data(as_text=True)
+    body = both_parts(organiser_client, site)
 
     rows = dict(re.findall(r'<tr[^>]*><th scope="row"[^>]*>([^<]+)</th><td class="table__numeric[^"]*"[^>]*>(\d+)</td></tr>', body))
     assert rows["Project of the year"] == "2" and rows["Idea of the year"] == "0"
@@ -77,7 +77,7 @@ def test_tables_hold_the_same_figures_as_the_charts(organiser_client, site):
 
 
 def test_the_charts_need_no_inline_styles_and_escape_names(organiser_client, site):
-    body = organiser_client.get(site.url).get_data(as_text=True)
+    body = both_parts(organiser_client, site)
 
     assert "<em>" not in body
     assert "Carer &lt;em&gt;of&lt;/em&gt; the year" in body
@@ -85,6 +85,16 @@ def test_the_charts_need_no_inline_styles_and_escape_names(organiser_client, sit
         assert "style" not in chart
         assert "&lt;em&gt;" in chart or "local authority" in chart
     assert "style=" not in body
+
+
+def both_parts(client, site) -> str:
+    """The report's two parts, the councils and the categories first, then the local authorities' chart alone."""
+    first = client.get(site.url).get_data(as_text=True)
+    areas = client.get(site.url + "?show=areas").get_data(as_text=True)
+    assert "By local authority" not in first and "By category" not in areas and "not reached yet" not in areas
+    assert f'href="{site.url}?show=areas"' in first and f'href="{site.url}"' in areas  # the tabs between them
+    assert "<title>Local authorities – Reach – " in areas
+    return first + areas
 
 
 def test_an_edition_without_nominations(organiser_client, db_session):

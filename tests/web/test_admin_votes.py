@@ -109,7 +109,8 @@ def test_the_view_shows_counts_tally_and_the_busiest(organiser_client, site):
     assert "How votes are flagged" in text and "more than 3 times the median hourly count" in text
     assert "Total 5 100%" in text  # the total's share, so that the row is as full as those above it
 
-    sources = organiser_client.get(site.url + "?show=sources").get_data(as_text=True)
+    sources = "".join(organiser_client.get(site.url + f"?show={part}").get_data(as_text=True)
+                      for part in ("sources", "networks"))
     rows = dict(NUMBER_ROW.findall(sources))
     assert rows["gmail.com"] == "3" and rows["quickinbox.example"] == "2" and rows["203.0.113.0/24"] == "2"
 
@@ -117,9 +118,11 @@ def test_the_view_shows_counts_tally_and_the_busiest(organiser_client, site):
 def test_the_view_is_split_into_parts_each_its_own_page(organiser_client, site):
     parts = {
         "": ("Counts and flags", ["Votes counted 5", "Votes per finalist", "Publish the list of votes"]),
-        "?show=time": ("Votes over time", ["Votes per day", "Votes per hour on Sunday 1 March 2026"]),
-        "?show=sources": ("Domains and address blocks", ["Busiest email domains", "Busiest address blocks"]),
-        "?show=actions": ("Void or enter votes", ["Void a vote", "Void a block of votes", "Enter an assisted vote"]),
+        "?show=time": ("Over time", ["Votes per day", "Votes per hour on Sunday 1 March 2026"]),
+        "?show=sources": ("Domains", ["Busiest email domains"]),
+        "?show=networks": ("Address blocks", ["Busiest address blocks"]),
+        "?show=actions": ("Void votes", ["Void a vote", "Void a block of votes"]),
+        "?show=assisted": ("Assisted votes", ["Enter an assisted vote"]),
     }
     headings = {heading for _name, (_label, part_headings) in parts.items() for heading in part_headings}
     for query, (label, shown) in parts.items():
@@ -275,7 +278,7 @@ def test_an_assisted_vote_is_recorded_with_a_receipt(organiser_client, site, db_
         "assisted_note": "Paper ballot, Dundee event",
     }, form_page=site.url)
 
-    assert response.status_code == 303 and response.headers["Location"].endswith("#assisted")
+    assert response.status_code == 303 and response.headers["Location"].endswith("?show=assisted#assisted")
     vote = db_session.scalar(select(Vote).where(Vote.entered_by_id.is_not(None)))
     assert vote.finalist_id == breathe.id
     page = text_of(organiser_client.get(site.url))
@@ -305,7 +308,7 @@ def test_after_the_close_no_assisted_votes_and_the_publish_step(organiser_client
     clock.set(site.contest.closes_at + timedelta(minutes=1))
     page = text_of(organiser_client.get(site.url))
     assert "Publish the list of votes" in page
-    assert "The vote has closed: no more votes can be entered." in text_of(organiser_client.get(site.url + "?show=actions"))
+    assert "The vote has closed: no more votes can be entered." in text_of(organiser_client.get(site.url + "?show=assisted"))
 
     assert organiser_client.get(site.url + "/publish").status_code == 303  # not before the reveal (issue #14)
     reveal_result(site.category)
@@ -347,6 +350,6 @@ def test_a_contest_not_open_yet_shows_empty_figures(organiser_client, db_session
     text = text_of(response)
     assert "The vote opens at" in text and "Votes counted 0" in text and "Nothing is flagged." in text
     assert "Assisted votes can be entered once the vote opens." in text_of(
-        organiser_client.get(f"/admin/contests/{site.contest.id}/votes?show=actions"))
+        organiser_client.get(f"/admin/contests/{site.contest.id}/votes?show=assisted"))
     assert "Votes per hour on Wednesday 4 March 2026" in text_of(
         organiser_client.get(f"/admin/contests/{site.contest.id}/votes?show=time"))

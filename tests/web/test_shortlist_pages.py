@@ -169,7 +169,7 @@ def test_the_overview_shows_each_finalist_with_consent_summary_and_links(organis
     body = response.get_data(as_text=True)
     carers, projects = f"{site.page}?category={site.carer.id}", f"{site.page}?category={site.project.id}"
     assert f'href="{carers}"' in body and f'href="{projects}"' in body  # a part for each category
-    assert "Times not set" in text and "No, the panel decides" in text
+    assert "Times not set" in text and "The panel decides" in text
 
     carer_page = organiser_client.get(carers)
     text = text_of(carer_page)

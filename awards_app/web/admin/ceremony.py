@@ -7,7 +7,7 @@ method with any ties and the edition's rule, records a public vote's result, and
 """
 from __future__ import annotations
 
-from flask import flash, url_for
+from flask import flash, request, url_for
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice, TextAreaField
 from wtforms.validators import Length
@@ -33,6 +33,8 @@ from awards_app.web.signed_in import current_actor
 CEREMONY = "/editions/<int:edition_id>/ceremony"
 ENTRY = CEREMONY + "/categories/<int:category_id>"
 RESULT_TEMPLATE = "admin/ceremony/result.html"
+# The control page is split into parts, each its own page (?show=...), so that none runs to many screens on a phone.
+CONTROL_PARTS = {"results": "Results", "order": "Running order", "ties": "Ties"}
 
 
 class TieBreakForm(FlaskForm):
@@ -66,9 +68,14 @@ def _ceremony_trail(edition: Edition) -> list[tuple[str, str]]:
     return [*trail(edition), ("Ceremony", url_for(".ceremony_control", edition_id=edition.id))]
 
 
-def _back_to_ceremony(category: Category):
-    """Redirect to the category's row on the control page."""
-    return see_other(url_for(".ceremony_control", edition_id=category.edition_id, _anchor=f"category-{category.id}"))
+def _part_url(edition_id: int, part: str, **values) -> str:
+    """The address of a part of the control page (the results part's is the page's own)."""
+    return url_for(".ceremony_control", edition_id=edition_id, show=None if part == "results" else part, **values)
+
+
+def _back_to_ceremony(category: Category, part: str = "results"):
+    """Redirect to the category's card on a part of the control page."""
+    return see_other(_part_url(category.edition_id, part, _anchor=f"category-{category.id}"))
 
 
 def _press(edition_id: int, category_id: int, operation, message: str):
@@ -122,13 +129,18 @@ def current_ceremony():
 @bp.get(CEREMONY)
 @organiser_required
 def ceremony_control(edition_id: int):
-    """Show the categories in running order with their results' state and the next step for each."""
+    """One part of the control page: the categories in running order with their results' state and the next step
+    for each; the running order and its buttons; or the tie-break rule."""
     edition = edition_or_404(edition_id)
     items = reveals.ceremony_items(edition)
+    part = request.args.get("show") if request.args.get("show") in CONTROL_PARTS else "results"
     return render_page(
         "admin/ceremony/control.html",
         edition=edition,
         items=items,
+        part=part,
+        part_label=CONTROL_PARTS[part],
+        parts_tabs=[(label, _part_url(edition.id, name), name == part) for name, label in CONTROL_PARTS.items()],
         place=Place,
         tie_form=TieBreakForm(formdata=None, data={"tie_break": edition.tie_break}),
         trail=trail(edition),
@@ -146,7 +158,7 @@ def set_tie_break(edition_id: int):
     else:
         for message in [*form.form_errors, *form.tie_break.errors]:
             flash(message, "error")
-    return see_other(url_for(".ceremony_control", edition_id=edition.id, _anchor="tie-break"))
+    return see_other(_part_url(edition.id, "ties", _anchor="tie-break"))
 
 
 @bp.post(ENTRY + "/move")
@@ -155,7 +167,7 @@ def move_in_running_order(edition_id: int, category_id: int):
     """Move a category up or down the running order."""
     category = category_or_404(edition_id, category_id)
     move(reveals.move_category, category, f"‘{category.name}’")
-    return _back_to_ceremony(category)
+    return _back_to_ceremony(category, "order")
 
 
 @bp.post(ENTRY + "/reveal")

@@ -40,9 +40,11 @@ NOTE_LIMIT = Length(max=oversight.NOTE_MAX_LENGTH, message="The note must be 1,0
 # The view is split into parts, each its own page (?show=...), so that none runs to many screens on a phone.
 PARTS = {
     "summary": "Counts and flags",
-    "time": "Votes over time",
-    "sources": "Domains and address blocks",
-    "actions": "Void or enter votes",
+    "time": "Over time",
+    "sources": "Domains",
+    "networks": "Address blocks",
+    "actions": "Void votes",
+    "assisted": "Assisted votes",
 }
 BLOCK_CHOICES = [
     SelectChoice("network", "An address block (network)"),
@@ -158,7 +160,8 @@ def _chosen_day(summary: oversight.VoteSummary) -> date:
 
 def _view(contest: Contest, part: str | None = None, status: int = 200, void_form=None, block_form=None,
           assisted_form=None):
-    """One part of the live view: counts, flags and the tally; charts over time; the busiest; or the three forms."""
+    """One part of the live view: counts, flags and the tally; charts over time; the busiest domains or address
+    blocks; the forms that void votes; or the form that enters an assisted vote."""
     part = part or (request.args.get("show") if request.args.get("show") in PARTS else "summary")
     summary = oversight.vote_summary(current_actor(), contest)
     zone = summary.zone
@@ -317,7 +320,7 @@ def assisted_vote(contest_id: int):
     contest = _contest(contest_id)
     form = _assisted_form(contest)
     if not form.validate_on_submit():
-        return _view(contest, "actions", status=422, assisted_form=form)
+        return _view(contest, "assisted", status=422, assisted_form=form)
     finalist = db.session.get(Finalist, int(form.assisted_finalist.data))
     try:
         vote = oversight.record_assisted_vote(
@@ -325,11 +328,11 @@ def assisted_vote(contest_id: int):
         )
     except DomainError as refusal:
         show_refusal(form, refusal, prefix="assisted_")
-        return _view(contest, "actions", status=422, assisted_form=form)
+        return _view(contest, "assisted", status=422, assisted_form=form)
     uow.commit()
     flash(f"The vote for {finalist.display_name} has been recorded. Its receipt code is {vote.receipt_code}: "
           "give it to the voter so that they can check it in the published list.", "success")
-    return _back_to_view(contest, "actions", "assisted")
+    return _back_to_view(contest, "assisted", "assisted")
 
 
 @bp.route(CONTEST + "/publish", methods=["GET", "POST"])
