@@ -55,7 +55,7 @@ CRAMPED_TABLE = """<!doctype html><html lang="en"><title>t</title><body style="m
 <text x="5" y="20">Fits</text></svg>
 <svg width="200" height="40" viewBox="0 0 200 40"><text x="0" y="20">Left label</text><text x="30" y="22">Over it</text>
 </svg>
-<div style="height:3000px"></div></body></html>"""
+<div style="height:4000px"></div></body></html>"""
 BROKEN = 'a table cell breaks a reference or number across lines: "DEMO-2026-017" on 3 lines; "1,234" on 5 lines'
 
 LABELS = 'a chart\'s labels do not fit: "A label far too long to fit" cut off; "Left label" overlaps "Over it"'
