@@ -2,14 +2,11 @@
 is dealt with; the next dates; what the public sees; a page's queries do not grow with the entries."""
 from __future__ import annotations
 
-import contextlib
 import html
 import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from awards_app.nominations.models import ConsentState, NominationStatus
 from awards_app.web.admin.dashboard import from_now
@@ -18,6 +15,7 @@ from tests.factories.judging import judging_site, make_scores, seat
 from tests.factories.nominations import make_entries, make_nomination
 from tests.factories.programme import make_category, make_criteria, make_edition
 from tests.factories.voting import make_votes, voting_site
+from tests.fixtures.database import counted_queries
 from tests.web.test_admin_dashboard_demo import to_dos
 
 
@@ -155,22 +153,6 @@ def test_tomorrow_is_by_the_editions_calendar(organiser_client):
     assert from_now(datetime(2026, 6, 28, 23, 30, tzinfo=timezone.utc), now, "Europe/London") == "tomorrow"
 
 
-@contextlib.contextmanager
-def counting_queries():
-    """Count the SQL statements run inside the block (savepoints aside)."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
-
-
 def test_the_queries_do_not_grow_with_the_entries(organiser_client, clock, db_session):
     site = judging_site()
     late = make_judge("late@example.org", "Lachlan Late")
@@ -178,12 +160,12 @@ def test_the_queries_do_not_grow_with_the_entries(organiser_client, clock, db_se
     db_session.commit()
     clock.set(site.edition.judging_start_at + timedelta(days=13))
     db_session.commit()  # each count starts just after a commit, with nothing loaded
-    with counting_queries() as few:
+    with counted_queries() as few:
         dashboard(organiser_client, site.edition)
     for entry in make_entries(site.category, 30):
         make_scores(late, entry, site.criteria)
     db_session.commit()
-    with counting_queries() as many:
+    with counted_queries() as many:
         page = dashboard(organiser_client, site.edition)
     assert "34 entries short of scores" in html.unescape(page)
     assert len(many) == len(few), "\n".join(re.sub(r"\s+", " ", statement)[:150] for statement in many)

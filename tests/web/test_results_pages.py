@@ -6,17 +6,15 @@ from __future__ import annotations
 import csv
 import io
 import re
-from contextlib import contextmanager
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from awards_app.ceremony import reveals, winners
 from awards_app.web.template_helpers import format_date
 from tests.factories.programme import START, make_category, make_edition
 from tests.factories.voting import make_votes, public_vote
+from tests.fixtures.database import counted_queries
 
 HX = {"HX-Request": "true"}
 RESULT_PATHS = ("/results", "/results/present", "/results/present/1", "/results/present/2")
@@ -94,22 +92,6 @@ def section(page: str, name: str) -> str:
     start = page.index(f"class=\"result__title\">{name}")
     end = page.find("</section>", start)
     return page[start:end]
-
-
-@contextmanager
-def counted_queries():
-    """Count the SQL statements run inside the block (savepoints of the test's transaction aside)."""
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        if not statement.lstrip().upper().startswith(("SAVEPOINT", "RELEASE", "ROLLBACK")):
-            statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", count)
 
 
 # --- Before the shortlist is public -------------------------------------------------------------------------------
