@@ -93,7 +93,7 @@ def test_the_nominations_list(sized_page, judging_server):
     sign_in_as_organiser(sized_page, judging_server)
     follow_link(sized_page, EDITION_LINK)
     follow_link(sized_page, "Nominations", exact=True)
-    assert sized_page.locator(".table .table__nowrap").count() > 10  # the references, each whole
+    assert sized_page.locator(".table .table__nowrap").count() >= 10  # the references of a page of ten, each whole
     laid_out_well(sized_page, "Nominations")
 
 

@@ -92,9 +92,17 @@ def test_an_organiser_runs_the_assignment_and_edits_a_pair(page, judging_server)
     assert page.title().startswith("Error: ")
     assert_accessible(page)
 
-    # Remove a judge who has not started an entry, then add them back by hand (each comes back to the same part).
+    # Add a judge by hand to an entry they do not judge (by then the demo's judges have started every entry they were
+    # given, which stay), remove them again, then add them back (each comes back to the same part).
     follow(page, "Judges and entries")
-    remove = page.get_by_role("button", name=re.compile(r"^Remove ")).first
+    first_entry = page.get_by_role("region", name="Table of each entry's judges").locator("tbody tr").first
+    reference = re.search(r"[A-Z]+-\d{4}-\d{3}", first_entry.inner_text()).group(0)
+    judges = [text for text in page.get_by_label("Judge", exact=True).locator("option").all_inner_texts() if text]
+    newcomer = next(name for name in judges if name not in first_entry.inner_text())
+    choose(page, "Entry", f"{reference}:")
+    choose(page, "Judge", newcomer)
+    assert submit(page, page.get_by_role("button", name="Add the judge")) == 200
+    remove = page.get_by_role("button", name=f"Remove {newcomer} from {reference}")
     label = remove.inner_text()
     judge, reference = re.match(r"Remove\s+(.+) from (\S+)$", label).groups()
     assert submit(page, remove) == 200

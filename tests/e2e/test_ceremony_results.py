@@ -69,9 +69,9 @@ def confirm_result(organiser, category: str) -> None:
 
 
 def recorded_winner(organiser, category: str) -> str:
-    """The winner the ceremony page shows the organiser for a category."""
+    """The winner the ceremony page shows the organiser for a category (in a disclosure, perhaps closed: its text)."""
     card = organiser.locator("li.card", has=organiser.get_by_role("heading", name=re.compile(re.escape(category))))
-    return card.locator("li", has_text="Winner: ").first.inner_text().removeprefix("Winner: ").strip()
+    return card.locator("li", has_text="Winner: ").first.text_content().strip().removeprefix("Winner: ").strip()
 
 
 def remaining_ms(started: float) -> float:
