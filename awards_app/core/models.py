@@ -1,10 +1,11 @@
-"""What every domain shares in the database: the append-only audit log, single-use emailed links, the email outbox."""
+"""What every domain shares in the database: the append-only audit log, single-use emailed links, the email outbox,
+and stored files (uploaded images)."""
 from __future__ import annotations
 
 import enum
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, String, Text, event
+from sqlalchemy import JSON, Boolean, Enum, ForeignKey, Index, Integer, LargeBinary, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column
 
 from awards_app.core.columns import EMAIL_LENGTH, UTCDateTime, utcnow
@@ -98,3 +99,19 @@ class OutboxEmail(db.Model):
     # The row goes as soon as the email has been sent or given up on (core/mail_delivery.py): even its record would
     # say that this address received this email, such as a vote's receipt.
     delete_when_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
+
+
+class StoredFile(db.Model):
+    """A file kept in the database rather than on one server's disk, so that every app server can serve it.
+
+    Its name is made when it is stored and its bytes never change, so a name stands for one content for good.
+    """
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    content_type: Mapped[str] = mapped_column(String(100))
+    # Deferred: asking whether a file is there, or listing files, never loads their bytes.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

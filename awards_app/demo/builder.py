@@ -25,7 +25,7 @@ from awards_app.ceremony.models import Award, Place, Reveal
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
-from awards_app.core.models import AuditEvent, SingleUseLink
+from awards_app.core.models import AuditEvent, SingleUseLink, StoredFile
 from awards_app.demo import content
 from awards_app.extensions import db
 from awards_app.judging.assignment import assign
@@ -192,6 +192,10 @@ def _remove_earlier_demos(year: int) -> None:
         (Award, Award.category_id.in_(category_ids)),
         (Reveal, Reveal.category_id.in_(category_ids)),
         (Contest, Contest.category_id.in_(category_ids)),
+        # The images organisers uploaded for the demo's finalists, which no other row names.
+        (StoredFile, StoredFile.name.in_(
+            select(Finalist.image_filename).where(Finalist.category_id.in_(category_ids))
+        )),
         (Finalist, Finalist.category_id.in_(category_ids)),
         (JudgeAssignment, JudgeAssignment.nomination_id.in_(nomination_ids)),
         (AssignmentPlan, AssignmentPlan.category_id.in_(category_ids)),

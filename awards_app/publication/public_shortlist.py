@@ -9,20 +9,17 @@ Finalists are listed in alphabetical order on public pages: their position is th
 """
 from __future__ import annotations
 
-import os
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from flask import current_app
 from sqlalchemy import case, func, select
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
+from awards_app.core.stored_files import delete_stored_file, is_stored, store_file, stored_file
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.judging.shortlist import finalists_of
@@ -201,21 +198,10 @@ def set_finalist_summary(actor: User, finalist: Finalist, public_name: str, summ
     record_event(actor, "finalist.presented", finalist, before=before, public_name=public_name, summary=summary)
 
 
-def image_folder() -> Path:
-    """Where finalists' images are kept: inside the instance folder, never under static/."""
-    configured = current_app.config.get("SHORTLIST_IMAGE_FOLDER")
-    return Path(configured) if configured else Path(current_app.instance_path) / "uploads" / "finalists"
-
-
-def write_image(folder: Path, image: CheckedImage) -> str:
-    """Store a checked image in the folder under a new random name (IMAGE_NAME's shape); answer that name."""
-    folder.mkdir(parents=True, exist_ok=True)
-    name = f"{secrets.token_hex(16)}.{image.kind.extension}"
-    # Write beside the final name, then rename: a reader never sees half a file.
-    partial = folder / f".{name}.part"
-    partial.write_bytes(image.data)
-    os.replace(partial, folder / name)
-    return name
+def store_image(image: CheckedImage) -> str:
+    """Keep a checked image in the database (core.stored_files, which every server reads) under a new random name of
+    IMAGE_NAME's shape; answer that name."""
+    return store_file(image.data, image.kind.content_type, image.kind.extension)
 
 
 def save_finalist_image(actor: User, finalist: Finalist, data: bytes) -> ImageKind:
@@ -223,7 +209,7 @@ def save_finalist_image(actor: User, finalist: Finalist, data: bytes) -> ImageKi
     is_organiser.require(actor)
     ensure_not_locked(finalist.category, "how its finalists are presented")
     image = check_image(data)
-    name = write_image(image_folder(), image)
+    name = store_image(image)
     previous = finalist.image_filename
     finalist.image_filename = name
     db.session.flush()
@@ -232,7 +218,7 @@ def save_finalist_image(actor: User, finalist: Finalist, data: bytes) -> ImageKi
         image=name, kind=image.kind.name, width=image.width, height=image.height, bytes=len(image.data),
         replaced=previous,
     )
-    _delete_file(previous)
+    delete_stored_file(previous)
     return image.kind
 
 
@@ -245,33 +231,38 @@ def remove_finalist_image(actor: User, finalist: Finalist) -> None:
     finalist.image_filename = None
     db.session.flush()
     record_event(actor, "finalist.image_removed", finalist, image=previous)
-    _delete_file(previous)
-
-
-def _delete_file(name: str | None) -> None:
-    """Remove a stored image file, if it is there."""
-    if name and IMAGE_NAME.fullmatch(name):
-        (image_folder() / name).unlink(missing_ok=True)
+    delete_stored_file(previous)
 
 
 @dataclass(frozen=True)
 class StoredImage:
-    """An image file to serve: where it is and the kind its content was checked to be."""
+    """An image to serve: its bytes, the kind its content was checked to be, its stored name and when it was stored."""
 
-    path: Path
+    data: bytes
     kind: ImageKind
     name: str
+    stored_at: datetime
+
+
+def load_image(name: str | None) -> StoredImage | None:
+    """The image stored under this name, if the name is one we make and an image is stored under it."""
+    if not name or not IMAGE_NAME.fullmatch(name):
+        return None
+    file = stored_file(name)
+    if file is None:
+        return None
+    return StoredImage(file.data, KINDS_BY_EXTENSION[name.rsplit(".", 1)[1]], name, file.created_at)
 
 
 def stored_image(finalist: Finalist) -> StoredImage | None:
-    """The finalist's image file, if it has one and the file is there."""
+    """The finalist's image, if it has one and it is stored."""
+    return load_image(finalist.image_filename)
+
+
+def has_stored_image(finalist: Finalist) -> bool:
+    """Whether the finalist's image is stored (without reading it)."""
     name = finalist.image_filename
-    if not name or not IMAGE_NAME.fullmatch(name):
-        return None
-    path = image_folder() / name
-    if not path.is_file():
-        return None
-    return StoredImage(path, KINDS_BY_EXTENSION[name.rsplit(".", 1)[1]], name)
+    return bool(name and IMAGE_NAME.fullmatch(name)) and is_stored(name)
 
 
 def public_image(name: str, at: datetime | None = None) -> StoredImage | None:

@@ -103,10 +103,9 @@ def contrast_ratio(first: tuple[int, int, int], second: tuple[int, int, int]) ->
 def card_png(finalist: Finalist) -> bytes:
     """The finalist's share card as PNG bytes, drawn once per wording and kept in memory (a burst costs little)."""
     edition = finalist.category.edition
-    logo = stored_logo(site_details().logo_filename)
     return _card_for(
         _printable(finalist.display_name), _printable(finalist.category.name), _printable(edition.name),
-        str(logo.path) if logo else None,
+        site_details().logo_filename,
     )
 
 
@@ -178,10 +177,14 @@ def _draw_lines(draw: ImageDraw.ImageDraw, top: float, font, lines: list[str], g
     return top
 
 
-def _draw_logo(image: Image.Image, logo_path: str) -> bool:
-    """Draw the logo in its box at the top right, on a white plate, scaled to fit; False when it cannot be read."""
+def _draw_logo(image: Image.Image, logo_name: str) -> bool:
+    """Draw the logo in its box at the top right, on a white plate, scaled to fit; False when there is no such logo or
+    it cannot be read."""
+    logo_file = stored_logo(logo_name)
+    if logo_file is None:
+        return False
     try:
-        with Image.open(logo_path) as opened:
+        with Image.open(io.BytesIO(logo_file.data)) as opened:
             opened.draft("RGB", (LOGO_BOX[0] * 2, LOGO_BOX[1] * 2))  # a JPEG decodes at a smaller size at once
             logo = opened.convert("RGBA")
     except (OSError, ValueError, Image.DecompressionBombError):
@@ -195,15 +198,15 @@ def _draw_logo(image: Image.Image, logo_path: str) -> bool:
 
 
 @functools.lru_cache(maxsize=512)
-def _card_for(name: str, category: str, edition_name: str, logo_path: str | None = None) -> bytes:
+def _card_for(name: str, category: str, edition_name: str, logo_name: str | None = None) -> bytes:
     """Draw the card for this wording and logo (cached by both; each new logo is stored under a new name, so a new
-    logo draws a new card)."""
+    logo draws a new card, and the logo's bytes are read from the database only when a card is drawn)."""
     image = Image.new("RGB", (CARD_WIDTH, CARD_HEIGHT), BACKGROUND)
     draw = ImageDraw.Draw(image)
     width = CARD_WIDTH - 2 * MARGIN
     draw.rectangle((0, 0, CARD_WIDTH, 16), fill=ACCENT)
     # The awards' name keeps clear of the logo's box, so no text is ever drawn over it.
-    has_logo = logo_path is not None and _draw_logo(image, logo_path)
+    has_logo = logo_name is not None and _draw_logo(image, logo_name)
     mark_width = width - (LOGO_BOX[0] + LOGO_GAP if has_logo else 0)
 
     mark_font, mark_lines = _fit(edition_name, True, range(40, 23, -2), mark_width, 2)

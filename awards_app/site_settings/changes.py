@@ -1,13 +1,11 @@
 """The organisers' changes to the site settings: the words and the contact, and the logo (checked as finalists' images
-are, stored under a generated name beside them)."""
+are, and stored as they are: in the database, under a generated name)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 
 from email_validator import validate_email
-from flask import current_app
 from sqlalchemy import select
 
 from awards_app.accounts.models import User
@@ -16,11 +14,12 @@ from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.columns import EMAIL_LENGTH
 from awards_app.core.errors import DomainError
+from awards_app.core.stored_files import delete_stored_file
 from awards_app.extensions import db
 from awards_app.nominations.drafts import clean_text, looks_like_phone
 from awards_app.permissions import is_organiser
-from awards_app.publication.images import KINDS_BY_EXTENSION, ImageKind, check_image
-from awards_app.publication.public_shortlist import IMAGE_NAME, StoredImage, write_image
+from awards_app.publication.images import ImageKind, check_image
+from awards_app.publication.public_shortlist import StoredImage, load_image, store_image
 from awards_app.site_settings import current
 from awards_app.site_settings.models import (
     ADDRESS_MAX,
@@ -150,13 +149,6 @@ def _touch(row: SiteSettings) -> None:
 # --- The logo ------------------------------------------------------------------------------------------------------
 
 
-def logo_folder() -> Path:
-    """Where the logo is kept: beside finalists' images, inside the instance folder, never under static/."""
-    configured = current_app.config.get("SHORTLIST_IMAGE_FOLDER")
-    uploads = Path(configured).parent if configured else Path(current_app.instance_path) / "uploads"
-    return uploads / "site"
-
-
 def save_logo(actor: User, data: bytes, alt: str) -> ImageKind:
     """Check an uploaded logo by its content, with its description, and store it under a new random name."""
     is_organiser.require(actor)
@@ -166,7 +158,7 @@ def save_logo(actor: User, data: bytes, alt: str) -> ImageKind:
     if len(alt) > LOGO_ALT_MAX:
         raise DomainError(f"The description of the logo must be {LOGO_ALT_MAX} characters or fewer", field="alt")
     image = check_image(data)
-    name = write_image(logo_folder(), image)
+    name = store_image(image)
     row = settings_row()
     previous = row.logo_filename
     row.logo_filename, row.logo_alt = name, alt
@@ -174,7 +166,7 @@ def save_logo(actor: User, data: bytes, alt: str) -> ImageKind:
     _touch(row)
     record_event(actor, "site_settings.logo_saved", row, image=name, kind=image.kind.name, width=image.width,
                  height=image.height, bytes=len(image.data), alt=alt, replaced=previous)
-    _delete_file(previous)
+    delete_stored_file(previous)
     return image.kind
 
 
@@ -188,20 +180,16 @@ def remove_logo(actor: User) -> None:
     row.logo_filename, row.logo_alt, row.logo_width, row.logo_height = None, "", 0, 0
     _touch(row)
     record_event(actor, "site_settings.logo_removed", row, image=previous)
-    _delete_file(previous)
-
-
-def _delete_file(name: str | None) -> None:
-    """Remove a stored logo file, if it is there."""
-    if name and IMAGE_NAME.fullmatch(name):
-        (logo_folder() / name).unlink(missing_ok=True)
+    delete_stored_file(previous)
 
 
 def stored_logo(name: str | None) -> StoredImage | None:
-    """The logo file with this stored name, if it is the current logo's name and the file is there."""
-    if not name or not IMAGE_NAME.fullmatch(name) or name != current.site_details().logo_filename:
+    """The logo stored under this name, only while it is the current logo (any other stored image is not a logo).
+
+    The current logo's name is read from the database, not from this process's copy of the settings (current.py), so
+    that a logo saved through another server is served here at once: its page there already shows its address."""
+    if not name:
         return None
-    path = logo_folder() / name
-    if not path.is_file():
+    if name != db.session.scalar(select(SiteSettings.logo_filename).where(SiteSettings.id == 1)):
         return None
-    return StoredImage(path, KINDS_BY_EXTENSION[name.rsplit(".", 1)[1]], name)
+    return load_image(name)

@@ -31,4 +31,4 @@ def html_with_logo(html: str) -> tuple[str, EmailLogo | None]:
     logo = stored_logo(site_details().logo_filename)
     if logo is None:
         return _LOGO_TAG.sub("", html), None
-    return html, EmailLogo(logo.path.read_bytes(), logo.kind.content_type.split("/", 1)[1])
+    return html, EmailLogo(logo.data, logo.kind.content_type.split("/", 1)[1])

@@ -1,4 +1,6 @@
 """Files sent to the browser: CSV text as an attachment with a safe filename, and stored images shown inline."""
+import io
+
 from flask import make_response, send_file
 
 from awards_app.publication.public_shortlist import StoredImage
@@ -21,12 +23,14 @@ def send_image(stored: StoredImage, public: bool):
     """Answer with a stored image: its checked Content-Type, shown inline, never sniffed or run; kept by caches for an
     hour when public, never otherwise."""
     response = send_file(
-        stored.path,
+        io.BytesIO(stored.data),
         mimetype=stored.kind.content_type,
         download_name=stored.name,  # a generated name: only hex digits and the extension
         as_attachment=False,
         conditional=True,
-        etag=True,
+        # A stored image's bytes never change under its name, so the name is its entity tag on every server.
+        etag=stored.name.split(".", 1)[0],
+        last_modified=stored.stored_at,
         max_age=IMAGE_CACHE_SECONDS if public else None,
     )
     response.headers["Content-Security-Policy"] = IMAGE_POLICY

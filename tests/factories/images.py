@@ -72,3 +72,13 @@ def make_webp_extended(exif: bytes = b"Exif\x00\x00GPS 55.95N 3.19W") -> bytes:
 
 SVG = b'<?xml version="1.0"?><svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><script>alert(1)</script></svg>'
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
+
+
+def stored_image_names() -> list[str]:
+    """The names of the files stored in the database (core.stored_files), oldest first."""
+    from sqlalchemy import select
+
+    from awards_app.core.models import StoredFile
+    from awards_app.extensions import db
+
+    return list(db.session.scalars(select(StoredFile.name).order_by(StoredFile.id)))

@@ -14,7 +14,7 @@ from awards_app.nominations.models import ConsentState
 from awards_app.publication import public_shortlist as publication
 from awards_app.publication.images import ImageRefused
 from tests.factories.accounts import make_judge
-from tests.factories.images import HTML, SVG, make_jpeg, make_png
+from tests.factories.images import HTML, SVG, make_jpeg, make_png, stored_image_names
 from tests.factories.publication import shortlist_site
 from tests.factories.voting import make_contest
 
@@ -26,10 +26,9 @@ def site(db_session, clock):
 
 
 @pytest.fixture
-def images(app, tmp_path, monkeypatch):
-    """Store images in a folder of this test's own."""
-    monkeypatch.setitem(app.config, "SHORTLIST_IMAGE_FOLDER", str(tmp_path))
-    return tmp_path
+def images(db_session):
+    """The names of the images stored so far (in the database), oldest first: images()."""
+    return stored_image_names
 
 
 def events(db_session, action: str) -> list[AuditEvent]:
@@ -208,8 +207,8 @@ def test_an_image_is_stored_under_a_generated_name_by_its_checked_kind(site, org
     assert kind.extension == "png"
     name = site.morag.image_filename
     assert re.fullmatch(r"[0-9a-f]{32}\.png", name)
-    assert [path.name for path in images.iterdir()] == [name]
-    assert (images / name).read_bytes() == make_png()
+    assert images() == [name]
+    assert publication.load_image(name).data == make_png()
     [event] = events(db_session, "finalist.image_saved")
     assert event.details["kind"] == "PNG" and event.details["width"] == 4
 
@@ -220,7 +219,7 @@ def test_two_uploads_of_the_same_file_get_different_names_and_the_old_file_goes(
     publication.save_finalist_image(organiser, site.morag, make_jpeg())
     second = site.morag.image_filename
     assert first != second and second.endswith(".jpg")
-    assert [path.name for path in images.iterdir()] == [second]
+    assert images() == [second]
 
 
 @pytest.mark.parametrize("data", [HTML, SVG, b""])
@@ -228,14 +227,14 @@ def test_files_that_are_not_images_are_refused_and_nothing_is_stored(site, organ
     with pytest.raises(ImageRefused):
         publication.save_finalist_image(organiser, site.morag, data)
     assert site.morag.image_filename is None
-    assert list(images.iterdir()) == []
+    assert images() == []
 
 
 def test_remove_an_image(site, organiser, images, db_session):
     publication.save_finalist_image(organiser, site.morag, make_png())
     publication.remove_finalist_image(organiser, site.morag)
     assert site.morag.image_filename is None
-    assert list(images.iterdir()) == []
+    assert images() == []
     assert len(events(db_session, "finalist.image_removed")) == 1
     with pytest.raises(DomainError, match="has no image"):
         publication.remove_finalist_image(organiser, site.morag)
@@ -248,7 +247,7 @@ def test_images_are_public_only_from_the_moment(site, organiser, images, clock):
     publication.publish_shortlist(organiser, site.edition, moment)
     assert publication.public_image(name, moment - timedelta(seconds=1)) is None
     stored = publication.public_image(name, moment)
-    assert stored.path == images / name and stored.kind.content_type == "image/png"
+    assert stored.name == name and stored.data == make_png() and stored.kind.content_type == "image/png"
 
 
 @pytest.mark.parametrize("name", ["", "../secret_key", "a" * 32 + ".png", "A" * 32 + ".png", "x.svg", "..%2f.png"])

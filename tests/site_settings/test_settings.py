@@ -8,12 +8,12 @@ from sqlalchemy import select, text
 
 from awards_app.core.errors import DomainError, NotAllowed
 from awards_app.core.models import AuditEvent
-from awards_app.publication.images import ImageRefused
+from awards_app.publication.images import ImageRefused, check_image
+from awards_app.publication.public_shortlist import store_image
 from awards_app.site_settings import current
 from awards_app.site_settings.changes import (
     SettingsChange,
     SettingsInvalid,
-    logo_folder,
     remove_logo,
     save_logo,
     settings_row,
@@ -24,6 +24,7 @@ from awards_app.site_settings.current import site_details
 from awards_app.site_settings.models import DEFAULT_ORGANISATION_NAME
 from awards_app.site_settings.statement import DEFAULT_KNOWN_PROBLEMS
 from tests.factories.accounts import make_judge
+from tests.factories.images import stored_image_names
 from tests.factories.site_settings import CONTACT_EMAIL, logo_png
 
 
@@ -114,15 +115,15 @@ def test_a_logo_is_checked_stored_under_a_new_name_and_replaced(organiser, db_se
     save_logo(organiser, logo_png() + b"trailing rubbish", "The ALLIANCE")
     first = site_details().logo_filename
     assert first and stored_logo(first) is not None
-    assert not (logo_folder() / first).read_bytes().endswith(b"trailing rubbish")  # rebuilt, not kept as sent
+    assert not stored_logo(first).data.endswith(b"trailing rubbish")  # rebuilt, not kept as sent
     assert (site_details().logo_width, site_details().logo_height) == (200, 80)
     save_logo(organiser, logo_png(100, 40), "The ALLIANCE")
     second = site_details().logo_filename
     assert second != first
-    assert not (logo_folder() / first).exists()
+    assert stored_image_names() == [second]  # the old logo is deleted
     assert stored_logo(first) is None  # an old name serves nothing
     remove_logo(organiser)
-    assert site_details().logo_filename is None and not (logo_folder() / second).exists()
+    assert site_details().logo_filename is None and stored_image_names() == []
 
 
 @pytest.mark.parametrize("data", [b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
@@ -195,6 +196,22 @@ def test_a_change_elsewhere_is_seen_once_the_copy_is_old(app, db_session, kept_f
     monkeypatch.setattr(current.time, "monotonic", lambda: later)
     current.forget_request_copy()
     assert site_details().contact_email == "other@example.org"
+
+
+def test_a_logo_saved_through_another_server_is_served_here_at_once(app, db_session, kept_for_a_while):
+    assert site_details().logo_filename is None  # this process's copy, fresh for a minute yet
+    name = store_image(check_image(logo_png()))  # what save_logo does on the other server
+    db_session.execute(text("UPDATE site_settings SET logo_filename = :name, version = version + 1"), {"name": name})
+    current.forget_request_copy()
+    assert site_details().logo_filename is None
+    # Its page there already shows the logo's address: this server serves it too, without waiting for its copy.
+    assert stored_logo(name).data == logo_png()
+
+
+def test_a_stored_image_that_is_not_the_logo_is_never_served_as_the_logo(organiser, db_session):
+    save_logo(organiser, logo_png(), "The ALLIANCE")
+    finalists_image = store_image(check_image(logo_png(4, 3)))
+    assert stored_logo(finalists_image) is None
 
 
 def test_a_request_sees_one_version_throughout(app, db_session):

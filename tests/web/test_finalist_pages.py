@@ -222,9 +222,7 @@ def test_the_shortlist_has_no_vote_links_once_voting_has_closed(client, site, cl
     assert f"/vote/{site.contest.id}" not in body
 
 
-def test_the_ballot_and_the_choice_on_the_link_show_each_finalists_image(client, site, db_session, outbox, app,
-                                                                         tmp_path, monkeypatch):
-    monkeypatch.setitem(app.config, "SHORTLIST_IMAGE_FOLDER", str(tmp_path))
+def test_the_ballot_and_the_choice_on_the_link_show_each_finalists_image(client, site, db_session, outbox):
     harbour = site.finalists[0]
     harbour.image_filename = "0" * 32 + ".png"
     db_session.commit()

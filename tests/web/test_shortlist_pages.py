@@ -14,7 +14,7 @@ from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Edition
 from awards_app.publication import public_shortlist as publication
 from awards_app.voting.models import Contest, Vote
-from tests.factories.images import HTML, SVG, make_jpeg, make_png
+from tests.factories.images import HTML, SVG, make_jpeg, make_png, stored_image_names
 from tests.factories.programme import START, make_category, make_edition
 from tests.factories.publication import SUMMARIES, shortlist_site
 from tests.factories.voting import make_contest
@@ -24,10 +24,9 @@ PUBLIC_PAGES = ("/", "/shortlist")
 
 
 @pytest.fixture
-def images(app, tmp_path, monkeypatch):
-    """Store images in a folder of this test's own."""
-    monkeypatch.setitem(app.config, "SHORTLIST_IMAGE_FOLDER", str(tmp_path))
-    return tmp_path
+def images(db_session):
+    """The names of the images stored so far (in the database), oldest first: images()."""
+    return stored_image_names
 
 
 @pytest.fixture
@@ -139,7 +138,7 @@ def test_posts_without_a_csrf_token_are_refused(organiser_client, site, db_sessi
     db_session.expire_all()
     assert site.edition.shortlist_published_at is None
     assert site.morag.public_name == "Morag Fraser" and site.morag.image_filename is None
-    assert list(images.iterdir()) == []
+    assert images() == []
 
 
 def test_ids_that_do_not_exist_or_belong_elsewhere_give_404(organiser_client, site):
@@ -324,7 +323,7 @@ def test_a_png_named_jpg_is_stored_as_png_under_a_generated_name(organiser_clien
     db_session.expire_all()
     name = site.morag.image_filename
     assert re.fullmatch(r"[0-9a-f]{32}\.png", name)
-    assert [path.name for path in images.iterdir()] == [name]
+    assert images() == [name]
     assert "holiday-photo" not in text_of(organiser_client.get(site.finalist(site.morag)))
     preview = organiser_client.get(site.upload(site.morag))
     assert preview.get_data() == make_png()
@@ -349,7 +348,7 @@ def test_files_that_are_not_png_jpeg_or_webp_are_refused(organiser_client, site,
     assert re.search(r"must be a PNG, JPEG or WebP image|could not be read", text_of(response))
     db_session.expire_all()
     assert site.morag.image_filename is None
-    assert list(images.iterdir()) == []
+    assert images() == []
 
 
 def test_no_file_chosen(organiser_client, site):
@@ -366,14 +365,14 @@ def test_an_image_over_1_mb_is_refused_with_a_clear_message(organiser_client, si
     response = upload(organiser_client, site, site.morag, big, "big.png")
     assert response.status_code == 422
     assert "The image must be 1 MB or smaller" in text_of(response)
-    assert list(images.iterdir()) == []
+    assert images() == []
 
 
 def test_a_request_over_2_mb_is_refused_with_413(organiser_client, site, db_session, images):
     response = upload(organiser_client, site, site.morag, b"\x89PNG" + b"x" * (2 * 1024 * 1024 + 1), "huge.png")
     assert response.status_code == 413
     assert "What you sent is too large" in text_of(response)
-    assert list(images.iterdir()) == []
+    assert images() == []
 
 
 def test_replace_and_remove_an_image(organiser_client, site, db_session, images):
@@ -381,11 +380,11 @@ def test_replace_and_remove_an_image(organiser_client, site, db_session, images)
     upload(organiser_client, site, site.morag, make_jpeg(), "b.jpeg")
     db_session.expire_all()
     assert site.morag.image_filename.endswith(".jpg")
-    assert [path.name for path in images.iterdir()] == [site.morag.image_filename]
+    assert images() == [site.morag.image_filename]
     response = post_form(organiser_client, site.remove(site.morag), {}, form_page=site.finalist(site.morag))
     assert response.status_code == 303
     db_session.expire_all()
-    assert site.morag.image_filename is None and list(images.iterdir()) == []
+    assert site.morag.image_filename is None and images() == []
 
 
 # --- The public shortlist before and after the moment -----------------------------------------------------------------

@@ -270,7 +270,7 @@ def _finalist_page(finalist: Finalist, summary_form=None, image_form=None, statu
         nomination=finalist.nomination,
         locked=contests.is_locked(finalist.category),
         contest=contests.contest_of(finalist.category),
-        has_image=publication.stored_image(finalist) is not None,
+        has_image=publication.has_stored_image(finalist),
         consent_labels=CONSENT_LABELS,
         summary_form=summary_form,
         image_form=image_form,
