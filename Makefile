@@ -77,7 +77,7 @@ test: $(INSTALLED)  ## Run every test: SQLite, then PostgreSQL/Redis when they a
 	else \
 	  echo "== PostgreSQL does not answer at 127.0.0.1:5432: its tests were shown as skipped on SQLite"; \
 	fi; \
-	$(MAKE) --no-print-directory test-browser PG_PASS=$$pg
+	$(MAKE) --no-print-directory test-browser PG_PASS=$$pg REDIS_PASS=$$redis
 
 # The pytest runs behind `make test`; each needs the services `make test` found (PG_PASS, REDIS_PASS).
 PYTEST := $(BIN)/python -m pytest -q -ra
@@ -101,7 +101,7 @@ test-postgres: $(INSTALLED)
 test-browser: $(INSTALLED)
 	@echo "== browser tests (Chromium at $${CHROMIUM_PATH:-/usr/bin/chromium})"
 	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(if $(PG_PASS),TEST_DATABASE_URL=$(PG_URL)) \
-	  $(PYTEST) $(PARALLEL) --durations=15 tests/e2e
+	  $(if $(REDIS_PASS),TEST_REDIS_URL=$(REDIS_URL_FOR_TESTS)) $(PYTEST) $(PARALLEL) --durations=15 tests/e2e
 
 bench: $(INSTALLED)  ## Every benchmark (PostgreSQL and Redis must answer): one table of ratios to /floor.
 	$(BIN)/python bench/run.py

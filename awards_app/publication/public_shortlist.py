@@ -19,7 +19,12 @@ from awards_app.accounts.models import User
 from awards_app.core import clock
 from awards_app.core.audit import record_event
 from awards_app.core.errors import DomainError
-from awards_app.core.stored_files import delete_stored_file, is_stored, store_file, stored_file
+from awards_app.core.stored_files import (
+    delete_stored_file,
+    is_stored,
+    store_file,
+    stored_file,
+)
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.judging.shortlist import finalists_of

@@ -11,11 +11,10 @@ import re
 from datetime import datetime, timezone
 from pathlib import Path
 
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
-import awards_app.core.columns  # noqa: F401  (custom column types)
-
+import awards_app.core.columns
 
 # revision identifiers, used by Alembic.
 revision = '0027_servers'

@@ -6,7 +6,12 @@ import re
 
 import pytest
 
-from awards_app.core.stored_files import delete_stored_file, is_stored, store_file, stored_file
+from awards_app.core.stored_files import (
+    delete_stored_file,
+    is_stored,
+    store_file,
+    stored_file,
+)
 from awards_app.publication import public_shortlist as publication
 from tests.factories.images import make_png, stored_image_names
 from tests.factories.publication import shortlist_site

@@ -276,3 +276,16 @@ def test_finalists_of_an_open_vote_keep_their_name_summary_and_image(site, organ
     assert site.shed.image_filename is None
     # Categories without a public vote are not locked by it.
     publication.set_finalist_summary(organiser, site.morag, "Morag Fraser", "Still free to change.")
+
+
+def test_erasing_a_finalists_personal_data_deletes_their_image(site, organiser, images, db_session):
+    from awards_app.privacy.personal_data import erase_personal_data
+
+    publication.save_finalist_image(organiser, site.morag, make_png())
+    publication.save_finalist_image(organiser, site.hamish, make_png())
+    site.morag.nomination.nominee_email = "morag.fraser@example.org"
+    db_session.commit()
+    kept = site.hamish.image_filename
+    erase_personal_data(organiser, "morag.fraser@example.org", "Asked by email")
+    db_session.commit()
+    assert site.morag.image_filename is None and images() == [kept]

@@ -38,3 +38,20 @@ def link_in_email(email, prefix: str) -> str:
     url = re.search(rf"http://awards\.test({re.escape(prefix)}\S+)", email.text_body).group(1)
     assert url in email.html_body
     return url
+
+
+def multipart(fields: dict[str, str], files: dict[str, tuple[bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body and its Content-Type, as a browser sends a form with a file.
+
+    (Built by hand because the test client spools large bodies to a temporary file that it never closes.)
+    """
+    boundary = "----shortlist-test-boundary"
+    parts = [
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+        for name, value in fields.items()
+    ]
+    for name, (data, filename) in files.items():
+        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                "Content-Type: application/octet-stream\r\n\r\n")
+        parts.append(head.encode() + data + b"\r\n")
+    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"

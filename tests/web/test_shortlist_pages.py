@@ -18,7 +18,7 @@ from tests.factories.images import HTML, SVG, make_jpeg, make_png, stored_image_
 from tests.factories.programme import START, make_category, make_edition
 from tests.factories.publication import SUMMARIES, shortlist_site
 from tests.factories.voting import make_contest
-from tests.web.forms import csrf_token_from, post_form
+from tests.web.forms import csrf_token_from, multipart, post_form
 
 PUBLIC_PAGES = ("/", "/shortlist")
 
@@ -52,23 +52,6 @@ def text_of(response) -> str:
     """The page as text, entities decoded, spaces collapsed."""
     body = response.get_data(as_text=True)
     return re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", body)))
-
-
-def multipart(fields: dict[str, str], files: dict[str, tuple[bytes, str]]) -> tuple[bytes, str]:
-    """A multipart/form-data body and its Content-Type, as a browser sends a form with a file.
-
-    (Built here because the test client spools large bodies to a temporary file that it never closes.)
-    """
-    boundary = "----shortlist-test-boundary"
-    parts = [
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
-        for name, value in fields.items()
-    ]
-    for name, (data, filename) in files.items():
-        head = (f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
-                "Content-Type: application/octet-stream\r\n\r\n")
-        parts.append(head.encode() + data + b"\r\n")
-    return b"".join(parts) + f"--{boundary}--\r\n".encode(), f"multipart/form-data; boundary={boundary}"
 
 
 def upload(client, site, finalist, data: bytes, filename: str):
