@@ -91,6 +91,7 @@ AIMS = {
 }
 GROWTH_AIM = 2.0  # each page's time at the largest size within this many times its time at the smallest
 HTMX = {"HX-Request": "true"}
+SHARES = "share of the votes that count"  # the caption of a result's vote shares on /results
 RESULTS_DIR = PROJECT_ROOT / "bench" / "results"
 RESULTS_FILE = RESULTS_DIR / "last-run.json"
 
@@ -132,8 +133,9 @@ class Loads:
         python = (f"the Python client ({self.args.concurrency} threads on the same {os.cpu_count() or 1} cores as "
                   f"the server, up to {self.args.requests} requests or {self.args.seconds:g}s)")
         if self.get_tool == "wrk":
-            return (f"GET rows and their floors: wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s; "
-                    f"session rows (vote request, confirmation, autosave) and their floors: {python}.")
+            return (f"GET rows and their floors: wrk -t{WRK_THREADS} -c{WRK_CONNECTIONS} -d{WRK_SECONDS}s (any 2xx or "
+                    "3xx answer is a success; an answer slower than wrk's 2 s timeout is an error); session rows (vote "
+                    f"request, confirmation, autosave) and their floors: {python}.")
         return f"Every row and its floors: {python}."
 
 
@@ -250,7 +252,7 @@ def measure_rows(server: World, loads: Loads, measures: list[Measure]) -> list[R
 
 
 def answer_of(server: World, path: str, headers: dict | None = None):
-    """One GET of a page, outside any load."""
+    """One GET of a page, outside any load and any session."""
     client = Client(server.port)
     try:
         return client.request("GET", path, headers=headers)
@@ -258,9 +260,10 @@ def answer_of(server: World, path: str, headers: dict | None = None):
         client.close()
 
 
-def require_answer(server: World, path: str, status: int, shows: str, headers: dict | None = None) -> None:
-    """Stop the run with a message unless `path` answers `status` with `shows` in its body."""
-    answer = answer_of(server, path, headers)
+def require_answer(server: World, path: str, status: int, shows: str, client: Client | None = None) -> None:
+    """Stop the run with a message unless `path` answers `status` with `shows` in its body (to a visitor, or to
+    `client`'s session)."""
+    answer = client.request("GET", path) if client is not None else answer_of(server, path)
     if answer.status != status or shows not in html.unescape(answer.body):
         sys.exit(f"{path} in the {server.phase} phase answered {answer.status} without {shows!r} "
                  f"(wanted {status}); the row would measure the wrong page.")
@@ -415,6 +418,7 @@ def growth(server: World, args) -> tuple[list[PageTime], list[dict], dict]:
     # Signed in, so that the results page is built for each request: a signed-in visitor is never served a cached
     # copy, and the page's vote shares are counted from the votes.
     sign_in(visitor, *server.account("judge"))
+    require_answer(server, "/results", 200, SHARES, client=visitor)
     votes_view = f"/admin/contests/{night['contest']}/votes"
     times, steps = [], []
     for target in args.votes:
@@ -570,7 +574,7 @@ def print_report(args, loads: Loads, rows: list[Row], times: list[PageTime], ste
     print(f"\ngunicorn, {args.workers} sync workers, PostgreSQL + Redis, rate limits off; the bare app (a Flask app "
           f"of five lines, bench/floor_app.py) under the same gunicorn settings.")
     if loads.get_tool != "wrk":
-        print(WITHOUT_WRK)
+        print(without_wrk(args.without_wrk))
     print(loads.describe())
     print("Each row is a ratio to /floor and to the bare app, each measured by the row's tool just before and after "
           "it; floors in this run: " + "; ".join(
@@ -608,9 +612,12 @@ def rows_by_label(rows: list[Row], label: str) -> Row:
     return next(row for row in rows if row.result.label == label)
 
 
-WITHOUT_WRK = ("wrk is not installed, so the GET rows and their floors are loaded by the Python client, whose threads "
-               "compete with the server for the same cores and push every ratio towards 1 (install wrk for the "
-               "issue's figures: apt-get install wrk).")
+def without_wrk(asked: bool) -> str:
+    """Why the GET rows are loaded by the Python client, and what that does to them."""
+    why = "--without-wrk was given" if asked else "wrk is not installed"
+    return (f"{why}, so the GET rows and their floors are loaded by the Python client, whose threads compete with the "
+            "server for the same cores and push every ratio towards 1"
+            + ("." if asked else " (install wrk for the issue's figures: apt-get install wrk)."))
 
 
 # --- The record ----------------------------------------------------------------------------------------------------
@@ -637,11 +644,12 @@ def record(row: Row) -> dict:
 
 
 def save(args, loads: Loads, rows: list[Row], times: list[PageTime], steps: list[dict], checks: dict, recount: dict,
-         seconds: float) -> Path:
+         addresses: dict, seconds: float) -> Path:
     """Write every figure to bench/results/run-<UTC time>.json and last-run.json; answer the first."""
     setup = {"server": f"gunicorn {args.workers} sync workers, rate limits off", "database": "PostgreSQL + Redis",
              "get_tool": loads.get_tool, "tools": loads.describe(), "concurrency": args.concurrency,
-             "requests": args.requests, "seconds_limit": args.seconds, "total_seconds": round(seconds)}
+             "requests": args.requests, "seconds_limit": args.seconds, "results_phase_addresses": addresses,
+             "total_seconds": round(seconds)}
     growth_records = [{"page": page.label, "votes": page.votes, "median_ms": round(page.median_ms, 1),
                        "timed_ms": [round(value, 1) for value in page.milliseconds]} for page in times]
     text = json.dumps({"setup": setup, "rows": [record(row) for row in rows], "growth": growth_records,
@@ -690,7 +698,7 @@ def main() -> None:
     started = time.perf_counter()
     get_tool = "wrk" if wrk_path() and not args.without_wrk else "python"
     if get_tool != "wrk":
-        print(WITHOUT_WRK, flush=True)
+        print(without_wrk(args.without_wrk), flush=True)
     with (tempfile.TemporaryDirectory(prefix="awards-bench-") as tmp, Sink(free_port()) as sink,
           bare_app(free_port(), args.workers) as bare_url):
         workdir = Path(tmp)
@@ -700,7 +708,7 @@ def main() -> None:
         judging_rows = judging_world(workdir, sink, loads)
     rows = vote_rows + night_rows + judging_rows
     print_report(args, loads, rows, times, steps, checks, recount, addresses)
-    this_run = save(args, loads, rows, times, steps, checks, recount, time.perf_counter() - started)
+    this_run = save(args, loads, rows, times, steps, checks, recount, addresses, time.perf_counter() - started)
     print(f"\nFigures saved to {this_run.relative_to(PROJECT_ROOT)} and {RESULTS_FILE.relative_to(PROJECT_ROOT)} "
           f"({time.perf_counter() - started:.0f}s in all); `make bench-spread` prints the spread of the last three "
           "runs.")

@@ -90,19 +90,24 @@ def row_spreads(runs: list[dict]) -> list[RowSpread]:
 
 
 def growth_spreads(runs: list[dict]) -> list[tuple[str, Spread, int]]:
-    """Each page's time at the largest size over its time at the smallest, over the runs, with how often the aim was
-    met."""
+    """Each page's time at the largest size over its time at the smallest, over the runs that grew it between the same
+    sizes, with how often the aim was met."""
     by_page: dict[str, list[dict]] = {}
     for run in reversed(runs):
         for aim in run.get("growth_aims", []):
-            by_page.setdefault(aim["page"], []).append(aim)
+            name = f"{aim['page']} ({aim['from_votes']:,} to {aim['to_votes']:,} votes)"
+            by_page.setdefault(name, []).append(aim)
     return [(page, spread([aim["ratio"] for aim in aims]), sum(aim["met"] for aim in aims))
             for page, aims in by_page.items()]
 
 
 def print_spread(runs: list[dict], names: list[str]) -> None:
     """The table of rows and the growth ratios."""
-    print(f"The spread over {len(runs)} run(s) ({', '.join(names)}), each cell min/median/max of the ratios:\n")
+    print(f"The spread over {len(runs)} run(s), each cell min/median/max of the ratios:")
+    for name, run in zip(names, runs):
+        setup = run.get("setup", {})
+        print(f"  {name}: GETs loaded with {setup.get('get_tool', '?')}, {setup.get('total_seconds', '?')}s in all")
+    print()
     print(f"{'row':<18}{'phase':<8}{'tool':<7}{'runs':>4} " + "".join(f"{heading:>18}" for *_, heading in FIGURES)
           + "  aim met")
     for line in row_spreads(runs):
@@ -111,9 +116,9 @@ def print_spread(runs: list[dict], names: list[str]) -> None:
               + "".join(f" {line.figures[heading].text():>17}" for *_, heading in FIGURES) + f"  {met}".rstrip())
     growth = growth_spreads(runs)
     if growth:
-        print(f"\n{'growth (time at the largest size : at the smallest)':<54}{'min/median/max':>17}  aim met")
+        print(f"\n{'growth (time at the largest size : at the smallest)':<64}{'min/median/max':>17}  aim met")
         for page, found, met in growth:
-            print(f"{page:<54}{found.text():>17}  {met} of {found.count}")
+            print(f"{page:<64}{found.text():>17}  {met} of {found.count}")
 
 
 def main() -> None:

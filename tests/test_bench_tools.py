@@ -135,9 +135,11 @@ def _row(label: str, to_floor: float, to_bare: float, *, tool: str = "wrk", phas
     }
 
 
-def _run(rows: list[dict], growth: dict[str, float]) -> dict:
-    return {"rows": rows, "growth_aims": [{"page": page, "ratio": ratio, "met": ratio <= 2.0}
-                                          for page, ratio in growth.items()]}
+def _run(rows: list[dict], growth: dict[str, float], largest: int = 1_000_000) -> dict:
+    """A run's record as bench/run.py saves it, its pages grown from 1,000 votes to `largest`."""
+    return {"rows": rows, "growth_aims": [
+        {"page": page, "from_votes": 1000, "to_votes": largest, "ratio": ratio, "met": ratio <= 2.0}
+        for page, ratio in growth.items()]}
 
 
 def test_spread_is_min_median_max():
@@ -152,6 +154,7 @@ def test_each_row_is_spread_over_the_runs_that_measured_it_by_phase_label_and_to
         _run([_row("bare app", 1.3, 1.0), _row("/vote", 0.40, 0.30, met=False), _row("/", 0.5, 0.4, tool="python")],
              {"results page (signed in)": 3.0}),
         _run([_row("/vote", 0.50, 0.62, met=True)], {"results page (signed in)": 1.5}),
+        _run([], {"results page (signed in)": 1.0}, largest=20_000),  # grown to another size: a line of its own
         _run([_row("/vote", 0.45, 0.61, met=True), _row("/results", 0.9, 0.7, phase="results", met=True),
               _row("/", 0.6, 0.5)], {"results page (signed in)": 1.2, "organisers' vote view": 1.1}),
     ]
@@ -168,8 +171,9 @@ def test_each_row_is_spread_over_the_runs_that_measured_it_by_phase_label_and_to
     assert vote.aims_met == 2
     assert lines[2].aims_met is None  # a row without an aim
     growth = {page: (found, met) for page, found, met in spread.growth_spreads(runs)}
-    assert growth["results page (signed in)"] == (spread.Spread(1.2, 1.5, 3.0, 3), 2)
-    assert growth["organisers' vote view"] == (spread.Spread(1.1, 1.1, 1.1, 1), 1)
+    assert growth["results page (signed in) (1,000 to 1,000,000 votes)"] == (spread.Spread(1.2, 1.5, 3.0, 3), 2)
+    assert growth["results page (signed in) (1,000 to 20,000 votes)"] == (spread.Spread(1.0, 1.0, 1.0, 1), 1)
+    assert growth["organisers' vote view (1,000 to 1,000,000 votes)"] == (spread.Spread(1.1, 1.1, 1.1, 1), 1)
 
 
 def test_the_newest_runs_files_are_read_oldest_first(tmp_path):
