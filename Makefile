@@ -4,7 +4,9 @@
 #   make test                  unit and web tests on SQLite, again on PostgreSQL (+ Redis) when they answer,
 #                              then the browser tests; AWARDS_STRICT_TESTS=1 (CI) turns every skip into a failure
 #   make bench                 every benchmark in bench/ against gunicorn, PostgreSQL and Redis, as one table of
-#                              ratios to /floor, plus page times with 1,000 and 1,000,000 votes (about 4 minutes)
+#                              ratios to /floor and to a bare Flask app (GETs loaded with wrk when installed), plus
+#                              page times with 1,000 and 1,000,000 votes (about 6 minutes)
+#   make bench-spread          the spread (min/median/max) of the last three `make bench` runs' ratios
 #   make clean                 remove the virtualenv and the built database (never the source)
 
 SHELL := bash
@@ -37,7 +39,7 @@ STRICT := $(filter 1,$(AWARDS_STRICT_TESTS))
 # `answers HOST PORT`: true when something accepts a TCP connection there within two seconds.
 answers = timeout 2 bash -c 'exec 3<>/dev/tcp/$(1)/$(2)' 2>/dev/null
 
-.PHONY: help install run test test-sqlite test-postgres test-browser bench clean
+.PHONY: help install run test test-sqlite test-postgres test-browser bench bench-spread clean
 
 help:  ## List the commands.
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | expand -t 16
@@ -103,8 +105,11 @@ test-browser: $(INSTALLED)
 	env -u TEST_DATABASE_URL -u TEST_REDIS_URL $(if $(PG_PASS),TEST_DATABASE_URL=$(PG_URL)) \
 	  $(if $(REDIS_PASS),TEST_REDIS_URL=$(REDIS_URL_FOR_TESTS)) $(PYTEST) $(PARALLEL) --durations=15 tests/e2e
 
-bench: $(INSTALLED)  ## Every benchmark (PostgreSQL and Redis must answer): one table of ratios to /floor.
+bench: $(INSTALLED)  ## Every benchmark (PostgreSQL and Redis must answer): one table of ratios to /floor and a bare app.
 	$(BIN)/python bench/run.py
+
+bench-spread: $(INSTALLED)  ## The spread of the last three `make bench` runs' ratios (the machine's noise).
+	$(BIN)/python bench/spread.py
 
 clean:  ## Remove .venv, the development database and test/bench leftovers (never the source).
 	rm -rf $(VENV) instance .pytest_cache test-results bench/results *.egg-info

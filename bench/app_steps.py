@@ -4,6 +4,8 @@
     python bench/app_steps.py check CONTEST_ID      what the vote left: votes, confirmed and made requests, emails
     python bench/app_steps.py judge-work            each judge's open (entry, criterion) pairs, for the autosave
     python bench/app_steps.py night                 the results phase's contest, for the organisers' vote view
+    python bench/app_steps.py results-pages         the results phase's public pages made ready (shares shown, the
+                                                    list of votes published): their addresses and what they show
 
 `in_app` runs one from the orchestrator (bench/run.py). The large vote tables are filled with SQL instead
 (bench/growth.py): a million votes through the services would take hours.
@@ -133,8 +135,34 @@ def night() -> dict:
     return {"contest": contest.id, "organiser": organiser.id}
 
 
+def results_pages() -> dict:
+    """Ready the results phase's public pages through the services (the vote's shares shown on /results, its list of
+    votes published) and answer their addresses and a name each must show."""
+    from awards_app.ceremony.reveals import archived_edition, set_vote_shares
+    from awards_app.core import uow
+    from awards_app.publication.sharing import public_finalist
+    from awards_app.voting import tally
+    from awards_app.voting.votes import ballot_finalists
+
+    contest, organiser = _contest(open_now=False)
+    category, edition = contest.category, contest.category.edition
+    if archived_edition(edition.year) is None:
+        raise SystemExit(f"the {edition.year} edition is not in the archive: was the demo built with --phase results?")
+    # The results page's shares are counted from the votes: shown, the page depends on how many there are.
+    set_vote_shares(organiser, category, True)
+    published_now = not tally.is_published(contest)
+    if published_now:
+        tally.publish_tally(organiser, contest)
+    uow.commit()
+    finalist = next((found for found in ballot_finalists(contest) if public_finalist(found.id) is not None), None)
+    if finalist is None:
+        raise SystemExit(f"{category.name} has no finalist the public may see")
+    return {"contest": contest.id, "year": edition.year, "edition": edition.name, "category": category.name,
+            "finalist": finalist.id, "finalist_name": finalist.display_name, "published_tally": published_now}
+
+
 STEPS = {"prepare-votes": lambda count: prepare_votes(int(count)), "check": lambda contest: check(int(contest)),
-         "judge-work": judge_work, "night": night}
+         "judge-work": judge_work, "night": night, "results-pages": results_pages}
 
 
 def main() -> None:

@@ -1,10 +1,13 @@
-"""A small HTTP load generator for 127.0.0.1 only: threads, one keep-alive connection and one session each.
+"""Loading 127.0.0.1 only: a small HTTP load generator of our own (threads, one keep-alive connection and one session
+each), and wrk for plain GETs when it is installed.
 
     python bench/http_load.py http://127.0.0.1:8000/floor --requests 1000 --concurrency 8 --seconds 10
 
 `run_load` sends the same GET again and again (with any headers, e.g. a poll's HX-Request and If-None-Match);
 `run_sessions` lets each thread open a session first (sign in, take a CSRF token: not measured) and then measures a
-request of your own per item (a form POST, an autosave), each item sent once.
+request of your own per item (a form POST, an autosave), each item sent once. `run_wrk` loads a GET with wrk (a C
+client that needs a fraction of the CPU our Python threads do, which share the machine's cores with the server) and
+`parse_wrk` reads its report.
 """
 from __future__ import annotations
 
@@ -12,7 +15,10 @@ import argparse
 import http.client
 import math
 import queue
+import re
+import shutil
 import statistics
+import subprocess
 import sys
 import threading
 import time
@@ -32,6 +38,7 @@ class LoadResult:
     seconds: float
     errors: int = 0
     latencies: list[float] = field(default_factory=list)  # seconds, successful requests only
+    tool = "python"  # which client measured it
 
     @property
     def requests(self) -> int:
@@ -209,6 +216,101 @@ def run_load(
         return client.request("GET", path, headers=headers).status == expect
 
     return run_sessions(port, label or path, range(requests), send, concurrency=concurrency, max_seconds=max_seconds)
+
+
+# --- wrk ---------------------------------------------------------------------------------------------------------
+
+WRK_THREADS, WRK_CONNECTIONS, WRK_SECONDS = 2, 16, 4  # as the issue's figures were measured
+_TIME_UNITS = {"us": 1e-3, "ms": 1.0, "s": 1e3, "m": 60e3, "h": 3600e3}  # wrk's units, in milliseconds
+_TIME = r"([\d.]+)(us|ms|s|m|h)"
+
+
+@dataclass
+class WrkResult:
+    """What one wrk run measured: its report holds counts and percentiles, not each request's latency."""
+
+    label: str
+    seconds: float
+    ok: int  # answers with a 2xx or 3xx status
+    errors: int  # other statuses, and failed connections, reads, writes and timeouts
+    median_ms: float
+    p99_ms: float
+    tool = "wrk"
+
+    @property
+    def requests(self) -> int:
+        """Requests answered with a 2xx or 3xx status."""
+        return self.ok
+
+    @property
+    def per_second(self) -> float:
+        """Successful requests per second of the run."""
+        return self.ok / self.seconds if self.seconds else 0.0
+
+    def together_with(self, other: WrkResult) -> WrkResult:
+        """This run and another of the same kind as one: counts and time added up; as wrk reports percentiles only,
+        the median and p99 are the two runs' figures averaged, weighted by their successful requests."""
+        weights = self.ok + other.ok
+
+        def blended(mine: float, theirs: float) -> float:
+            if not weights:
+                return math.nan
+            return (mine * self.ok + theirs * other.ok) / weights
+
+        return WrkResult(self.label, self.seconds + other.seconds, self.ok + other.ok, self.errors + other.errors,
+                         blended(self.median_ms, other.median_ms), blended(self.p99_ms, other.p99_ms))
+
+
+def _milliseconds(number: str, unit: str) -> float:
+    """A wrk time (e.g. 2.96ms, 812.00us, 1.02s) in milliseconds."""
+    return float(number) * _TIME_UNITS[unit]
+
+
+def parse_wrk(report: str, label: str) -> WrkResult:
+    """Read what wrk --latency printed: requests and time, median and 99th percentile, the non-2xx/3xx answers and the
+    socket errors (a ValueError names what is missing)."""
+    done = re.search(rf"^\s*(\d+) requests in {_TIME},", report, re.MULTILINE)
+    median = re.search(rf"^\s*50(?:\.0+)?%\s+{_TIME}\s*$", report, re.MULTILINE)
+    p99 = re.search(rf"^\s*99(?:\.0+)?%\s+{_TIME}\s*$", report, re.MULTILINE)
+    missing = [name for name, found in (("requests", done), ("50%", median), ("99%", p99)) if not found]
+    if missing:
+        raise ValueError(f"wrk's report has no {', '.join(missing)} line (was it run with --latency?):\n{report}")
+    answered = int(done.group(1))
+    bad = re.search(r"^\s*Non-2xx or 3xx responses: (\d+)", report, re.MULTILINE)
+    failed_statuses = int(bad.group(1)) if bad else 0
+    sockets = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", report)
+    socket_errors = sum(int(count) for count in sockets.groups()) if sockets else 0
+    return WrkResult(
+        label=label,
+        seconds=_milliseconds(done.group(2), done.group(3)) / 1000,
+        ok=answered - failed_statuses,
+        errors=failed_statuses + socket_errors,
+        median_ms=_milliseconds(*median.groups()),
+        p99_ms=_milliseconds(*p99.groups()),
+    )
+
+
+def wrk_path() -> str | None:
+    """Where wrk is installed, or None."""
+    return shutil.which("wrk")
+
+
+def wrk_command(url: str, headers: dict | None = None) -> list[str]:
+    """The wrk command line the benchmark loads a GET with (the issue's: 2 threads, 16 connections, 4 s)."""
+    check_local(url)
+    command = [wrk_path() or "wrk", f"-t{WRK_THREADS}", f"-c{WRK_CONNECTIONS}", f"-d{WRK_SECONDS}s", "--latency"]
+    for name, value in {"User-Agent": USER_AGENT, **(headers or {})}.items():
+        command += ["-H", f"{name}: {value}"]
+    return command + [url]
+
+
+def run_wrk(url: str, *, label: str = "", headers: dict | None = None) -> WrkResult:
+    """GET `url` (with `headers`) with wrk for WRK_SECONDS; any 2xx or 3xx answer counts as success."""
+    command = wrk_command(url, headers)
+    finished = subprocess.run(command, capture_output=True, text=True, timeout=WRK_SECONDS + 60, check=False)
+    if finished.returncode != 0:
+        raise RuntimeError(f"wrk failed ({finished.returncode}): {finished.stderr or finished.stdout}")
+    return parse_wrk(finished.stdout, label or check_local(url)[1])
 
 
 def main() -> None:

@@ -1,5 +1,5 @@
 """The benchmark's servers: a PostgreSQL database of its own, the app's settings, flask commands, gunicorn with rate
-limits off, the memory of its workers, and an SMTP sink.
+limits off, the bare Flask app under the same gunicorn settings, the memory of the workers, and an SMTP sink.
 
 The few server steps here (a free port, the settings, waiting for /healthz, stopping gunicorn) are also in
 tests/fixtures/browser.py. The benchmark keeps its own small copies on purpose: it is run as a script (bench/ on the
@@ -30,6 +30,12 @@ REDIS_URL = "redis://127.0.0.1:6379/15"  # a database number of its own, away fr
 # gunicorn calls the app factory with these settings (it accepts literal arguments after the factory's name): every
 # request comes from 127.0.0.1, which the rate limits exist to stop.
 APP_WITHOUT_LIMITS = "awards_app:create_app({'RATELIMIT_ENABLED': False})"
+# The second floor: a bare Flask app of five lines (bench/floor_app.py), answering at "/".
+BARE_APP = "floor_app:app"
+BENCH_DIR = PROJECT_ROOT / "bench"
+# What the app and the bare app are both served with, besides the number of workers: the same for both, so that the
+# bare app is the floor of this very set-up.
+GUNICORN_SETTINGS = ["--timeout", "300", "--log-level", "warning"]
 
 
 def answers(host: str, port: int) -> bool:
@@ -110,32 +116,33 @@ def flask(env: dict[str, str], *args: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-def wait_until_healthy(base_url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
-    """Poll /healthz until it answers 200."""
+def wait_until_healthy(url: str, process: subprocess.Popen, timeout: float = 30.0) -> None:
+    """Poll `url` until it answers 200."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process.poll() is not None:
             sys.exit(f"gunicorn exited with {process.returncode}")
         try:
-            with urllib.request.urlopen(base_url + "/healthz", timeout=2) as response:
+            with urllib.request.urlopen(url, timeout=2) as response:
                 if response.status == 200:
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
         time.sleep(0.1)
-    sys.exit(f"gunicorn did not answer /healthz within {timeout:g}s")
+    sys.exit(f"gunicorn did not answer {url} within {timeout:g}s")
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], port: int, workers: int):
-    """Serve the app (rate limits off) with `workers` sync workers on 127.0.0.1:port; answer the master process."""
+def gunicorn(env: dict[str, str], port: int, workers: int, app: str = APP_WITHOUT_LIMITS,
+             ready_path: str = "/healthz"):
+    """Serve `app` (by default the awards app, rate limits off) with `workers` sync workers and GUNICORN_SETTINGS on
+    127.0.0.1:port; answer the master process once `ready_path` answers 200."""
     process = subprocess.Popen(
-        [str(BIN / "gunicorn"), APP_WITHOUT_LIMITS, "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--timeout", "300", "--log-level", "warning"],
-        cwd=PROJECT_ROOT, env=env,
+        [str(BIN / "gunicorn"), app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), *GUNICORN_SETTINGS],
+        cwd=BENCH_DIR if app == BARE_APP else PROJECT_ROOT, env=env,
     )
     try:
-        wait_until_healthy(f"http://127.0.0.1:{port}", process)
+        wait_until_healthy(f"http://127.0.0.1:{port}{ready_path}", process)
         yield process
     finally:
         process.terminate()
@@ -144,6 +151,14 @@ def gunicorn(env: dict[str, str], port: int, workers: int):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+@contextmanager
+def bare_app(port: int, workers: int):
+    """Serve the bare Flask app (bench/floor_app.py) as the app is served; answer its address."""
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("AWARDS_", "TEST_", "FLASK_"))}
+    with gunicorn(env, port, workers, app=BARE_APP, ready_path="/"):
+        yield f"http://127.0.0.1:{port}"
 
 
 # --- The workers' memory ---------------------------------------------------------------------------------------
