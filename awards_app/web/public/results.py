@@ -35,6 +35,8 @@ POLL_SECONDS = 2
 # query per half second rather than one each; a reveal still reaches every screen within POLL_SECONDS + this (< 3 s).
 DEFAULT_STAMP_SECONDS = 0.5
 _recent_stamps: dict[int | None, tuple[float, ResultsStamp | None]] = {}
+# Where a 304 notes the stamp it was given under (the WSGI environ, which early_polls.py reads after the answer).
+ANSWERED_UNDER = "awards.results_stamp"
 
 
 def recent_stamp(year: int | None = None) -> ResultsStamp | None:
@@ -47,6 +49,12 @@ def recent_stamp(year: int | None = None) -> ResultsStamp | None:
     stamp = results_stamp(year)
     _recent_stamps[year] = (now + seconds, stamp)
     return stamp
+
+
+def stamp_still_held(held: object) -> bool:
+    """Whether this worker still answers polls from the stamp it held when `held` was noted (web/early_polls.py)."""
+    recent = _recent_stamps.get(None)
+    return recent is held and recent[0] > time.monotonic()
 
 
 def forget_stamps() -> None:
@@ -77,6 +85,8 @@ def _not_modified(stamp: ResultsStamp | None, variant: str):
     # Weak comparison, as RFC 9110 says for If-None-Match (a proxy that compresses may weaken the tag).
     if not request.if_none_match.contains_weak(etag.strip('"')):
         return None
+    # The 304 depends on nothing but the current stamp and the request: early_polls.py may repeat it while it stands.
+    request.environ[ANSWERED_UNDER] = _recent_stamps.get(None)
     return _with_validators(make_response("", 304), stamp, variant)
 
 
