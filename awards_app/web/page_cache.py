@@ -32,7 +32,8 @@ from functools import wraps
 from typing import Callable
 
 from flask import current_app, g, make_response, request, session
-from flask_wtf.csrf import generate_csrf
+
+from awards_app.web.sessions import visitor_csrf_token
 
 DEFAULT_SECONDS = 2.0
 MAX_ENTRIES = 256  # pages by path and query string; a flood of odd query strings only resets the cache
@@ -127,7 +128,7 @@ def _store(key: tuple, response, seconds: float) -> None:
 
 def _answer(entry: _Entry):
     """The stored page with this visitor's own CSRF token."""
-    body = entry.body.replace(PLACEHOLDER, generate_csrf().encode()) if entry.has_token else entry.body
+    body = entry.body.replace(PLACEHOLDER, visitor_csrf_token().encode()) if entry.has_token else entry.body
     response = make_response(body, entry.status)
     for name, value in entry.headers:
         response.headers[name] = value

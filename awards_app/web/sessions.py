@@ -1,16 +1,28 @@
-"""The session cookie: Flask's signed cookie, its signing serializer built once per secret key rather than per request.
+"""The session cookie and the CSRF token: the same signed values Flask and Flask-WTF make, their signing serializers
+built once per secret key rather than per request.
 
 Flask's SecureCookieSessionInterface builds a new itsdangerous serializer for every request, to open the session and
 again to save it, and building one signs a test value (Serializer.__init__ checks whether it makes text): a quarter
 of the time of a page served from the micro-cache. The serializer holds nothing of a request, so one per secret key
 serves them all. The cookie is the same (same salt, key derivation, digest and payload format), so a cookie set
 before this change is still read, and one set after it reads in any other Flask app with the same secret.
+
+Flask-WTF's generate_csrf likewise builds a serializer for each token. A page served from the micro-cache needs
+nothing else from it, so visitor_csrf_token() makes the very token generate_csrf would (same secret, salt, session
+key and per-request copy on `g`, so both give one token in a request) from a serializer kept per secret; Flask-WTF
+still checks every token posted.
 """
 from __future__ import annotations
 
-from flask import Flask
+import hashlib
+import os
+
+from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
 from itsdangerous import URLSafeTimedSerializer
+
+CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so that its validate_csrf reads these tokens
+_csrf_serializers: dict[str | bytes, URLSafeTimedSerializer] = {}
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -26,6 +38,23 @@ class SessionInterface(SecureCookieSessionInterface):
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
         return serializer
+
+
+def visitor_csrf_token() -> str:
+    """This visitor's CSRF token, as flask_wtf.csrf.generate_csrf makes it, from a serializer kept per secret."""
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME") or "csrf_token"
+    token = g.get(field_name)
+    if token:
+        return token
+    secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
+    serializer = _csrf_serializers.get(secret)
+    if serializer is None:
+        serializer = _csrf_serializers[secret] = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
+    if not isinstance(session.get(field_name), str):
+        session[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()
+    token = serializer.dumps(session[field_name])
+    setattr(g, field_name, token)
+    return token
 
 
 def register(app: Flask) -> None:

@@ -26,3 +26,17 @@ def test_the_serializer_is_built_once_per_secret(app, monkeypatch):
     other = interface.get_signing_serializer(app)
     assert other is not first and other.loads(other.dumps({"a": 1})) == {"a": 1}
     assert first.loads(first.dumps({"a": 1})) == {"a": 1}
+
+
+def test_the_visitor_s_token_is_flask_wtf_s_token(app):
+    from flask_wtf.csrf import generate_csrf, validate_csrf
+
+    from awards_app.web.sessions import visitor_csrf_token
+
+    with app.test_request_context("/"):
+        token = visitor_csrf_token()
+        validate_csrf(token)  # raises if Flask-WTF would refuse it
+        assert generate_csrf() == token == visitor_csrf_token()  # one token a request, whichever makes it first
+    with app.test_request_context("/"):
+        made_by_flask_wtf = generate_csrf()
+        assert visitor_csrf_token() == made_by_flask_wtf
