@@ -11,6 +11,9 @@ Flask-WTF's generate_csrf likewise builds a serializer for each token. A page se
 nothing else from it, so visitor_csrf_token() makes the very token generate_csrf would (same secret, salt, session
 key and per-request copy on `g`, so both give one token in a request) from a serializer kept per secret; Flask-WTF
 still checks every token posted.
+
+Both sign with itsdangerous' TimestampSigner, which works out its key (an HMAC of the secret and the salt) afresh for
+every signature and every check; KeptKeySigner works it out once per secret and salt. The signatures are the same.
 """
 from __future__ import annotations
 
@@ -19,10 +22,25 @@ import os
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
-from itsdangerous import URLSafeTimedSerializer
+from itsdangerous import TimestampSigner, URLSafeTimedSerializer
 
 CSRF_SALT = "wtf-csrf-token"  # Flask-WTF's, so that its validate_csrf reads these tokens
 _csrf_serializers: dict[str | bytes, URLSafeTimedSerializer] = {}
+
+
+class KeptKeySigner(TimestampSigner):
+    """itsdangerous' TimestampSigner, its derived key kept per secret, salt and method instead of derived per use."""
+
+    _derived: dict[tuple, bytes] = {}
+
+    def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
+        """The key TimestampSigner derives, derived once."""
+        key = (secret_key if secret_key is not None else self.secret_keys[-1], self.salt, self.key_derivation,
+               self.digest_method)
+        derived = self._derived.get(key)
+        if derived is None:
+            derived = self._derived[key] = super().derive_key(secret_key)
+        return derived
 
 
 class SessionInterface(SecureCookieSessionInterface):
@@ -37,6 +55,8 @@ class SessionInterface(SecureCookieSessionInterface):
         serializer = self._serializers.get(keys)
         if serializer is None:
             serializer = self._serializers[keys] = super().get_signing_serializer(app)
+            if serializer is not None:
+                serializer.signer = KeptKeySigner
         return serializer
 
 
@@ -49,7 +69,7 @@ def visitor_csrf_token() -> str:
     secret = current_app.config.get("WTF_CSRF_SECRET_KEY") or current_app.secret_key
     serializer = _csrf_serializers.get(secret)
     if serializer is None:
-        serializer = _csrf_serializers[secret] = URLSafeTimedSerializer(secret, salt=CSRF_SALT)
+        serializer = _csrf_serializers[secret] = URLSafeTimedSerializer(secret, salt=CSRF_SALT, signer=KeptKeySigner)
     if not isinstance(session.get(field_name), str):
         session[field_name] = hashlib.sha1(os.urandom(64)).hexdigest()
     token = serializer.dumps(session[field_name])

@@ -40,3 +40,16 @@ def test_the_visitor_s_token_is_flask_wtf_s_token(app):
     with app.test_request_context("/"):
         made_by_flask_wtf = generate_csrf()
         assert visitor_csrf_token() == made_by_flask_wtf
+
+
+def test_the_kept_key_signer_signs_as_itsdangerous_does(monkeypatch):
+    from itsdangerous import TimestampSigner
+
+    from awards_app.web.sessions import KeptKeySigner
+
+    monkeypatch.setattr(TimestampSigner, "get_timestamp", lambda self: 1_700_000_000)
+    for keys in (["secret"], ["old-secret", "secret"]):
+        kept, plain = KeptKeySigner(keys, salt="cookie-session"), TimestampSigner(keys, salt="cookie-session")
+        assert kept.sign("value") == kept.sign("value") == plain.sign("value")
+        assert kept.unsign(plain.sign("value")) == b"value"
+    assert KeptKeySigner(["secret"], salt="another").sign("value") != plain.sign("value")
