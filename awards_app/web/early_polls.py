@@ -14,7 +14,7 @@ answer to it differs (no-store, Vary: Cookie). A poll whose tag no longer matche
 from __future__ import annotations
 
 import threading
-from typing import Callable, Iterable
+from collections.abc import Callable, Iterable
 
 from flask import Flask
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from typing import ClassVar
 
 from flask import Flask, current_app, g, session
 from flask.sessions import SecureCookieSessionInterface
@@ -31,7 +32,7 @@ _csrf_serializers: dict[str | bytes, URLSafeTimedSerializer] = {}
 class KeptKeySigner(TimestampSigner):
     """itsdangerous' TimestampSigner, its derived key kept per secret, salt and method instead of derived per use."""
 
-    _derived: dict[tuple, bytes] = {}
+    _derived: ClassVar[dict[tuple, bytes]] = {}
 
     def derive_key(self, secret_key: str | bytes | None = None) -> bytes:
         """The key TimestampSigner derives, derived once."""
