@@ -62,8 +62,10 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from awards_app import cli
-    from awards_app.web import error_pages, security_headers, template_helpers
+    from awards_app.web import early_polls, error_pages, security_headers, sessions, template_helpers
 
+    sessions.register(app)
+    early_polls.register(app)
     error_pages.register(app)
     security_headers.register(app)
     template_helpers.register(app)

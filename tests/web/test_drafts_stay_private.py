@@ -21,6 +21,7 @@ from awards_app.web import page_cache
 from tests.fixtures.database import savepoint
 from tests.factories.programme import make_category, make_criteria, make_edition
 from tests.web.access_world import LINK_HOLDERS, MOMENT, db_session, world  # noqa: F401  (fixtures of this module)
+from tests.web.public_caches import caches  # noqa: F401  (a fixture)
 from tests.web.route_walk import ask, routes, url_for_route
 
 PUBLIC_BLUEPRINTS = ("public", "nominate", "vote", "consent")
@@ -72,20 +73,16 @@ def test_the_world_shows_its_edition_while_it_is_announced(app, world):
     assert {"public.home", "public.shortlist", "public.results", "public.finalist_page", "vote.start"} <= seen
 
 
-@pytest.mark.parametrize("cache_seconds", [0, 2], ids=["uncached", "page-cache"])
-def test_no_public_route_shows_anything_of_a_draft(app, world, db_session, monkeypatch, cache_seconds):
-    monkeypatch.setitem(app.config, "PAGE_CACHE_SECONDS", cache_seconds)
-    page_cache.clear()
+def test_no_public_route_shows_anything_of_a_draft(app, world, db_session, caches):
     markers = draft_markers(as_draft(db_session))
     problems = []
     for endpoint in public_get_routes(app):
         for caller in CALLERS:
-            # Asked twice: with the cache on, the second answer comes from the cache.
-            for _ in range(2 if cache_seconds else 1):
+            # Asked twice: with the caches on, the second answer comes from them.
+            for _ in range(2 if caches == "cached" else 1):
                 found = leaks(ask(app, world, caller, endpoint, "GET"), markers)
                 if found:
                     problems.append(f"{endpoint} to {caller}: {found}")
-    page_cache.clear()
     assert not problems, "\n".join(problems)
 
 

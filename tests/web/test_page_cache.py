@@ -3,6 +3,7 @@ the page, never a page with anyone's own state in it."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import event
@@ -10,7 +11,7 @@ from sqlalchemy import event
 from awards_app.extensions import db
 from awards_app.web import page_cache
 from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
-from tests.factories.voting import voting_site
+from tests.factories.voting import make_votes, voting_site
 from tests.web.forms import CSRF_PATTERN, post_form
 
 
@@ -141,3 +142,96 @@ def test_the_public_shortlist_is_served_from_memory_with_its_own_caching_rules(a
     again = app.test_client().get("/shortlist")
     assert queries == [] and again.headers["Cache-Control"] == "private, max-age=60"
     assert "Harbour Arts" in again.get_data(as_text=True)
+
+
+# --- The results on the night, and the published list of votes ----------------------------------------------------
+
+
+@pytest.fixture
+def night(db_session, clock, cache_on, organiser, app, monkeypatch):
+    """A public vote closed an hour ago, its result recorded and confirmed but not revealed; the results stamp read
+    on every request, so that what another worker changes is seen at once."""
+    from awards_app.ceremony import winners
+    from awards_app.web.public import results
+
+    monkeypatch.setitem(app.config, "RESULTS_STAMP_SECONDS", 0)
+    results.forget_stamps()
+    site = voting_site()
+    harbour, breathe, _walk = site.finalists
+    make_votes(site.contest, harbour, 3)
+    make_votes(site.contest, breathe, 1)
+    clock.set(site.contest.closes_at + timedelta(hours=1))
+    winners.record_vote_result(organiser, site.category, harbour.id, [])
+    winners.confirm_result(organiser, site.category)
+    db_session.commit()
+    return site
+
+
+def test_results_are_kept_per_stamp_and_a_reveal_is_a_new_page_at_once(app, night, organiser, db_session, queries):
+    from awards_app.ceremony import reveals
+
+    for headers in ({}, {"HX-Request": "true"}):
+        first = app.test_client().get("/results", headers=headers)
+        assert "Winner" not in first.get_data(as_text=True)
+        queries.clear()
+        again = app.test_client().get("/results", headers=headers)
+        assert len(queries) == 1, "a blank visitor's results cost more than the stamp"  # the stamp, read every time
+        assert again.headers["ETag"] == first.headers["ETag"]
+    # Revealed on another worker: nothing here clears this worker's pages, but the stamp names a new page.
+    reveals.reveal_category(organiser, night.category)
+    db_session.commit()
+    for headers in ({}, {"HX-Request": "true"}):
+        body = app.test_client().get("/results", headers=headers).get_data(as_text=True)
+        assert '<li class="result__winner">Harbour Arts</li>' in body
+    reveals.hide_category(organiser, night.category, reason="Revealed too early by mistake")
+    db_session.commit()
+    assert "result__winner" not in app.test_client().get("/results").get_data(as_text=True)
+
+
+@pytest.fixture
+def published_list(night, organiser, db_session):
+    """The night's result revealed and its list of votes published."""
+    from awards_app.ceremony import reveals
+    from awards_app.voting import tally
+
+    reveals.reveal_category(organiser, night.category)
+    tally.publish_tally(organiser, night.contest)
+    db_session.commit()
+    return night
+
+
+def test_the_list_of_votes_is_kept_with_each_visitor_s_own_receipt_form(app, published_list, queries):
+    url = f"/tally/{published_list.contest.id}"
+    app.test_client().get(url)
+    visitor = app.test_client()
+    queries.clear()
+    page = visitor.get(url)
+    assert page.status_code == 200 and len(queries) == 1  # the results stamp only
+    checked = visitor.post(url, data={"csrf_token": token_of(page), "receipt": "NOPE-NOPE-NOPE"})
+    assert checked.status_code == 200 and "NOPE-NOPE-NOPE" in checked.get_data(as_text=True)
+
+
+def test_a_csv_is_kept_as_sent_unless_it_is_too_large(app, published_list, queries, monkeypatch):
+    url = f"/tally/{published_list.contest.id}.csv"
+    first = app.test_client().get(url)
+    queries.clear()
+    again = app.test_client().get(url)
+    assert len(queries) == 1 and again.get_data() == first.get_data()
+    assert again.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert again.headers["Content-Disposition"] == first.headers["Content-Disposition"]
+    page_cache.clear()
+    monkeypatch.setattr(page_cache, "MAX_BODY_BYTES", len(first.get_data()) - 1)
+    app.test_client().get(url)
+    queries.clear()
+    assert app.test_client().get(url).get_data() == first.get_data() and len(queries) > 1
+
+
+def test_the_cache_holds_no_more_than_its_bytes(app, site, queries, monkeypatch):
+    ballot = app.test_client().get("/vote").get_data()
+    monkeypatch.setattr(page_cache, "MAX_TOTAL_BYTES", len(ballot) + 10)
+    app.test_client().get("/shortlist")  # a second page would pass the bound: the cache starts again with it
+    queries.clear()
+    app.test_client().get("/shortlist")
+    assert queries == []
+    app.test_client().get("/vote")
+    assert queries, "the first page was kept beyond the bound"

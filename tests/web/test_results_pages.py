@@ -15,6 +15,7 @@ from awards_app.web.template_helpers import format_date
 from tests.factories.programme import START, make_category, make_edition
 from tests.factories.voting import make_votes, public_vote
 from tests.fixtures.database import counted_queries
+from tests.web.public_caches import caches, forget_cached  # noqa: F401  (caches is a fixture)
 
 HX = {"HX-Request": "true"}
 RESULT_PATHS = ("/results", "/results/present", "/results/present/1", "/results/present/2")
@@ -52,21 +53,25 @@ def night(db_session, clock, organiser):
             winners.record_vote_result(organiser, resource.category, yellow.id, [])
             winners.confirm_result(organiser, resource.category)
             db_session.commit()
+            forget_cached()  # each answer after this is drawn again, as another worker would
 
         @staticmethod
         def reveal(index: int):
             reveals.reveal_category(organiser, Night.categories[index])
             db_session.commit()
+            forget_cached()  # as the stamp's half second running out would
 
         @staticmethod
         def hide(index: int):
             reveals.hide_category(organiser, Night.categories[index], reason="Revealed too early by mistake")
             db_session.commit()
+            forget_cached()
 
         @staticmethod
         def show_shares(index: int):
             reveals.set_vote_shares(organiser, Night.categories[index], True)
             db_session.commit()
+            forget_cached()
 
     return Night
 
@@ -110,6 +115,9 @@ def test_before_the_shortlist_is_public_nothing_shows(client, night, db_session,
     for name in ("Harbour Arts", "Breathe Easy", "Yellow Door", "Zebra Crossing"):
         assert name not in text and name not in slide
     assert "hx-trigger" not in text  # a plain page: nothing to poll
+    # A poll from a page drawn while the shortlist was public (since taken down) is told so, and stops polling.
+    poll = client.get("/results", headers=HX)
+    assert poll.status_code == 200 and "hx-trigger" not in poll.get_data(as_text=True)
     assert client.get("/results/present/1").status_code == 404
 
 
@@ -122,7 +130,7 @@ def test_no_edition_at_all(client, db_session):
 # --- Nothing of a result before its reveal --------------------------------------------------------------------------
 
 
-def test_recording_and_confirming_a_result_changes_nothing_the_server_sends(client, night):
+def test_recording_and_confirming_a_result_changes_nothing_the_server_sends(client, night, caches):
     before = everything_sent(client)
     night.confirm()
     after = everything_sent(client)
@@ -130,7 +138,7 @@ def test_recording_and_confirming_a_result_changes_nothing_the_server_sends(clie
         assert sent_before == sent_after, what
 
 
-def test_an_unrevealed_winner_is_nowhere_while_the_finalists_show(client, night):
+def test_an_unrevealed_winner_is_nowhere_while_the_finalists_show(client, night, caches):
     night.confirm()
     night.show_shares(0)  # chosen in advance: still nothing until the reveal
     for path, headers in [(path, headers) for path in RESULT_PATHS for headers in ({}, HX)]:
@@ -150,7 +158,7 @@ def test_an_unrevealed_winner_is_nowhere_while_the_finalists_show(client, night)
     assert "The finalists" in slide and "Harbour Arts" in slide
 
 
-def test_after_the_reveal_it_shows_and_after_a_hide_it_is_gone(client, night):
+def test_after_the_reveal_it_shows_and_after_a_hide_it_is_gone(client, night, caches):
     night.confirm()
     night.reveal(0)
     page = client.get("/results").get_data(as_text=True)
@@ -218,7 +226,8 @@ def test_the_304_answer_runs_one_query(app, client, night, monkeypatch):
     assert len(statements) == 1, statements
 
 
-def test_a_worker_answers_polls_from_the_stamp_it_read_for_half_a_second(app, client, night, monkeypatch):
+def test_a_worker_answers_polls_from_the_stamp_it_read_for_half_a_second(app, client, night, monkeypatch, organiser,
+                                                                          db_session):
     from awards_app.web.public import results as results_routes
 
     monkeypatch.setitem(app.config, "RESULTS_STAMP_SECONDS", 0.5)
@@ -228,7 +237,8 @@ def test_a_worker_answers_polls_from_the_stamp_it_read_for_half_a_second(app, cl
     with counted_queries() as statements:
         assert client.get("/results", headers={**HX, "If-None-Match": etag}).status_code == 304
     assert statements == []  # thousands of polls a second cost this worker no query
-    night.reveal(1)
+    reveals.reveal_category(organiser, night.categories[1])  # as on another worker: this one's stamp stands
+    db_session.commit()
     assert client.get("/results", headers={**HX, "If-None-Match": etag}).status_code == 304  # at most 0.5 s late
     now = results_routes.time.monotonic()
     monkeypatch.setattr(results_routes.time, "monotonic", lambda: now + 0.6)

@@ -19,8 +19,9 @@ from tests.factories.programme import START, make_category, make_edition
 from tests.factories.publication import SUMMARIES, shortlist_site
 from tests.factories.voting import make_contest
 from tests.web.forms import csrf_token_from, multipart, post_form
+from tests.web.public_caches import caches, forget_cached  # noqa: F401  (caches is a fixture)
 
-PUBLIC_PAGES = ("/", "/shortlist")
+PUBLIC_PAGES = ("/", "/shortlist", "/results", "/results/present", "/privacy")
 
 
 @pytest.fixture
@@ -403,10 +404,11 @@ def scheduled(site, organiser, db_session, clock, images, app):
     return site
 
 
-def test_nothing_of_the_shortlist_is_public_before_the_moment(client, scheduled, clock):
+def test_nothing_of_the_shortlist_is_public_before_the_moment(client, scheduled, clock, caches):
     site = scheduled
     for moment in (site.moment - timedelta(days=1), site.moment - timedelta(seconds=1)):
         clock.set(moment)
+        forget_cached()  # a day, or the seconds before the moment, have passed
         for url, response in public_answers(client, site.urls).items():
             body = response.get_data(as_text=True)
             for name in site.names:
@@ -562,7 +564,7 @@ def vote_numbers(db_session) -> set[int]:
     return {number for number in (*valid.values(), sum(valid.values()), total, voided) if number > 31}
 
 
-def test_no_public_page_shows_a_count_or_share_of_votes(app, client, demo_voting, db_session):
+def test_no_public_page_shows_a_count_or_share_of_votes(app, client, demo_voting, db_session, caches):
     numbers = vote_numbers(db_session)
     assert len(numbers) >= 4  # the demo's votes are there to be leaked
     urls = [*PUBLIC_PAGES, *vote_pages(app, db_session)]

@@ -1,7 +1,8 @@
 """The archive: every edition whose ceremony has happened, with its categories, finalists and revealed winners.
 
 Results come from ceremony.public_results(), as on /results: an edition whose ceremony has begun shows only what has
-been revealed, and a category never revealed says "Not announced".
+been revealed, and a category never revealed says "Not announced". Each page and CSV is kept for blank visitors
+(page_cache.py) under the edition's results stamp, so a reveal on the night shows at once.
 """
 from __future__ import annotations
 
@@ -12,10 +13,13 @@ from awards_app.nominations.export import csv_text
 from awards_app.voting import tally
 from awards_app.web.downloads import csv_download
 from awards_app.web.htmx import render_page
+from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
+from awards_app.web.public.results import recent_stamp
 
 
 @bp.get("/editions")
+@cached_for_visitors(key=recent_stamp)  # the current edition's: the one whose ceremony may be under way
 def editions():
     """List every edition whose ceremony has happened, newest first."""
     editions = archived_editions()
@@ -25,6 +29,7 @@ def editions():
 
 
 @bp.get("/editions/<int:year>")
+@cached_for_visitors(key=recent_stamp)
 def edition(year: int):
     """Show one past edition's categories, finalists and winners, ready to print."""
     found = archived_edition(year)
@@ -36,6 +41,7 @@ def edition(year: int):
 
 
 @bp.get("/editions/<int:year>/results.csv")
+@cached_for_visitors(key=recent_stamp)
 def edition_csv(year: int):
     """Download one past edition's revealed results as a CSV file: category, place, name."""
     found = archived_edition(year)

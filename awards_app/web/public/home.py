@@ -43,6 +43,7 @@ def home():
 
 
 @bp.get("/privacy")
+@cached_for_visitors
 def privacy():
     """Say in plain words what is kept about nominators, nominees, judges and voters, and for how long."""
     return render_page(

@@ -5,6 +5,9 @@ edition's results stamp (one indexed read of one row, which says nothing of any 
 still matches is answered 304 Not Modified before anything else is loaded. Only ceremony.public_results() reads
 results, and it reads the awards of revealed categories only, so nothing of a winner can be in a page, a fragment or a
 header before its reveal.
+
+For visitors with nothing of their own (page_cache.py), each page and fragment is drawn once per worker per stamp and
+served from memory while the stamp stands: a reveal or a hide changes the stamp, so the next poll draws it afresh.
 """
 from __future__ import annotations
 
@@ -24,6 +27,7 @@ from awards_app.programme.models import Edition
 from awards_app.site_settings.current import site_details
 from awards_app.voting import tally
 from awards_app.web.htmx import is_fragment_request, render_page
+from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 
 POLL_SECONDS = 2
@@ -31,9 +35,11 @@ POLL_SECONDS = 2
 # query per half second rather than one each; a reveal still reaches every screen within POLL_SECONDS + this (< 3 s).
 DEFAULT_STAMP_SECONDS = 0.5
 _recent_stamps: dict[int | None, tuple[float, ResultsStamp | None]] = {}
+# Where a 304 notes the stamp it was given under (the WSGI environ, which early_polls.py reads after the answer).
+ANSWERED_UNDER = "awards.results_stamp"
 
 
-def _stamp(year: int | None = None) -> ResultsStamp | None:
+def recent_stamp(year: int | None = None) -> ResultsStamp | None:
     """The results stamp (ceremony.results_stamp), read again only when this worker's copy is older than its limit."""
     seconds = float(current_app.config.get("RESULTS_STAMP_SECONDS", DEFAULT_STAMP_SECONDS) or 0)
     now = time.monotonic()
@@ -43,6 +49,23 @@ def _stamp(year: int | None = None) -> ResultsStamp | None:
     stamp = results_stamp(year)
     _recent_stamps[year] = (now + seconds, stamp)
     return stamp
+
+
+def stamp_still_held(held: object) -> bool:
+    """Whether this worker still answers polls from the stamp it held when `held` was noted (web/early_polls.py)."""
+    recent = _recent_stamps.get(None)
+    return recent is held and recent[0] > time.monotonic()
+
+
+def forget_stamps() -> None:
+    """Read every stamp afresh on the next request (tests that change the results as another worker would)."""
+    _recent_stamps.clear()
+
+
+def by_stamp(stamp: ResultsStamp | None, variant: str, *_drawn_from) -> tuple:
+    """The page cache's key for a results answer: the stamp it was drawn from and which answer it is (the rest of
+    what it is drawn from is in its URL)."""
+    return stamp, variant
 
 
 def _may_answer_not_modified() -> bool:
@@ -62,6 +85,8 @@ def _not_modified(stamp: ResultsStamp | None, variant: str):
     # Weak comparison, as RFC 9110 says for If-None-Match (a proxy that compresses may weaken the tag).
     if not request.if_none_match.contains_weak(etag.strip('"')):
         return None
+    # The 304 depends on nothing but the current stamp and the request: early_polls.py may repeat it while it stands.
+    request.environ[ANSWERED_UNDER] = _recent_stamps.get(None)
     return _with_validators(make_response("", 304), stamp, variant)
 
 
@@ -89,10 +114,16 @@ def reveal_key(result: PublicResult | None) -> str:
 @bp.get("/results")
 def results():
     """Show each category's finalists, and its result once revealed; polls get just the results, or 304."""
-    stamp = _stamp()
+    stamp = recent_stamp()
     variant = "fragment" if is_fragment_request() else "page"
     if (unchanged := _not_modified(stamp, variant)) is not None:
         return unchanged
+    return _results(stamp, variant)
+
+
+@cached_for_visitors(key=by_stamp)
+def _results(stamp: ResultsStamp | None, variant: str):
+    """The results page or fragment drawn from this stamp."""
     edition = _edition(stamp)
     categories = public_results(edition)
     latest = latest_reveal(categories)
@@ -127,7 +158,7 @@ def _seen_focus() -> int | None:
 
 def _present(position: int | None):
     """Answer for the presenter view: a slide, following the organisers' latest reveal when polled."""
-    stamp = _stamp()
+    stamp = recent_stamp()
     polled = is_fragment_request()
     seen = _seen_focus()
     if polled:
@@ -138,6 +169,12 @@ def _present(position: int | None):
     variant += f"-site{site_details().version}"
     if (unchanged := _not_modified(stamp, variant)) is not None:
         return unchanged
+    return _slide(stamp, variant, position, polled, seen)
+
+
+@cached_for_visitors(key=by_stamp)
+def _slide(stamp: ResultsStamp | None, variant: str, position: int | None, polled: bool, seen: int | None):
+    """The slide drawn from this stamp (variant names the position, the poll's `seen` and the site's logo)."""
     edition = _edition(stamp)
     categories = public_results(edition)
     focus = stamp.focus_id if stamp is not None else None

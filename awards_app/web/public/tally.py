@@ -4,6 +4,10 @@ Every route here is a 404 until an organiser publishes the list, which the servi
 result has been revealed at the ceremony, and again if that reveal is taken back: nothing of the count reaches a
 public page before the winner is announced. A voter who follows their emailed receipt's link early is told, on that
 404, when the list will come (the ceremony's date, which is public anyway) and nothing else.
+
+The list and its CSV are kept for blank visitors (page_cache.py) under the current edition's results stamp, which a
+publication or a hide changes at once; the receipt form keeps each visitor's own token, and a check (POST) is never
+kept. A CSV above page_cache.MAX_BODY_BYTES (some ten thousand votes) is drawn afresh each time.
 """
 from __future__ import annotations
 
@@ -22,7 +26,9 @@ from awards_app.voting import tally
 from awards_app.voting.models import Contest
 from awards_app.web.forms import Required
 from awards_app.web.htmx import render_page
+from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
+from awards_app.web.public.results import recent_stamp
 from awards_app.web.rate_limits import limit
 
 ROWS_PER_PAGE = 200
@@ -49,6 +55,12 @@ def _published(contest_id: int) -> Contest:
     return contest
 
 
+def _by_current_stamp(contest_id: int):
+    """The page cache's key for a list of votes: the current edition's results stamp (publishing the list or hiding
+    its result changes it)."""
+    return recent_stamp()
+
+
 def _page_number(pages: int) -> int:
     """The page asked for (?page=N), kept between 1 and the last page."""
     try:
@@ -60,6 +72,7 @@ def _page_number(pages: int) -> int:
 
 @bp.route("/tally/<int:contest_id>", methods=["GET", "POST"])
 @limiter.limit(limit("RECEIPT_CHECK_LIMITS_PER_CLIENT"), methods=["POST"])
+@cached_for_visitors(key=_by_current_stamp)
 def tally_page(contest_id: int):
     """Show the published list of votes with its totals, and check a receipt code against it."""
     contest = _published(contest_id)
@@ -90,6 +103,7 @@ def tally_page(contest_id: int):
 
 
 @bp.get("/tally/<int:contest_id>.csv")
+@cached_for_visitors(key=_by_current_stamp)
 def tally_csv(contest_id: int):
     """Download the whole published list of votes as a CSV file."""
     contest = _published(contest_id)
