@@ -167,3 +167,17 @@ def test_a_judge_who_resets_their_password_during_an_attack_gets_in_from_that_br
     assert signed_in.status_code == 303, signed_in.get_data(as_text=True)
     stranger = from_address(app.test_client(), "203.0.113.10", {"email": JUDGE_EMAIL, "password": new_password})
     assert stranger.status_code == 429  # another browser with the new password alone is still guarded
+
+
+def test_with_rate_limits_switched_off_the_account_guard_reads_no_limits(app, organiser, monkeypatch, caplog):
+    # A server started with RATELIMIT_ENABLED=False (the benchmark's) has no limiter storage at all: asking it about
+    # the account's allowance failed and logged a warning with a traceback on every sign-in.
+    from awards_app.extensions import limiter
+
+    monkeypatch.setitem(app.config, "RATELIMIT_ENABLED", False)
+    monkeypatch.setattr(limiter, "enabled", False)
+    monkeypatch.setattr(limiter, "_limiter", None)  # what Flask-Limiter's init_app leaves when limits are off
+    client = app.test_client()
+    assert from_address(client, "198.51.100.7", {"email": ORGANISER_EMAIL, "password": "wrong"}).status_code == 422
+    assert from_address(client, "198.51.100.7", {"email": ORGANISER_EMAIL, "password": ORGANISER_PASSWORD}).status_code == 303
+    assert "sign-in allowance" not in caplog.text

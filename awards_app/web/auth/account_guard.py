@@ -86,8 +86,15 @@ def _known_browser(user: User | None) -> str | None:
     return str(data.get("browser") or "") or None
 
 
+def _limits_on() -> bool:
+    """Whether this app counts rate limits at all (a server started with RATELIMIT_ENABLED=False has no storage)."""
+    return current_app.config.get("RATELIMIT_ENABLED", True)
+
+
 def _spent(name: str, key: str) -> bool:
     """Whether the allowance called `name` in LIMITS is used up for this key (nothing is counted by asking)."""
+    if not _limits_on():
+        return False
     try:
         return not all(limiter.limiter.test(item, key, SCOPE) for item in parse_many(limit(name)()))
     except Exception:  # noqa: BLE001  (storage gone mid-request: the per-client limit still stands)
@@ -97,6 +104,8 @@ def _spent(name: str, key: str) -> bool:
 
 def _spend(name: str, key: str) -> None:
     """Count one failure against the allowance called `name` for this key."""
+    if not _limits_on():
+        return
     try:
         for item in parse_many(limit(name)()):
             limiter.limiter.hit(item, key, SCOPE)
