@@ -14,7 +14,6 @@ recount_mismatches compares every kept figure with a count of the votes themselv
 from __future__ import annotations
 
 import functools
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta, timezone
@@ -107,9 +106,9 @@ def _apply(changes: Iterable[tuple[VoteFacts, int]]) -> None:
     """Add each vote (sign 1) to its rows, or take it away (sign -1): one statement per figure, keys in order."""
     changes = list(changes)
     for figure in FIGURES:
-        totals: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(figure.amounts))
+        totals: dict[tuple, list[int]] = {}
         for facts, sign in changes:
-            row = totals[(facts.contest_id, figure.key_of(facts))]
+            row = totals.setdefault((facts.contest_id, figure.key_of(facts)), [0] * len(figure.amounts))
             for index, amount in enumerate(figure.amounts_of(facts, sign)):
                 row[index] += amount
         rows = [
@@ -170,11 +169,12 @@ def blank_networks(contest_ids: Iterable[int]) -> None:
     chosen = "contest_id IN :contests AND client_network != ''"
     table = NETWORKS.table
     statements = (
-        # SQLite needs the WHERE to tell this SELECT's end from the ON CONFLICT.
-        f"INSERT INTO {table} (contest_id, client_network, counted, voided) "
-        f"SELECT contest_id, '', sum(counted), sum(voided) FROM {table} WHERE {chosen} GROUP BY contest_id "
-        f"ON CONFLICT (contest_id, client_network) DO UPDATE SET counted = {table}.counted + excluded.counted, "
-        f"voided = {table}.voided + excluded.voided",
+        (  # SQLite needs the WHERE to tell this SELECT's end from the ON CONFLICT
+            f"INSERT INTO {table} (contest_id, client_network, counted, voided) "
+            f"SELECT contest_id, '', sum(counted), sum(voided) FROM {table} WHERE {chosen} GROUP BY contest_id "
+            f"ON CONFLICT (contest_id, client_network) DO UPDATE SET counted = {table}.counted + excluded.counted, "
+            f"voided = {table}.voided + excluded.voided"
+        ),
         f"DELETE FROM {table} WHERE {chosen}",
     )
     for statement in statements:

@@ -129,8 +129,9 @@ def test_the_demo_counts_its_votes(db_session, clock):
 def test_a_vote_that_was_not_counted_is_reported(site, db_session):
     make_vote(site.contest, site.finalists[0], cast_at=NOON - timedelta(minutes=5))
     assert counters.recount_mismatches(site.contest) == []
-    db_session.add(Vote(contest=site.contest, finalist=site.finalists[0], voter_key="uncounted", receipt_code="UNCO-UNTE-D000",
-                        cast_at=NOON - timedelta(minutes=10), client_network="", email_domain="stray.example"))
+    db_session.add(Vote(contest=site.contest, finalist=site.finalists[0], voter_key="uncounted",
+                        receipt_code="UNCO-UNTE-D000", cast_at=NOON - timedelta(minutes=10), client_network="",
+                        email_domain="stray.example"))
     db_session.flush()
 
     mismatches = counters.recount_mismatches(site.contest)
@@ -278,9 +279,9 @@ def test_the_migration_counts_the_votes_already_cast(migration_app):
         with db.engine.begin() as connection:
             for statement in [*SEED, *VOTE_SEED]:
                 connection.execute(text(statement), times)
-            connection.execute(text("INSERT INTO user_account (id, email, name, role, password_hash, affiliations, active,"
-                                    " created_at)"
-                                    " VALUES (1, 'o@example.org', 'O', 'organiser', 'x', '', true, :t)"), times)
+            connection.execute(text(
+                "INSERT INTO user_account (id, email, name, role, password_hash, affiliations, active, created_at)"
+                " VALUES (1, 'o@example.org', 'O', 'organiser', 'x', '', true, :t)"), times)
             for number, (cast_at, domain, network, voided, assisted) in enumerate(VOTES_BEFORE):
                 connection.execute(text(
                     "INSERT INTO vote (contest_id, finalist_id, voter_key, receipt_code, cast_at, client_network,"

@@ -56,8 +56,10 @@ def test_two_votes_committing_at_once_both_count_even_in_rows_neither_found(side
     for hour in range(ROUNDS):  # every round's hour, domain and network are new: both votes race to make the rows
         start_together = threading.Barrier(2)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            list(pool.map(lambda person: _vote_at_once(side, contest_id, finalist_id, f"{person}{hour}@example.org",
-                                                       hour, start_together), ["ailsa", "morag"]))
+            voting = [pool.submit(_vote_at_once, side, contest_id, finalist_id, f"{person}{hour}@example.org", hour,
+                                  start_together) for person in ("ailsa", "morag")]
+            for vote in voting:
+                vote.result()  # any error in a thread fails the test
 
     totals, mismatches = _figures(side, contest_id)
     assert totals == counters.Totals(counted=2 * ROUNDS, voided=0, assisted=0)
@@ -128,8 +130,8 @@ def test_two_organisers_voiding_one_vote_at_once_move_it_once(side, committed_si
     for vote_id, blocks in ((ids[0], (False, False)), (ids[1], (False, True))):
         start_together = threading.Barrier(2)
         with ThreadPoolExecutor(max_workers=2) as pool:
-            outcomes = list(pool.map(lambda block: _void_at_once(side, vote_id, start_together, block),
-                                     blocks))
+            voiding = [pool.submit(_void_at_once, side, vote_id, start_together, block) for block in blocks]
+            outcomes = [void.result() for void in voiding]
         assert sorted(outcomes) in (["refused", "voided"], ["voided", "voided"]), outcomes
 
     totals, mismatches = _figures(side, committed_site["contest"])
