@@ -116,8 +116,8 @@ def _apply(changes: Iterable[tuple[VoteFacts, int]]) -> None:
             for (contest_id, key), amounts in sorted(totals.items())
             if any(amounts)  # a vote moved within a row changes nothing there
         ]
-        if rows:
-            db.session.execute(_add_statement(figure), rows)
+        if rows:  # one row (a vote) as a plain execute: the driver's executemany costs more for a single row
+            db.session.execute(_add_statement(figure), rows[0] if len(rows) == 1 else rows)
 
 
 # --- Changes to votes ----------------------------------------------------------------------------------------------
