@@ -83,12 +83,14 @@ def prepare_votes(count: int) -> dict:
 
 
 def check(contest_id: int) -> dict:
-    """Count what the run left: votes, confirmed prepared requests, pending requests made by the email step, emails."""
+    """Count what the run left: votes, confirmed prepared requests, pending requests made by the email step, emails;
+    and every figure the app keeps of the contest's votes that differs from a recount (none, when all is well)."""
     from sqlalchemy import func, select
 
     from awards_app.core.models import OutboxEmail, OutboxStatus
     from awards_app.extensions import db
-    from awards_app.voting.models import Vote, VoteRequest
+    from awards_app.voting.counters import recount_mismatches
+    from awards_app.voting.models import Contest, Vote, VoteRequest
 
     def count(model, *conditions) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*conditions)) or 0
@@ -102,6 +104,7 @@ def check(contest_id: int) -> dict:
         "requests_made": count(VoteRequest, VoteRequest.email.like("bench-request-%")),
         "outbox_pending": count(OutboxEmail, OutboxEmail.status == OutboxStatus.PENDING),
         "outbox_sent": count(OutboxEmail, OutboxEmail.status == OutboxStatus.SENT),
+        "recount_mismatches": recount_mismatches(db.session.get(Contest, contest_id)),
     }
 
 

@@ -3,6 +3,8 @@
 The votes go straight into the demo's contest with one INSERT ... SELECT over generate_series per step (through the
 services, a million would take hours): each row has its own voter key and receipt code, a finalist (46/33/21 %, as
 the demo), a moment spread over the voting window, one of a few domains and networks, and one in fifty is voided.
+The same statement adds the new votes to the figures the app keeps as votes arrive (awards_app/voting/counters.py),
+grouped, so that they stay equal to a recount (the benchmark's integrity check).
 """
 from __future__ import annotations
 
@@ -13,7 +15,7 @@ from dataclasses import dataclass
 from http_load import Client
 
 VOIDED_EVERY = 50
-INSERT_VOTES = """
+NEW_VOTES = """
 INSERT INTO vote (contest_id, finalist_id, voter_key, receipt_code, cast_at, client_network, email_domain,
                   voided_at, voided_by_id, void_reason)
 SELECT c.id,
@@ -31,7 +33,37 @@ FROM contest c,
         (SELECT category_id FROM contest WHERE id = %(contest)s)) f,
      generate_series(%(first)s::bigint, %(last)s::bigint) AS i
 WHERE c.id = %(contest)s
+RETURNING contest_id, finalist_id, cast_at, email_domain, client_network, entered_by_id, voided_at
 """
+
+
+def _add_to_figures(table: str, key: str, grouped_by: str, assisted: bool = False) -> str:
+    """SQL: add the new votes (the CTE `new`), grouped, to one table of the app's kept figures."""
+    amounts = ["counted", "voided", *(["assisted"] if assisted else [])]
+    sums = {
+        "counted": "count(*) FILTER (WHERE voided_at IS NULL)",
+        "voided": "count(*) FILTER (WHERE voided_at IS NOT NULL)",
+        "assisted": "count(*) FILTER (WHERE voided_at IS NULL AND entered_by_id IS NOT NULL)",
+    }
+    return (
+        f"INSERT INTO {table} (contest_id, {key}, {', '.join(amounts)}) "
+        f"SELECT contest_id, {grouped_by}, {', '.join(sums[name] for name in amounts)} FROM new "
+        f"GROUP BY contest_id, {grouped_by} "
+        f"ON CONFLICT (contest_id, {key}) DO UPDATE SET "
+        + ", ".join(f"{name} = {table}.{name} + excluded.{name}" for name in amounts)
+    )
+
+
+UTC_HOUR = "date_trunc('hour', cast_at AT TIME ZONE 'UTC') AT TIME ZONE 'UTC'"  # the hour a vote's figures go under
+
+# The votes and their figures in one statement (so in one transaction), the figures in the app's order.
+INSERT_VOTES = (
+    f"WITH new AS ({NEW_VOTES}), "
+    f"by_finalist AS ({_add_to_figures('vote_count_by_finalist', 'finalist_id', 'finalist_id', assisted=True)}), "
+    f"by_hour AS ({_add_to_figures('vote_count_by_hour', 'hour', UTC_HOUR)}), "
+    f"by_domain AS ({_add_to_figures('vote_count_by_domain', 'email_domain', 'email_domain')}) "
+    + _add_to_figures("vote_count_by_network", "client_network", "client_network")
+)
 
 
 def votes_in(database_url: str, contest_id: int) -> int:

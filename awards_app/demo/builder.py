@@ -49,6 +49,7 @@ from awards_app.nominations.models import (
     NominationStatus,
 )
 from awards_app.programme.models import Category, Criterion, Edition, NomineeKind, Question
+from awards_app.voting.counters import count_new_votes
 from awards_app.voting.models import Contest, Vote
 from awards_app.voting.votes import new_receipt_code
 
@@ -649,6 +650,7 @@ class _Demo:
         votes.sort(key=lambda vote: vote.cast_at)
         db.session.add(contest)
         db.session.add_all(votes)
+        count_new_votes(votes)  # the figures the vote view and the results page read
         for vote in votes:
             if vote.voided_at is None:
                 self.valid_votes[vote.finalist.id] = self.valid_votes.get(vote.finalist.id, 0) + 1

@@ -73,6 +73,7 @@ from awards_app.nominations.drafts import delete_draft
 from awards_app.nominations.models import Nomination, NominationCorrection, NominationDraft
 from awards_app.permissions import is_organiser, is_someone_else
 from awards_app.programme.models import Edition
+from awards_app.voting.counters import blank_sources
 from awards_app.voting.models import Vote, VoteRequest
 from awards_app.voting.voter_keys import voter_key
 
@@ -299,6 +300,7 @@ def erase_personal_data(actor: User, email, reason) -> dict[str, int]:
             row.superseded_at = now
         row.email, row.email_domain, row.client_network = None, "", ""
         row.voter_key = replacement[row.voter_key]
+    blank_sources(found.votes)  # the vote figures count them under no domain and no address block
     for vote in found.votes:
         vote.voter_key = replacement[vote.voter_key]
         vote.email_domain, vote.client_network = "", ""

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import case, func, select, update
+from sqlalchemy import func, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
@@ -24,6 +25,7 @@ from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Edition
+from awards_app.voting import counters
 from awards_app.voting.contests import contests_of
 from awards_app.voting.models import Contest, Vote, VoteRequest
 from awards_app.voting.tally import find_vote_by_receipt, is_published
@@ -157,20 +159,23 @@ class VoteSummary:
 
 
 def vote_summary(actor: User | None, contest: Contest) -> VoteSummary:
-    """Count the contest's votes and requests, and flag what looks unusual."""
+    """Count the contest's votes and requests, and flag what looks unusual (from the figures kept as votes arrive,
+    voting/counters.py: the same few rows at a thousand votes or a million)."""
     is_organiser.require(actor)
     now = clock.now()
+    totals = counters.totals(contest)
     summary = VoteSummary(
         contest=contest,
-        counted=_count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_(None)),
-        voided=_count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_not(None)),
-        assisted=_count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_(None), Vote.entered_by_id.is_not(None)),
+        counted=totals.counted,
+        voided=totals.voided,
+        assisted=totals.assisted,
         pending=_count(VoteRequest, *_unconfirmed(contest), VoteRequest.expires_at > now),
         expired=_count(VoteRequest, *_unconfirmed(contest), VoteRequest.expires_at <= now),
     )
-    summary.hours = _hours(contest)
-    summary.domains = _busiest(contest, Vote.email_domain, summary.counted)
-    summary.networks = _busiest(contest, Vote.client_network, summary.counted)
+    summary.hours = {start: HourCount(start, counted + voided, voided)
+                     for start, counted, voided in counters.per_hour(contest)}
+    summary.domains = _busiest(contest, counters.DOMAINS, summary.counted)
+    summary.networks = _busiest(contest, counters.NETWORKS, summary.counted)
     active = [hour.counted for hour in summary.hours.values() if hour.counted]
     summary.median_hourly = statistics.median(active) if active else 0.0
     summary.spikes = _spikes(summary)
@@ -183,7 +188,8 @@ def _count(model, *conditions) -> int:
 
 
 def _unconfirmed(contest: Contest) -> tuple:
-    """Requests of the contest still waiting: not confirmed, and not replaced by a newer request."""
+    """Requests of the contest still waiting: not confirmed, and not replaced by a newer request (the conditions of
+    the index ix_vote_request_waiting, which serves these counts)."""
     return (
         VoteRequest.contest_id == contest.id,
         VoteRequest.confirmed_at.is_(None),
@@ -191,43 +197,11 @@ def _unconfirmed(contest: Contest) -> tuple:
     )
 
 
-def _voided_count():
-    """SQL: how many of the rows grouped are voided votes."""
-    return func.coalesce(func.sum(case((Vote.voided_at.is_not(None), 1), else_=0)), 0)
-
-
-def _hour_of(column):
-    """SQL: the UTC hour a moment falls in; the database groups, so a million votes never come into Python."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        return func.date_trunc("hour", func.timezone("UTC", column))
-    return func.strftime("%Y-%m-%d %H:00:00", column)  # SQLite keeps UTC moments as text
-
-
-def _hours(contest: Contest) -> dict[datetime, HourCount]:
-    """Votes cast and voided per hour (UTC), for the hours that have any."""
-    hour = _hour_of(Vote.cast_at).label("hour")
-    rows = db.session.execute(
-        select(hour, func.count(), _voided_count()).where(Vote.contest_id == contest.id).group_by(hour)
-    ).all()
-    counts = {}
-    for start, cast, voided in rows:
-        start = (start if isinstance(start, datetime) else datetime.fromisoformat(start)).replace(tzinfo=timezone.utc)
-        counts[start] = HourCount(start, int(cast), int(voided))
-    return dict(sorted(counts.items()))
-
-
-def _busiest(contest: Contest, column, counted_total: int) -> list[Busiest]:
+def _busiest(contest: Contest, figure: counters.Figure, counted_total: int) -> list[Busiest]:
     """The domains or networks with the most counted votes (staff-entered votes without one are left out)."""
-    rows = db.session.execute(
-        select(column, func.count() - _voided_count(), _voided_count())
-        .where(Vote.contest_id == contest.id, column != "")
-        .group_by(column)
-    ).all()
-    ranked = sorted(rows, key=lambda row: (-row[1], -row[2], row[0]))[:BUSIEST_SHOWN]
     return [
-        Busiest(label, int(counted), int(voided), counted / counted_total if counted_total else 0.0)
-        for label, counted, voided in ranked
-        if counted or voided
+        Busiest(label, counted, voided, counted / counted_total if counted_total else 0.0)
+        for label, counted, voided in counters.busiest(contest, figure, BUSIEST_SHOWN)
     ]
 
 
@@ -295,20 +269,34 @@ def find_vote(actor: User | None, contest: Contest, receipt_code: str) -> Vote:
     return vote
 
 
+def _already_voided(vote: Vote) -> DomainError:
+    """The refusal of a second void, saying when the first was."""
+    return DomainError(
+        f"That vote was already voided at {format_datetime(vote.voided_at, zone_of(vote.contest).key)}.",
+        field="receipt_code",
+    )
+
+
 def void_vote(actor: User | None, vote: Vote, reason: str) -> Vote:
     """Void one vote with a reason: it stays in the log with who voided it and when, and stops counting."""
     is_organiser.require(actor)
     text = _clean_reason(reason)
     _check_can_void(vote.contest)
     if vote.voided_at is not None:
-        raise DomainError(
-            f"That vote was already voided at {format_datetime(vote.voided_at, zone_of(vote.contest).key)}.",
-            field="receipt_code",
-        )
-    vote.voided_at = clock.now()
-    vote.voided_by_id = actor.id
-    vote.void_reason = text
-    db.session.flush()
+        raise _already_voided(vote)
+    voided = {"voided_at": clock.now(), "voided_by_id": actor.id, "void_reason": text}
+    # On the condition that it still counts: of two organisers voiding it at once, one does, and it is moved from
+    # counted to voided once.
+    changed = db.session.execute(
+        update(Vote).where(Vote.id == vote.id, Vote.voided_at.is_(None)).values(**voided)
+        .returning(*counters.FACT_COLUMNS).execution_options(synchronize_session=False)
+    ).all()
+    if not changed:
+        db.session.refresh(vote)
+        raise _already_voided(vote)
+    counters.count_voided(changed)
+    for name, value in voided.items():
+        set_committed_value(vote, name, value)
     record_event(actor, VOID_ACTION, vote, contest_id=vote.contest_id, reason=text,
                  finalist=vote.finalist.display_name)
     return vote
@@ -351,7 +339,15 @@ def count_block(actor: User | None, contest: Contest, kind: str, value: str) -> 
     is_organiser.require(actor)
     if not (value or "").strip():
         raise DomainError(f"Enter the {BLOCK_KINDS.get(kind, 'block')} to void", field="value")
-    return _count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_(None), block_condition(contest, kind, value))
+    if kind == "network":
+        return counters.counted_from(contest, counters.NETWORKS, _network_as_stored(value))
+    if kind == "domain":
+        return counters.counted_from(contest, counters.DOMAINS, value.strip().lower())
+    condition = block_condition(contest, kind, value)  # an hour, or the refusal of an unknown kind
+    start = parse_hour(value, zone_of(contest))
+    if start == counters.hour_of(start):  # the kept figures are by UTC hour: a half-hour timezone's are counted
+        return counters.counted_from(contest, counters.HOURS, start)
+    return _count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_(None), condition)
 
 
 def void_votes(actor: User | None, contest: Contest, kind: str, value: str, reason: str) -> int:
@@ -361,17 +357,18 @@ def void_votes(actor: User | None, contest: Contest, kind: str, value: str, reas
     _check_can_void(contest)
     if count_block(actor, contest, kind, value) == 0:
         raise DomainError(f"No counted votes match that {BLOCK_KINDS[kind]}.", field="value")
-    result = db.session.execute(
+    voided = db.session.execute(
         update(Vote)
         .where(Vote.contest_id == contest.id, Vote.voided_at.is_(None), block_condition(contest, kind, value))
         .values(voided_at=clock.now(), voided_by_id=actor.id, void_reason=text)
+        .returning(*counters.FACT_COLUMNS)
         .execution_options(synchronize_session=False)
-    )
+    ).all()
+    counters.count_voided(voided)
     db.session.expire_all()  # the votes loaded earlier in this session must show their new state
     shown = _network_as_stored(value) if kind == "network" else value.strip()
-    record_event(actor, VOID_BLOCK_ACTION, contest, kind=kind, value=shown, count=result.rowcount,
-                 reason=text)
-    return result.rowcount
+    record_event(actor, VOID_BLOCK_ACTION, contest, kind=kind, value=shown, count=len(voided), reason=text)
+    return len(voided)
 
 
 # --- Assisted votes ----------------------------------------------------------------------------------------------
@@ -452,6 +449,6 @@ def watch_contests(actor: User | None, edition: Edition) -> list[ContestWatch]:
     for contest in contests_of(edition):
         zone = zone_of(contest)
         midnight = datetime.combine(clock.now().astimezone(zone).date(), datetime.min.time(), tzinfo=zone)
-        today = _count(Vote, Vote.contest_id == contest.id, Vote.voided_at.is_(None), Vote.cast_at >= midnight)
+        today = counters.counted_since(contest, midnight)
         watched.append(ContestWatch(contest, today, len(vote_summary(actor, contest).spikes)))
     return watched

@@ -26,6 +26,7 @@ from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.permissions import is_organiser
 from awards_app.programme.models import Edition
+from awards_app.voting import counters
 from awards_app.voting.models import Contest, Vote
 from awards_app.voting.votes import ballot_finalists, public_contests
 from awards_app.web.template_helpers import format_datetime
@@ -62,19 +63,13 @@ class Tally:
 
 
 def count_votes(contest: Contest) -> Tally:
-    """Count the contest's valid votes per finalist; voided votes stay in the log but are not counted."""
-    per_finalist = dict(
-        db.session.execute(
-            select(Vote.finalist_id, func.count())
-            .where(Vote.contest_id == contest.id, Vote.voided_at.is_(None))
-            .group_by(Vote.finalist_id)
-        ).all()
-    )
-    voided = db.session.scalar(
-        select(func.count()).select_from(Vote).where(Vote.contest_id == contest.id, Vote.voided_at.is_not(None))
-    )
+    """Count the contest's valid votes per finalist; voided votes stay in the log but are not counted.
+
+    From the figures kept as votes arrive (voting/counters.py), which always equal a count of the votes themselves.
+    """
+    per_finalist, voided = counters.counted_per_finalist(contest)
     counted = sum(per_finalist.values())
-    return Tally(lines=_lines(contest, per_finalist, counted), counted=counted, voided=voided or 0)
+    return Tally(lines=_lines(contest, per_finalist, counted), counted=counted, voided=voided)
 
 
 def _lines(contest: Contest, per_finalist: dict[int, int], counted: int) -> list[TallyLine]:

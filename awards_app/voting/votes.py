@@ -42,6 +42,7 @@ from awards_app.judging.models import Finalist
 from awards_app.nominations.models import ConsentState, Nomination
 from awards_app.programme.models import Category, Edition
 from awards_app.publication.public_shortlist import shortlist_is_public
+from awards_app.voting.counters import blank_networks, count_new_vote
 from awards_app.voting.models import Contest, Vote, VoteRequest
 from awards_app.voting.voter_keys import address_domain, check_voter_address, voter_key
 from awards_app.web.template_helpers import format_datetime
@@ -460,7 +461,9 @@ def insert_vote_once(**values) -> Vote | None:
     unknown = set(values) - set(_NEW_VOTE_COLUMNS)
     if unknown:  # the statement would drop them without a word
         raise TypeError(f"a new vote has no say in {', '.join(sorted(unknown))}")
-    return db.session.scalars(_insert_vote_once_statement(), values).one_or_none()
+    vote = db.session.scalars(_insert_vote_once_statement(), values).one_or_none()
+    count_new_vote(vote)  # the figures kept as votes arrive, in the vote's transaction
+    return vote
 
 
 # Confirm a request (bound as :request_id) at :moment if it still waits for the link with :digest: of many presses
@@ -608,6 +611,7 @@ def purge_vote_requests(now: datetime | None = None, retention_days: int | None 
             .values(client_network="")
             .execution_options(synchronize_session=False)
         ).rowcount
+    blank_networks(db.session.scalars(long_closed))  # the kept figures per address block follow the votes
     db.session.expire_all()
     removed = {"emails": emails, "networks": networks}
     if emails or networks:

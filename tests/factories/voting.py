@@ -13,6 +13,7 @@ from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.nominations.models import ConsentState
 from awards_app.programme.models import Category, Edition
+from awards_app.voting.counters import count_new_vote
 from awards_app.voting.models import Contest, Vote, VoteRequest
 from tests.factories.judging import make_finalists
 from tests.factories.nominations import make_nomination
@@ -115,6 +116,7 @@ def make_vote(
         vote.void_reason = "Test void"
     db.session.add(vote)
     db.session.flush()
+    count_new_vote(vote)  # as every vote is counted, in its transaction
     return vote
 
 
