@@ -2,8 +2,8 @@
 address block, filled here from the votes already cast so that an upgraded database is right at once; and an index of
 the vote requests still waiting for their link, which the vote view counts.
 
-Revision ID: 0027_counters
-Revises: 0026
+Revision ID: 0028_vote_counters
+Revises: 0027_servers
 Create Date: 2026-12-07 23:45:00.000000
 
 """
@@ -12,8 +12,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0027_counters'
-down_revision = '0026'
+revision = '0028_vote_counters'
+down_revision = '0027_servers'
 branch_labels = None
 depends_on = None
 
