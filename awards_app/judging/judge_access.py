@@ -11,6 +11,7 @@ are in permissions.py; this module finds the places and entries they are asked a
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from awards_app.accounts.models import User
 from awards_app.core.errors import DomainError, NotFound
@@ -33,33 +34,52 @@ def panels_of(judge: User) -> list[PanelMember]:
     )
 
 
-def panel_place(judge: User, category_id: int) -> PanelMember:
-    """The judge's place on this category's panel; NotFound for a category they do not judge (or were removed from)."""
-    place = db.session.scalar(
-        select(PanelMember).where(
-            PanelMember.judge_id == judge.id,
-            PanelMember.category_id == category_id,
-            PanelMember.status != PanelStatus.REMOVED,
-        )
+class ConflictsUndeclared(DomainError):
+    """The judge sits on the entry's panel but has not declared their conflicts of interest there yet."""
+
+
+def panel_place(judge: User, category_id: int, *, lock_for_saving: bool = False) -> PanelMember:
+    """The judge's place on this category's panel; NotFound for a category they do not judge (or were removed from).
+
+    `lock_for_saving` reads it under a shared row lock (PostgreSQL; SQLite serialises writers anyway), held until the
+    commit: saves may run side by side, but not while "Submit my scores" holds it exclusively to check them.
+    """
+    query = select(PanelMember).where(
+        PanelMember.judge_id == judge.id,
+        PanelMember.category_id == category_id,
+        PanelMember.status != PanelStatus.REMOVED,
     )
+    if lock_for_saving:
+        query = query.with_for_update(read=True).execution_options(populate_existing=True)
+    place = db.session.scalar(query)
     sits_on_panel.require(judge, place)
     return place
 
 
+# What makes an entry judgeable: eligible, not a duplicate folded into another entry, and the nominee has not declined
+# (whatever was scored before they declined stays stored, but counts nowhere).
+JUDGEABLE = (
+    Nomination.status == NominationStatus.ELIGIBLE,
+    Nomination.merged_into_id.is_(None),
+    Nomination.consent != ConsentState.DECLINED,
+)
+
+
 def judgeable_entries(category: Category) -> list[Nomination]:
-    """The entries the panel judges: eligible, not a duplicate folded into another entry, and the nominee has not
-    declined (whatever was scored before they declined stays stored, but counts nowhere)."""
+    """The entries the panel judges (JUDGEABLE), in the order they came in."""
     return list(
         db.session.scalars(
             select(Nomination)
-            .where(
-                Nomination.category_id == category.id,
-                Nomination.status == NominationStatus.ELIGIBLE,
-                Nomination.merged_into_id.is_(None),
-                Nomination.consent != ConsentState.DECLINED,
-            )
+            .where(Nomination.category_id == category.id, *JUDGEABLE)
             .order_by(Nomination.submitted_at, Nomination.id)
         )
+    )
+
+
+def judgeable_entry(nomination_id: int) -> Nomination | None:
+    """One entry if it is judgeable (JUDGEABLE), with its category (every check of a judge's access reads it)."""
+    return db.session.scalar(
+        select(Nomination).options(joinedload(Nomination.category)).where(Nomination.id == nomination_id, *JUDGEABLE)
     )
 
 
@@ -96,11 +116,12 @@ def entries_for_judge(judge: User, place: PanelMember) -> list[Nomination]:
     ]
 
 
-def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomination]:
-    """An entry the judge scores, with their panel place; NotFound for anything else, whatever the reason (an entry
-    they may only read, a finalist of their final round, included)."""
-    place, nomination = entry_to_read(judge, nomination_id)
-    if not scores_entry(place, nomination):
+def entry_for_judge(judge: User, nomination_id: int, *, lock_for_saving: bool = False) -> tuple[PanelMember, Nomination]:
+    """An entry the judge scores, with their panel place (read under a shared lock when `lock_for_saving`: see
+    panel_place); NotFound for anything else, whatever the reason (an entry they may only read, a finalist of their
+    final round, included)."""
+    place, nomination, scores = _entry_and_place(judge, nomination_id, lock_for_saving)
+    if not scores:
         raise NotFound("There is no such entry among your panels.")
     return place, nomination
 
@@ -108,31 +129,39 @@ def entry_for_judge(judge: User, nomination_id: int) -> tuple[PanelMember, Nomin
 def entry_to_read(judge: User, nomination_id: int) -> tuple[PanelMember, Nomination]:
     """An entry the judge may read, with their panel place: one they score, or a finalist of a final round they sit
     in (read-only when they do not score it); NotFound for anything else, whatever the reason."""
-    nomination = db.session.get(Nomination, nomination_id)
+    place, nomination, _ = _entry_and_place(judge, nomination_id, lock_for_saving=False)
+    return place, nomination
+
+
+def _entry_and_place(judge: User, nomination_id: int, lock_for_saving: bool) -> tuple[PanelMember, Nomination, bool]:
+    """The checks of entry_to_read, answering also whether the judge scores the entry (so that nothing is asked
+    twice): NotFound for an entry the judge may not read, ConflictsUndeclared before they have declared."""
+    nomination = judgeable_entry(nomination_id)
     if nomination is None:
+        # Ineligible, merged or declined: the judge learns nothing about it, not even that it exists.
         raise NotFound("There is no such entry among your panels.")
-    place = panel_place(judge, nomination.category_id)
-    # Ineligible, merged, declined or conflicted, or not among the entries of the judge's role (a judge of the final
-    # round only reads the finalists, one with nothing to do reads none): the judge learns nothing about it, not even
-    # that it exists.
-    if nomination not in conflict_candidates(place):
+    place = panel_place(judge, nomination.category_id, lock_for_saving=lock_for_saving)
+    # Not among the entries of the judge's role (a judge of the final round only reads the finalists, one with nothing
+    # to do reads none): as unknown as any other.
+    if not is_conflict_candidate(place, nomination):
         raise NotFound("There is no such entry among your panels.")
     if place.conflicts_declared_at is None:
-        raise DomainError("Declare any conflicts of interest in this category before you see its entries.")
+        raise ConflictsUndeclared("Declare any conflicts of interest in this category before you see its entries.")
     (~is_conflicted).require(judge, nomination)
     # Under assignment a full judge scores only their entries, but ranks every finalist: those they read.
-    if not scores_entry(place, nomination) and nomination.id not in finalist_ids(place.category):
+    scores = scores_entry(place, nomination)
+    if not scores and nomination.id not in finalist_ids(place.category):
         raise NotFound("There is no such entry among your panels.")
-    return place, nomination
+    return place, nomination, scores
 
 
 def scores_entry(place: PanelMember, nomination: Nomination) -> bool:
     """Whether the judge scores this entry of their category: a full judge, and assigned it where the category uses
     assignment (conflicts and eligibility are checked by the callers above)."""
-    if place.role != PanelRole.FULL:
-        return False
-    assigned = assigned_ids(place.judge, place.category)
-    return assigned is None or nomination.id in assigned
+    # Imported here: the assignment module builds on this one.
+    from awards_app.judging.assignment import is_assigned
+
+    return place.role == PanelRole.FULL and is_assigned(place.judge_id, nomination)
 
 
 def finalist_ids(category: Category) -> set[int]:
@@ -143,13 +172,20 @@ def finalist_ids(category: Category) -> set[int]:
 def conflict_candidates(place: PanelMember) -> list[Nomination]:
     """The entries the judge declares conflicts against: every judgeable entry, only the finalists for a judge of
     the final round only, and none for a judge with nothing to do."""
-    entries = judgeable_entries(place.category)
+    if place.role == PanelRole.NONE:
+        return []
+    finalists = finalist_ids(place.category) if place.role == PanelRole.FINAL_ONLY else None
+    return [entry for entry in judgeable_entries(place.category) if is_conflict_candidate(place, entry, finalists)]
+
+
+def is_conflict_candidate(place: PanelMember, entry: Nomination, finalists: set[int] | None = None) -> bool:
+    """Whether a judgeable entry of the place's category is one of its conflict candidates (see conflict_candidates);
+    `finalists` saves asking for the category's finalists once per entry."""
     if place.role == PanelRole.FULL:
-        return entries
+        return True
     if place.role == PanelRole.FINAL_ONLY:
-        finalists = finalist_ids(place.category)
-        return [entry for entry in entries if entry.id in finalists]
-    return []
+        return entry.id in (finalists if finalists is not None else finalist_ids(place.category))
+    return False
 
 
 def paused_notice(place: PanelMember) -> str | None:
