@@ -10,15 +10,15 @@ are in permissions.py; this module finds the places and entries they are asked a
 """
 from __future__ import annotations
 
-from sqlalchemy import select
-from sqlalchemy.orm import joinedload
+from sqlalchemy import Row, and_, select
+from sqlalchemy.orm import contains_eager
 
 from awards_app.accounts.models import User
 from awards_app.core.errors import DomainError, NotFound
 from awards_app.extensions import db
 from awards_app.judging.models import Conflict, Finalist, PanelMember, PanelRole, PanelStatus
 from awards_app.nominations.models import ConsentState, Nomination, NominationStatus
-from awards_app.permissions import is_conflicted, sits_on_panel
+from awards_app.permissions import conflict_recorded, is_conflicted, sits_on_panel
 from awards_app.programme.models import Category
 
 
@@ -38,22 +38,16 @@ class ConflictsUndeclared(DomainError):
     """The judge sits on the entry's panel but has not declared their conflicts of interest there yet."""
 
 
-def panel_place(judge: User, category_id: int, *, lock_for_saving: bool = False) -> PanelMember:
-    """The judge's place on this category's panel; NotFound for a category they do not judge (or were removed from).
-
-    `lock_for_saving` reads it under a shared row lock (PostgreSQL; SQLite serialises writers anyway), held until the
-    commit: saves may run side by side, but not while "Submit my scores" holds it exclusively to check them.
-    """
-    query = select(PanelMember).where(
-        PanelMember.judge_id == judge.id,
-        PanelMember.category_id == category_id,
-        PanelMember.status != PanelStatus.REMOVED,
-    )
-    if lock_for_saving:
-        query = query.with_for_update(read=True).execution_options(populate_existing=True)
-    place = db.session.scalar(query)
+def panel_place(judge: User, category_id: int) -> PanelMember:
+    """The judge's place on this category's panel; NotFound for a category they do not judge (or were removed from)."""
+    place = db.session.scalar(select(PanelMember).where(PanelMember.category_id == category_id, *_places_of(judge)))
     sits_on_panel.require(judge, place)
     return place
+
+
+def _places_of(judge: User) -> tuple:
+    """The conditions on PanelMember of the judge's places: theirs, and not removed from."""
+    return PanelMember.judge_id == judge.id, PanelMember.status != PanelStatus.REMOVED
 
 
 # What makes an entry judgeable: eligible, not a duplicate folded into another entry, and the nominee has not declined
@@ -73,13 +67,6 @@ def judgeable_entries(category: Category) -> list[Nomination]:
             .where(Nomination.category_id == category.id, *JUDGEABLE)
             .order_by(Nomination.submitted_at, Nomination.id)
         )
-    )
-
-
-def judgeable_entry(nomination_id: int) -> Nomination | None:
-    """One entry if it is judgeable (JUDGEABLE), with its category (every check of a judge's access reads it)."""
-    return db.session.scalar(
-        select(Nomination).options(joinedload(Nomination.category)).where(Nomination.id == nomination_id, *JUDGEABLE)
     )
 
 
@@ -136,23 +123,54 @@ def entry_to_read(judge: User, nomination_id: int) -> tuple[PanelMember, Nominat
 def _entry_and_place(judge: User, nomination_id: int, lock_for_saving: bool) -> tuple[PanelMember, Nomination, bool]:
     """The checks of entry_to_read, answering also whether the judge scores the entry (so that nothing is asked
     twice): NotFound for an entry the judge may not read, ConflictsUndeclared before they have declared."""
-    nomination = judgeable_entry(nomination_id)
-    if nomination is None:
-        # Ineligible, merged or declined: the judge learns nothing about it, not even that it exists.
+    found = _entry_with_place(judge, nomination_id, lock_for_saving)
+    if found is None:
+        # Ineligible, merged, declined, or of a category the judge does not judge: the judge learns nothing about it,
+        # not even that it exists.
         raise NotFound("There is no such entry among your panels.")
-    place = panel_place(judge, nomination.category_id, lock_for_saving=lock_for_saving)
+    nomination, place, conflicted, assigned = found
+    sits_on_panel.require(judge, place)
     # Not among the entries of the judge's role (a judge of the final round only reads the finalists, one with nothing
     # to do reads none): as unknown as any other.
     if not is_conflict_candidate(place, nomination):
         raise NotFound("There is no such entry among your panels.")
     if place.conflicts_declared_at is None:
         raise ConflictsUndeclared("Declare any conflicts of interest in this category before you see its entries.")
-    (~is_conflicted).require(judge, nomination)
+    if conflicted:
+        raise NotFound(is_conflicted.refusal)
     # Under assignment a full judge scores only their entries, but ranks every finalist: those they read.
-    scores = scores_entry(place, nomination)
+    scores = place.role == PanelRole.FULL and assigned
     if not scores and nomination.id not in finalist_ids(place.category):
         raise NotFound("There is no such entry among your panels.")
     return place, nomination, scores
+
+
+def _entry_with_place(judge: User, nomination_id: int, lock_for_saving: bool) -> Row | None:
+    """In one query (every autosave asks): the entry if it is judgeable, with its category; the judge's place on its
+    panel; whether the judge is conflicted on it (permissions.is_conflicted); and whether assignment lets them score it
+    (assignment.is_assigned). None when the entry is not judgeable or the judge does not sit on its panel.
+
+    `lock_for_saving` reads the place under a shared row lock (PostgreSQL; SQLite serialises writers anyway), held
+    until the commit: saves may run side by side, but not while "Submit my scores" holds it exclusively to check them.
+    """
+    # Imported here: the assignment module builds on this one.
+    from awards_app.judging.assignment import assignment_allows
+
+    query = (
+        select(
+            Nomination,
+            PanelMember,
+            conflict_recorded(judge.id, Nomination.id),
+            assignment_allows(judge.id, Nomination.id, Nomination.category_id),
+        )
+        .join(Nomination.category)
+        .options(contains_eager(Nomination.category))
+        .join(PanelMember, and_(PanelMember.category_id == Nomination.category_id, *_places_of(judge)))
+        .where(Nomination.id == nomination_id, *JUDGEABLE)
+    )
+    if lock_for_saving:
+        query = query.with_for_update(read=True, of=PanelMember).execution_options(populate_existing=True)
+    return db.session.execute(query).one_or_none()
 
 
 def scores_entry(place: PanelMember, nomination: Nomination) -> bool:

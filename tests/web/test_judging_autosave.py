@@ -11,11 +11,11 @@ from tests.factories.judging import make_panel, seat
 from tests.fixtures.database import counted_queries
 from tests.web.forms import csrf_token_from, sign_in
 
-# One autosave's statements: the signed-in person (with their live session), the entry (with its category), the
-# judge's panel place (under a shared lock on PostgreSQL), their conflicts on the entry, the category's assignment,
-# the criterion, and the upsert; plus the site settings, which the tests read again on every render
+# One autosave's statements: the signed-in person (through their live session); the entry with its category, the
+# judge's panel place (under a shared lock on PostgreSQL), their conflicts on the entry and the category's assignment,
+# all in one; the criterion; and the upsert. Plus the site settings, which the tests read again on every render
 # (SITE_SETTINGS_SECONDS is 0 there). Nothing may grow with the entries, criteria or judges of the category.
-AUTOSAVE_STATEMENTS = 8
+AUTOSAVE_STATEMENTS = 5
 
 
 def entry_url(nomination) -> str:
