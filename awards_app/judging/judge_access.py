@@ -6,7 +6,9 @@ paused judge sees it read-only. A judge added after the shortlist (role final_on
 
 Every judging route goes through these functions, so that no URL or parameter can reach another panel's entries,
 an entry the judge is conflicted on, or anyone else's scores. The rules themselves (sits_on_panel, is_conflicted)
-are in permissions.py; this module finds the places and entries they are asked about.
+are in permissions.py; this module finds the places and entries they are asked about. One entry is found with the
+judge's place and the answers about conflicts and assignment in a single query (their SQL forms,
+permissions.conflict_recorded and assignment.assignment_allows), because every autosave asks.
 """
 from __future__ import annotations
 
