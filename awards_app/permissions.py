@@ -101,13 +101,17 @@ sits_on_panel = Rule(
     hides=True,
 )
 
+def conflict_recorded(judge_id, nomination_id):
+    """is_conflicted as an SQL condition, for a query that asks it along with other things (the values may be
+    columns: judge_access asks it in the query that finds the entry)."""
+    return exists().where(Conflict.judge_id == judge_id, Conflict.nomination_id == nomination_id)
+
+
 # The judge has a conflict of interest recorded on this entry (declared, recused by an organiser, or abstained).
 # What a judge may not see, they may not know exists either: requiring ~is_conflicted refuses with "not found".
 is_conflicted = Rule(
     "is_conflicted",
-    lambda user, nomination: db.session.scalar(
-        select(exists().where(Conflict.judge_id == user.id, Conflict.nomination_id == nomination.id))
-    ),
+    lambda user, nomination: db.session.scalar(select(conflict_recorded(user.id, nomination.id))),
     "There is no such entry among your panels.",
     hides=True,
 )

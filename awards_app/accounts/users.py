@@ -104,15 +104,16 @@ def user_for_session(token: str) -> User | None:
     """The user whose live sign-in session this token opens, or None."""
     if not token:
         return None
-    row = db.session.scalar(
-        select(SignInSession).where(
-            SignInSession.token_hash == SignInSession.hash_token(token), SignInSession.ended_at.is_(None)
-        )
+    # One query for both (every signed-in request asks): the person, through their live session's row.
+    user = db.session.scalar(
+        select(User)
+        .join(SignInSession, SignInSession.user_id == User.id)
+        .where(SignInSession.token_hash == SignInSession.hash_token(token), SignInSession.ended_at.is_(None))
     )
-    if row is None or not row.user.active:
+    if user is None or not user.active:
         return None
-    row.user.session_token = token
-    return row.user
+    user.session_token = token
+    return user
 
 
 def end_session(user: User) -> None:

@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from itertools import combinations
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 
 from awards_app.accounts.models import User
 from awards_app.core import clock
@@ -343,6 +343,20 @@ def assigned_entry_ids(judge: User, category: Category) -> set[int] | None:
             .where(JudgeAssignment.judge_id == judge.id, Nomination.category_id == category.id)
         )
     )
+
+
+def is_assigned(judge_id: int, nomination: Nomination) -> bool:
+    """Whether the judge scores this entry as far as assignment goes: assigned it, or its category has no plan (then
+    every judge of the panel scores every entry). One query, however many entries the category has."""
+    return bool(db.session.scalar(select(assignment_allows(judge_id, nomination.id, nomination.category_id))))
+
+
+def assignment_allows(judge_id, nomination_id, category_id):
+    """is_assigned as an SQL condition, for a query that asks it along with other things (the values may be
+    columns)."""
+    has_plan = exists().where(AssignmentPlan.category_id == category_id)
+    assigned = exists().where(JudgeAssignment.judge_id == judge_id, JudgeAssignment.nomination_id == nomination_id)
+    return ~has_plan | assigned
 
 
 # --- What the organisers see -------------------------------------------------------------------------------------

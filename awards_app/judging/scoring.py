@@ -23,12 +23,13 @@ from awards_app.judging import judge_access
 from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
 from awards_app.nominations.models import Nomination
 from awards_app.permissions import is_organiser, sits_on_panel
-from awards_app.programme.criteria import criteria_for
+from awards_app.programme.criteria import criteria_for, criterion_for
 from awards_app.programme.models import Criterion
 
 COMMENT_MAX_LENGTH = 2000
 REASON_MAX_LENGTH = 500
 LARGEST_ID = 2**31 - 1  # ids are 32-bit database integers; anything larger names nothing
+NO_SUCH_CRITERION = "There is no such criterion for this entry."
 _WHOLE_NUMBER = re.compile(r"[+-]?[0-9]{1,9}")  # ASCII digits only: int() would also accept other scripts' digits
 
 
@@ -278,9 +279,12 @@ def record_entry(judge: User, nomination_id: int, values: dict[int, object], com
     alone, as is the comment when it is None.
     """
     _, nomination = _open_entry(judge, nomination_id)
+    criteria = {criterion.id: criterion for criterion in criteria_of(nomination)}  # a whole form names most of them
     checked, errors = [], {}
     for criterion_id, raw in values.items():
-        criterion = _criterion(nomination, criterion_id)
+        criterion = criteria.get(criterion_id)
+        if criterion is None:
+            raise NotFound(NO_SUCH_CRITERION)
         try:
             checked.append((criterion, parse_score(criterion, raw)))
         except DomainError as refusal:
@@ -330,10 +334,9 @@ def _open_entry(judge: User, nomination_id: int) -> tuple[PanelMember, Nominatio
     """An entry the judge may see and still change, with their panel place held against a concurrent submit."""
     if not isinstance(nomination_id, int) or not 0 < nomination_id <= LARGEST_ID:
         raise NotFound("There is no such entry among your panels.")
-    place, nomination = judge_access.entry_for_judge(judge, nomination_id)
-    # A shared lock on the panel place (PostgreSQL; SQLite serialises writers anyway): saves may run side by side,
-    # but not while "Submit my scores" is checking them, so a score cannot slip in or out after that check.
-    place = locked_place(place, read=True)
+    # The panel place is read under a shared lock: saves may run side by side, but not while "Submit my scores" is
+    # checking them, so a score cannot slip in or out after that check.
+    place, nomination = judge_access.entry_for_judge(judge, nomination_id, lock_for_saving=True)
     _refuse_if_locked(place)
     return place, nomination
 
@@ -354,9 +357,9 @@ def _refuse_if_locked(place: PanelMember) -> None:
 def _criterion(nomination: Nomination, criterion_id: int) -> Criterion:
     """One of the criteria the entry is scored on; NotFound for any other id."""
     known = isinstance(criterion_id, int) and 0 < criterion_id <= LARGEST_ID
-    criterion = db.session.get(Criterion, criterion_id) if known else None
-    if criterion is None or criterion not in criteria_of(nomination):
-        raise NotFound("There is no such criterion for this entry.")
+    criterion = criterion_for(nomination.category, criterion_id) if known else None
+    if criterion is None:
+        raise NotFound(NO_SUCH_CRITERION)
     return criterion
 
 

@@ -1,18 +1,26 @@
 """Scoring rules: values within the scale, access through judge_access, upserts, progress, abstaining, submitting."""
+import secrets
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select, text
+from sqlalchemy.exc import OperationalError
 
+from awards_app.accounts.models import User
 from awards_app.core.errors import DomainError, NotAllowed, NotFound
 from awards_app.core.models import AuditEvent
+from awards_app.extensions import db
 from awards_app.judging import judge_access, scoring
-from awards_app.judging.models import Conflict, Score, ScoreComment
+from awards_app.judging.models import Conflict, PanelMember, Score, ScoreComment
 from awards_app.judging.scoring import EntryState, InvalidScores, ScoresLocked
 from awards_app.nominations.models import NominationStatus
+from awards_app.programme.models import Criterion, Edition
 from tests.factories.accounts import make_judge
 from tests.factories.judging import make_conflict, make_panel, place_of, seat
 from tests.factories.nominations import make_entries
+from tests.factories.programme import make_category
+from tests.fixtures.apps import side_app
 
 
 @pytest.fixture
@@ -105,6 +113,24 @@ def test_a_criterion_of_another_edition_is_not_found(panel, db_session):
         with pytest.raises(NotFound):
             scoring.record_score(panel.judge, panel.entries[0].id, criterion_id, 5)
     assert db_session.scalar(select(func.count(Score.id))) == 0
+
+
+def test_a_category_with_criteria_of_its_own_is_scored_on_those_alone(panel, db_session):
+    edition_criterion = panel.criteria[0]
+    own = Criterion(edition=panel.edition, category=panel.category, name="Courage", scale_min=1, scale_max=5)
+    db_session.add(own)
+    neighbour = make_category(panel.edition, "Carer of the Year")
+    neighbours_entry = make_entries(neighbour, 1)[0]
+    seat(panel.judge, neighbour)
+
+    assert scoring.record_score(panel.judge, panel.entries[0].id, own.id, 5) == 5
+    with pytest.raises(NotFound):  # the edition's criteria are not this category's any more
+        scoring.record_score(panel.judge, panel.entries[0].id, edition_criterion.id, 5)
+    assert scoring.record_score(panel.judge, neighbours_entry.id, edition_criterion.id, 6) == 6
+    with pytest.raises(NotFound):  # another category's own criterion
+        scoring.record_score(panel.judge, neighbours_entry.id, own.id, 5)
+    assert stored(db_session, panel.judge, panel.entries[0]) == {own.id: 5}
+    assert stored(db_session, panel.judge, neighbours_entry) == {edition_criterion.id: 6}
 
 
 # --- Who may score what ------------------------------------------------------------------------------------------
@@ -348,3 +374,40 @@ def test_blind_names_hide_the_organisation_too(db_session):
     view = scoring.entry_view(panel.entries[0])
     assert view.name == f"Entry {panel.entries[0].reference}"
     assert view.organisation == ""
+
+
+# --- A save and "Submit my scores" (PostgreSQL) ------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+def test_a_save_waits_while_submitting_holds_the_judges_place(app):
+    # Each test runs inside one rolled-back transaction on one connection; a lock held by another transaction needs
+    # committed rows and connections of its own, so this uses a second app and deletes what it made.
+    side = side_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    tag = secrets.token_hex(4)
+    with side.app_context():
+        made = make_panel(entries=1, year=3000 + secrets.randbelow(5000), email=f"lock-{tag}@example.org")
+        db.session.commit()
+        ids = SimpleNamespace(edition=made.edition.id, judge=made.judge.id, place=made.place.id,
+                              entry=made.entries[0].id, criterion=made.criteria[0].id)
+        db.session.remove()
+    try:
+        with side.app_context(), db.engine.connect() as submitting:
+            # What submit_scores does first: the place under an exclusive lock, held until its transaction ends.
+            held = submitting.begin()
+            submitting.execute(select(PanelMember.id).where(PanelMember.id == ids.place).with_for_update())
+            db.session.execute(text("SET LOCAL lock_timeout = '300ms'"))
+            with pytest.raises(OperationalError, match="lock timeout"):
+                scoring.record_score(db.session.get(User, ids.judge), ids.entry, ids.criterion, 5)
+            db.session.rollback()
+            held.rollback()
+            assert scoring.record_score(db.session.get(User, ids.judge), ids.entry, ids.criterion, 5) == 5
+            db.session.commit()
+    finally:
+        with side.app_context():
+            db.session.execute(delete(Score).where(Score.judge_id == ids.judge))
+            db.session.execute(delete(PanelMember).where(PanelMember.judge_id == ids.judge))
+            db.session.execute(delete(User).where(User.id == ids.judge))
+            db.session.execute(delete(Edition).where(Edition.id == ids.edition))
+            db.session.commit()
+            db.engine.dispose()

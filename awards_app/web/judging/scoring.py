@@ -95,14 +95,15 @@ def score_entry(nomination_id: int):
     """Show an entry with its scoring form; save one control (htmx autosave) or the whole form (a button). A finalist
     the judge ranks but does not score (final round only, or not assigned to them) is shown read-only."""
     judge = current_actor()
+    if request.method == "POST" and is_fragment_request():
+        # The save itself checks everything below (judge_access.entry_for_judge), once: autosaves come often.
+        return _autosave(judge, nomination_id)
     try:
         place, nomination = judge_access.entry_to_read(judge, nomination_id)
     except NotFound:
         abort(404)
-    except DomainError as refusal:
+    except judge_access.ConflictsUndeclared:
         # On the panel, but conflicts are not declared yet: that comes first.
-        if is_fragment_request():
-            return _status_fragment(refusal.message, status=409)
         category_id = db.session.get(Nomination, nomination_id).category_id
         return see_other(conflicts_url(category_id))
     if not judge_access.scores_entry(place, nomination):
@@ -110,28 +111,30 @@ def score_entry(nomination_id: int):
             abort(404)  # nothing to save here: as for any entry the judge does not score
         return _reading_page(place, nomination)
     if request.method == "POST":
-        if is_fragment_request():
-            return _autosave(judge, nomination)
         return _save_form(judge, place, nomination)
     return _entry_page(judge, place, nomination)
 
 
-def _autosave(judge: User, nomination: Nomination):
-    """Save the one control htmx sent and answer with its status: "Saved", or what is wrong (422), or locked (409)."""
+def _autosave(judge: User, nomination_id: int):
+    """Save the one control htmx sent and answer with its status: "Saved", or what is wrong (422), or locked or
+    waiting for the judge's conflicts (409); 404 for an entry the judge does not score, whatever the reason."""
     names = [name for name in request.form if SCORE_FIELD.fullmatch(name) or name == "comment"]
-    if len(names) != 1:
-        return _status_fragment("Not saved: send one score or the comment at a time.", status=422)
-    name = names[0]
     try:
+        if len(names) != 1:
+            judge_access.entry_for_judge(judge, nomination_id)  # an entry the judge may not see is still 404
+            return _status_fragment("Not saved: send one score or the comment at a time.", status=422)
+        name = names[0]
         if name == "comment":
-            text = committed(lambda: scoring.record_comment(judge, nomination.id, request.form["comment"]))
+            text = committed(lambda: scoring.record_comment(judge, nomination_id, request.form["comment"]))
             message = "Comment saved" if text else "Comment removed"
         else:
             criterion_id = form_id(SCORE_FIELD.fullmatch(name).group(1))
-            value = committed(lambda: scoring.record_score(judge, nomination.id, criterion_id, request.form[name]))
+            value = committed(lambda: scoring.record_score(judge, nomination_id, criterion_id, request.form[name]))
             message = f"Saved: {value}" if value is not None else "Score cleared"
     except NotFound:
         abort(404)
+    except judge_access.ConflictsUndeclared as refusal:
+        return _status_fragment(refusal.message, status=409)
     except scoring.ScoresLocked as refusal:
         return _status_fragment(f"Not saved. {refusal.message}", status=409)
     except DomainError as refusal:
