@@ -6,6 +6,7 @@ link, unless it is one of the app's own links (without_links).
 """
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 
@@ -29,19 +30,52 @@ _LINK_LIKE = re.compile(
 )
 
 
+# Every match of _LINK_LIKE holds "://" or a dot before a letter, and no match (nor the app's own link) reaches past a
+# space, <, >, " or ': the words without such a hint are left as they are, unread, and only the few words that hold one
+# are looked at closely. Scanning a whole email with _LINK_LIKE cost a tenth of a vote request.
+_LINK_HINT = re.compile(r"://|\.[a-z]", re.IGNORECASE)
+_WORD_END = re.compile(r"[\s<>\"']")
+
+
 def without_links(text: str) -> str:
     """The text with every URL or host name written so that no mail program makes it a link ("evil[.]example"),
     except the app's own links (to PUBLIC_BASE_URL's host), which the emails' buttons and addresses need."""
-    own_host = re.escape(current_app.config["PUBLIC_BASE_URL"].split("//", 1)[-1].split("/", 1)[0])
-    # The app's own links, whole (their signed tokens hold dots too), even at the end of a sentence; not a longer
-    # host such as ours.evil.example, nor ours@evil.example (which a browser would take to evil.example).
-    ours = re.compile(rf"(?<![\w.@-])(?:https?://)?{own_host}(?:[/?#][^\s<>\"']*)?(?![\w@-]|\.[\w-])", re.IGNORECASE)
+    own_links = _own_links(current_app.config["PUBLIC_BASE_URL"].split("//", 1)[-1].split("/", 1)[0])
+    pieces = []
+    done = 0  # the text before this is in `pieces`
+    backwards = None  # the text reversed, to find where a word starts with the same search that finds its end
+    for hint in _LINK_HINT.finditer(text):
+        if hint.start() < done:
+            continue  # in a word already seen to
+        if backwards is None:
+            backwards = text[::-1]
+        before = _WORD_END.search(backwards, len(text) - hint.start())
+        start = len(text) - before.start() if before else 0
+        after = _WORD_END.search(text, hint.end())
+        end = after.start() if after else len(text)
+        pieces += [text[done:start], _defuse_word(text[start:end], own_links)]
+        done = end
+    pieces.append(text[done:])
+    return "".join(pieces)
+
+
+@functools.lru_cache(maxsize=8)
+def _own_links(own_host: str) -> re.Pattern:
+    """The app's own links, whole (their signed tokens hold dots too), even at the end of a sentence; not a longer
+    host such as ours.evil.example, nor ours@evil.example (which a browser would take to evil.example)."""
+    return re.compile(
+        rf"(?<![\w.@-])(?:https?://)?{re.escape(own_host)}(?:[/?#][^\s<>\"']*)?(?![\w@-]|\.[\w-])", re.IGNORECASE
+    )
+
+
+def _defuse_word(word: str, own_links: re.Pattern) -> str:
+    """One word (no space, <, >, " or ') with its links defused, except the app's own."""
     pieces = []
     start = 0
-    for match in ours.finditer(text):
-        pieces += [_defuse(text[start:match.start()]), match.group(0)]
+    for match in own_links.finditer(word):
+        pieces += [_defuse(word[start:match.start()]), match.group(0)]
         start = match.end()
-    pieces.append(_defuse(text[start:]))
+    pieces.append(_defuse(word[start:]))
     return "".join(pieces)
 
 

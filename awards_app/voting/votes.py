@@ -26,7 +26,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, bindparam, exists, insert, join, select, text, update
+from sqlalchemy import and_, bindparam, exists, func, insert, join, select, text, update
 from sqlalchemy.orm import contains_eager, joinedload, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -222,36 +222,42 @@ def _link_hours() -> int:
 def _vote_step_query():
     """What asking to vote must know, in one query (bound: contest_id, category_id, finalist_id, voter_key).
 
-    Whether the voter key has a vote in the contest (an EXISTS that always gives one row), joined to the chosen
-    finalist with its nomination if it is on the ballot, and to the voter's requests still waiting for their link.
+    Whether the voter key has a vote in the contest (an EXISTS that always gives one row) and how many of its requests
+    still wait for their link (a count: the requests themselves are not needed, and loading each as an object cost
+    more than the count), joined to the chosen finalist with its nomination if it is on the ballot.
     """
     contest_id, voter = bindparam("contest_id"), bindparam("voter_key")
     voted = select(exists().where(Vote.contest_id == contest_id, Vote.voter_key == voter).label("voted")).subquery()
+    waiting = (
+        select(func.count())
+        .select_from(VoteRequest)
+        .where(
+            VoteRequest.contest_id == contest_id,
+            VoteRequest.voter_key == voter,
+            VoteRequest.confirmed_at.is_(None),
+            VoteRequest.superseded_at.is_(None),
+        )
+        .scalar_subquery()
+    )
     on_ballot = join(
         Finalist, Nomination, and_(Finalist.nomination_id == Nomination.id, Nomination.consent == ConsentState.GIVEN)
     )
-    waiting = and_(
-        VoteRequest.contest_id == contest_id,
-        VoteRequest.voter_key == voter,
-        VoteRequest.confirmed_at.is_(None),
-        VoteRequest.superseded_at.is_(None),
-    )
     return (
-        select(voted.c.voted, Finalist, VoteRequest)
+        select(voted.c.voted, waiting.label("waiting"), Finalist)
         .select_from(voted)
         .outerjoin(
             on_ballot,
             and_(Finalist.id == bindparam("finalist_id"), Finalist.category_id == bindparam("category_id")),
         )
-        .outerjoin(VoteRequest, waiting)
         # Of the (wide) nomination, only what names the finalist in the email; anything else would load on demand.
         .options(contains_eager(Finalist.nomination).load_only(Nomination.nominee_name, Nomination.consent))
     )
 
 
-def _vote_step(contest: Contest, finalist_id, key: str) -> tuple[Finalist | None, bool, list[VoteRequest]]:
-    """The chosen finalist if on the ballot, whether the key has voted, and its waiting requests (one round trip)."""
-    rows = db.session.execute(
+def _vote_step(contest: Contest, finalist_id, key: str) -> tuple[Finalist | None, bool, int]:
+    """The chosen finalist if on the ballot, whether the key has voted, and how many of its requests wait for their
+    link (one round trip, one row)."""
+    row = db.session.execute(
         _vote_step_query(),
         {
             "contest_id": contest.id,
@@ -259,9 +265,8 @@ def _vote_step(contest: Contest, finalist_id, key: str) -> tuple[Finalist | None
             "finalist_id": _as_id(finalist_id),
             "voter_key": key,
         },
-    ).all()
-    # One row, or one per waiting request (the finalist, at most one, is the same on each).
-    return rows[0].Finalist, bool(rows[0].voted), [row.VoteRequest for row in rows if row.VoteRequest is not None]
+    ).one()
+    return row.Finalist, bool(row.voted), row.waiting
 
 
 def _email_link(vote_request: VoteRequest, token: str) -> None:
@@ -317,7 +322,7 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
         chosen_finalist(contest, finalist_id)  # a choice that is not on the ballot is the first thing to put right
         raise
     key = voter_key(address)
-    finalist, voted, pending = _vote_step(contest, finalist_id, key)
+    finalist, voted, waiting = _vote_step(contest, finalist_id, key)
     if finalist is None:
         raise _no_such_finalist()
     if voted:
@@ -344,7 +349,7 @@ def request_vote(contest: Contest, finalist_id, email, client_address: str | Non
     _email_link(vote_request, token)
     record_event(
         None, "vote.requested", vote_request, contest_id=contest.id, finalist_id=finalist.id,
-        also_pending=len(pending),
+        also_pending=waiting,
     )
     return vote_request
 

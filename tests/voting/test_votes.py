@@ -185,6 +185,22 @@ def test_a_newer_request_leaves_the_older_one_and_its_link_working_until_one_is_
     assert problem.value.reason == "used", "its link says the vote is in"
 
 
+def test_each_request_records_how_many_of_the_voters_requests_were_already_waiting(site, outbox, db_session):
+    """The organisers' record of a request says how many of that inbox's requests in the contest still wait for their
+    link, whoever else asks and whichever contest they ask in."""
+    other = public_vote(site.edition, name="Carer of the Year")
+    ask(site, "jo.bloggs@gmail.com")
+    ask(site, "someone.else@example.org")
+    request_vote(other.contest, other.finalists[0].id, "jo.bloggs@gmail.com", "198.51.100.1")
+    ask(site, "JoBloggs+again@googlemail.com", finalist=site.finalists[2])  # the same inbox, spelt otherwise
+    confirm_vote(token_in(outbox()[-1]))  # closes both of Jo's requests in the first contest, not the other's
+    request_vote(other.contest, other.finalists[1].id, "jobloggs@gmail.com", "198.51.100.1")
+    events = db_session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "vote.requested").order_by(AuditEvent.id)
+    ).all()
+    assert [event.details["also_pending"] for event in events] == [0, 0, 0, 1, 1]
+
+
 def test_requests_of_other_people_or_contests_are_not_replaced(site, outbox):
     other = public_vote(site.edition, name="Carer of the Year")
     other_contest, other_finalists = other.contest, other.finalists
