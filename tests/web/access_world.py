@@ -201,9 +201,10 @@ def _may_see(judge: User, nomination: Nomination) -> bool:
 
 def csrf_token_of(client) -> str:
     """The CSRF token a page gives this client (the one htmx sends in its header, and forms in a hidden field)."""
-    page = client.get("/privacy").get_data(as_text=True)
+    # The sign-in page has a form for anyone signed out, and sends anyone signed in to a page of theirs, which has one.
+    page = client.get("/sign-in", follow_redirects=True).get_data(as_text=True)
     match = TOKEN_PATTERN.search(page)
-    assert match, "no CSRF token on /privacy"
+    assert match, "no CSRF token on /sign-in or the page it sent the client to"
     return match.group(1) or match.group(2)
 
 

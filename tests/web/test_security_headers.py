@@ -54,4 +54,7 @@ def test_htmx_is_vendored_pinned_and_configured_for_the_csp(client):
     config = re.search(r'<meta name="htmx-config" content=\'([^\']+)\'', page).group(1)
     for setting in ('"includeIndicatorStyles":false', '"allowEval":false', '"allowScriptTags":false', '"selfRequestsOnly":true'):
         assert setting in config
-    assert re.search(r'hx-headers=\'\{"X-CSRFToken": "[^"]+"\}\'', page), "htmx requests carry the CSRF token"
+    # A page that can send something (here a form) gives htmx the token too; pages that send nothing carry none
+    # (tests/web/test_pages_that_send_nothing.py).
+    sign_in_page = client.get("/sign-in").get_data(as_text=True)
+    assert re.search(r'hx-headers=\'\{"X-CSRFToken": "[^"]+"\}\'', sign_in_page), "htmx requests carry the CSRF token"
