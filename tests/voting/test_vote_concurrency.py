@@ -124,24 +124,30 @@ def test_fifty_simultaneous_presses_of_one_link_count_one_vote(side, committed_s
         db.session.remove()
 
 
-def test_a_thousand_different_confirmations_in_parallel_count_a_thousand_votes(side, committed_site):
+def pending_links(side, site: dict, count: int, domain=lambda number: "example.org",
+                  network=lambda number: "198.51.100.0/24") -> list[str]:
+    """`count` pending votes from different voters (voterN@<domain>), committed; the token of each one's link."""
     with side.app_context():
-        now = clock.now()
-        finalists = committed_site["finalists"]
+        now, finalists = clock.now(), site["finalists"]
         requests = [
             VoteRequest(
-                contest_id=committed_site["contest"], finalist_id=finalists[number % len(finalists)],
-                voter_key=voter_key(f"voter{number}@example.org"), email=f"voter{number}@example.org",
-                email_domain="example.org", client_network="198.51.100.0/24", created_at=now,
+                contest_id=site["contest"], finalist_id=finalists[number % len(finalists)],
+                voter_key=voter_key(f"voter{number}@{domain(number)}"), email=f"voter{number}@{domain(number)}",
+                email_domain=domain(number), client_network=network(number), created_at=now,
                 expires_at=now + timedelta(hours=24),
             )
-            for number in range(DIFFERENT_VOTES)
+            for number in range(count)
         ]
         db.session.add_all(requests)
         db.session.flush()
         tokens = [replace_vote_link(row) for row in requests]
         db.session.commit()
         db.session.remove()
+    return tokens
+
+
+def test_a_thousand_different_confirmations_in_parallel_count_a_thousand_votes(side, committed_site):
+    tokens = pending_links(side, committed_site, DIFFERENT_VOTES)
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         outcomes = list(pool.map(lambda token: _confirm(side, token), tokens))
@@ -151,7 +157,7 @@ def test_a_thousand_different_confirmations_in_parallel_count_a_thousand_votes(s
     assert len(votes) == DIFFERENT_VOTES
     assert len({vote.voter_key for vote in votes}) == DIFFERENT_VOTES
     assert len({vote.receipt_code for vote in votes}) == DIFFERENT_VOTES
-    per_finalist = {finalist: sum(vote.finalist_id == finalist for vote in votes) for finalist in finalists}
+    per_finalist = {finalist: sum(vote.finalist_id == finalist for vote in votes) for finalist in committed_site["finalists"]}
     assert sorted(per_finalist.values()) == [333, 333, 334]
 
 

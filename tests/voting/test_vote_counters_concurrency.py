@@ -17,10 +17,12 @@ from awards_app.core import clock, uow
 from awards_app.core.errors import DomainError
 from awards_app.extensions import db
 from awards_app.voting import counters, oversight
-from awards_app.voting.models import Contest, Vote, VoteRequest
+from awards_app.voting.models import Contest, Vote
 from awards_app.voting.voter_keys import voter_key
-from awards_app.voting.votes import insert_vote_once, replace_vote_link
-from tests.voting.test_vote_concurrency import _confirm, committed_site, side  # noqa: F401 (fixtures)
+from awards_app.voting.votes import insert_vote_once
+from tests.voting.test_vote_concurrency import (  # noqa: F401 (fixtures)
+    _confirm, committed_site, pending_links, side,
+)
 
 pytestmark = pytest.mark.postgres
 
@@ -67,23 +69,9 @@ def test_two_votes_committing_at_once_both_count_even_in_rows_neither_found(side
 
 
 def test_many_confirmations_at_once_keep_every_figure_equal_to_a_recount(side, committed_site):
-    with side.app_context():
-        now = clock.now()
-        finalists = committed_site["finalists"]
-        requests = [
-            VoteRequest(
-                contest_id=committed_site["contest"], finalist_id=finalists[number % len(finalists)],
-                voter_key=voter_key(f"crowd{number}@example.org"), email=f"crowd{number}@example.org",
-                email_domain=("gmail.com", "nhs.scot", "outlook.com")[number % 3],
-                client_network=f"198.51.{number % 4}.0/24", created_at=now, expires_at=now + timedelta(hours=24),
-            )
-            for number in range(CONFIRMATIONS)
-        ]
-        db.session.add_all(requests)
-        db.session.flush()
-        tokens = [replace_vote_link(row) for row in requests]
-        db.session.commit()
-        db.session.remove()
+    tokens = pending_links(side, committed_site, CONFIRMATIONS,
+                           domain=lambda number: ("gmail.com", "nhs.scot", "outlook.com")[number % 3],
+                           network=lambda number: f"198.51.{number % 4}.0/24")
 
     with ThreadPoolExecutor(max_workers=WORKERS) as pool:
         outcomes = list(pool.map(lambda token: _confirm(side, token), tokens))
