@@ -62,7 +62,8 @@ def create_app(config: dict | None = None) -> Flask:
     _register_blueprints(app)
 
     from awards_app import cli
-    from awards_app.web import early_polls, error_pages, security_headers, sessions, template_helpers
+    from awards_app.web import error_pages, security_headers, sessions, template_helpers
+    from awards_app.web.caching import early_polls
 
     sessions.register(app)
     early_polls.register(app)

@@ -13,6 +13,7 @@ Shared by every audience, one way each:
   database_ids.py the <int:...> converter for database ids, and database_id() for ids typed into forms
   journeys.py     the nomination's and the vote's pages after an expired token or a rate limit
   access.py       who may use a view (organiser_required, judge_required)
-  htmx.py, page_cache.py, error_pages.py, security_headers.py, template_helpers.py, uploads.py, downloads.py,
+  caching/        public pages kept a moment (page_cache.py), results polls answered early (early_polls.py)
+  htmx.py, sessions.py, error_pages.py, security_headers.py, template_helpers.py, uploads.py, downloads.py,
   link_problems.py, charts.py
 """

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from awards_app.web import page_cache
+from awards_app.web.caching import page_cache
 from awards_app.web.public import results
 
 PRODUCTION_SETTINGS = {"PAGE_CACHE_SECONDS": 2, "RESULTS_STAMP_SECONDS": 0.5}

@@ -17,9 +17,9 @@ from sqlalchemy import select
 from awards_app.extensions import db
 from awards_app.judging.models import Finalist
 from awards_app.programme.models import Category, Edition
-from awards_app.web import page_cache
-from tests.fixtures.database import savepoint
+from awards_app.web.caching import page_cache
 from tests.factories.programme import make_category, make_criteria, make_edition
+from tests.fixtures.database import savepoint
 from tests.web.access_world import LINK_HOLDERS, MOMENT, db_session, world  # noqa: F401  (fixtures of this module)
 from tests.web.public_caches import caches  # noqa: F401  (a fixture)
 from tests.web.route_walk import ask, routes, url_for_route

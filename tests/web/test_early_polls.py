@@ -1,5 +1,5 @@
-"""Results polls answered 304 at the WSGI layer (web/early_polls.py): the very answer the app gave, byte for byte, and
-only while the results stamp it was given under stands."""
+"""Results polls answered 304 at the WSGI layer (web/caching/early_polls.py): the very answer the app gave, byte for
+byte, and only while the results stamp it was given under stands."""
 from __future__ import annotations
 
 from datetime import timedelta

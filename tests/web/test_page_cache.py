@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import event
 
 from awards_app.extensions import db
-from awards_app.web import page_cache
+from awards_app.web.caching import page_cache
 from tests.factories.accounts import ORGANISER_EMAIL, ORGANISER_PASSWORD
 from tests.factories.voting import make_votes, voting_site
 from tests.web.forms import CSRF_PATTERN, post_form

@@ -297,6 +297,6 @@ def test_the_statement_is_cached_for_visitors(client, app):
         assert client.get("/accessibility").get_data(as_text=True) == first
     finally:
         app.config["PAGE_CACHE_SECONDS"] = 0
-        from awards_app.web import page_cache
+        from awards_app.web.caching import page_cache
 
         page_cache.clear()

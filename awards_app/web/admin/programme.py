@@ -17,10 +17,21 @@ from awards_app.programme.models import Category, Criterion, Question
 from awards_app.programme.phases import PHASE_DATES, Phase, phase_of
 from awards_app.web.access import organiser_required
 from awards_app.web.admin import bp
-from awards_app.web.admin.forms import CategoryForm, CriterionForm, EditionForm, QuestionForm
-from awards_app.web.admin.shared import EDITION, category_or_404, edition_or_404, move, trail
+from awards_app.web.admin.forms import (
+    CategoryForm,
+    CriterionForm,
+    EditionForm,
+    QuestionForm,
+)
+from awards_app.web.admin.shared import (
+    EDITION,
+    category_or_404,
+    edition_or_404,
+    move,
+    trail,
+)
+from awards_app.web.caching import page_cache
 from awards_app.web.forms import ActionForm, button_action, render_form, save_form
-from awards_app.web import page_cache
 from awards_app.web.htmx import render_page
 from awards_app.web.responses import see_other
 from awards_app.web.signed_in import current_actor

@@ -4,9 +4,9 @@ from flask import abort
 from awards_app.site_settings.changes import stored_logo
 from awards_app.site_settings.current import site_details
 from awards_app.site_settings.statement import DEFAULT_KNOWN_PROBLEMS, PREPARED_ON
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.downloads import send_image
 from awards_app.web.htmx import render_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 
 

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from flask import abort
 
-from awards_app.ceremony.reveals import archived_edition, archived_editions, public_results
+from awards_app.ceremony.reveals import (
+    archived_edition,
+    archived_editions,
+    public_results,
+)
 from awards_app.nominations.export import csv_text
 from awards_app.voting import tally
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.downloads import csv_download
 from awards_app.web.htmx import render_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 from awards_app.web.public.results import recent_stamp
 

@@ -10,11 +10,18 @@ from __future__ import annotations
 
 from flask import abort, make_response, url_for
 
-from awards_app.publication.sharing import card_alt, card_png, card_url, public_finalist, share_links, share_url
+from awards_app.publication.sharing import (
+    card_alt,
+    card_png,
+    card_url,
+    public_finalist,
+    share_links,
+    share_url,
+)
 from awards_app.voting.contests import contest_of
 from awards_app.voting.votes import ContestState, contest_state
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.htmx import render_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 from awards_app.web.public.shortlist import PAGE_CACHE
 

@@ -8,10 +8,13 @@ from awards_app.core.email_providers import ALIAS_SERVICES, PROVIDER_FAMILIES
 from awards_app.extensions import db, limiter
 from awards_app.programme.editions import current_edition, expected_opening_month
 from awards_app.programme.phases import PHASE_DATES, Phase, phase_of
-from awards_app.publication.public_shortlist import announcement_moment, shortlist_is_public
+from awards_app.publication.public_shortlist import (
+    announcement_moment,
+    shortlist_is_public,
+)
 from awards_app.voting.votes import DEFAULT_LINK_HOURS, DEFAULT_NETWORK_RETENTION_DAYS
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.htmx import render_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 
 

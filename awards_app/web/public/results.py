@@ -26,8 +26,8 @@ from awards_app.extensions import db
 from awards_app.programme.models import Edition
 from awards_app.site_settings.current import site_details
 from awards_app.voting import tally
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.htmx import is_fragment_request, render_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 
 POLL_SECONDS = 2
@@ -52,7 +52,7 @@ def recent_stamp(year: int | None = None) -> ResultsStamp | None:
 
 
 def stamp_still_held(held: object) -> bool:
-    """Whether this worker still answers polls from the stamp it held when `held` was noted (web/early_polls.py)."""
+    """Whether this worker still answers polls from the stamp it held when `held` was noted (web/caching/early_polls.py)."""
     recent = _recent_stamps.get(None)
     return recent is held and recent[0] > time.monotonic()
 

@@ -11,11 +11,15 @@ from flask import abort
 
 from awards_app.core import clock
 from awards_app.programme.editions import current_edition
-from awards_app.publication.public_shortlist import announcement_moment, public_image, public_shortlist
+from awards_app.publication.public_shortlist import (
+    announcement_moment,
+    public_image,
+    public_shortlist,
+)
 from awards_app.voting.votes import open_contests
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.downloads import send_image
 from awards_app.web.htmx import render_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 from awards_app.web.responses import no_store
 

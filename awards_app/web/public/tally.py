@@ -24,9 +24,9 @@ from awards_app.extensions import db, limiter
 from awards_app.nominations.export import BOM, safe_cell
 from awards_app.voting import tally
 from awards_app.voting.models import Contest
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.forms import Required
 from awards_app.web.htmx import render_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.public import bp
 from awards_app.web.public.results import recent_stamp
 from awards_app.web.rate_limits import limit

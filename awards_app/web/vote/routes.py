@@ -16,9 +16,9 @@ from awards_app.core import clock, uow
 from awards_app.core.client_address import rate_limit_key_for_client
 from awards_app.core.errors import DomainError
 from awards_app.core.links import LinkProblem
+from awards_app.core.public_urls import public_url
 from awards_app.extensions import db, limiter
 from awards_app.programme.editions import current_edition
-from awards_app.core.public_urls import public_url
 from awards_app.publication.public_shortlist import shortlist_is_public
 from awards_app.publication.sharing import share_links
 from awards_app.voting.models import Contest, Vote
@@ -39,12 +39,12 @@ from awards_app.voting.votes import (
     request_vote,
     resend_vote_link,
 )
+from awards_app.web.caching.page_cache import cached_for_visitors
 from awards_app.web.error_pages import error_response
 from awards_app.web.forms import ActionForm, render_form, show_refusal
 from awards_app.web.htmx import render_page
 from awards_app.web.journeys import explain_journey_errors
 from awards_app.web.link_problems import link_problem_page
-from awards_app.web.page_cache import cached_for_visitors
 from awards_app.web.rate_limits import Spent, limit, spend
 from awards_app.web.responses import see_other
 from awards_app.web.vote import bp
